@@ -1,0 +1,5 @@
+import sys
+
+from techmap.cli import main
+
+sys.exit(main())

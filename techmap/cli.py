@@ -1,0 +1,61 @@
+"""`python -m techmap ...`: the command-line interface. Each subcommand lives in its own module;
+this file only parses arguments and never lets a traceback reach the user."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m techmap", description="London Tech Map tools")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("validate", help="check a dataset folder or a contracts file")
+    p.add_argument("path", type=Path)
+
+    p = sub.add_parser("generate-demo", help="write the illustrative (synthetic) dataset")
+    p.add_argument("--seed", type=int, default=2019)
+    p.add_argument("--scale", type=float, default=1.0)
+    p.add_argument("--out", type=Path, required=True)
+    p.add_argument("--no-real", action="store_true",
+                   help="only the synthetic contracts, without the real system inventory")
+
+    p = sub.add_parser("import", help="import published data into a dataset folder")
+    kinds = p.add_subparsers(dest="kind", required=True)
+    k = kinds.add_parser("register", help="a council contracts register (CSV or Excel)")
+    k.add_argument("file", type=Path)
+    k.add_argument("--authority", required=True, help="ONS code or name of the publishing borough")
+    k.add_argument("--out", type=Path, required=True)
+    k = kinds.add_parser("ocds", help="OCDS release/record packages or JSON Lines")
+    k.add_argument("files", type=Path, nargs="+")
+    k.add_argument("--out", type=Path, required=True)
+    k = kinds.add_parser("survey", help="the borough survey template (Excel)")
+    k.add_argument("file", type=Path)
+    k.add_argument("--out", type=Path, required=True)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "validate":
+            from techmap.validate import run_validate_command
+
+            return run_validate_command(args.path)
+        if args.command == "generate-demo":
+            from techmap.demo import run_generate_command
+
+            return run_generate_command(seed=args.seed, scale=args.scale, out=args.out,
+                                        include_real=not args.no_real)
+        if args.command == "import":
+            from techmap.importers.command import run_import_command
+
+            return run_import_command(args)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # last resort: a message, never a traceback
+        print(f"error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 2
+    return 2
