@@ -82,9 +82,15 @@ def dataset_path_from_env() -> Path:
     return Path(os.environ.get("TECHMAP_DATASET") or DEFAULT_DATASET)
 
 
-def load_dataset(path: Path) -> Dataset:
+def load_dataset(path: Path, *, public: bool = False) -> Dataset:
     """Load and validate a dataset folder. Raises techmap.problems.DatasetError with every
-    problem when it has errors; warnings are kept on the Dataset."""
+    problem when it has errors; warnings are kept on the Dataset. With public=True, restricted
+    fields are removed before anything else can see them (techmap.redaction)."""
     from techmap.validate import load_validated  # the loader and the CLI share one validator
 
-    return load_validated(path)
+    loaded = load_validated(path)
+    if not public:
+        return loaded
+    from techmap.redaction import redact_for_public
+
+    return Dataset(loaded.path, loaded.manifest, redact_for_public(loaded.contracts), loaded.warnings)

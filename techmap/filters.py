@@ -93,7 +93,10 @@ class FilterState:
         except (TypeError, ValueError):
             return cls()
         q_values = [v for v in collected["q"] if isinstance(v, str)]
-        q = " ".join(q_values[0].split())[:MAX_QUERY_LENGTH] if q_values else ""
+        # Lone surrogates (possible in JSON from a client) cannot be URL-encoded: drop them.
+        # rstrip: a cut at a space would leave a trailing one that the next parse removes.
+        q_text = q_values[0].encode("utf-8", "ignore").decode("utf-8") if q_values else ""
+        q = " ".join(q_text.split())[:MAX_QUERY_LENGTH].rstrip()
         ends_from = next((d for d in map(_parse_date, collected["ends_from"]) if d), None)
         ends_to = next((d for d in map(_parse_date, collected["ends_to"]) if d), None)
         return cls(

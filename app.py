@@ -1,0 +1,56 @@
+"""London Tech Map: creates the Dash app, the shell layout and `server`; nothing else.
+
+Run `python app.py` (HOST, PORT, TECHMAP_DATASET) or host with `gunicorn app:server`.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import dash
+
+from components.shell import shell
+from techmap import context
+from techmap.problems import DatasetError
+
+HERE = Path(__file__).resolve().parent
+
+
+def create_app() -> dash.Dash:
+    try:
+        data = context.dataset()
+    except DatasetError as error:  # refuse to serve a broken dataset; same report as `validate`
+        print(error.report(), file=sys.stderr)
+        print(f"London Tech Map: the dataset at {context.settings().dataset_path} has errors "
+              "(listed above); fix them or run `python -m techmap validate PATH`.", file=sys.stderr)
+        raise SystemExit(1) from None
+    except FileNotFoundError as error:
+        print(f"London Tech Map: dataset not found: {error}", file=sys.stderr)
+        raise SystemExit(1) from None
+
+    app = dash.Dash(
+        __name__,
+        use_pages=True,
+        pages_folder=str(HERE / "pages"),
+        assets_folder=str(HERE / "assets"),
+        title="London Tech Map",
+        update_title=None,
+        suppress_callback_exceptions=True,  # page components appear only on their page
+        serve_locally=True,
+        meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"},
+                   {"name": "description", "content": "Which systems, suppliers and contracts "
+                    "power each of London's 33 borough councils."}],
+    )
+    app.layout = shell(data)
+    import pages.shell  # noqa: F401  (registers the shell callbacks: reducer, chips, banner)
+
+    return app
+
+
+app = create_app()
+server = app.server
+
+if __name__ == "__main__":
+    cfg = context.settings()
+    app.run(host=cfg.host, port=cfg.port, debug=cfg.debug)

@@ -1,0 +1,98 @@
+"""Views of the filter state shared by every page: removable chips, the synthetic-data banner and
+the sentence announced to screen readers after each change."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+from dash import html
+
+import ids
+from techmap.authorities import by_code
+from techmap.dataset import Dataset
+from techmap.filters import FilterState
+from techmap.schema import SERVICE_AREAS_BY_SLUG
+
+_PARAM_LABELS = {
+    "authority": "Borough",
+    "area": "Service area",
+    "supplier": "Supplier",
+    "system": "System",
+    "ends_from": "Ends from",
+    "ends_to": "Ends by",
+    "q": "Search",
+}
+
+
+def value_label(param: str, value: str, data: Dataset) -> str:
+    """Human name of one filter value (ONS code -> borough name, slug -> supplier name...)."""
+    if param == "authority":
+        authority = by_code().get(value)
+        return authority.name if authority else value
+    if param == "area":
+        area = SERVICE_AREAS_BY_SLUG.get(value)
+        return area.name if area else value
+    if param == "supplier":
+        return data.supplier_names.get(value, value)
+    if param == "system":
+        return data.system_names.get(value, value)
+    return value
+
+
+def _chip(param: str, value: str, label: str) -> html.Button:
+    text = f"{_PARAM_LABELS[param]}: {label}"
+    return html.Button(
+        [html.Span(text), html.Span("×", className="chip-x", **{"aria-hidden": "true"})],
+        id=ids.chip_remove(param, value),
+        n_clicks=0,
+        className="chip",
+        title=f"Remove filter {text}",
+        **{"aria-label": f"Remove filter {text}"},
+    )
+
+
+def filter_chips(filters: FilterState, data: Dataset) -> list[Any]:
+    chips: list[Any] = []
+    for param in ("authority", "area", "supplier", "system"):
+        for value in getattr(filters, param):
+            chips.append(_chip(param, value, value_label(param, value, data)))
+    for param in ("ends_from", "ends_to"):
+        value = getattr(filters, param)
+        if value:
+            chips.append(_chip(param, "", value.strftime("%-d %b %Y")))
+    if filters.q:
+        chips.append(_chip("q", "", f"“{filters.q}”"))
+    if not chips:
+        return [html.Span("No filters: showing all of London.", className="chips-empty")]
+    return chips
+
+
+def synthetic_banner(rows: pd.DataFrame) -> Any | None:
+    """A plain-language warning whenever illustrative rows are in view; None when there are none."""
+    synthetic = int(rows["synthetic"].sum()) if len(rows) else 0
+    if not synthetic:
+        return None
+    share = synthetic / len(rows)
+    scope = "All" if synthetic == len(rows) else f"{synthetic:,} of the {len(rows):,}"
+    return html.P(
+        [
+            html.Strong("Illustrative data. "),
+            f"{scope} contracts shown are made up for demonstration ({share:.0%}). "
+            "They are not real contracts of any council. Only the library, planning and elections "
+            "systems come from public sources. ",
+            html.A("Why?", href="/about#data"),
+        ],
+        className="mb-0",
+    )
+
+
+def live_message(rows: pd.DataFrame) -> str:
+    """'Showing 214 contracts in 3 boroughs.' announced through the aria-live region."""
+    contracts = len(rows)
+    boroughs = rows["authority_code"].nunique() if contracts else 0
+    noun = "contract" if contracts == 1 else "contracts"
+    borough_noun = "borough" if boroughs == 1 else "boroughs"
+    if not contracts:
+        return "No contracts match these filters."
+    return f"Showing {contracts:,} {noun} in {boroughs} {borough_noun}."

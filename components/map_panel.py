@@ -1,0 +1,105 @@
+"""What sits beside the map: headline figures, the ranked borough list (the map's text
+alternative and its keyboard equivalent) and the caption sentence."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+from dash import dcc, html
+
+import ids
+from components.map_figure import format_value, metric_label
+from techmap.queries import METRICS, rank
+
+
+def headline_cards(figures: dict[str, Any]) -> html.Dl:
+    items = [
+        ("Contracts", f"{figures['contracts']:,}"),
+        ("Suppliers", f"{figures['suppliers']:,}"),
+        (f"Held by the top {figures['top_n']} suppliers", f"{figures['top_n_share']:.0%}"),
+        ("Ending in the next 12 months", f"{figures['ending_12m']:,}"),
+    ]
+    return html.Dl(
+        [html.Div([html.Dt(label), html.Dd(value)], className="headline") for label, value in items],
+        className="headlines",
+        id="headline-figures",
+    )
+
+
+def _needs(metric: str) -> str | None:
+    if metric == "supplier_share":
+        return "supplier"
+    if metric == "runs_system":
+        return "system"
+    return None
+
+
+def map_caption(metrics: pd.DataFrame, metric: str, *, chosen: str = "",
+                selected: tuple[str, ...] = ()) -> str:
+    """The map's main finding in one or two sentences."""
+    need = _needs(metric)
+    if need and not chosen:
+        return (f"Choose a {need} in the {need.title()} filter above to colour the map by "
+                f"{METRICS[metric][0].lower()}.")
+    column = METRICS[metric][2]
+    values = metrics[column].astype(float)
+    if values.dropna().empty or (values.fillna(0) == 0).all():
+        return "No contracts match these filters, so every borough shows zero."
+    if metric == "runs_system":
+        n = int((values >= 0.5).sum())
+        text = f"{n} of {len(values)} boroughs run {chosen}."
+    else:
+        top = values.idxmax()
+        low = values.idxmin()
+        label = METRICS[metric][0].lower()
+        text = (f"{metrics.at[top, 'name']} has the highest {label} "
+                f"({format_value(metric, values[top])}); {metrics.at[low, 'name']} the lowest "
+                f"({format_value(metric, values[low])}).")
+        if metric == "supplier_share":
+            text = f"Share of contracts held by {chosen}: " + text
+    if selected:
+        names = [metrics.at[c, "name"] for c in selected if c in metrics.index]
+        text += f" Outlined: {', '.join(names)}."
+    return text
+
+
+def ranked_table(metrics: pd.DataFrame, metric: str, selected: tuple[str, ...], query: str) -> html.Table:
+    column = METRICS[metric][2]
+    values = metrics[column].astype(float)
+    ranks = rank(values)
+    order = sorted(metrics.index, key=lambda c: (math.isnan(ranks[c]), ranks[c] if not math.isnan(ranks[c]) else 0,
+                                                 metrics.at[c, "name"]))
+    rows = []
+    for code in order:
+        name = metrics.at[code, "name"]
+        is_selected = code in selected
+        r = ranks[code]
+        rows.append(html.Tr(
+            [
+                html.Td("–" if math.isnan(r) else f"{int(r)}", className="num"),
+                html.Th(dcc.Link(name, href=f"/borough/{metrics.at[code, 'slug']}{query}"), scope="row"),
+                html.Td(format_value(metric, values[code]), className="num"),
+                html.Td(html.Button(
+                    "Selected" if is_selected else "Select",
+                    id=ids.toggle("authority", code),
+                    n_clicks=0,
+                    className="btn btn-sm " + ("btn-primary" if is_selected else "btn-outline-primary"),
+                    **{"aria-pressed": "true" if is_selected else "false",
+                       "aria-label": f"{'Deselect' if is_selected else 'Select'} {name} in the filter"},
+                )),
+            ],
+            className="is-selected" if is_selected else None,
+        ))
+    return html.Table(
+        [
+            html.Caption(f"Boroughs ranked by {metric_label(metric).lower()}"),
+            html.Thead(html.Tr([html.Th("Rank", scope="col", className="num"),
+                                html.Th("Borough", scope="col"),
+                                html.Th(METRICS[metric][0], scope="col", className="num"),
+                                html.Th("Filter", scope="col")])),
+            html.Tbody(rows),
+        ],
+        className="table table-sm ranked-table",
+    )

@@ -1,0 +1,180 @@
+"""The page shell: skip link, header and navigation, the shared filter bar, banner, footer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash
+from dash import dcc, html
+
+import ids
+from techmap.authorities import authorities
+from techmap.dataset import Dataset
+from techmap.schema import GROUP_NAMES, SERVICE_AREAS
+
+NAV_ITEMS: tuple[tuple[str, str], ...] = (
+    ("/", "Map"),
+    ("/suppliers", "Suppliers"),
+    ("/renewals", "Renewals"),
+    ("/boroughs", "Boroughs"),
+    ("/data", "Data"),
+    ("/about", "About"),
+)
+
+BOUNDARY_ATTRIBUTION = (
+    "Contains National Statistics data © Crown copyright and database right [2015]",
+    "Contains Ordnance Survey data © Crown copyright and database right [2015]",
+)
+
+
+def _options(pairs: list[tuple[str, str]]) -> list[dict[str, str]]:
+    return [{"label": label, "value": value} for value, label in pairs]
+
+
+def filter_options(data: Dataset) -> dict[str, list[dict[str, str]]]:
+    """Options of each repeatable filter, from the dataset (so nothing absent is offered)."""
+    present_areas = set(data.contracts["service_area"].astype(str).unique())
+    return {
+        "authority": _options([(a.code, a.name) for a in sorted(authorities(), key=lambda a: a.name)]),
+        "area": _options([(a.slug, f"{a.name} ({GROUP_NAMES[a.group].split()[0].lower()})")
+                          for a in SERVICE_AREAS if a.slug in present_areas]),
+        "supplier": _options(sorted(data.supplier_names.items(), key=lambda kv: kv[1].lower())),
+        "system": _options(sorted(data.system_names.items(), key=lambda kv: kv[1].lower())),
+    }
+
+
+def _labelled(label: str, control: Any, control_id: str, hint: str | None = None) -> html.Div:
+    children: list[Any] = [html.Label(label, htmlFor=control_id, className="form-label")]
+    if hint:
+        children.append(html.Div(hint, className="form-hint", id=f"{control_id}-hint"))
+    children.append(control)
+    return html.Div(children, className="filter-field")
+
+
+def filter_bar(data: Dataset) -> html.Section:
+    options = filter_options(data)
+    c = ids.FILTER_CONTROLS
+
+    def dropdown(param: str, placeholder: str) -> dcc.Dropdown:
+        return dcc.Dropdown(id=c[param], options=options[param], multi=True, value=[],
+                            placeholder=placeholder, className="filter-dropdown")
+
+    fields = html.Div(
+        [
+            _labelled("Borough", dropdown("authority", "All boroughs"), c["authority"]),
+            _labelled("Service area", dropdown("area", "All service areas"), c["area"]),
+            _labelled("Supplier", dropdown("supplier", "All suppliers"), c["supplier"]),
+            _labelled("System", dropdown("system", "All systems"), c["system"]),
+            html.Fieldset(
+                [
+                    html.Legend("Contract ends between", className="form-label"),
+                    html.Div([
+                        html.Label("From", htmlFor=c["ends_from"], className="visually-hidden"),
+                        dcc.Input(id=c["ends_from"], type="date", debounce=True,
+                                  className="form-control", min="1990-01-01", max="2100-12-31"),
+                        html.Span("and", className="px-1", **{"aria-hidden": "true"}),
+                        html.Label("To", htmlFor=c["ends_to"], className="visually-hidden"),
+                        dcc.Input(id=c["ends_to"], type="date", debounce=True,
+                                  className="form-control", min="1990-01-01", max="2100-12-31"),
+                    ], className="date-pair"),
+                ],
+                className="filter-field filter-dates",
+            ),
+            _labelled("Search", dcc.Input(id=c["q"], type="search", debounce=True, maxLength=100,
+                                          placeholder="System, supplier, borough…",
+                                          className="form-control", autoComplete="off"), c["q"]),
+        ],
+        className="filter-fields",
+    )
+    return html.Section(
+        [
+            html.Div(
+                [
+                    html.Button("Filters", id=ids.FILTER_TOGGLE, className="btn btn-outline-primary btn-sm filter-toggle",
+                                **{"aria-expanded": "true", "aria-controls": ids.FILTER_COLLAPSE}),
+                    html.Div(id=ids.CHIPS, className="chips", **{"aria-label": "Active filters"}),
+                    html.Button("Clear all filters", id=ids.CLEAR_ALL, n_clicks=0,
+                                className="btn btn-link btn-sm clear-all"),
+                ],
+                className="filter-summary",
+            ),
+            html.Div(fields, id=ids.FILTER_COLLAPSE, className="filter-collapse"),
+        ],
+        className="filter-bar",
+        role="search",
+        **{"aria-label": "Filter contracts"},
+    )
+
+
+def header() -> html.Header:
+    return html.Header(
+        html.Div(
+            [
+                dcc.Link([html.Span("London Tech Map", className="brand-name")], href="/",
+                         className="brand", id="brand-link"),
+                html.Nav(
+                    html.Ul([
+                        html.Li(dcc.Link(label, href=path, id=ids.nav_link(path), className="nav-link"))
+                        for path, label in NAV_ITEMS
+                    ], className="nav-list"),
+                    id=ids.NAV,
+                    **{"aria-label": "Main"},
+                ),
+            ],
+            className="header-inner",
+        ),
+        className="site-header",
+    )
+
+
+def footer(data: Dataset) -> html.Footer:
+    as_of = data.as_of.strftime("%-d %B %Y") if data.as_of else "unknown"
+    sources = [
+        html.Li([
+            html.A(src.get("title", key), href=src["url"]) if src.get("url") else src.get("title", key),
+            f" ({src.get('licence', 'licence not stated')}"
+            + (", illustrative" if src.get("synthetic") else "") + ")",
+        ])
+        for key, src in data.sources.items()
+    ]
+    return html.Footer(
+        html.Div(
+            [
+                html.P([html.Strong(data.title), f" — data as of {as_of}."]),
+                html.Details([html.Summary("Sources and licences"), html.Ul(sources)]),
+                html.P([*[html.Span([line, html.Br()]) for line in BOUNDARY_ATTRIBUTION],
+                        "Base map: Natural Earth via plotly (MIT). ",
+                        dcc.Link("About the data and accessibility", href="/about")],
+                       className="attribution"),
+            ],
+            className="footer-inner",
+        ),
+        className="site-footer",
+    )
+
+
+def shell(data: Dataset) -> html.Div:
+    """The whole app layout; pages render inside `dash.page_container`."""
+    return html.Div(
+        [
+            html.A("Skip to main content", href="#main", className="skip-link"),
+            dcc.Location(id=ids.URL, refresh=False),
+            dcc.Store(id=ids.APP_STATE, data={"filters": {}, "view": {}}),
+            dcc.Store(id=ids.URL_SYNC),
+            header(),
+            html.Main(
+                [
+                    filter_bar(data),
+                    html.Div(id=ids.SYNTHETIC_BANNER, className="synthetic-banner", hidden=True),
+                    html.Div(id=ids.LIVE_REGION, className="visually-hidden",
+                             **{"aria-live": "polite", "aria-atomic": "true"}),
+                    dcc.Loading(dash.page_container, type="dot", delay_show=300,
+                                className="page-loading", parent_className="page-loading-parent"),
+                ],
+                id="main",
+                tabIndex="-1",
+            ),
+            footer(data),
+        ],
+        className="app",
+    )

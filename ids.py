@@ -1,0 +1,49 @@
+"""Component ids shared across the shell and pages, so no id is a scattered string literal."""
+
+URL = "url"
+APP_STATE = "app-state"
+LIVE_REGION = "live-region"
+SYNTHETIC_BANNER = "synthetic-banner"
+CHIPS = "filter-chips"
+CLEAR_ALL = "clear-all"
+FILTER_TOGGLE = "filter-toggle"
+FILTER_COLLAPSE = "filter-collapse"
+NAV = "main-nav"
+URL_SYNC = "url-sync"
+
+# One control per filter parameter; the reducer reads and writes them all.
+FILTER_CONTROLS = {
+    "authority": "filter-authority",
+    "area": "filter-area",
+    "supplier": "filter-supplier",
+    "system": "filter-system",
+    "ends_from": "filter-ends-from",
+    "ends_to": "filter-ends-to",
+    "q": "filter-q",
+}
+
+
+def nav_link(path: str) -> dict:
+    return {"type": "nav-link", "path": path}
+
+
+def toggle(param: str, value: str) -> dict:
+    """A button that toggles one value of a repeatable filter (ranked lists, tables)."""
+    return {"type": "toggle", "param": param, "value": value}
+
+
+def chip_remove(param: str, value: str) -> dict:
+    return {"type": "chip-remove", "param": param, "value": value}
+
+
+def view(name: str) -> dict:
+    """A page's view setting (metric, size, group, ...), kept in the URL by the reducer."""
+    return {"type": "view", "name": name}
+
+
+def window(months: int) -> dict:
+    return {"type": "window", "months": months}
+
+
+MAP_GRAPH = {"type": "map-graph", "page": "map"}
+TREEMAP = {"type": "treemap", "page": "suppliers"}

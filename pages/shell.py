@@ -1,0 +1,127 @@
+"""Shell callbacks: the one reducer that writes the app state (and the URL), and the views of
+that state that every page shares (chips, banner, live announcement, navigation links).
+
+Imported by app.py; not a page (it has no register_page)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dash import ALL, Input, Output, State, callback, clientside_callback, ctx, no_update
+
+import ids
+from components.chips import filter_chips, live_message, synthetic_banner
+from techmap import context
+from techmap.appstate import VIEW_PARAMS, AppState, reduce_state
+from techmap.filters import MULTI_PARAMS
+from techmap.queries import apply_filter
+
+_CONTROL_PARAMS = tuple(ids.FILTER_CONTROLS)
+
+
+def _control_values(state: AppState) -> list[Any]:
+    f = state.filters
+    values: list[Any] = []
+    for param in _CONTROL_PARAMS:
+        if param in MULTI_PARAMS:
+            values.append(list(getattr(f, param)))
+        elif param in ("ends_from", "ends_to"):
+            d = getattr(f, param)
+            values.append(d.isoformat() if d else "")
+        else:
+            values.append(f.q)
+    return values
+
+
+@callback(
+    Output(ids.APP_STATE, "data"),
+    Output(ids.URL, "search"),
+    *[Output(ids.FILTER_CONTROLS[p], "value") for p in _CONTROL_PARAMS],
+    Output(ids.view(ALL), "value"),
+    Input(ids.URL, "search"),
+    *[Input(ids.FILTER_CONTROLS[p], "value") for p in _CONTROL_PARAMS],
+    Input(ids.CLEAR_ALL, "n_clicks"),
+    Input(ids.chip_remove(ALL, ALL), "n_clicks"),
+    Input(ids.toggle(ALL, ALL), "n_clicks"),
+    Input({"type": "map-graph", "page": ALL}, "clickData"),
+    Input({"type": "treemap", "page": ALL}, "clickData"),
+    Input({"type": "window", "months": ALL}, "n_clicks"),
+    Input(ids.view(ALL), "value"),
+    State(ids.APP_STATE, "data"),
+)
+def reduce_app_state(search: str | None, *args: Any) -> tuple[Any, ...]:
+    """The single writer of the app state: work out what was touched, then call the reducer."""
+    stored = args[-1]
+    view_outputs = ctx.outputs_list[-1] if isinstance(ctx.outputs_list[-1], list) else []
+    trigger = ctx.triggered_id
+    if trigger is None:  # first load: the URL is the truth
+        trigger, value = "url", search
+    else:
+        value = ctx.triggered[0].get("value") if ctx.triggered else None
+        if trigger == ids.URL:
+            trigger = "url"
+        else:
+            trigger = _control_trigger(trigger)
+    before = AppState.from_dict(stored)
+    after = reduce_state(before, trigger, value, today=context.today())
+    query = after.to_query_string()
+    view_values = [after.view_value(o["id"]["name"]) if o["id"].get("name") in VIEW_PARAMS else no_update
+                   for o in view_outputs]
+    # The query rides along in the store so that links can carry it without a server round trip.
+    return ({**after.to_dict(), "query": query}, query if query != (search or "") else no_update,
+            *_control_values(after), view_values)
+
+
+def _control_trigger(trigger: Any) -> Any:
+    """Map a filter control's string id to the reducer's trigger form."""
+    for param, control_id in ids.FILTER_CONTROLS.items():
+        if trigger == control_id:
+            return {"type": "filter-control", "param": param}
+    return trigger
+
+
+@callback(
+    Output(ids.CHIPS, "children"),
+    Output(ids.SYNTHETIC_BANNER, "children"),
+    Output(ids.SYNTHETIC_BANNER, "hidden"),
+    Output(ids.LIVE_REGION, "children"),
+    Input(ids.APP_STATE, "data"),
+)
+def show_state(data: Any) -> tuple[Any, ...]:
+    state = AppState.from_dict(data)
+    dataset = context.dataset()
+    rows = apply_filter(dataset.contracts, state.filters)
+    banner = synthetic_banner(rows)
+    return (filter_chips(state.filters, dataset), banner, banner is None, live_message(rows))
+
+
+# Navigation keeps the filters: every nav link carries the current query string.
+clientside_callback(
+    """
+    function(data, hrefs) {
+        const search = (data && data.query) || "";
+        const paths = dash_clientside.callback_context.outputs_list.map(o => o.id.path);
+        return paths.map(p => p + search);
+    }
+    """,
+    Output(ids.nav_link(ALL), "href"),
+    Input(ids.APP_STATE, "data"),
+    State(ids.nav_link(ALL), "href"),
+)
+
+# Filters fold away on small screens; the button says whether they are shown.
+clientside_callback(
+    """
+    function(n, expanded) {
+        if (!n) { return window.dash_clientside.no_update; }
+        const open = expanded !== "true";
+        const panel = document.getElementById("filter-collapse");
+        if (panel) { panel.classList.toggle("is-collapsed", !open); }
+        return open ? "true" : "false";
+    }
+    """,
+    Output(ids.FILTER_TOGGLE, "aria-expanded"),
+    Input(ids.FILTER_TOGGLE, "n_clicks"),
+    State(ids.FILTER_TOGGLE, "aria-expanded"),
+    prevent_initial_call=True,
+)

@@ -1,0 +1,99 @@
+"""What every importer shares: building a dataset row, naming a source, finishing suppliers."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from techmap.importers.classify import detect_product
+from techmap.importers.report import ImportReport
+from techmap.schema import COLUMN_NAMES, slugify
+from techmap.suppliers import normalise_frame
+
+MAX_SYSTEM_CHARS = 120  # a contract title used as the system name is cut here (with an ellipsis)
+
+OGL3 = "OGL-3.0"
+LICENCE_ATTRIBUTION = {
+    "OGL-3.0": "licensed under the Open Government Licence v3.0",
+    "OGL-2.0": "licensed under the Open Government Licence v2.0",
+    "CC-BY-4.0": "licensed under CC BY 4.0",
+}
+
+
+@dataclass
+class ImportResult:
+    """Rows ready for the dataset (schema columns as text), the report so far and the manifest
+    source entries of the imported files."""
+
+    rows: list[dict[str, str]]
+    report: ImportReport
+    sources: dict[str, dict[str, Any]] = field(default_factory=dict)
+    title: str = "Imported technology contracts"
+    description: str = ""
+
+
+def contract_row(**values: object) -> dict[str, str]:
+    """A row with every schema column, as text ('' for blanks)."""
+    row = {name: "" for name in COLUMN_NAMES}
+    for key, value in values.items():
+        if key not in row:
+            raise KeyError(key)
+        row[key] = "" if value is None else str(value)
+    return row
+
+
+def system_and_maker(title: str, description: str, supplier: str) -> tuple[str, str]:
+    """(system, manufacturer): a known product named in the text, else the title (shortened)."""
+    product = detect_product([title, description])
+    if product is not None:
+        maker = product.manufacturer if product.manufacturer != supplier else ""
+        return product.system, maker
+    text = title or description
+    if len(text) > MAX_SYSTEM_CHARS:
+        text = text[: MAX_SYSTEM_CHARS - 1].rstrip() + "…"
+    return text, ""
+
+
+def source_key(prefix: str, *parts: str) -> str:
+    """A stable manifest source id, e.g. 'register-camden-contracts-register-2025-q2'."""
+    slug = "-".join(p for p in (slugify(x) for x in (prefix, *parts)) if p)
+    if len(slug) > 80:  # long names keep a hash so that two files never share an id
+        digest = hashlib.sha1(slug.encode()).hexdigest()[:8]
+        slug = f"{slug[:71].rstrip('-')}-{digest}"
+    return slug
+
+
+def short_hash(*parts: str) -> str:
+    return hashlib.sha1("\x1f".join(parts).encode()).hexdigest()[:8]
+
+
+def file_date(path: Path) -> str:
+    """The file's modification date: the as_of of last resort (stable for the same file)."""
+    return date.fromtimestamp(Path(path).stat().st_mtime).isoformat()
+
+
+def attribution_for(licence: str, publisher: str) -> str:
+    words = LICENCE_ATTRIBUTION.get(licence)
+    if not words:
+        return f"Source: {publisher}." if publisher else ""
+    return f"Contains public sector information published by {publisher}, {words}."
+
+
+def finish_suppliers(rows: list[dict[str, str]], numbers: list[str], report: ImportReport
+                     ) -> list[dict[str, str]]:
+    """One spelling per supplier across the import (alias table, then the commonest spelling of
+    unmatched names); the unmatched names go into the report."""
+    if not rows:
+        return rows
+    frame = pd.DataFrame(rows, dtype="str")
+    frame, unmatched = normalise_frame(frame, numbers=pd.Series(numbers, index=frame.index,
+                                                                dtype="str"))
+    report.unmatched_suppliers = sorted(set(report.unmatched_suppliers) | set(unmatched),
+                                        key=str.lower)
+    return [{k: ("" if v is None else str(v)) for k, v in record.items()}
+            for record in frame.to_dict(orient="records")]

@@ -1,0 +1,11 @@
+"""Shared test set-up: a fixed "today" so date-based figures are reproducible."""
+
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+os.environ.setdefault("TECHMAP_TODAY", "2026-11-22")
