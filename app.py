@@ -44,6 +44,9 @@ def create_app() -> dash.Dash:
     )
     app.layout = shell(data)
     import pages.shell  # noqa: F401  (registers the shell callbacks: reducer, chips, banner)
+    from web import register_routes
+
+    register_routes(app.server)
 
     return app
 

@@ -1,7 +1,7 @@
 """The borough choropleth: built once per page load as a plain dict, then patched.
 
 The boundaries (~230 KB) go to the browser once; a filter change sends only z, hover text, outline
-widths and the colour-bar title (a few hundred bytes per borough set) through `dash.Patch`.
+widths and the colour-bar title (about 2 KB) through `dash.Patch`.
 """
 
 from __future__ import annotations
@@ -39,25 +39,27 @@ def metric_label(metric: str) -> str:
 
 
 def _trace_values(metrics: pd.DataFrame, metric: str, selected: tuple[str, ...]) -> dict[str, Any]:
+    """Everything that changes with the filters or the metric; names go once, in `text`."""
     column = METRICS[metric][2]
-    values = metrics[column].astype(float)
-    ranks = rank(values)
-    n = int(values.notna().sum())
-    hover = [
-        f"<b>{name}</b><br>{METRICS[metric][0]}: {format_value(metric, v)}"
-        + (f"<br>Rank {int(r)} of {n}" if not math.isnan(r) else "")
-        + ("<br><i>Selected</i>" if code in selected else "")
-        for code, name, v, r in zip(metrics.index, metrics["name"], values, ranks, strict=True)
-    ]
-    finite = values.dropna()
-    zmax = float(finite.max()) if len(finite) and finite.max() > 0 else 1.0
+    values = metrics[column].astype(float).tolist()
+    ranks = rank(metrics[column].astype(float)).tolist()
+    n = sum(1 for v in values if not math.isnan(v))
+    hover = [f"{format_value(metric, v)}" + ("" if math.isnan(r) else f" (rank {int(r)} of {n})")
+             for v, r in zip(values, ranks, strict=True)]
+    finite = [v for v in values if not math.isnan(v)]
+    zmin = min(finite) if finite else 0.0
+    zmax = max(finite) if finite else 1.0
+    if zmax <= zmin:
+        zmin, zmax = (0.0, zmax or 1.0)
+    codes = metrics.index.tolist()
     return {
-        "z": [None if math.isnan(v) else round(float(v), 4) for v in values],
-        "hovertext": hover,
-        "zmin": 0,
+        "z": [None if math.isnan(v) else round(v, 4) for v in values],
+        "customdata": hover,
+        "hovertemplate": f"<b>%{{text}}</b><br>{METRICS[metric][0]}: %{{customdata}}<extra></extra>",
+        "zmin": zmin,
         "zmax": zmax,
-        "line_width": [3.5 if code in selected else 0.6 for code in metrics.index],
-        "line_color": [SELECTED_LINE if code in selected else NORMAL_LINE for code in metrics.index],
+        "line_width": [3.5 if code in selected else 0.6 for code in codes],
+        "line_color": [SELECTED_LINE if code in selected else NORMAL_LINE for code in codes],
         "title": metric_label(metric),
     }
 
@@ -74,8 +76,9 @@ def map_figure(metrics: pd.DataFrame, metric: str, selected: tuple[str, ...]) ->
         "zmin": v["zmin"],
         "zmax": v["zmax"],
         "colorscale": COLORSCALE,
-        "hovertext": v["hovertext"],
-        "hovertemplate": "%{hovertext}<extra></extra>",
+        "text": metrics["name"].tolist(),
+        "customdata": v["customdata"],
+        "hovertemplate": v["hovertemplate"],
         "marker": {"line": {"width": v["line_width"], "color": v["line_color"]}},
         "colorbar": {"title": {"text": v["title"], "side": "right"}, "thickness": 14, "len": 0.8},
     }
@@ -101,8 +104,10 @@ def map_patch(metrics: pd.DataFrame, metric: str, selected: tuple[str, ...]) -> 
     v = _trace_values(metrics, metric, selected)
     patch = Patch()
     patch["data"][0]["z"] = v["z"]
+    patch["data"][0]["zmin"] = v["zmin"]
     patch["data"][0]["zmax"] = v["zmax"]
-    patch["data"][0]["hovertext"] = v["hovertext"]
+    patch["data"][0]["customdata"] = v["customdata"]
+    patch["data"][0]["hovertemplate"] = v["hovertemplate"]
     patch["data"][0]["marker"]["line"]["width"] = v["line_width"]
     patch["data"][0]["marker"]["line"]["color"] = v["line_color"]
     patch["data"][0]["colorbar"]["title"]["text"] = v["title"]

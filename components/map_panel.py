@@ -68,26 +68,25 @@ def map_caption(metrics: pd.DataFrame, metric: str, *, chosen: str = "",
 def ranked_table(metrics: pd.DataFrame, metric: str, selected: tuple[str, ...], query: str) -> html.Table:
     column = METRICS[metric][2]
     values = metrics[column].astype(float)
-    ranks = rank(values)
-    order = sorted(metrics.index, key=lambda c: (math.isnan(ranks[c]), ranks[c] if not math.isnan(ranks[c]) else 0,
-                                                 metrics.at[c, "name"]))
+    ranks = rank(values).tolist()
+    entries = sorted(
+        zip(metrics.index.tolist(), metrics["name"].tolist(), metrics["slug"].tolist(), values.tolist(), ranks,
+            strict=True),
+        key=lambda e: (math.isnan(e[4]), 0 if math.isnan(e[4]) else e[4], e[1]),
+    )
     rows = []
-    for code in order:
-        name = metrics.at[code, "name"]
+    for code, name, slug, value, r in entries:
         is_selected = code in selected
-        r = ranks[code]
         rows.append(html.Tr(
             [
                 html.Td("–" if math.isnan(r) else f"{int(r)}", className="num"),
-                html.Th(dcc.Link(name, href=f"/borough/{metrics.at[code, 'slug']}{query}"), scope="row"),
-                html.Td(format_value(metric, values[code]), className="num"),
+                html.Th(dcc.Link(name, href=f"/borough/{slug}{query}"), scope="row"),
+                html.Td(format_value(metric, value), className="num"),
                 html.Td(html.Button(
-                    "Selected" if is_selected else "Select",
+                    ["Selected" if is_selected else "Select", html.Span(f" {name}", className="visually-hidden")],
                     id=ids.toggle("authority", code),
-                    n_clicks=0,
                     className="btn btn-sm " + ("btn-primary" if is_selected else "btn-outline-primary"),
-                    **{"aria-pressed": "true" if is_selected else "false",
-                       "aria-label": f"{'Deselect' if is_selected else 'Select'} {name} in the filter"},
+                    **{"aria-pressed": "true" if is_selected else "false"},
                 )),
             ],
             className="is-selected" if is_selected else None,

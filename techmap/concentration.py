@@ -11,7 +11,7 @@ moderately, above 2,000 highly concentrated).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Literal
 
 import numpy as np
@@ -64,6 +64,21 @@ def _names_for(slug_codes: np.ndarray, n_slugs: int, names: pd.Series) -> np.nda
     return out
 
 
+def _display(slug_codes: np.ndarray, slugs: np.ndarray, names: pd.Series,
+             known: Mapping[str, str] | None) -> np.ndarray:
+    """Display name per slug code: from `known` (e.g. Dataset.supplier_names, computed once per
+    process) when given, which avoids reading every row's name (~25 ms at 140k rows when the
+    loader's strings are scattered in memory); else the most common spelling among the rows."""
+    if known is None:
+        return _names_for(slug_codes, len(slugs), names)
+    missing = [i for i, slug in enumerate(slugs) if str(slug) not in known]
+    out = np.array([known.get(str(slug), "") for slug in slugs], dtype=object)
+    if missing:  # a slug the mapping does not know: fall back to the rows
+        fallback = _names_for(slug_codes, len(slugs), names)
+        out[missing] = fallback[missing]
+    return out
+
+
 def display_names(df: pd.DataFrame, slug_col: str, name_col: str) -> pd.Series:
     """slug -> display name: the most common spelling in `df` (ties: alphabetical first)."""
     if df.empty:
@@ -88,11 +103,13 @@ SUPPLIER_COLUMNS = ("supplier_slug", "supplier", "contracts", "annual_value", "s
                     "cumulative_share", "rank", "boroughs")
 
 
-def supplier_shares(df: pd.DataFrame, *, weight: Weight = "count") -> pd.DataFrame:
+def supplier_shares(df: pd.DataFrame, *, weight: Weight = "count",
+                    supplier_names: Mapping[str, str] | None = None) -> pd.DataFrame:
     """One row per supplier, largest first (ties by slug): supplier_slug, supplier (display name),
     contracts, annual_value (0 when none known), share (0..1 of the total weight; 0 when the total
     is 0), cumulative_share, rank (1-based competition rank by weight: 1, 2, 2, 4), boroughs
-    (distinct boroughs served)."""
+    (distinct boroughs served). `supplier_names` (slug -> name, e.g. Dataset.supplier_names)
+    saves working the names out from the rows."""
     _check_weight(weight)
     if df.empty:
         return pd.DataFrame({c: pd.Series(dtype="str" if c in ("supplier_slug", "supplier")
@@ -108,7 +125,7 @@ def supplier_shares(df: pd.DataFrame, *, weight: Weight = "count") -> pd.DataFra
     order = np.lexsort((slug_text, -weights))
     table = pd.DataFrame({
         "supplier_slug": pd.array(slug_text[order], dtype="str"),
-        "supplier": pd.array(_names_for(codes, k, df["supplier"])[order], dtype="str"),
+        "supplier": pd.array(_display(codes, slugs, df["supplier"], supplier_names)[order], dtype="str"),
         "contracts": contracts[order].astype("int64"),
         "annual_value": values[order],
         "share": share[order],
@@ -126,8 +143,16 @@ def top_n_share(df: pd.DataFrame, n: int, *, weight: Weight = "count") -> float:
     if df.empty or n <= 0:
         return 0.0
     codes, slugs = factorize(df["supplier_slug"])
-    sizes = np.bincount(codes, weights=None if weight == "count" else _values(df),
-                        minlength=len(slugs)).astype("float64")
+    return share_of_largest(codes, len(slugs), n, None if weight == "count" else _values(df))
+
+
+def share_of_largest(codes: np.ndarray, n_codes: int, n: int, weights: np.ndarray | None = None) -> float:
+    """Share (0..1) of the total count (or weight) held by the n largest codes; 0 when empty."""
+    if codes.size == 0 or n <= 0:
+        return 0.0
+    valid = codes >= 0
+    sizes = np.bincount(codes[valid], weights=None if weights is None else weights[valid],
+                        minlength=n_codes).astype("float64")
     total = sizes.sum()
     if total <= 0:
         return 0.0
@@ -177,11 +202,13 @@ def concentration_by(
     *,
     n: int = 3,
     weight: Weight = "count",
+    supplier_names: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """Per service area (or borough) with rows: key, name, contracts, suppliers, top_supplier
     (display name), top_supplier_share, top_n_share (the n largest suppliers' share), hhi (0..10000),
     band. Shares are 0..1. With weight="value" a group whose rows have no value has NaN shares and
-    band "no data". Sorted by hhi descending (NaN last), then key."""
+    band "no data". Sorted by hhi descending (NaN last), then key. `supplier_names` as in
+    supplier_shares."""
     _check_weight(weight)
     if by not in ("service_area", "authority_code"):
         raise ValueError(f"by must be 'service_area' or 'authority_code', not {by!r}")
@@ -225,8 +252,11 @@ def concentration_by(
     top_sup = np.full(n_keys, -1, dtype=np.intp)
     top_share[sorted_key[starts]] = share_sorted[starts]
     top_sup[sorted_key[starts]] = pair_sup[order][starts]
-    wanted = np.isin(sup_codes, top_sup[present])
-    names = _names_for(sup_codes[wanted], k, df["supplier"].loc[wanted])
+    if supplier_names is None:
+        wanted = np.isin(sup_codes, top_sup[present])
+        names = _names_for(sup_codes[wanted], k, df["supplier"].loc[wanted])
+    else:
+        names = _display(sup_codes, slugs, df["supplier"], supplier_names)
     keys = np.flatnonzero(present)
     key_text = [str(key_values[i]) for i in keys]
     out = pd.DataFrame({
@@ -251,7 +281,13 @@ HIERARCHY_COLUMNS = ("service_area", "area_name", "group", "group_name", "suppli
                      "system_slug", "system", "contracts", "annual_value", "boroughs")
 
 
-def hierarchy(df: pd.DataFrame, *, size_by: Weight = "count") -> pd.DataFrame:
+def hierarchy(
+    df: pd.DataFrame,
+    *,
+    size_by: Weight = "count",
+    supplier_names: Mapping[str, str] | None = None,
+    system_names: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
     """One row per (service_area, supplier_slug, system_slug) with area_name, group (the
     service-area group: frontline, corporate, infrastructure or other), group_name (its display
     name, e.g. "Frontline services"), supplier and system display names, contracts, annual_value
@@ -259,7 +295,8 @@ def hierarchy(df: pd.DataFrame, *, size_by: Weight = "count") -> pd.DataFrame:
 
     Ordered by service area (schema order), then by the size measure descending, then slugs. With
     size_by="value" leaves without a positive annual value are left out, since a treemap cannot
-    draw a zero-sized box."""
+    draw a zero-sized box. `supplier_names` / `system_names` (slug -> name, e.g. from the Dataset)
+    save working the names out from the rows."""
     _check_weight(size_by)
     area_codes, area_values = factorize(df["service_area"])
     keep = area_codes >= 0
@@ -303,9 +340,11 @@ def hierarchy(df: pd.DataFrame, *, size_by: Weight = "count") -> pd.DataFrame:
         "group": pd.array(group[leaf_area[rows]], dtype="str"),
         "group_name": pd.array([GROUP_NAMES[g] for g in group[leaf_area[rows]]], dtype="str"),
         "supplier_slug": pd.array(sup_slugs[leaf_sup[rows]].astype(str), dtype="str"),
-        "supplier": pd.array(_names_for(sup_codes, n_sup, df["supplier"])[leaf_sup[rows]], dtype="str"),
+        "supplier": pd.array(_display(sup_codes, sup_slugs, df["supplier"], supplier_names)[leaf_sup[rows]],
+                             dtype="str"),
         "system_slug": pd.array(sys_slugs[leaf_sys[rows]].astype(str), dtype="str"),
-        "system": pd.array(_names_for(sys_codes, n_sys, df["system"])[leaf_sys[rows]], dtype="str"),
+        "system": pd.array(_display(sys_codes, sys_slugs, df["system"], system_names)[leaf_sys[rows]],
+                           dtype="str"),
         "contracts": contracts[rows].astype("int64"),
         "annual_value": values[rows],
         "boroughs": boroughs[rows].astype("int64"),

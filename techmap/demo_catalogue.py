@@ -15,7 +15,7 @@ from dataclasses import dataclass
 # How each product tends to be hosted: weights for (saas, hosted, on_premises, unknown),
 # the order of techmap.schema.HOSTING_VALUES.
 HOSTING_PROFILES: dict[str, tuple[float, float, float, float]] = {
-    "unknown": (0.0, 0.0, 0.0, 1.0),  # devices: hosting does not apply
+    "unknown": (0.0, 0.0, 0.0, 1.0),  # devices and print: hosting does not apply
     "saas": (0.85, 0.05, 0.02, 0.08),
     "hosted": (0.25, 0.55, 0.12, 0.08),
     "onprem": (0.10, 0.20, 0.62, 0.08),
@@ -79,38 +79,38 @@ class Slot:
     shareable: float = 0.0  # chance that a shared-service group buys this role together
 
 
-# Resellers, reused below: most councils buy Microsoft and security licences through a few of them.
-_MS_RESELLERS = (("Bytes Software Services", 0.55), ("Softcat", 0.30), ("Computacenter", 0.15))
-_SECURITY_RESELLERS = (("Bytes Software Services", 0.6), ("Softcat", 0.4))
+# Resellers, reused below: most councils buy Microsoft and other software licences through a few
+# of them, which is why resellers top the supplier ranking.
+_MS_RESELLERS = (("Bytes", 0.55), ("Softcat", 0.30), ("Computacenter", 0.15))
+_LICENCE_RESELLERS = (("Bytes", 0.6), ("Softcat", 0.4))
 _HARDWARE_RESELLERS = (("XMA", 0.45), ("Computacenter", 0.40), ("CDW UK", 0.15))
 
 P = Product
 SLOTS: tuple[Slot, ...] = (
     # Frontline services
     Slot("adult-social-care", "case management", 1.0, 260_000, "long", "major", (
-        P("Mosaic", "Servelec", 0.45, hosting="hosted"),
+        P("Mosaic", "System C", 0.45, hosting="hosted"),
         P("Liquidlogic LAS", "System C", 0.42, hosting="hosted"),
-        P("Eclipse", "OLM Systems", 0.09, hosting="saas"),
-        P("CareFirst", "OLM Systems", 0.04, hosting="onprem"),
+        P("Eclipse", "OLM", 0.09, hosting="saas"),
+        P("CareFirst", "OLM", 0.04, hosting="onprem"),
     ), shareable=0.25),
     Slot("adult-social-care", "care finance", 0.8, 70_000, "standard", "software", (
-        P("ContrOCC", "System C", 0.70, hosting="hosted"),
-        P("Mosaic Finance", "Servelec", 0.25, hosting="hosted"),
-        P("Oracle Fusion Cloud ERP (care payments)", "Oracle", 0.05, hosting="saas"),
+        P("ContrOCC", "System C", 0.72, hosting="hosted"),
+        P("Mosaic Finance", "System C", 0.28, hosting="hosted"),
     )),
     Slot("adult-social-care", "provider portal and brokerage", 0.3, 35_000, "short", "software", (
         P("Adam Dynamic Purchasing System", "Adam HTT", 0.58, hosting="saas"),
         P("Care Cubed", "iESE", 0.15, hosting="saas"),
-        P("Mosaic Provider Portal", "Servelec", 0.27, hosting="saas"),
+        P("Mosaic Provider Portal", "System C", 0.27, hosting="saas"),
     )),
     Slot("childrens-social-care", "case management", 1.0, 240_000, "long", "major", (
         P("Liquidlogic LCS", "System C", 0.50, hosting="hosted"),
-        P("Mosaic", "Servelec", 0.39, hosting="hosted"),
-        P("Eclipse", "OLM Systems", 0.12, hosting="saas"),
+        P("Mosaic", "System C", 0.39, hosting="hosted"),
+        P("Eclipse", "OLM", 0.12, hosting="saas"),
     ), shareable=0.25),
     Slot("childrens-social-care", "early help", 0.5, 40_000, "standard", "software", (
         P("Liquidlogic EHM", "System C", 0.58, hosting="hosted"),
-        P("Mosaic Early Help", "Servelec", 0.27, hosting="hosted"),
+        P("Mosaic Early Help", "System C", 0.27, hosting="hosted"),
         P("Capita One Early Years and Help", "Capita", 0.15, hosting="onprem"),
     )),
     Slot("childrens-social-care", "youth justice", 0.6, 30_000, "standard", "software", (
@@ -182,7 +182,7 @@ SLOTS: tuple[Slot, ...] = (
     )),
     Slot("education", "education management", 1.0, 90_000, "long", "major", (
         P("Capita One", "Capita", 0.72, hosting="onprem"),
-        P("Synergy", "Servelec", 0.28, hosting="hosted"),
+        P("Synergy", "System C", 0.28, hosting="hosted"),
     )),
     Slot("education", "schools MIS (traded service)", 0.35, 30_000, "standard", "software", (
         P("Arbor", "Arbor Education", 0.49, hosting="saas"),
@@ -191,7 +191,7 @@ SLOTS: tuple[Slot, ...] = (
     )),
     Slot("education", "EHCP hub", 0.5, 25_000, "short", "software", (
         P("Capita One EHC Hub", "Capita", 0.57, hosting="saas"),
-        P("Synergy EHC Hub", "Servelec", 0.43, hosting="saas"),
+        P("Synergy EHC Hub", "System C", 0.43, hosting="saas"),
     )),
     Slot("public-health", "clinical records", 0.6, 40_000, "standard", "software", (
         P("EMIS Web", "EMIS Health", 0.50, hosting="saas"),
@@ -272,7 +272,7 @@ SLOTS: tuple[Slot, ...] = (
         P("Respond", "Aptean", 0.43, hosting="saas"),
     )),
     Slot("gis", "desktop and server GIS", 1.0, 30_000, "standard", "software", (
-        P("Esri ArcGIS", "Esri", 0.75, suppliers=(("Esri UK", 1.0),), hosting="mixed"),
+        P("Esri ArcGIS", "Esri", 0.75, hosting="mixed"),
         P("MapInfo Pro", "Precisely", 0.14, hosting="onprem"),
         P("Cadcorp SIS", "Cadcorp", 0.05, hosting="onprem"),
         P("QGIS", "QGIS (open source)", 0.05, suppliers=(("Lutra Consulting", 1.0),),
@@ -284,11 +284,11 @@ SLOTS: tuple[Slot, ...] = (
     )),
     Slot("gis", "web mapping", 0.5, 12_000, "short", "software", (
         P("iShare", "Astun Technology", 0.57, hosting="saas"),
-        P("ArcGIS Online", "Esri", 0.43, suppliers=(("Esri UK", 1.0),), hosting="saas"),
+        P("ArcGIS Online", "Esri", 0.43, hosting="saas"),
     )),
     Slot("data-analytics", "business intelligence", 0.9, 25_000, "short", "licences", (
         P("Microsoft Power BI", "Microsoft", 0.72, suppliers=_MS_RESELLERS, hosting="saas"),
-        P("Tableau", "Salesforce", 0.14, suppliers=_SECURITY_RESELLERS, hosting="saas"),
+        P("Tableau", "Salesforce", 0.14, suppliers=_LICENCE_RESELLERS, hosting="saas"),
         P("Qlik Sense", "Qlik", 0.14, suppliers=(("Softcat", 1.0),), hosting="saas"),
     )),
     Slot("data-analytics", "low-code apps and automation", 0.5, 30_000, "short", "licences", (
@@ -305,7 +305,7 @@ SLOTS: tuple[Slot, ...] = (
     # Infrastructure
     Slot("network-telephony", "wide area network", 1.0, 200_000, "standard", "network", (
         P("BT Managed WAN", "BT", 0.61, hosting="hosted"),
-        P("Virgin Media Business managed network", "Virgin Media O2 Business", 0.26,
+        P("Virgin Media Business managed network", "Virgin Media", 0.26,
           hosting="hosted"),
         P("Vodafone managed WAN", "Vodafone", 0.10, hosting="hosted"),
         P("Exponential-e managed network", "Exponential-e", 0.03, hosting="hosted"),
@@ -320,7 +320,7 @@ SLOTS: tuple[Slot, ...] = (
     )),
     Slot("network-telephony", "telephony", 0.9, 80_000, "standard", "network", (
         P("Microsoft Teams Phone", "Microsoft", 0.56,
-          suppliers=(("Gamma", 0.5), ("Bytes Software Services", 0.3), ("Softcat", 0.2)),
+          suppliers=(("Gamma", 0.5), ("Bytes", 0.3), ("Softcat", 0.2)),
           hosting="saas"),
         P("8x8 X Series", "8x8", 0.17, hosting="saas"),
         P("Gamma Horizon", "Gamma", 0.17, hosting="saas"),
@@ -328,7 +328,7 @@ SLOTS: tuple[Slot, ...] = (
     ), shareable=0.2),
     Slot("network-telephony", "mobile voice and data", 0.9, 120_000, "short", "network", (
         P("Vodafone corporate mobile", "Vodafone", 0.35, hosting="hosted"),
-        P("O2 corporate mobile", "Virgin Media O2 Business", 0.21, hosting="hosted"),
+        P("O2 corporate mobile", "O2", 0.21, hosting="hosted"),
         P("EE corporate mobile", "BT", 0.43, hosting="hosted"),
     )),
     Slot("hosting-cloud", "public cloud", 0.95, 150_000, "short", "licences", (
@@ -351,14 +351,14 @@ SLOTS: tuple[Slot, ...] = (
     )),
     Slot("hosting-cloud", "backup", 0.6, 40_000, "short", "licences", (
         P("Veeam Backup & Replication", "Veeam", 0.65,
-          suppliers=(("Softcat", 0.5), ("Bytes Software Services", 0.5)), hosting="onprem"),
+          suppliers=(("Softcat", 0.5), ("Bytes", 0.5)), hosting="onprem"),
         P("Rubrik Security Cloud", "Rubrik", 0.26, suppliers=(("Computacenter", 1.0),),
           hosting="saas"),
         P("Commvault", "Commvault", 0.09, suppliers=(("Softcat", 1.0),), hosting="onprem"),
     )),
     Slot("hosting-cloud", "virtualisation", 0.7, 45_000, "short", "licences", (
         P("VMware vSphere", "Broadcom", 0.72,
-          suppliers=(("Computacenter", 0.5), ("Softcat", 0.3), ("Bytes Software Services", 0.2)),
+          suppliers=(("Computacenter", 0.5), ("Softcat", 0.3), ("Bytes", 0.2)),
           hosting="onprem"),
         P("Nutanix Cloud Platform", "Nutanix", 0.19, suppliers=(("Computacenter", 1.0),),
           hosting="onprem"),
@@ -371,28 +371,28 @@ SLOTS: tuple[Slot, ...] = (
     ), shareable=0.3),
     Slot("end-user-devices", "laptops and desktops", 1.0, 200_000, "short", "devices", (
         P("Dell Latitude laptops", "Dell", 0.50,
-          suppliers=(("XMA", 0.45), ("Computacenter", 0.45), ("Dell", 0.1)), hosting="onprem"),
-        P("HP EliteBook laptops", "HP", 0.35, suppliers=_HARDWARE_RESELLERS, hosting="onprem"),
+          suppliers=(("XMA", 0.45), ("Computacenter", 0.45), ("Dell", 0.1)), hosting="unknown"),
+        P("HP EliteBook laptops", "HP", 0.35, suppliers=_HARDWARE_RESELLERS, hosting="unknown"),
         P("Lenovo ThinkPad laptops", "Lenovo", 0.15, suppliers=_HARDWARE_RESELLERS,
-          hosting="onprem"),
+          hosting="unknown"),
     ), shareable=0.3),
     Slot("end-user-devices", "mobile phones", 0.7, 70_000, "short", "devices", (
         P("Apple iPhone", "Apple", 0.65,
-          suppliers=(("Vodafone", 0.4), ("Virgin Media O2 Business", 0.3), ("XMA", 0.3)),
+          suppliers=(("Vodafone", 0.4), ("O2", 0.3), ("XMA", 0.3)),
           hosting="unknown"),
         P("Samsung Galaxy", "Samsung", 0.35, suppliers=(("Vodafone", 0.5), ("XMA", 0.5)),
           hosting="unknown"),
     )),
     Slot("end-user-devices", "other desktop software licences", 0.6, 25_000, "short", "licences", (
         P("Adobe Acrobat and Creative Cloud", "Adobe", 0.78,
-          suppliers=(("Bytes Software Services", 0.5), ("Softcat", 0.5)), hosting="saas"),
+          suppliers=(("Bytes", 0.5), ("Softcat", 0.5)), hosting="saas"),
         P("Zoom Workplace", "Zoom", 0.22, suppliers=(("Softcat", 0.6), ("Computacenter", 0.4)),
           hosting="saas"),
     )),
     Slot("end-user-devices", "managed print", 0.7, 60_000, "standard", "devices", (
-        P("Ricoh managed print", "Ricoh", 0.50, hosting="onprem"),
-        P("Canon managed print", "Canon", 0.35, hosting="onprem"),
-        P("Xerox managed print", "Xerox", 0.15, hosting="onprem"),
+        P("Ricoh managed print", "Ricoh", 0.50, hosting="unknown"),
+        P("Canon managed print", "Canon", 0.35, hosting="unknown"),
+        P("Xerox managed print", "Xerox", 0.15, hosting="unknown"),
     )),
     Slot("end-user-devices", "IT service management", 0.7, 40_000, "standard", "software", (
         P("ServiceNow", "ServiceNow", 0.43, suppliers=(("Computacenter", 0.7), ("ServiceNow", 0.3)),
@@ -403,12 +403,12 @@ SLOTS: tuple[Slot, ...] = (
     Slot("cyber-security", "endpoint protection", 1.0, 60_000, "short", "licences", (
         P("Microsoft Defender for Endpoint", "Microsoft", 0.43, suppliers=_MS_RESELLERS,
           hosting="saas"),
-        P("CrowdStrike Falcon", "CrowdStrike", 0.28, suppliers=_SECURITY_RESELLERS, hosting="saas"),
-        P("Sophos Intercept X", "Sophos", 0.28, suppliers=_SECURITY_RESELLERS, hosting="saas"),
+        P("CrowdStrike Falcon", "CrowdStrike", 0.28, suppliers=_LICENCE_RESELLERS, hosting="saas"),
+        P("Sophos Intercept X", "Sophos", 0.28, suppliers=_LICENCE_RESELLERS, hosting="saas"),
     ), shareable=0.3),
     Slot("cyber-security", "network detection and response", 0.5, 50_000, "short", "licences", (
         P("Darktrace", "Darktrace", 0.84,
-          suppliers=(("Darktrace", 0.4), ("Bytes Software Services", 0.3), ("Softcat", 0.3)),
+          suppliers=(("Darktrace", 0.4), ("Bytes", 0.3), ("Softcat", 0.3)),
           hosting="hosted"),
         P("Vectra AI", "Vectra AI", 0.16, suppliers=(("Softcat", 1.0),), hosting="saas"),
     )),
@@ -422,10 +422,10 @@ SLOTS: tuple[Slot, ...] = (
         P("Microsoft Entra ID P2", "Microsoft", 0.72, suppliers=_MS_RESELLERS, hosting="saas"),
         P("Okta Workforce Identity", "Okta", 0.19, suppliers=(("Softcat", 1.0),), hosting="saas"),
         P("CyberArk Privileged Access Manager", "CyberArk", 0.09,
-          suppliers=(("Bytes Software Services", 1.0),), hosting="hosted"),
+          suppliers=(("Bytes", 1.0),), hosting="hosted"),
     )),
     Slot("cyber-security", "email and web security", 0.6, 25_000, "short", "licences", (
-        P("Mimecast", "Mimecast", 0.72, suppliers=_SECURITY_RESELLERS, hosting="saas"),
+        P("Mimecast", "Mimecast", 0.72, suppliers=_LICENCE_RESELLERS, hosting="saas"),
         P("Proofpoint", "Proofpoint", 0.19, suppliers=(("Softcat", 1.0),), hosting="saas"),
         P("Cisco Umbrella", "Cisco", 0.09, suppliers=(("Computacenter", 1.0),), hosting="saas"),
     )),

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from techmap.authorities import authorities
-from techmap.concentration import top_n_share
+from techmap.concentration import factorize, share_of_largest
 from techmap.filters import PARAMS, FilterState
 from techmap.renewals import add_months
 
@@ -132,7 +132,7 @@ class _SearchIndex:
             while at != -1:
                 found.append(at)
                 at = self.joined_heads.find(term, at + 1)
-            hits[np.searchsorted(self.head_starts, found, side="left") - 1] = True
+            hits[np.searchsorted(self.head_starts, found, side="right") - 1] = True
         return hits
 
 
@@ -303,13 +303,14 @@ def headline(df: pd.DataFrame, *, today: date, top_n: int = 15) -> dict[str, flo
     ends = df["end_date"].to_numpy()
     ending = (ends >= _day(today)) & (ends <= _day(add_months(today, 12)))
     positions = authority_positions(df)
+    supplier_codes, suppliers = factorize(df["supplier_slug"])  # once for the count and the share
     return {
         "contracts": int(len(df)),
         "boroughs": int(np.unique(positions[positions >= 0]).size),
-        "suppliers": int(df["supplier_slug"].nunique()),
-        "systems": int(df["system_slug"].nunique()),
+        "suppliers": len(suppliers),
+        "systems": len(factorize(df["system_slug"])[1]),
         "top_n": int(top_n),
-        "top_n_share": top_n_share(df, top_n),
+        "top_n_share": share_of_largest(supplier_codes, len(suppliers), top_n),
         "ending_12m": int(ending.sum()),
         "annual_value": float(np.nansum(df["annual_value_gbp"].to_numpy(dtype="float64"))),
     }

@@ -13,7 +13,7 @@ import pandas as pd
 from techmap.importers.classify import detect_product
 from techmap.importers.report import ImportReport
 from techmap.schema import COLUMN_NAMES, slugify
-from techmap.suppliers import normalise_frame
+from techmap.suppliers import normalise_frame, supplier_key
 
 MAX_SYSTEM_CHARS = 120  # a contract title used as the system name is cut here (with an ellipsis)
 
@@ -51,7 +51,8 @@ def system_and_maker(title: str, description: str, supplier: str) -> tuple[str, 
     """(system, manufacturer): a known product named in the text, else the title (shortened)."""
     product = detect_product([title, description])
     if product is not None:
-        maker = product.manufacturer if product.manufacturer != supplier else ""
+        same = supplier_key(product.manufacturer) == supplier_key(supplier)
+        maker = "" if same else product.manufacturer
         return product.system, maker
     text = title or description
     if len(text) > MAX_SYSTEM_CHARS:

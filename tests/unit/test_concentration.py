@@ -200,3 +200,14 @@ def test_hierarchy_by_value_leaves_out_zero_sized_boxes(frame: pd.DataFrame) -> 
     assert list(zip(tree["supplier_slug"], tree["annual_value"], strict=True)) == [
         ("capita", 200.0), ("civica", 600.0)]
     assert hierarchy(empty_frame()).empty
+
+
+def test_known_names_replace_the_rows_spellings(frame: pd.DataFrame) -> None:
+    known = {"capita": "Capita plc", "civica": "Civica UK", "s1": "System One"}  # no nec, s2, spydus
+    assert supplier_shares(frame, supplier_names=known)["supplier"].tolist() == [
+        "Capita plc", "Civica UK", "NEC"]  # NEC: from the rows
+    tree = hierarchy(frame, supplier_names=known, system_names=known)
+    assert tree["supplier"].tolist() == ["Capita plc", "NEC", "Civica UK", "Capita plc"]
+    assert tree["system"].tolist() == ["System One", "System One", "Spydus", "S2"]
+    table = concentration_by(frame, "service_area", supplier_names=known)
+    assert table["top_supplier"].tolist() == ["Civica UK", "Capita plc"]

@@ -1,0 +1,117 @@
+"""Map page budgets (issue 3): server time and response size of a map update after a filter change.
+
+Sends real `/_dash-update-component` requests through the Flask test client (the same code path as
+a browser, minus the network) for a varied set of filter states, and prints p50/p95 time and the
+response size, for the map patch and, for comparison, the side panel (headline + ranked list).
+
+    .venv/bin/python benchmarks/map_callbacks.py                 # bundled London data
+    .venv/bin/python benchmarks/map_callbacks.py --dataset /tmp/tm100   # e.g. --scale 100 data
+Budgets: map update p95 < 10 ms and < 5 KB at London scale; p95 < 50 ms at --scale 100.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def _states(data, n: int, seed: int = 7) -> list[dict]:
+    from techmap.authorities import authorities
+    from techmap.schema import SERVICE_AREAS
+
+    rng = random.Random(seed)
+    codes = [a.code for a in authorities()]
+    suppliers = list(data.supplier_names)
+    systems = list(data.system_names)
+    metrics = ["contracts", "suppliers", "systems", "ending_12m", "annual_value", "supplier_share", "runs_system"]
+    out = []
+    for _ in range(n):
+        filters: dict = {"authority": rng.sample(codes, rng.choice([0, 0, 1, 2, 3]))}
+        if rng.random() < 0.4:
+            filters["area"] = [rng.choice([a.slug for a in SERVICE_AREAS])]
+        if rng.random() < 0.4:
+            filters["supplier"] = [rng.choice(suppliers)]
+        if rng.random() < 0.2:
+            filters["system"] = [rng.choice(systems)]
+        if rng.random() < 0.2:
+            filters["q"] = rng.choice(["microsoft", "capita", "cloud", "housing"])
+        out.append({"filters": filters, "view": {"metric": rng.choice(metrics)}})
+    return out
+
+
+def _payload(output: str, outputs: object, state: dict) -> dict:
+    return {
+        "output": output,
+        "outputs": outputs,
+        "inputs": [{"id": "app-state", "property": "data", "value": state}],
+        "changedPropIds": ["app-state.data"],
+        "state": [],
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--dataset", type=Path, help="dataset folder (default: the bundled one)")
+    parser.add_argument("--requests", type=int, default=300)
+    args = parser.parse_args()
+    if args.dataset:
+        os.environ["TECHMAP_DATASET"] = str(args.dataset)
+    os.environ.setdefault("TECHMAP_TODAY", "2026-11-22")
+
+    import app as app_module
+    from techmap import context
+
+    data = context.dataset()
+    client = app_module.server.test_client()
+    client.get("/")  # first request registers the pages' router
+    map_id = {"page": "map", "type": "map-graph"}
+    map_output = json.dumps(map_id, separators=(",", ":"), sort_keys=True) + ".figure"
+    side_output = "..map-headline.children...map-ranked.children...map-caption.children.."
+    side_outputs = [{"id": "map-headline", "property": "children"},
+                    {"id": "map-ranked", "property": "children"},
+                    {"id": "map-caption", "property": "children"}]
+    states = _states(data, args.requests)
+
+    def run(output: str, outputs: object) -> tuple[list[float], list[int]]:
+        times, sizes = [], []
+        for state in states:
+            body = _payload(output, outputs, state)
+            start = time.perf_counter()
+            response = client.post("/_dash-update-component", json=body)
+            times.append((time.perf_counter() - start) * 1000)
+            if response.status_code != 200:
+                raise SystemExit(f"{output}: HTTP {response.status_code}: {response.data[:300]!r}")
+            sizes.append(len(response.data))
+        return times, sizes
+
+    run(map_output, {"id": map_id, "property": "figure"})  # warm-up
+    rows = len(data.contracts)
+    print(f"dataset: {data.path} ({rows:,} contracts); {len(states)} filter states")
+    print(f"{'callback':<28}{'p50 ms':>9}{'p95 ms':>9}{'max KB':>9}{'mean KB':>9}")
+    budget_ms = 10 if rows < 20_000 else 50
+    results = {}
+    for name, output, outputs in (("map update (Patch)", map_output, {"id": map_id, "property": "figure"}),
+                                  ("side panel (headline+list)", side_output, side_outputs)):
+        times, sizes = run(output, outputs)
+        p50 = statistics.median(times)
+        p95 = statistics.quantiles(times, n=20)[18]
+        results[name] = (p95, max(sizes))
+        print(f"{name:<28}{p50:>9.2f}{p95:>9.2f}{max(sizes) / 1024:>9.2f}{statistics.mean(sizes) / 1024:>9.2f}")
+    p95, biggest = results["map update (Patch)"]
+    print(f"budget: map update p95 < {budget_ms} ms: {'OK' if p95 < budget_ms else 'OVER'} ({p95:.2f} ms)")
+    if rows < 20_000:
+        print(f"budget: map update response < 5 KB: {'OK' if biggest < 5120 else 'OVER'} ({biggest:,} bytes)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,100 @@
+"""`python -m techmap import register|ocds|survey ...`: read, merge into the dataset folder, write
+the report, run the validator on the result. Exit 0 when the import worked and the dataset has no
+errors, 1 otherwise, 2 for a bad argument (an --authority that is not a London borough)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any, TextIO
+
+from techmap.authorities import by_code, match_authority
+from techmap.importers.merge import merge_into_dataset
+from techmap.importers.ocds import import_ocds
+from techmap.importers.register import import_register
+from techmap.importers.report import ImportReport
+from techmap.importers.rows import OGL3, ImportResult
+from techmap.importers.survey import import_survey
+
+REPORTS_DIR = "import_reports"
+
+
+def _emit(text: str, stream: TextIO | None = None) -> None:
+    """print(), but a console that cannot show '£' gets escapes instead of a traceback."""
+    stream = stream or sys.stdout
+    try:
+        print(text, file=stream)
+    except UnicodeEncodeError:
+        encoding = getattr(stream, "encoding", None) or "ascii"
+        print(text.encode(encoding, "backslashreplace").decode(encoding), file=stream)
+
+
+def read_import(kind: str, files: list[Path], *, authority: str | None = None, url: str = "",
+                licence: str = OGL3) -> ImportResult:
+    """Read the files of one import (no dataset is touched). Raises ValueError for an
+    --authority that is not a London borough."""
+    if kind == "register":
+        code = match_authority(authority or "")
+        if code is None:
+            raise ValueError(f"--authority {authority!r} is not a London borough: use an ONS code "
+                             "(E09000001 to E09000033) or a name such as 'Camden' or "
+                             "'London Borough of Camden'")
+        return import_register(files[0], by_code()[code], url=url, licence=licence)
+    if kind == "ocds":
+        return import_ocds(files)
+    if kind == "survey":
+        return import_survey(files[0])
+    raise ValueError(f"unknown import kind {kind!r}")
+
+
+def finish_import(result: ImportResult, out: Path) -> ImportReport:
+    """Merge the rows into the dataset at `out`, validate it and write the report there."""
+    from techmap.validate import summary_line, validate_path
+
+    report = result.report
+    out = Path(out)
+    nothing = not result.rows and not (out / "contracts.csv").exists()
+    if report.fatal and not result.rows:
+        return report  # nothing could be read: leave the dataset alone
+    if nothing:
+        report.notes.append(f"no rows kept, so no dataset was created at {out}")
+        return report
+    report.merge = merge_into_dataset(out, result.rows, result.sources, title=result.title,
+                                      description=result.description)
+    report.validation = validate_path(out)
+    report.validation_summary = summary_line(report.validation, report.merge.rows)
+    name = next(iter(result.sources), report.kind)
+    if len(result.sources) > 1:
+        name += f"-and-{len(result.sources) - 1}-more"
+    path = out / REPORTS_DIR / f"{name}.txt"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    report.report_path = path
+    path.write_text(report.render(), encoding="utf-8")
+    return report
+
+
+def run_import(kind: str, files: list[Path], out: Path, *, authority: str | None = None,
+               url: str = "", licence: str = OGL3, stream: TextIO | None = None
+               ) -> tuple[int, ImportReport | None]:
+    """The whole command as a function: (exit code, report)."""
+    try:
+        result = read_import(kind, [Path(f) for f in files], authority=authority, url=url,
+                             licence=licence)
+    except ValueError as exc:
+        _emit(f"error: {exc}", sys.stderr if stream is None else stream)
+        return 2, None
+    report = finish_import(result, Path(out))
+    _emit(report.summary(), stream)
+    return (0 if report.ok else 1), report
+
+
+def run_import_command(args: argparse.Namespace) -> int:
+    """Entry point from techmap.cli (args.kind, args.file or args.files, args.authority,
+    args.out; optional args.url and args.licence)."""
+    files: list[Any] = list(getattr(args, "files", None) or [getattr(args, "file", None)])
+    code, _ = run_import(args.kind, [Path(f) for f in files if f is not None], Path(args.out),
+                         authority=getattr(args, "authority", None),
+                         url=getattr(args, "url", None) or "",
+                         licence=getattr(args, "licence", None) or OGL3)
+    return code
