@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -237,6 +238,12 @@ def main(argv: list[str] | None = None) -> int:
                             "ms", None))
 
     print_table(rows)
+    try:
+        load = Path("/proc/loadavg").read_text().split()[:3]
+        print(f"\nload average {' '.join(load)} on {os.cpu_count()} CPUs: timings on a busy machine "
+              "are inflated; rerun when it is idle.")
+    except OSError:
+        pass
     return 0
 
 

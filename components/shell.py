@@ -69,12 +69,14 @@ def filter_bar(data: Dataset) -> html.Section:
                 [
                     html.Legend("Contract ends between", className="form-label"),
                     html.Div([
+                        # No debounce on date inputs: a date input only reports complete dates, and
+                        # dcc.Input's debounce path calls setSelectionRange, which date inputs reject.
                         html.Label("From", htmlFor=c["ends_from"], className="visually-hidden"),
-                        dcc.Input(id=c["ends_from"], type="date", debounce=True,
+                        dcc.Input(id=c["ends_from"], type="date",
                                   className="form-control", min="1990-01-01", max="2100-12-31"),
                         html.Span("and", className="px-1", **{"aria-hidden": "true"}),
                         html.Label("To", htmlFor=c["ends_to"], className="visually-hidden"),
-                        dcc.Input(id=c["ends_to"], type="date", debounce=True,
+                        dcc.Input(id=c["ends_to"], type="date",
                                   className="form-control", min="1990-01-01", max="2100-12-31"),
                     ], className="date-pair"),
                 ],

@@ -47,29 +47,35 @@ def _control_values(state: AppState) -> list[Any]:
     Input({"type": "treemap", "page": ALL}, "clickData"),
     Input({"type": "window", "months": ALL}, "n_clicks"),
     Input(ids.view(ALL), "value"),
-    State(ids.APP_STATE, "data"),
 )
-def reduce_app_state(search: str | None, *args: Any) -> tuple[Any, ...]:
-    """The single writer of the app state: work out what was touched, then call the reducer."""
-    stored = args[-1]
+def reduce_app_state(search: str | None, *_: Any) -> tuple[Any, ...]:
+    """The single writer of the app state: work out what was touched, then call the reducer.
+
+    The base state is the URL, not the store: this callback writes both together, and when a
+    page's components appear they fire this callback before an earlier response has reached the
+    store, whereas the URL prop is already current."""
     view_outputs = ctx.outputs_list[-1] if isinstance(ctx.outputs_list[-1], list) else []
+    nothing = (no_update,) * (2 + len(_CONTROL_PARAMS)) + ([no_update] * len(view_outputs),)
     trigger = ctx.triggered_id
-    if trigger is None:  # first load: the URL is the truth
-        trigger, value = "url", search
+    before = AppState.from_query_string(search)
+    from_url = trigger is None or trigger == ids.URL
+    if from_url:  # first load, Back/Forward: the URL is the truth
+        after = before
     else:
         value = ctx.triggered[0].get("value") if ctx.triggered else None
-        if trigger == ids.URL:
-            trigger = "url"
-        else:
-            trigger = _control_trigger(trigger)
-    before = AppState.from_dict(stored)
-    after = reduce_state(before, trigger, value, today=context.today())
+        after = reduce_state(before, _control_trigger(trigger), value, today=context.today())
+        if after == before:  # e.g. components that just appeared with their initial values
+            return nothing
     query = after.to_query_string()
     view_values = [after.view_value(o["id"]["name"]) if o["id"].get("name") in VIEW_PARAMS else no_update
                    for o in view_outputs]
     # The query rides along in the store so that links can carry it without a server round trip.
+    # Write back only the controls whose value changed, so a response never clobbers a control
+    # the user is still typing in.
+    controls = [new if from_url or new != old else no_update
+                for new, old in zip(_control_values(after), _control_values(before), strict=True)]
     return ({**after.to_dict(), "query": query}, query if query != (search or "") else no_update,
-            *_control_values(after), view_values)
+            *controls, view_values)
 
 
 def _control_trigger(trigger: Any) -> Any:

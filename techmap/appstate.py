@@ -35,6 +35,7 @@ VIEW_PARAMS: Mapping[str, tuple[str, tuple[str, ...]]] = MappingProxyType({
     "group": ("service_area", ("service_area", "authority")),
     "within": ("12", ("3", "6", "9", "12", "18", "24", "36")),
     "lead": ("18", ("6", "9", "12", "18", "24", "30", "36")),
+    "top": ("15", ("5", "10", "15", "20")),  # N of the suppliers page's "top N suppliers hold X%"
 })
 
 

@@ -28,12 +28,15 @@ def _parser() -> argparse.ArgumentParser:
     k.add_argument("file", type=Path)
     k.add_argument("--authority", required=True, help="ONS code or name of the publishing borough")
     k.add_argument("--out", type=Path, required=True)
+    k.add_argument("--url", default="", help="where the borough publishes the register")
+    k.add_argument("--licence", default="OGL-3.0", help="licence of the register (OGL-3.0)")
     k = kinds.add_parser("ocds", help="OCDS release/record packages or JSON Lines")
     k.add_argument("files", type=Path, nargs="+")
     k.add_argument("--out", type=Path, required=True)
     k = kinds.add_parser("survey", help="the borough survey template (Excel)")
     k.add_argument("file", type=Path)
     k.add_argument("--out", type=Path, required=True)
+    k.add_argument("--licence", default="OGL-3.0", help="licence of the survey return (OGL-3.0)")
     return parser
 
 

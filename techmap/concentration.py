@@ -64,8 +64,8 @@ def _names_for(slug_codes: np.ndarray, n_slugs: int, names: pd.Series) -> np.nda
     return out
 
 
-def _display(slug_codes: np.ndarray, slugs: np.ndarray, names: pd.Series,
-             known: Mapping[str, str] | None) -> np.ndarray:
+def names_for_codes(slug_codes: np.ndarray, slugs: np.ndarray, names: pd.Series,
+                    known: Mapping[str, str] | None) -> np.ndarray:
     """Display name per slug code: from `known` (e.g. Dataset.supplier_names, computed once per
     process) when given, which avoids reading every row's name (~25 ms at 140k rows when the
     loader's strings are scattered in memory); else the most common spelling among the rows."""
@@ -85,6 +85,15 @@ def display_names(df: pd.DataFrame, slug_col: str, name_col: str) -> pd.Series:
         return pd.Series(dtype="str")
     codes, uniques = factorize(df[slug_col])
     return pd.Series(_names_for(codes, len(uniques), df[name_col]), index=uniques, dtype="str")
+
+
+def _keep(df: pd.DataFrame, codes: np.ndarray, *others: np.ndarray) -> tuple[pd.DataFrame, ...]:
+    """Drop rows whose code is -1 (a missing slug; the loader never leaves one, but bincount
+    must not see it) from the frame and every parallel array."""
+    valid = codes >= 0
+    if valid.all():
+        return (df, codes, *others)
+    return (df.loc[valid], codes[valid], *(o[valid] for o in others))
 
 
 def _distinct_pairs_per(codes: np.ndarray, n: int, other: np.ndarray) -> np.ndarray:
@@ -111,10 +120,11 @@ def supplier_shares(df: pd.DataFrame, *, weight: Weight = "count",
     (distinct boroughs served). `supplier_names` (slug -> name, e.g. Dataset.supplier_names)
     saves working the names out from the rows."""
     _check_weight(weight)
+    codes, slugs = factorize(df["supplier_slug"])
+    df, codes = _keep(df, codes)
     if df.empty:
         return pd.DataFrame({c: pd.Series(dtype="str" if c in ("supplier_slug", "supplier")
                                           else "float64") for c in SUPPLIER_COLUMNS})
-    codes, slugs = factorize(df["supplier_slug"])
     k = len(slugs)
     contracts = np.bincount(codes, minlength=k)
     values = np.bincount(codes, weights=_values(df), minlength=k)
@@ -123,9 +133,11 @@ def supplier_shares(df: pd.DataFrame, *, weight: Weight = "count",
     share = weights / total if total > 0 else np.zeros(k)
     slug_text = slugs.astype(str)
     order = np.lexsort((slug_text, -weights))
+    order = order[contracts[order] > 0]  # a categorical's unused categories
+    names = names_for_codes(codes, slugs, df["supplier"], supplier_names)
     table = pd.DataFrame({
         "supplier_slug": pd.array(slug_text[order], dtype="str"),
-        "supplier": pd.array(_display(codes, slugs, df["supplier"], supplier_names)[order], dtype="str"),
+        "supplier": pd.array(names[order], dtype="str"),
         "contracts": contracts[order].astype("int64"),
         "annual_value": values[order],
         "share": share[order],
@@ -213,14 +225,12 @@ def concentration_by(
     if by not in ("service_area", "authority_code"):
         raise ValueError(f"by must be 'service_area' or 'authority_code', not {by!r}")
     key_codes, key_values = factorize(df[by])
-    keep = key_codes >= 0
-    if not keep.all():
-        df = df.loc[keep]
-        key_codes = key_codes[keep]
+    sup_codes, slugs = factorize(df["supplier_slug"])
+    df, key_codes, sup_codes = _keep(df, key_codes, sup_codes)
+    df, sup_codes, key_codes = _keep(df, sup_codes, key_codes)
     if df.empty:
         return pd.DataFrame({c: pd.Series(dtype="float64" if c in (
             "top_supplier_share", "top_n_share", "hhi") else "object") for c in CONCENTRATION_COLUMNS})
-    sup_codes, slugs = factorize(df["supplier_slug"])
     k = len(slugs)
     n_keys = len(key_values)
     # one entry per (group, supplier) pair that occurs
@@ -256,7 +266,7 @@ def concentration_by(
         wanted = np.isin(sup_codes, top_sup[present])
         names = _names_for(sup_codes[wanted], k, df["supplier"].loc[wanted])
     else:
-        names = _display(sup_codes, slugs, df["supplier"], supplier_names)
+        names = names_for_codes(sup_codes, slugs, df["supplier"], supplier_names)
     keys = np.flatnonzero(present)
     key_text = [str(key_values[i]) for i in keys]
     out = pd.DataFrame({
@@ -299,16 +309,15 @@ def hierarchy(
     save working the names out from the rows."""
     _check_weight(size_by)
     area_codes, area_values = factorize(df["service_area"])
-    keep = area_codes >= 0
-    if not keep.all():
-        df = df.loc[keep]
-        area_codes = area_codes[keep]
+    sup_codes, sup_slugs = factorize(df["supplier_slug"])
+    sys_codes, sys_slugs = factorize(df["system_slug"])
+    df, area_codes, sup_codes, sys_codes = _keep(df, area_codes, sup_codes, sys_codes)
+    df, sup_codes, area_codes, sys_codes = _keep(df, sup_codes, area_codes, sys_codes)
+    df, sys_codes, area_codes, sup_codes = _keep(df, sys_codes, area_codes, sup_codes)
     if df.empty:
         return pd.DataFrame({c: pd.Series(dtype="int64" if c in ("contracts", "boroughs") else
                                           "float64" if c == "annual_value" else "object")
                              for c in HIERARCHY_COLUMNS})
-    sup_codes, sup_slugs = factorize(df["supplier_slug"])
-    sys_codes, sys_slugs = factorize(df["system_slug"])
     n_sup, n_sys = len(sup_slugs), len(sys_slugs)
     leaf_ids, leaf_keys = pd.factorize(
         (area_codes.astype(np.int64) * n_sup + sup_codes) * n_sys + sys_codes)
@@ -334,17 +343,17 @@ def hierarchy(
     area_of_leaf = area_slugs[leaf_area[rows]]
     group = np.array([areas[s].group if s in areas else "other" for s in area_slugs], dtype=object)
     area_name = np.array([areas[s].name if s in areas else s for s in area_slugs], dtype=object)
+    supplier_text = names_for_codes(sup_codes, sup_slugs, df["supplier"], supplier_names)
+    system_text = names_for_codes(sys_codes, sys_slugs, df["system"], system_names)
     return pd.DataFrame({
         "service_area": pd.array(area_of_leaf, dtype="str"),
         "area_name": pd.array(area_name[leaf_area[rows]], dtype="str"),
         "group": pd.array(group[leaf_area[rows]], dtype="str"),
         "group_name": pd.array([GROUP_NAMES[g] for g in group[leaf_area[rows]]], dtype="str"),
         "supplier_slug": pd.array(sup_slugs[leaf_sup[rows]].astype(str), dtype="str"),
-        "supplier": pd.array(_display(sup_codes, sup_slugs, df["supplier"], supplier_names)[leaf_sup[rows]],
-                             dtype="str"),
+        "supplier": pd.array(supplier_text[leaf_sup[rows]], dtype="str"),
         "system_slug": pd.array(sys_slugs[leaf_sys[rows]].astype(str), dtype="str"),
-        "system": pd.array(_display(sys_codes, sys_slugs, df["system"], system_names)[leaf_sys[rows]],
-                           dtype="str"),
+        "system": pd.array(system_text[leaf_sys[rows]], dtype="str"),
         "contracts": contracts[rows].astype("int64"),
         "annual_value": values[rows],
         "boroughs": boroughs[rows].astype("int64"),

@@ -53,7 +53,8 @@ def _day(value: date) -> np.datetime64:
     return np.datetime64(value.isoformat(), "D")
 
 
-def quality_flags(df: pd.DataFrame, *, sources: Mapping[str, Mapping[str, Any]], today: date) -> pd.DataFrame:
+def quality_flags(df: pd.DataFrame, *, sources: Mapping[str, Mapping[str, Any]],
+                  today: date) -> pd.DataFrame:
     """Boolean flags per row (same index as df):
     missing_end_date; end_before_start (both dates known and end < start); placeholder_date (any
     date column is 1899-12-30, 1899-12-31, 1900-01-01 or 1970-01-01); zero_value (annual or total
@@ -91,7 +92,8 @@ COVERAGE_COLUMNS = ("name", "records", "share_with_end_date", "share_with_value"
                     "oldest_source", "flagged")
 
 
-def coverage_by_borough(df: pd.DataFrame, *, sources: Mapping[str, Mapping[str, Any]], today: date) -> pd.DataFrame:
+def coverage_by_borough(df: pd.DataFrame, *, sources: Mapping[str, Mapping[str, Any]],
+                        today: date) -> pd.DataFrame:
     """Per authority (all 33, ONS-code order, indexed by code): name, records, share_with_end_date
     and share_with_value (0..1 of records with an end date / an annual or total value; NaN when
     there are no records), newest_source and oldest_source (as_of dates of the sources its rows

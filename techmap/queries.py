@@ -3,8 +3,9 @@ filtered view. Pure functions over the loaded contracts frame (techmap/dataset.p
 modify their input.
 
 Hot path: a filter change re-runs apply_filter + borough_metrics, so both work on numpy arrays
-(categorical codes, boolean masks, bincount) rather than per-row Python; only the free-text
-search loops over strings, and only over rows the other filters kept.
+(categorical codes, boolean masks, bincount) rather than per-row Python. Only the free-text search
+loops over strings: over the rows the other filters kept, or, on a large table, through an index
+of the distinct texts (see _SearchIndex).
 """
 
 from __future__ import annotations
@@ -296,6 +297,16 @@ def rank(series: pd.Series, ascending: bool = False) -> pd.Series:
 # ---- headline figures -------------------------------------------------------------------------
 
 
+def _codes_and_size(series: pd.Series) -> tuple[np.ndarray, int]:
+    codes, uniques = factorize(series)
+    return codes, len(uniques)
+
+
+def _distinct(codes: np.ndarray, size: int) -> int:
+    """Distinct values among the rows (a categorical's unused categories do not count)."""
+    return int(np.count_nonzero(np.bincount(codes[codes >= 0], minlength=size)))
+
+
 def headline(df: pd.DataFrame, *, today: date, top_n: int = 15) -> dict[str, float | int]:
     """The figures above the map: contracts, boroughs, suppliers, systems, top_n, top_n_share
     (share of contracts held by the top_n suppliers by contract count), ending_12m (end_date in
@@ -307,8 +318,8 @@ def headline(df: pd.DataFrame, *, today: date, top_n: int = 15) -> dict[str, flo
     return {
         "contracts": int(len(df)),
         "boroughs": int(np.unique(positions[positions >= 0]).size),
-        "suppliers": len(suppliers),
-        "systems": len(factorize(df["system_slug"])[1]),
+        "suppliers": _distinct(supplier_codes, len(suppliers)),
+        "systems": _distinct(*_codes_and_size(df["system_slug"])),
         "top_n": int(top_n),
         "top_n_share": share_of_largest(supplier_codes, len(suppliers), top_n),
         "ending_12m": int(ending.sum()),

@@ -9,8 +9,7 @@ modify it.
 from __future__ import annotations
 
 import calendar
-from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
@@ -18,6 +17,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from techmap.concentration import factorize, names_for_codes
 from techmap.schema import SERVICE_AREAS, SERVICE_AREAS_BY_SLUG
 
 ClusterKind = Literal["system", "service_area"]
@@ -112,6 +112,8 @@ def joint_procurement_clusters(
     kinds: Iterable[ClusterKind] = CLUSTER_KINDS,
     today: date | None = None,
     min_boroughs: int = 2,
+    supplier_names: Mapping[str, str] | None = None,
+    system_names: Mapping[str, str] | None = None,
 ) -> list[Cluster]:
     """Groups of boroughs that could procure together.
 
@@ -131,95 +133,104 @@ def joint_procurement_clusters(
     4. Otherwise only the first row is dropped and the scan restarts from the next row, so a late
        contract can still pair with a later one (greedy, earliest first; every row belongs to at most
        one cluster per kind, and clusters of one group never overlap in time order).
-    The suggested start is add_months(earliest end, -lead_months). Clusters are sorted by
-    suggested_start, then label, kind and key.
+    The suggested start is add_months(earliest end, -lead_months). Labels and supplier names are
+    display names (most common spelling per slug, or from `system_names` / `supplier_names`, e.g.
+    the Dataset's). Clusters are sorted by suggested_start, then label, kind and key.
     """
     if window_months < 0 or lead_months < 0:
         raise ValueError("window_months and lead_months must not be negative")
-    mask = df["end_date"].notna().to_numpy().copy()
-    if today is not None:
-        mask &= df["end_date"].to_numpy() >= _day(today)
-    rows = df.loc[mask, ["contract_id", "authority_code", "service_area", "system", "system_slug",
-                         "supplier", "shared_ref", "end_date"]]
-    clusters: list[Cluster] = []
-    if rows.empty:
-        return clusters
-    rows = rows.sort_values(["end_date", "contract_id"], kind="stable")
-    ends = rows["end_date"].to_numpy().astype("datetime64[D]").astype(object).tolist()  # dates
-    contract_ids = rows["contract_id"].tolist()
-    codes = rows["authority_code"].astype("str").tolist()
-    suppliers = rows["supplier"].tolist()
-    # procurement key: the shared contract, else the row itself
-    procurements = [f"shared:{ref}" if ref else f"row:{cid}"
-                    for ref, cid in zip(rows["shared_ref"].tolist(), contract_ids, strict=True)]
-    system_names = _most_common_names(rows["system_slug"].tolist(), rows["system"].tolist())
-
+    kinds = tuple(kinds)
     for kind in kinds:
         if kind not in CLUSTER_KINDS:
             raise ValueError(f"unknown cluster kind {kind!r}; expected one of {CLUSTER_KINDS}")
-        keys = (rows["system_slug"] if kind == "system" else rows["service_area"].astype("str")).tolist()
-        positions: dict[str, list[int]] = {}
-        for i, key in enumerate(keys):
-            positions.setdefault(key, []).append(i)
-        for key, group in positions.items():
-            label = system_names.get(key, key) if kind == "system" else _area_name(key)
-            for run in _runs(group, ends, codes, procurements, window_months, min_boroughs):
+    ends_all = df["end_date"].to_numpy().astype("datetime64[D]")
+    mask = ~np.isnat(ends_all) & df["authority_code"].notna().to_numpy()
+    if today is not None:
+        mask &= ends_all >= _day(today)
+    clusters: list[Cluster] = []
+    if not mask.any():
+        return clusters
+    rows = df.loc[mask]
+    days = ends_all[mask].astype(np.int64)  # days since 1970-01-01
+    n = days.size
+
+    # Limits once per distinct end date (many contracts end on 31 March).
+    unique_days, day_index = np.unique(days, return_inverse=True)
+    unique_dates = unique_days.astype("datetime64[D]").astype(object)
+    limits = np.array([_epoch_day(add_months(d, window_months)) for d in unique_dates],
+                      dtype=np.int64)[day_index]
+
+    boroughs, borough_values = factorize(rows["authority_code"])
+    shared = rows["shared_ref"].to_numpy()
+    shared_codes, _ = factorize(rows["shared_ref"].where(shared != "", None))
+    # procurement: the shared contract's code, else a number of the row's own
+    procurements = np.where(shared_codes >= 0, shared_codes, shared_codes.max(initial=0) + 1 + np.arange(n))
+    supplier_codes, supplier_slugs = factorize(rows["supplier_slug"])
+    supplier_label = names_for_codes(supplier_codes, supplier_slugs, rows["supplier"], supplier_names)
+    contract_ids = rows["contract_id"].to_numpy()
+    borough_text = np.array([str(b) for b in borough_values], dtype=object)
+    # every row's place in (end date, contract_id) order, sorted once for all groups
+    sequence = np.empty(n, dtype=np.int64)
+    sequence[np.lexsort((contract_ids, days))] = np.arange(n)
+
+    for kind in kinds:
+        if kind == "system":
+            keys, key_values = factorize(rows["system_slug"])
+            labels = names_for_codes(keys, key_values, rows["system"], system_names)
+        else:
+            keys, key_values = factorize(rows["service_area"])
+            labels = np.array([_area_name(str(k)) for k in key_values], dtype=object)
+        valid = np.flatnonzero(keys >= 0)
+        order = valid[np.lexsort((sequence[valid], keys[valid]))]  # by group, end date, id
+        group_keys = keys[order]
+        bounds = np.flatnonzero(np.r_[True, group_keys[1:] != group_keys[:-1], True])
+        for a, b in zip(bounds[:-1], bounds[1:], strict=True):
+            members = order[a:b]
+            member_days = days[members]
+            # exclusive end of the window starting at each member
+            stops = np.searchsorted(member_days, limits[members], side="right")
+            for first, stop in _runs(stops, boroughs[members].tolist(),
+                                     procurements[members].tolist(), min_boroughs):
+                run = members[first:stop]
+                key_code = int(group_keys[a])
+                earliest = unique_dates[day_index[run[0]]]
                 clusters.append(Cluster(
                     kind=kind,
-                    key=key,
-                    label=label,
-                    authorities=tuple(sorted({codes[i] for i in run})),
-                    suppliers=tuple(sorted({suppliers[i] for i in run})),
-                    contract_ids=tuple(contract_ids[i] for i in run),
-                    earliest_end=ends[run[0]],
-                    latest_end=ends[run[-1]],
-                    suggested_start=add_months(ends[run[0]], -lead_months),
+                    key=str(key_values[key_code]),
+                    label=str(labels[key_code]),
+                    authorities=tuple(sorted(borough_text[np.unique(boroughs[run])].tolist())),
+                    suppliers=tuple(sorted(set(supplier_label[np.unique(supplier_codes[run])].tolist()))),
+                    contract_ids=tuple(str(c) for c in contract_ids[run].tolist()),
+                    earliest_end=earliest,
+                    latest_end=unique_dates[day_index[run[-1]]],
+                    suggested_start=add_months(earliest, -lead_months),
                 ))
     clusters.sort(key=lambda c: (c.suggested_start, c.label, c.kind, c.key))
     return clusters
 
 
-def _runs(group: Sequence[int], ends: Sequence[date], codes: Sequence[str],
-          procurements: Sequence[str], window_months: int, min_boroughs: int) -> list[list[int]]:
-    """The qualifying runs of one group (positions already in end-date order); see the docstring of
-    joint_procurement_clusters. Two pointers and running counts keep it linear."""
-    runs: list[list[int]] = []
-    n = len(group)
-    limits: dict[date, date] = {}  # many rows share an end date (31 March!)
-    need_boroughs = max(min_boroughs, 1)
-    boroughs: Counter[str] = Counter()  # of the rows group[start:stop]
-    buys: Counter[str] = Counter()
-    start = stop = 0
-    while start < n:
-        if stop <= start:
-            stop = start
-            boroughs.clear()
-            buys.clear()
-        first_end = ends[group[start]]
-        limit = limits.get(first_end)
-        if limit is None:
-            limit = limits[first_end] = add_months(first_end, window_months)
-        while stop < n and ends[group[stop]] <= limit:
-            boroughs[codes[group[stop]]] += 1
-            buys[procurements[group[stop]]] += 1
-            stop += 1
-        if len(boroughs) >= need_boroughs and len(buys) >= 2:
-            runs.append(list(group[start:stop]))
-            start = stop
-            continue
-        first = group[start]
-        for counter, item in ((boroughs, codes[first]), (buys, procurements[first])):
-            counter[item] -= 1
-            if not counter[item]:
-                del counter[item]
-        start += 1
+_EPOCH = date(1970, 1, 1)
+
+
+def _epoch_day(d: date) -> int:
+    return (d - _EPOCH).days
+
+
+def _runs(stops: np.ndarray, boroughs: Sequence[int], procurements: Sequence[int],
+          min_boroughs: int) -> list[tuple[int, int]]:
+    """The qualifying runs [first, stop) of one group, its rows in end-date order, where stops[i]
+    ends the window that starts at row i; see joint_procurement_clusters. Equal end dates share a
+    window, so their order cannot change which rows form clusters."""
+    runs: list[tuple[int, int]] = []
+    need = max(min_boroughs, 1)
+    first = 0
+    n = len(stops)
+    while first < n:
+        stop = int(stops[first])
+        if (len(set(boroughs[first:stop])) >= need
+                and len(set(procurements[first:stop])) >= 2):
+            runs.append((first, stop))
+            first = stop
+        else:
+            first += 1
     return runs
-
-
-def _most_common_names(slugs: Sequence[str], names: Sequence[str]) -> dict[str, str]:
-    """slug -> the most common spelling among the rows (ties: alphabetical first)."""
-    counts: dict[str, dict[str, int]] = {}
-    for slug, name in zip(slugs, names, strict=True):
-        per = counts.setdefault(slug, {})
-        per[name] = per.get(name, 0) + 1
-    return {slug: min(per, key=lambda name: (-per[name], name)) for slug, per in counts.items()}

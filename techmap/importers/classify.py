@@ -127,6 +127,10 @@ def decide_technology(codes: Sequence[str], fields: Sequence[tuple[str, str]]) -
                                         f"{name}, but the contract is about teaching "
                                         f"({teaching[0]!r})")
                 return TechDecision(True, "keyword", f"keyword {match[0]!r} ({label}) in {name}")
+        if product := detect_product([text]):
+            found = product.pattern.search(text)
+            shown = found[0] if found else product.system
+            return TechDecision(True, "keyword", f"product {shown!r} ({product.system}) in {name}")
     return TechDecision(False, "none", "not technology: no CPV code and no technology keyword in "
                                        "the title, description or category")
 
@@ -264,6 +268,7 @@ SERVICE_AREA_TERMS: tuple[tuple[re.Pattern[str], str], ...] = (
             r"e-?learning", r"workforce", r"timesheets?", r"pensions?"),
      "hr-payroll"),
     (_words(r"document management", r"EDRMS", r"records management", r"scanning",
+            r"(?:electronic|enterprise) content management", r"ECM",
             r"digital mail(?:room)?", r"archiv(?:e|es|ing)", r"information governance",
             r"FOI", r"SharePoint"),
      "document-records"),
@@ -294,7 +299,7 @@ SERVICE_AREA_TERMS: tuple[tuple[re.Pattern[str], str], ...] = (
             r"ipads?", r"chromebooks?", r"printers?", r"printing", r"MFDs?",
             r"multi-?functional devices?", r"end[- ]user", r"devices?",
             r"Windows (?:10|11|server|licen[cs]es?)", r"thin clients?",
-            r"service ?desk", r"desktop support"),
+            r"service ?desk", r"desktop support", r"(?:ICT |IT |computer )?hardware"),
      "end-user-devices"),
 )
 

@@ -44,7 +44,7 @@ def read_import(kind: str, files: list[Path], *, authority: str | None = None, u
     if kind == "ocds":
         return import_ocds(files)
     if kind == "survey":
-        return import_survey(files[0])
+        return import_survey(files[0], licence=licence)
     raise ValueError(f"unknown import kind {kind!r}")
 
 

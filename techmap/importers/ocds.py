@@ -42,7 +42,7 @@ from techmap.importers.rows import (
     source_key,
     system_and_maker,
 )
-from techmap.parsing import decode_text
+from techmap.parsing import ENCODING_NAMES, decode_text
 from techmap.problems import Problem
 from techmap.schema import slugify
 from techmap.suppliers import clean_name, normalise_supplier
@@ -143,6 +143,23 @@ def _values(text: str, lines: _Lines, label: str, problems: list[Problem]
         return
     except json.JSONDecodeError:
         pass
+    # JSON Lines: one value per line, so that a broken line costs only itself.
+    parsed: list[tuple[int, Any]] = []
+    broken: list[Problem] = []
+    for number, line_text in enumerate(text.split("\n"), start=1):
+        if not line_text.strip():
+            continue
+        try:
+            parsed.append((number, json.loads(line_text)))
+        except json.JSONDecodeError as exc:
+            broken.append(Problem(label, number, "-", line_text.strip()[:40],
+                                  f"not valid JSON: {exc.msg} (column {exc.colno}); this line "
+                                  "is skipped"))
+    if parsed and len(parsed) >= len(broken):
+        problems.extend(broken[:MAX_PARSE_ERRORS])
+        yield from parsed
+        return
+    # Concatenated (pretty-printed) values.
     decoder = json.JSONDecoder()
     position, errors = 0, 0
     while True:
@@ -218,7 +235,7 @@ def read_ocds_file(path: Path, order_start: int, problems: list[Problem]) -> Ocd
         elif isinstance(value, dict) and isinstance(value.get("records"), list):
             result.packages.append({k: v for k, v in value.items() if k != "records"})
             for record in value["records"]:
-                _add_record(record, add, label, line, problems)
+                _add_record(record, add, label, lines, problems)
         elif isinstance(value, dict) and "ocid" in value:
             add(value, "release")
         else:
@@ -230,9 +247,9 @@ def read_ocds_file(path: Path, order_start: int, problems: list[Problem]) -> Ocd
     return result
 
 
-def _add_record(record: Any, add, label: str, line: int, problems: list[Problem]) -> None:
+def _add_record(record: Any, add, label: str, lines: _Lines, problems: list[Problem]) -> None:
     if not isinstance(record, dict):
-        problems.append(Problem(label, line, "records", "", "a record that is not an object is "
+        problems.append(Problem(label, None, "records", "", "a record that is not an object is "
                                 "skipped"))
         return
     if isinstance(record.get("compiledRelease"), dict):
@@ -245,6 +262,7 @@ def _add_record(record: Any, add, label: str, line: int, problems: list[Problem]
         full = [r for r in record.get("releases") or [] if isinstance(r, dict)
                 and set(r) - {"url", "date", "tag"}]
         if not full:
+            line = lines.next_ocid(str(record.get("ocid", "")))
             problems.append(Problem(label, line, "ocid", str(record.get("ocid", "")),
                                     "record has only linked releases (url) and no "
                                     "compiledRelease; skipped"))
@@ -338,12 +356,12 @@ def match_buyer(release: dict[str, Any]) -> BuyerMatch:
         parts = _ON_BEHALF.split(name, maxsplit=1)
         code = match_authority(parts[0])
         if code and len(parts) > 1:
-            return BuyerMatch(None, name, f"buyer {name!r} buys on behalf of {parts[1]!r}, not "
-                                          "for the borough itself")
+            return BuyerMatch(None, name, f"the borough buys on behalf of {parts[1]!r}, not for "
+                                          "itself")
         if code:
             return BuyerMatch(code, name, f"name {name!r}")
-    return BuyerMatch(None, names[0], f"buyer {names[0]!r} is not one of London's 33 borough "
-                                      "councils (only their contracts are imported)")
+    return BuyerMatch(None, names[0], "the buyer is not one of London's 33 borough councils; "
+                                      "only the boroughs' contracts are imported")
 
 
 # --- technology and awards -------------------------------------------------------------------------
@@ -516,16 +534,18 @@ def import_ocds(paths: list[Path]) -> ImportResult:
         sources[key] = meta
         source_of_file[ocds_file.label] = key
         report.sources[key] = ocds_file.label
-        shapes = ", ".join(f"{n:,} {shape}" for shape, n in ocds_file.shapes.items())
-        report.notes.append(f"{ocds_file.label}: {shapes or 'no releases'}"
-                            f"{'' if ocds_file.encoding.startswith('utf-8') else ' (read as ' + ocds_file.encoding + ')'}")
+        shapes = ", ".join(f"{n:,} × {shape}" for shape, n in ocds_file.shapes.items())
+        encoding = ("" if ocds_file.encoding.startswith("utf-8") else
+                    f" (read as {ENCODING_NAMES.get(ocds_file.encoding, ocds_file.encoding)})")
+        report.notes.append(f"{ocds_file.label}: {shapes or 'no releases'}{encoding}")
     for problem in problems:
-        # A file that gave no release at all could not be imported: an error, not a note.
+        # A file that gave no release at all could not be imported: an error. In a file that
+        # did, a broken line or an empty record is skipped, and listed as such.
         if not any(f.items for f in files if f.label == problem.file):
             report.fatal.append(problem)
         else:
-            report.flag(problem.file, problem.line, problem.column, problem.value,
-                        problem.reason)
+            report.skip(problem.file, problem.line, problem.column, problem.value,
+                        problem.reason, "unreadable")
 
     items = [item for f in files for item in f.items]
     report.read = len(items)

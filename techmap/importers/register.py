@@ -43,6 +43,7 @@ from techmap.importers.rows import (
     contract_row,
     file_date,
     finish_suppliers,
+    official_name,
     short_hash,
     source_key,
     system_and_maker,
@@ -172,6 +173,7 @@ COLUMN_WORD_RULES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     ("max_end", ("end", "extension"), ("last", "review")),
     ("annual_value", ("annual",), ("date",)),
     ("annual_value", ("per", "annum"), ("date",)),
+    ("annual_value", ("p", "a"), ("date",)),  # 'p.a.
     ("reference", ("reference",), ("supplier", "company", "charity", "ocds", "open")),
     ("reference", ("ref",), ("supplier", "company")),
     ("title", ("title",), ()),
@@ -208,6 +210,13 @@ class ColumnMap:
                 and any(f in self.fields for f in NEEDS_ONE_OF) and self.score() >= 3)
 
 
+def _has_word(words: set[str], needed: str) -> bool:
+    """'start' is in 'date contract starts'; words under 3 letters must match exactly."""
+    if len(needed) < 3:
+        return needed in words
+    return any(word.startswith(needed) for word in words)
+
+
 def map_columns(header: list[object]) -> ColumnMap:
     names = [normalise_header(h) for h in header]
     result = ColumnMap(headers=[clean_text(h) for h in header])
@@ -227,7 +236,7 @@ def map_columns(header: list[object]) -> ColumnMap:
             words = set(header_name.split())
             if position in used or not header_name:
                 continue
-            if all(w in words for w in needed) and not any(w in words for w in excluded):
+            if all(_has_word(words, w) for w in needed) and not any(w in words for w in excluded):
                 result.fields[name] = position
                 used.add(position)
                 break
@@ -315,10 +324,15 @@ def read_register_table(path: Path, label: str) -> tuple[Table, int, ColumnMap]:
         raise RegisterError(Problem(label, None, "-", "", "no such file"))
     candidates = (_excel_tables(path, label) if suffix in EXCEL_SUFFIXES
                   else [("", _csv_table(path, label))])
-    for _, table in candidates:
+    passed: list[str] = []
+    for name, table in candidates:
         found = _find_header(table)
         if found is not None:
+            if passed:
+                table.described += (f" (sheets without a contracts header passed over: "
+                                    f"{', '.join(repr(p) for p in passed)})")
             return table, found[0], found[1]
+        passed.append(name)
     expected = "'Title' (or 'Description'), 'Supplier' and one more such as 'Start date'"
     raise RegisterError(Problem(label, None, "-", "", f"no header row found in the first "
                                 f"{HEADER_SEARCH_ROWS} rows: expected columns {expected}; see "
@@ -394,9 +408,10 @@ def import_register(path: Path, authority: Authority, *, url: str = "",
         if organisation:
             code = match_authority(organisation)
             if code and code != authority.code:
-                other = by_code()[code].name
+                other = official_name(code, by_code()[code].name)
                 report.skip(label, line, "organisation", organisation,
-                            f"row is for {other} ({code}), not {authority.name}",
+                            f"row is for {other} ({code}), not "
+                            f"{official_name(authority.code, authority.name)}",
                             "another borough's row")
                 continue
             if code is None:
@@ -406,6 +421,11 @@ def import_register(path: Path, authority: Authority, *, url: str = "",
             effective.append(eff.value)
         candidate = _read_row(label, line, cells, text, cell, authority, source, report)
         if candidate is not None:
+            extra = [clean_text(c) for c in cells[len(header_key):] if clean_text(c)]
+            if extra:
+                candidate.flags.append(("-", ", ".join(extra), f"row has {len(cells)} fields but "
+                                        f"the header has {len(header_key)}: an unquoted comma "
+                                        "may have shifted the columns after it"))
             candidates.append(candidate)
     if empty:
         report.notes.append(f"{empty:,} empty rows ignored")
@@ -426,9 +446,9 @@ def import_register(path: Path, authority: Authority, *, url: str = "",
 
     as_of, as_of_from = _as_of(path, effective, table, header_index)
     report.notes.append(f"as_of {as_of} ({as_of_from})")
-    publisher = authority.name
+    publisher = official_name(authority.code, authority.name)
     report_sources = {source: {
-        "title": f"{authority.name}: contracts register ({path.name})",
+        "title": f"{publisher}: contracts register ({path.name})",
         "url": url,
         "publisher": publisher,
         "licence": licence,
@@ -439,8 +459,8 @@ def import_register(path: Path, authority: Authority, *, url: str = "",
         "imported_with": "python -m techmap import register",
     }}
     return ImportResult(rows, report, report_sources,
-                        title=f"{authority.name}: technology contracts",
-                        description=f"Technology contracts of {authority.name}, imported from its "
+                        title=f"{publisher}: technology contracts",
+                        description=f"Technology contracts of {publisher}, imported from its "
                                     "published contracts register with python -m techmap import.")
 
 
@@ -517,7 +537,7 @@ def _read_row(label: str, line: int, cells: list[object], text, cell, authority:
         max_end_date=date_text(dates["max_end_date"]),
         review_date=date_text(dates["review_date"]),
         annual_value_gbp=money_text(annual_amount), total_value_gbp=money_text(total_amount),
-        hosting=detect_hosting([title, description, category]), procurement_route=route,
+        hosting=detect_hosting([title, description]), procurement_route=route,
         source=source, synthetic="false",
     )
     return _Candidate(line, contract_id, row, text(cells, "company_number"), decision.reason,

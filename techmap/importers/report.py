@@ -37,7 +37,14 @@ class Entry:
     key: str
 
     def __str__(self) -> str:
-        return str(self.problem)
+        return problem_line(self.problem)
+
+
+def problem_line(problem: Problem) -> str:
+    """`file:line: column: value: reason`, without the validator's '(warning)' tag: in a report
+    every line is a note about one row."""
+    text = str(problem)
+    return text[: -len(" (warning)")] if text.endswith(" (warning)") else text
 
 
 @dataclass
@@ -143,7 +150,7 @@ class ImportReport:
             ("Kept", [str(k) for k in self.kept]),
             ("Skipped", [f"{e}  [{e.key}]" for e in self.skipped]),
             ("Merged", [str(e) for e in self.merged]),
-            ("Flagged", [str(p) for p in self.flagged]),
+            ("Flagged", [problem_line(p) for p in self.flagged]),
             ("Suppliers not in the alias table (datasets/supplier_aliases.csv)",
              self.unmatched_suppliers),
             ("Validator problems", [str(p) for p in self.validation]),

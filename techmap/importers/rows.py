@@ -25,6 +25,37 @@ LICENCE_ATTRIBUTION = {
 }
 
 
+# Councils' official names (GOV.UK local-authority-eng register), for titles and attributions:
+# techmap.authorities keeps the short names ("Camden").
+OFFICIAL_NAMES: dict[str, str] = {
+    "E09000001": "City of London Corporation",
+    "E09000002": "London Borough of Barking and Dagenham",
+    "E09000003": "London Borough of Barnet", "E09000004": "London Borough of Bexley",
+    "E09000005": "London Borough of Brent", "E09000006": "London Borough of Bromley",
+    "E09000007": "London Borough of Camden", "E09000008": "London Borough of Croydon",
+    "E09000009": "London Borough of Ealing", "E09000010": "London Borough of Enfield",
+    "E09000011": "Royal Borough of Greenwich", "E09000012": "London Borough of Hackney",
+    "E09000013": "London Borough of Hammersmith & Fulham",
+    "E09000014": "London Borough of Haringey", "E09000015": "London Borough of Harrow",
+    "E09000016": "London Borough of Havering", "E09000017": "London Borough of Hillingdon",
+    "E09000018": "London Borough of Hounslow", "E09000019": "London Borough of Islington",
+    "E09000020": "Royal Borough of Kensington and Chelsea",
+    "E09000021": "Royal Borough of Kingston upon Thames",
+    "E09000022": "London Borough of Lambeth", "E09000023": "London Borough of Lewisham",
+    "E09000024": "London Borough of Merton", "E09000025": "London Borough of Newham",
+    "E09000026": "London Borough of Redbridge",
+    "E09000027": "London Borough of Richmond upon Thames",
+    "E09000028": "London Borough of Southwark", "E09000029": "London Borough of Sutton",
+    "E09000030": "London Borough of Tower Hamlets",
+    "E09000031": "London Borough of Waltham Forest",
+    "E09000032": "London Borough of Wandsworth", "E09000033": "City of Westminster",
+}
+
+
+def official_name(code: str, fallback: str = "") -> str:
+    return OFFICIAL_NAMES.get(code, fallback or code)
+
+
 @dataclass
 class ImportResult:
     """Rows ready for the dataset (schema columns as text), the report so far and the manifest

@@ -13,15 +13,17 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from techmap.authorities import by_code, match_authority
+from techmap.authorities import match_authority
 from techmap.importers.cells import clean_text, date_text, money_text, read_date, read_money
 from techmap.importers.classify import classify_service_area
 from techmap.importers.report import ImportReport, Kept
 from techmap.importers.rows import (
+    OGL3,
     ImportResult,
     contract_row,
     file_date,
     finish_suppliers,
+    official_name,
     short_hash,
     source_key,
 )
@@ -33,7 +35,7 @@ from techmap.importers.survey_template import (
 )
 from techmap.problems import Problem
 from techmap.schema import HOSTING_VALUES, SERVICE_AREAS, slugify
-from techmap.suppliers import normalise_supplier
+from techmap.suppliers import normalise_supplier, supplier_key
 
 # Extra header spellings people type over the template's labels.
 HEADER_ALIASES = {
@@ -70,7 +72,7 @@ def _area_index() -> dict[str, str]:
     return index
 
 
-def _find_sheet(book: Any) -> tuple[Any, int, dict[int, str]] | None:
+def _find_sheet(book: Any) -> tuple[Any, int, dict[int, str], dict[int, str]] | None:
     names = [SHEET_CONTRACTS] if SHEET_CONTRACTS in book.sheetnames else []
     names += [n for n in book.sheetnames if n not in names]
     index = _header_index()
@@ -79,7 +81,8 @@ def _find_sheet(book: Any) -> tuple[Any, int, dict[int, str]] | None:
         for number, values in enumerate(sheet.iter_rows(max_row=20, values_only=True), start=1):
             mapping = {i: index[_key(v)] for i, v in enumerate(values) if _key(v) in index}
             if len(set(mapping.values())) >= 3 and "system" in mapping.values():
-                return sheet, number, mapping
+                labels = {i: clean_text(values[i]) for i in mapping}
+                return sheet, number, mapping, labels
     return None
 
 
@@ -93,7 +96,7 @@ def _as_of(book: Any) -> date | None:
     return None
 
 
-def import_survey(path: Path) -> ImportResult:
+def import_survey(path: Path, *, licence: str = OGL3) -> ImportResult:
     path = Path(path)
     label = str(path)
     report = ImportReport(kind="survey", files=[label])
@@ -118,7 +121,7 @@ def import_survey(path: Path) -> ImportResult:
                                         "header row (Borough, Service area, System, Supplier, "
                                         "...) in its first 20 rows"))
             return ImportResult([], report)
-        sheet, header_row, mapping = found
+        sheet, header_row, mapping, labels = found
         as_of = _as_of(book)
         records = [(number, list(values)) for number, values in
                    enumerate(sheet.iter_rows(min_row=header_row + 1, values_only=True),
@@ -126,13 +129,14 @@ def import_survey(path: Path) -> ImportResult:
     finally:
         book.close()
     report.notes.append(f"sheet {sheet.title!r}, header on row {header_row}")
-    report.notes.append("columns: " + ", ".join(f"{c} -> {n}" for c, n in
-                                                sorted(mapping.items())))
+    for position, name in sorted(mapping.items()):
+        report.notes.append(f"column {labels[position]!r} -> {name}")
 
     rows, numbers, kept_lines, reasons, made_ids = _read_rows(records, mapping, label, source,
                                                               report)
     if made_ids:
-        report.notes.append(f"{made_ids:,} rows had no Contract ID: one was made from the "
+        rows_word = "row has" if made_ids == 1 else "rows have"
+        report.notes.append(f"{made_ids:,} {rows_word} no Contract ID: one was made from the "
                             "borough, service area, system, supplier and start date")
     rows = finish_suppliers(rows, numbers, report)
     for row, line, area_reason in zip(rows, kept_lines, reasons, strict=True):
@@ -142,13 +146,13 @@ def import_survey(path: Path) -> ImportResult:
     where = f"{AS_OF_LABEL!r} on the Read me sheet" if as_of else "the file's modification date"
     report.notes.append(f"as_of {as_of_text} ({where})")
     boroughs = sorted({r["authority_code"] for r in rows})
-    publisher = (by_code()[boroughs[0]].name if len(boroughs) == 1 else
+    publisher = (official_name(boroughs[0]) if len(boroughs) == 1 else
                  "London boroughs (survey returns)")
     sources = {source: {
         "title": f"Borough survey: {path.name}",
         "url": "",
         "publisher": publisher,
-        "licence": "OGL-3.0",
+        "licence": licence,
         "attribution": f"Survey return from {publisher}.",
         "as_of": as_of_text,
         "synthetic": False,
@@ -244,7 +248,7 @@ def _read_rows(records: list[tuple[int, list[Any]]], mapping: dict[int, str], la
             made_ids += 1
         row = contract_row(
             contract_id=contract_id, authority_code=code, service_area=area, system=system,
-            manufacturer=normalise_supplier(text.get("manufacturer", ""))[0],
+            manufacturer=_maker(text.get("manufacturer", ""), supplier),
             supplier=supplier, **dates, **money, hosting=hosting,
             procurement_route=text.get("procurement_route", ""),
             shared_ref=text.get("shared_ref", ""),
@@ -270,6 +274,12 @@ def _read_rows(records: list[tuple[int, list[Any]]], mapping: dict[int, str], la
         for column, value, reason in flags:
             report.flag(label, line, column, value, reason)
     return rows, numbers, lines, reasons, made_ids
+
+
+def _maker(name: str, supplier: str) -> str:
+    """The manufacturer, blank when it is the supplier (the schema keeps it for resellers)."""
+    maker = normalise_supplier(name)[0]
+    return "" if supplier_key(maker) == supplier_key(supplier) else maker
 
 
 def _rating(value: Any) -> int | None:

@@ -211,3 +211,13 @@ def test_known_names_replace_the_rows_spellings(frame: pd.DataFrame) -> None:
     assert tree["system"].tolist() == ["System One", "System One", "Spydus", "S2"]
     table = concentration_by(frame, "service_area", supplier_names=known)
     assert table["top_supplier"].tolist() == ["Civica UK", "Capita plc"]
+
+
+def test_rows_without_a_supplier_slug_are_left_out(frame: pd.DataFrame) -> None:
+    # the loader never leaves one blank; the functions must still not miscount
+    slugs = frame["supplier_slug"].copy()
+    slugs.iloc[0] = None
+    broken = frame.assign(supplier_slug=slugs)
+    assert supplier_shares(broken)["contracts"].tolist() == [3, 3, 3]
+    assert hierarchy(broken)["contracts"].sum() == 9
+    assert concentration_by(broken, "service_area")["contracts"].sum() == 9

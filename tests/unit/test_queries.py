@@ -290,3 +290,24 @@ def test_search_index_matches_plain_scan_on_random_text(rows: list[tuple[str, st
         queries._INDEX_MIN_ROWS, queries._HEAD_SCAN_LIMIT = saved[0], saved[1]
         queries._search_indexes.clear()
         queries._search_indexes.update(saved[2])
+
+
+def test_categorical_slug_columns_give_the_same_answers(frame: pd.DataFrame) -> None:
+    # should the loader ever store slugs as categoricals (cheaper to group), nothing changes,
+    # unused categories included
+    from techmap.concentration import concentration_by, hierarchy, supplier_shares
+
+    cat = frame.assign(**{
+        column: pd.Categorical(frame[column], categories=sorted({*frame[column], "unused-slug"}))
+        for column in ("supplier_slug", "system_slug")
+    })
+    state = FilterState(supplier=("servelec", "civica"), q="hackney")
+    assert ids(apply_filter(cat, state)) == ids(apply_filter(frame, state)) == ["C4", "C5"]
+    pd.testing.assert_frame_equal(
+        borough_metrics(cat, today=TODAY, supplier=("servelec",), system=("mosaic",)),
+        borough_metrics(frame, today=TODAY, supplier=("servelec",), system=("mosaic",)))
+    assert headline(cat, today=TODAY) == headline(frame, today=TODAY)
+    pd.testing.assert_frame_equal(supplier_shares(cat), supplier_shares(frame))
+    pd.testing.assert_frame_equal(hierarchy(cat), hierarchy(frame))
+    pd.testing.assert_frame_equal(concentration_by(cat, "service_area"),
+                                  concentration_by(frame, "service_area"))

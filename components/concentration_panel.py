@@ -1,0 +1,249 @@
+"""The suppliers page's concentration panel: the top-N sentence, the Herfindahl-Hirschman index per
+service area with its band in words, the ranked supplier table (each supplier linked to its profile,
+with a button that filters by it) and a summary of the selected suppliers."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Collection, Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+from dash import dcc, html
+
+import ids
+from techmap.concentration import HHI_BANDS, HHI_HIGH, HHI_MODERATE, NO_DATA
+
+RANKED_LIMIT = 40
+AREA_TOP_N = 3  # per service area: the usual three-firm concentration ratio (CR3)
+
+# Words first; the marker only repeats the band for sighted readers scanning the column.
+_BAND_MARKERS = {HHI_BANDS[0]: "●○○", HHI_BANDS[1]: "●●○", HHI_BANDS[2]: "●●●", NO_DATA: "–"}
+_BAND_CLASSES = {HHI_BANDS[0]: "band-low", HHI_BANDS[1]: "band-moderate", HHI_BANDS[2]: "band-high",
+                 NO_DATA: "band-none"}
+
+
+def pct(share: float) -> str:
+    """0.7196 -> '72%'; never rounds a part up to '100%' or down to '0%'."""
+    if share is None or not math.isfinite(share):
+        return "–"
+    if 0.995 <= share < 1.0:
+        return "over 99%"
+    if 0.0 < share < 0.005:
+        return "under 1%"
+    return f"{share:.0%}"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+def measure_words(weight: str, total: float, *, filtered: bool) -> str:
+    """'London's 1,455 contracts' / 'the 12 contracts that match the filters' /
+    'the £245,000,000 annual value of London's contracts'."""
+    scope = "the contracts that match the filters" if filtered else "London's contracts"
+    if weight == "value":
+        return f"the £{total:,.0f} annual value of {scope}"
+    n = int(round(total))
+    return (f"the {_plural(n, 'contract')} that match the filters" if filtered
+            else f"London's {_plural(n, 'contract')}")
+
+
+def top_n_sentence(shares: pd.DataFrame, n: int, weight: str, *, filtered: bool = False) -> str:
+    """'15 of 103 suppliers hold 72% of London's 1,455 contracts.' from supplier_shares()."""
+    if weight == "value":
+        total = float(shares["annual_value"].sum()) if len(shares) else 0.0
+    else:
+        total = float(shares["contracts"].sum()) if len(shares) else 0.0
+    suppliers = int((shares["contracts"] > 0).sum()) if len(shares) else 0
+    if suppliers == 0:
+        return "No contracts match these filters."
+    if total <= 0:
+        return "No annual values are recorded for the contracts that match these filters."
+    what = measure_words(weight, total, filtered=filtered)
+    if suppliers <= n:
+        who = "One supplier holds" if suppliers == 1 else f"All {suppliers} suppliers hold"
+        return f"{who} {what}: there are no more than {n} to count."
+    held = min(float(shares["share"].head(n).sum()), 1.0)
+    return f"{n} of {suppliers:,} suppliers hold {pct(held)} of {what}."
+
+
+def band_summary(conc: pd.DataFrame) -> str:
+    """'13 of 21 service areas are highly concentrated (HHI over 2,000), 8 moderately
+    (1,000 to 2,000) and none unconcentrated (under 1,000).'"""
+    rated = conc[conc["band"] != NO_DATA]
+    if rated.empty:
+        return "There is not enough data to measure concentration in any service area."
+    counts = rated["band"].value_counts()
+    high, moderate, low = (int(counts.get(b, 0)) for b in (HHI_BANDS[2], HHI_BANDS[1], HHI_BANDS[0]))
+
+    def n(k: int) -> str:
+        return "none" if k == 0 else f"{k:,}"
+
+    total = len(rated)
+    if total == 1:
+        return (f"The one service area shown is {rated['band'].iat[0]} "
+                f"(HHI {rated['hhi'].iat[0]:,.0f}).")
+    return (f"Of {total} service areas, {n(high)} {'is' if high == 1 else 'are'} highly concentrated "
+            f"(HHI over {HHI_HIGH:,.0f}), {n(moderate)} moderately ({HHI_MODERATE:,.0f} to {HHI_HIGH:,.0f}) "
+            f"and {n(low)} unconcentrated (under {HHI_MODERATE:,.0f}).")
+
+
+def most_concentrated_sentence(conc: pd.DataFrame, weight: str) -> str:
+    """'Most concentrated: Adults' social care, where System C holds 85% of contracts (HHI 7,345).'"""
+    rated = conc[conc["band"] != NO_DATA]
+    if rated.empty:
+        return ""
+    top = rated.iloc[0]  # concentration_by sorts by HHI, highest first
+    measure = "annual value" if weight == "value" else "contracts"
+    return (f"Most concentrated: {top['name']}, where {top['top_supplier']} holds "
+            f"{pct(float(top['top_supplier_share']))} of {measure} (HHI {top['hhi']:,.0f}).")
+
+
+def band_label(band: str) -> html.Span:
+    return html.Span([html.Span(_BAND_MARKERS.get(band, "–"), className="band-marker",
+                                **{"aria-hidden": "true"}), " ", band],
+                     className=f"band {_BAND_CLASSES.get(band, 'band-none')}")
+
+
+def _toggle_button(param: str, value: str, name: str, selected: bool) -> html.Button:
+    return html.Button(
+        "Selected" if selected else "Select",
+        id=ids.toggle(param, value),
+        n_clicks=0,
+        className="btn btn-sm " + ("btn-primary" if selected else "btn-outline-primary"),
+        **{"aria-pressed": "true" if selected else "false",
+           "aria-label": f"{'Deselect' if selected else 'Select'} {name} in the filter"},
+    )
+
+
+def hhi_table(conc: pd.DataFrame, weight: str, selected_areas: Collection[str] = ()) -> Any:
+    """Per service area: contracts, suppliers, the largest supplier and its share, the top-3 share,
+    HHI and its band in words. Each area has a button that filters by it."""
+    if conc.empty:
+        return html.P("No service area has contracts that match these filters.", className="empty-state")
+    measure = "annual value" if weight == "value" else "contracts"
+    rows = []
+    for r in conc.itertuples(index=False):
+        chosen = r.key in selected_areas
+        rows.append(html.Tr([
+            html.Th(r.name, scope="row"),
+            html.Td(f"{int(r.contracts):,}", className="num"),
+            html.Td(f"{int(r.suppliers):,}", className="num"),
+            html.Td(f"{r.top_supplier} ({pct(float(r.top_supplier_share))})" if r.top_supplier else "–"),
+            html.Td(pct(float(r.top_n_share)), className="num"),
+            html.Td("–" if pd.isna(r.hhi) else f"{r.hhi:,.0f}", className="num"),
+            html.Td(band_label(r.band)),
+            html.Td(_toggle_button("area", r.key, r.name, chosen)),
+        ], className="is-selected" if chosen else None))
+    return html.Table(
+        [
+            html.Caption(f"Supplier concentration per service area, by {measure} (most concentrated first)"),
+            html.Thead(html.Tr([
+                html.Th("Service area", scope="col"),
+                html.Th("Contracts", scope="col", className="num"),
+                html.Th("Suppliers", scope="col", className="num"),
+                html.Th("Largest supplier (share)", scope="col"),
+                html.Th(f"Top {AREA_TOP_N} share", scope="col", className="num"),
+                html.Th(html.Abbr("HHI", title="Herfindahl-Hirschman index, 0 to 10,000"), scope="col",
+                        className="num"),
+                html.Th("Concentration", scope="col"),
+                html.Th("Filter", scope="col"),
+            ])),
+            html.Tbody(rows),
+        ],
+        className="table table-sm hhi-table",
+    )
+
+
+def ranked_suppliers(shares: pd.DataFrame, weight: str, selected: Collection[str], query: str,
+                     limit: int = RANKED_LIMIT) -> Any:
+    """The largest suppliers (plus any selected one further down), each linked to its profile and
+    with a button that toggles it in the supplier filter."""
+    if shares.empty or int(shares["contracts"].sum()) == 0:
+        return html.P("No suppliers have contracts that match these filters.", className="empty-state")
+    shown = shares.head(limit)
+    extra = shares.iloc[limit:]
+    extra_selected = extra[extra["supplier_slug"].isin(list(selected))]
+    if len(extra_selected):
+        shown = pd.concat([shown, extra_selected])
+    rows = []
+    for r in shown.itertuples(index=False):
+        chosen = r.supplier_slug in selected
+        rows.append(html.Tr([
+            html.Td(f"{int(r.rank)}", className="num"),
+            html.Th(dcc.Link(r.supplier, href=f"/suppliers/{r.supplier_slug}{query}"), scope="row"),
+            html.Td(f"{int(r.contracts):,}", className="num"),
+            html.Td(f"£{r.annual_value:,.0f}" if r.annual_value else "–", className="num"),
+            html.Td(pct(float(r.share)), className="num"),
+            html.Td(pct(float(r.cumulative_share)), className="num"),
+            html.Td(f"{int(r.boroughs)}", className="num"),
+            html.Td(_toggle_button("supplier", r.supplier_slug, r.supplier, chosen)),
+        ], className="is-selected" if chosen else None))
+    measure = "annual value" if weight == "value" else "contracts"
+    others = shares.iloc[limit:]
+    children: list[Any] = [html.Table(
+        [
+            html.Caption(f"Suppliers ranked by {measure}"
+                         + (f" (the {limit} largest of {len(shares):,})" if len(shares) > limit else "")),
+            html.Thead(html.Tr([
+                html.Th("Rank", scope="col", className="num"),
+                html.Th("Supplier", scope="col"),
+                html.Th("Contracts", scope="col", className="num"),
+                html.Th("Annual value", scope="col", className="num"),
+                html.Th(f"Share of {measure}", scope="col", className="num"),
+                html.Th("Cumulative share", scope="col", className="num"),
+                html.Th("Boroughs", scope="col", className="num"),
+                html.Th("Filter", scope="col"),
+            ])),
+            html.Tbody(rows),
+        ],
+        className="table table-sm ranked-table supplier-ranked",
+    )]
+    if len(others):
+        children.append(html.P(
+            f"The other {len(others):,} suppliers hold {pct(float(others['share'].sum()))} between them; "
+            "find any of them with the Supplier filter or the search box.", className="small muted"))
+    return children
+
+
+def selection_summary(shares: pd.DataFrame, selected: Sequence[str], names: Mapping[str, str],
+                      weight: str, query: str) -> Any:
+    """One line per selected supplier: contracts, share and boroughs, with its profile link."""
+    if not selected:
+        return html.P("Select a supplier on the treemap or in the ranked table to filter every page to it.",
+                      className="muted mb-0")
+    by_slug = shares.set_index("supplier_slug") if len(shares) else None
+    measure = "annual value" if weight == "value" else "contracts"
+    items = []
+    for slug in selected:
+        name = names.get(slug, slug)
+        link = dcc.Link(f"{name}'s profile", href=f"/suppliers/{slug}{query}")
+        if by_slug is None or slug not in by_slug.index or int(by_slug.at[slug, "contracts"]) == 0:
+            items.append(html.Li([html.Strong(name), ": no contracts match the other filters. ", link]))
+            continue
+        r = by_slug.loc[slug]
+        items.append(html.Li([
+            html.Strong(name),
+            f": {_plural(int(r['contracts']), 'contract')} in {_plural(int(r['boroughs']), 'borough')}, "
+            f"{pct(float(r['share']))} of the {measure} shown (rank {int(r['rank'])}). ",
+            link,
+        ]))
+    return html.Div([html.H2("Selected suppliers", className="h6 mb-1"), html.Ul(items, className="mb-0")])
+
+
+def concentration_panel(conc: pd.DataFrame, weight: str, selected_areas: Collection[str] = ()) -> list[Any]:
+    """The HHI sentences, the per-area table and what the bands mean."""
+    sentences = [band_summary(conc)]
+    most = most_concentrated_sentence(conc, weight)
+    if most:
+        sentences.append(most)
+    return [
+        html.P(" ".join(sentences), className="conc-sentences"),
+        html.Div(hhi_table(conc, weight, selected_areas), className="table-responsive"),
+        html.P(["The Herfindahl-Hirschman index (HHI) adds up the squared percentage shares of every "
+                "supplier: 10,000 means one supplier holds everything. Under ", f"{HHI_MODERATE:,.0f}",
+                " is unconcentrated, ", f"{HHI_MODERATE:,.0f} to {HHI_HIGH:,.0f}", " moderately and over ",
+                f"{HHI_HIGH:,.0f}", " highly concentrated. A contract shared by several boroughs counts once "
+                "per borough."], className="small muted"),
+    ]

@@ -1,0 +1,466 @@
+"""Renewals page (/renewals): when the filtered contracts end, per quarter and as a timeline, and
+the joint-procurement finder (boroughs whose contracts for the same system or service area end
+close together, with the date to start buying together).
+
+Readable at any size: the quarterly summary has one bar per quarter; the detailed timeline shows
+PAGE_SIZE contracts a page (paging is local to the page, reset by every filter change, not a
+filter); the finder shows CARDS_PER_PAGE groups a page.
+
+The window buttons are ids.window(N) (the shell's reducer writes ends_from/ends_to); grouping,
+the finder's window and lead time are view settings "group", "within" and "lead".
+Each callback first checks whether what it draws depends on what changed (a key kept beside it
+in a page-local store) and sends nothing when it does not.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from functools import lru_cache
+from typing import Any
+
+import dash
+from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
+
+import ids
+from components.figure_frame import GRAPH_CONFIG, chart_figure
+from components.joint_procurement import (
+    finder_caption,
+    finder_cards,
+    finder_pager_text,
+    last_page,
+    months_options,
+)
+from components.renewal_summary import summary_caption, summary_figure, summary_table
+from components.timeline import (
+    GROUPS,
+    PAGE_SIZE,
+    pager_text,
+    select_page,
+    timeline_caption,
+    timeline_figure,
+    timeline_key,
+    timeline_table,
+)
+from techmap import context
+from techmap.appstate import AppState
+from techmap.authorities import by_code
+from techmap.dataset import Dataset
+from techmap.filters import FilterState
+from techmap.queries import apply_filter
+from techmap.renewals import Cluster, add_months, joint_procurement_clusters, quarterly_end_summary
+
+dash.register_page(__name__, path="/renewals", title="Contract renewals – London Tech Map",
+                   name="Renewals", order=2)
+
+WINDOW_MONTHS = (6, 12, 24)
+
+SUMMARY_GRAPH = "renewals-summary-graph"
+SUMMARY_CAPTION = "renewals-summary-caption"
+SUMMARY_TABLE = "renewals-summary-table"
+SUMMARY_STORE = "renewals-summary-store"
+TIMELINE_GRAPH = "renewals-timeline-graph"
+TIMELINE_CAPTION = "renewals-timeline-caption"
+TIMELINE_TABLE = "renewals-timeline-table"
+TIMELINE_STORE = "renewals-timeline-store"
+TIMELINE_PAGER = "renewals-timeline-pager"
+TIMELINE_PREV = "renewals-timeline-prev"
+TIMELINE_NEXT = "renewals-timeline-next"
+FINDER_CAPTION = "renewals-finder-caption"
+FINDER_CARDS = "renewals-finder-cards"
+FINDER_STORE = "renewals-finder-store"
+FINDER_PAGER = "renewals-finder-pager"
+FINDER_PREV = "renewals-finder-prev"
+FINDER_NEXT = "renewals-finder-next"
+WINDOW_STATUS = "renewals-window-status"
+DOWNLOADS = "renewals-downloads"
+
+
+# ---- what each part depends on ----------------------------------------------------------------
+
+
+def summary_keys(state: AppState) -> dict[str, str]:
+    """The figure depends on the filters; the table's links also carry the view settings."""
+    return {"figure": state.filters.to_query_string(), "table": state.to_query_string()}
+
+
+def timeline_key_of(state: AppState) -> str:
+    return f"{state.filters.to_query_string()}|{state.view_value('group')}"
+
+
+def finder_key_of(state: AppState) -> str:
+    """Everything: the cards' links carry the whole state (the scan itself is cached)."""
+    return state.to_query_string()
+
+
+def _group(state: AppState) -> str:
+    group = state.view_value("group")
+    return group if group in GROUPS else "service_area"
+
+
+# ---- joint-procurement clusters (cached: the scan is the page's costliest step) ----------------
+
+
+@lru_cache(maxsize=64)
+def _clusters_for(data: Dataset, filters: FilterState, within: int, today: date) -> tuple[Cluster, ...]:
+    rows = apply_filter(data.contracts, filters)
+    return tuple(joint_procurement_clusters(rows, window_months=within, lead_months=0, today=today))
+
+
+def finder_clusters(state: AppState, today: date) -> list[Cluster]:
+    """Clusters among the filtered contracts. The borough selection does not restrict the scan (a
+    single borough never forms a group); it keeps the groups that include a selected borough.
+    The lead time only moves the suggested start, so it is applied after the cached scan."""
+    within = int(state.view_value("within"))
+    lead = int(state.view_value("lead"))
+    clusters = _clusters_for(context.dataset(), replace(state.filters, authority=()), within, today)
+    selected = set(state.filters.authority)
+    out = [replace(c, suggested_start=add_months(c.earliest_end, -lead)) for c in clusters
+           if not selected or selected.intersection(c.authorities)]
+    out.sort(key=lambda c: (c.suggested_start, c.label, c.kind, c.key))
+    return out
+
+
+# ---- builders shared by layout() and the callbacks --------------------------------------------
+
+
+def _summary_parts(state: AppState, today: date) -> tuple[Any, str, Any]:
+    summary = _summary_for(context.dataset(), state.filters)
+    return summary_figure(summary, today), summary_caption(summary, today), summary_table(summary, state)
+
+
+def _timeline_parts(state: AppState, rows: Any, today: date, page: int) -> dict[str, Any]:
+    group = _group(state)
+    chosen = select_page(rows, today, page)
+    f = state.filters
+    caption = timeline_caption(rows, group, today, f.ends_from, f.ends_to)
+    if chosen.undated:
+        caption += (f" {chosen.undated:,} contract{'s have' if chosen.undated != 1 else ' has'} no end date "
+                    "and cannot be placed on the timeline.")
+    return {
+        "figure": timeline_figure(chosen, group, today),
+        "caption": caption,
+        "table": timeline_table(chosen, group),
+        "pager": pager_text(chosen),
+        "prev_disabled": not chosen.has_previous,
+        "next_disabled": not chosen.has_next,
+        "page": chosen.page,
+    }
+
+
+def _finder_parts(state: AppState, today: date, page: int) -> dict[str, Any]:
+    clusters = finder_clusters(state, today)
+    page = min(max(page, 0), last_page(len(clusters)))
+    lead = int(state.view_value("lead"))
+    names = [by_code()[c].name for c in state.filters.authority if c in by_code()]
+    return {
+        "caption": finder_caption(clusters, within=int(state.view_value("within")), lead=lead, today=today,
+                                  selected_names=names),
+        "cards": finder_cards(clusters, page, state, today, lead),
+        "pager": finder_pager_text(page, len(clusters)),
+        "prev_disabled": page <= 0,
+        "next_disabled": page >= last_page(len(clusters)),
+        "page": page,
+    }
+
+
+def window_pressed(state: AppState, months: int, today: date) -> bool:
+    f = state.filters
+    return f.ends_from == today and f.ends_to == add_months(today, months)
+
+
+def window_status(state: AppState, today: date) -> list[Any]:
+    f = state.filters
+    fmt = "%-d %b %Y"
+    if f.ends_from is None and f.ends_to is None:
+        return ["Showing every end date."]
+    months = next((m for m in WINDOW_MONTHS if window_pressed(state, m, today)), None)
+    if f.ends_from and f.ends_to:
+        text = f"Showing contracts ending between {f.ends_from:{fmt}} and {f.ends_to:{fmt}}"
+    elif f.ends_from:
+        text = f"Showing contracts ending from {f.ends_from:{fmt}}"
+    else:
+        text = f"Showing contracts ending by {f.ends_to:{fmt}}"
+    text += f" (the next {months} months). " if months else ". "
+    everything = AppState(f.without("ends_from").without("ends_to"), state.view)
+    return [text, dcc.Link("Show every end date", href="/renewals" + everything.to_query_string())]
+
+
+def downloads(state: AppState) -> list[Any]:
+    """Links to the downloads and calendar feeds of the current selection."""
+    q = state.to_query_string()
+    items: list[Any] = [
+        html.Li(html.A("Download these contracts (CSV)", href=f"/download/contracts.csv{q}")),
+        html.Li(html.A("Download these contracts (Excel)", href=f"/download/contracts.xlsx{q}")),
+        html.Li(html.A("Add these renewals to your calendar (iCalendar, .ics)", href=f"/calendar/renewals.ics{q}")),
+    ]
+    if len(state.filters.authority) == 1:
+        authority = by_code().get(state.filters.authority[0])
+        if authority:
+            items.append(html.Li([
+                html.A(f"Subscribe to {authority.name}'s renewals calendar", href=f"/calendar/{authority.code}.ics"),
+                html.Span(" — copy this link into Outlook or Google Calendar (“subscribe from web” / "
+                          "“from URL”) and it stays up to date.", className="small muted"),
+            ]))
+    else:
+        items.append(html.Li("Choose one borough in the filters to get its calendar subscription link.",
+                             className="small muted"))
+    return [html.Ul(items, className="download-list")]
+
+
+# ---- layout -----------------------------------------------------------------------------------
+
+
+def _pager(prev_id: str, next_id: str, text_id: str, text: str, prev_disabled: bool, next_disabled: bool,
+           what: str) -> html.Div:
+    return html.Div(
+        [
+            html.Button("‹ Earlier" if what == "contracts" else "‹ Previous", id=prev_id, n_clicks=0,
+                        disabled=prev_disabled, className="btn btn-outline-primary btn-sm",
+                        **{"aria-label": f"Previous page of {what}"}),
+            html.Span(text, id=text_id, className="pager-text", **{"aria-live": "polite"}),
+            html.Button("Later ›" if what == "contracts" else "Next ›", id=next_id, n_clicks=0,
+                        disabled=next_disabled, className="btn btn-outline-primary btn-sm",
+                        **{"aria-label": f"Next page of {what}"}),
+        ],
+        className="pager",
+    )
+
+
+def _radio(name: str, options: list[dict[str, str]], value: str, legend: str) -> html.Fieldset:
+    return html.Fieldset(
+        [
+            html.Legend(legend, className="form-label"),
+            dcc.RadioItems(id=ids.view(name), options=options, value=value, inline=True,
+                           className="option-group", inputClassName="form-check-input",
+                           labelClassName="form-check-label"),
+        ],
+        className="view-picker",
+    )
+
+
+def layout(**query: Any) -> html.Div:
+    state = AppState.from_page_query(query)
+    data = context.dataset()
+    today = context.today()
+    rows = apply_filter(data.contracts, state.filters)
+    s_figure, s_caption, s_table = _summary_parts(state, today)
+    t = _timeline_parts(state, rows, today, 0)
+    fp = _finder_parts(state, today, 0)
+    windows = [
+        html.Button(f"Next {m} months", id=ids.window(m), n_clicks=0,
+                    className="btn btn-sm " + ("btn-primary" if window_pressed(state, m, today) else "btn-outline-primary"),
+                    **{"aria-pressed": "true" if window_pressed(state, m, today) else "false"})
+        for m in WINDOW_MONTHS
+    ]
+    return html.Div(
+        [
+            dcc.Store(id=SUMMARY_STORE, data=summary_keys(state)),
+            dcc.Store(id=TIMELINE_STORE, data={"key": timeline_key_of(state), "page": t["page"]}),
+            dcc.Store(id=FINDER_STORE, data={"key": finder_key_of(state), "page": fp["page"]}),
+            html.H1("Contract renewals"),
+            html.P("When the selected contracts end, how far they can be extended, and which boroughs "
+                   "could buy together.", className="lead"),
+            html.Section(
+                [
+                    html.Div([html.Span("Contracts ending in", className="window-label", id="window-label"),
+                              html.Div(windows, className="window-buttons", role="group",
+                                       **{"aria-labelledby": "window-label"})],
+                             className="window-row"),
+                    html.P(window_status(state, today), id=WINDOW_STATUS, className="window-status"),
+                    html.P("For any other range, set “Contract ends between” in the filters at the top of "
+                           "the page.", className="small muted mb-0"),
+                ],
+                className="window-control",
+                **{"aria-label": "Renewal window"},
+            ),
+            html.Section(
+                [
+                    html.H2("Contracts ending per quarter", className="h4"),
+                    chart_figure(
+                        dcc.Graph(id=SUMMARY_GRAPH, figure=s_figure, config=GRAPH_CONFIG,
+                                  className="summary-graph"),
+                        SUMMARY_CAPTION, s_caption,
+                        html.Div(s_table, id=SUMMARY_TABLE),
+                        table_summary="Show the quarters as a table (with links to each quarter's contracts)",
+                    ),
+                ],
+                className="renewals-section",
+            ),
+            html.Section(
+                [
+                    html.H2("Timeline", className="h4"),
+                    html.P(f"{PAGE_SIZE} contracts at a time, in end-date order, starting with the next to end.",
+                           className="small muted"),
+                    _radio("group", [{"label": "Service area", "value": "service_area"},
+                                     {"label": "Borough", "value": "authority"}],
+                           _group(state), "Group the bars by"),
+                    timeline_key(),
+                    _pager(TIMELINE_PREV, TIMELINE_NEXT, TIMELINE_PAGER, t["pager"], t["prev_disabled"],
+                           t["next_disabled"], "contracts"),
+                    chart_figure(
+                        dcc.Graph(id=TIMELINE_GRAPH, figure=t["figure"], config=GRAPH_CONFIG,
+                                  className="timeline-graph"),
+                        TIMELINE_CAPTION, t["caption"],
+                        html.Div(t["table"], id=TIMELINE_TABLE),
+                        table_summary="Show this page of contracts as a table",
+                    ),
+                ],
+                className="renewals-section",
+            ),
+            html.Section(
+                [
+                    html.H2("Joint-procurement finder", className="h4"),
+                    html.P("Boroughs running the same system, or buying in the same service area, whose "
+                           "contracts end close together could procure together. Each group suggests when "
+                           "to start: the first end date minus the lead time.", className="small"),
+                    html.Div([
+                        _radio("within", months_options("within"), state.view_value("within"),
+                               "Contracts ending within"),
+                        _radio("lead", months_options("lead"), state.view_value("lead"),
+                               "Lead time for a joint procurement"),
+                    ], className="finder-controls"),
+                    html.P(fp["caption"], id=FINDER_CAPTION, className="finder-caption"),
+                    _pager(FINDER_PREV, FINDER_NEXT, FINDER_PAGER, fp["pager"], fp["prev_disabled"],
+                           fp["next_disabled"], "groups"),
+                    html.Div(fp["cards"], id=FINDER_CARDS, className="jp-cards"),
+                ],
+                className="renewals-section",
+            ),
+            html.Section(
+                [
+                    html.H2("Download", className="h4"),
+                    html.Div(downloads(state), id=DOWNLOADS),
+                ],
+                className="renewals-section",
+            ),
+        ],
+        className="renewals-page",
+    )
+
+
+# ---- callbacks: thin wrappers around plain functions that tests and benchmarks call ------------
+
+
+def controls_response(data: Any, months: list[Any]) -> tuple[Any, ...]:
+    """Window status, download links, and the pressed state of the window buttons `months`."""
+    state = AppState.from_dict(data)
+    today = context.today()
+    pressed = [isinstance(m, int) and window_pressed(state, m, today) for m in months]
+    return (window_status(state, today), downloads(state),
+            ["true" if p else "false" for p in pressed],
+            ["btn btn-sm " + ("btn-primary" if p else "btn-outline-primary") for p in pressed])
+
+
+@lru_cache(maxsize=16)
+def _summary_for(data: Dataset, filters: FilterState) -> Any:
+    return quarterly_end_summary(apply_filter(data.contracts, filters))
+
+
+def summary_response(data: Any, stored: Any) -> tuple[Any, ...]:
+    state = AppState.from_dict(data)
+    keys = summary_keys(state)
+    old = stored if isinstance(stored, dict) else {}
+    if keys == old:
+        return (no_update,) * 4
+    summary = _summary_for(context.dataset(), state.filters)
+    table = summary_table(summary, state)
+    if keys["figure"] == old.get("figure"):  # only the view settings changed: the links, not the chart
+        return no_update, no_update, table, keys
+    today = context.today()
+    return summary_figure(summary, today), summary_caption(summary, today), table, keys
+
+
+def timeline_response(data: Any, stored: Any, step: int = 0) -> tuple[Any, ...]:
+    """step 0: the app state changed (back to page 0 unless nothing drawn depends on the change);
+    -1 / +1: the Earlier / Later buttons."""
+    state = AppState.from_dict(data)
+    key = timeline_key_of(state)
+    old = stored if isinstance(stored, dict) else {}
+    page = old.get("page") if isinstance(old.get("page"), int) else 0
+    if step == 0:
+        if key == old.get("key"):
+            return (no_update,) * 7
+        page = 0
+    else:
+        page += step
+    rows = apply_filter(context.dataset().contracts, state.filters)
+    t = _timeline_parts(state, rows, context.today(), page)
+    return (t["figure"], t["caption"], t["table"], t["pager"], t["prev_disabled"], t["next_disabled"],
+            {"key": key, "page": t["page"]})
+
+
+def finder_response(data: Any, stored: Any, step: int = 0) -> tuple[Any, ...]:
+    state = AppState.from_dict(data)
+    key = finder_key_of(state)
+    old = stored if isinstance(stored, dict) else {}
+    page = old.get("page") if isinstance(old.get("page"), int) else 0
+    if step == 0:
+        if key == old.get("key"):
+            return (no_update,) * 6
+        page = 0
+    else:
+        page += step
+    fp = _finder_parts(state, context.today(), page)
+    return (fp["caption"], fp["cards"], fp["pager"], fp["prev_disabled"], fp["next_disabled"],
+            {"key": key, "page": fp["page"]})
+
+
+@callback(
+    Output(WINDOW_STATUS, "children"),
+    Output(DOWNLOADS, "children"),
+    Output(ids.window(ALL), "aria-pressed"),
+    Output(ids.window(ALL), "className"),
+    Input(ids.APP_STATE, "data"),
+    prevent_initial_call=True,
+)
+def update_controls(data: Any) -> tuple[Any, ...]:
+    return controls_response(data, [o["id"].get("months") for o in ctx.outputs_list[2]])
+
+
+@callback(
+    Output(SUMMARY_GRAPH, "figure"),
+    Output(SUMMARY_CAPTION, "children"),
+    Output(SUMMARY_TABLE, "children"),
+    Output(SUMMARY_STORE, "data"),
+    Input(ids.APP_STATE, "data"),
+    State(SUMMARY_STORE, "data"),
+    prevent_initial_call=True,
+)
+def update_summary(data: Any, stored: Any) -> tuple[Any, ...]:
+    return summary_response(data, stored)
+
+
+@callback(
+    Output(TIMELINE_GRAPH, "figure"),
+    Output(TIMELINE_CAPTION, "children"),
+    Output(TIMELINE_TABLE, "children"),
+    Output(TIMELINE_PAGER, "children"),
+    Output(TIMELINE_PREV, "disabled"),
+    Output(TIMELINE_NEXT, "disabled"),
+    Output(TIMELINE_STORE, "data"),
+    Input(ids.APP_STATE, "data"),
+    Input(TIMELINE_PREV, "n_clicks"),
+    Input(TIMELINE_NEXT, "n_clicks"),
+    State(TIMELINE_STORE, "data"),
+    prevent_initial_call=True,
+)
+def update_timeline(data: Any, _prev: Any, _next: Any, stored: Any) -> tuple[Any, ...]:
+    return timeline_response(data, stored, {TIMELINE_PREV: -1, TIMELINE_NEXT: 1}.get(ctx.triggered_id, 0))
+
+
+@callback(
+    Output(FINDER_CAPTION, "children"),
+    Output(FINDER_CARDS, "children"),
+    Output(FINDER_PAGER, "children"),
+    Output(FINDER_PREV, "disabled"),
+    Output(FINDER_NEXT, "disabled"),
+    Output(FINDER_STORE, "data"),
+    Input(ids.APP_STATE, "data"),
+    Input(FINDER_PREV, "n_clicks"),
+    Input(FINDER_NEXT, "n_clicks"),
+    State(FINDER_STORE, "data"),
+    prevent_initial_call=True,
+)
+def update_finder(data: Any, _prev: Any, _next: Any, stored: Any) -> tuple[Any, ...]:
+    return finder_response(data, stored, {FINDER_PREV: -1, FINDER_NEXT: 1}.get(ctx.triggered_id, 0))

@@ -1,0 +1,104 @@
+"""Map figure builders and the map/borough page callbacks, called as plain functions."""
+
+import json
+import sys
+
+import pytest
+from plotly.utils import PlotlyJSONEncoder
+
+import app as app_module  # noqa: F401  (loads the pages, as Dash does)
+from components.map_figure import map_figure, map_patch
+from components.map_panel import map_caption, ranked_table
+from techmap import context
+from techmap.appstate import AppState
+from techmap.queries import apply_filter, borough_metrics
+
+CAMDEN = "E09000007"
+
+
+def page(name):
+    return sys.modules[f"pages.{name}"]
+
+
+@pytest.fixture(scope="module")
+def metrics():
+    return borough_metrics(context.dataset().contracts, today=context.today())
+
+
+def test_map_figure_has_all_boroughs_mercator_and_local_geojson(metrics):
+    fig = map_figure(metrics, "contracts", (CAMDEN,))
+    trace = fig["data"][0]
+    assert trace["type"] == "choropleth"
+    assert len(trace["locations"]) == 33 and len(trace["geojson"]["features"]) == 33
+    assert fig["layout"]["geo"]["projection"]["type"] == "mercator"
+    i = trace["locations"].index(CAMDEN)
+    assert trace["z"][i] == metrics.at[CAMDEN, "contracts"]
+    assert trace["marker"]["line"]["width"][i] > trace["marker"]["line"]["width"][i - 1]
+    assert trace["text"][i] == "Camden"
+    assert "rank" in trace["customdata"][i]
+
+
+def test_map_patch_is_small_and_never_resends_boundaries(metrics):
+    patch = map_patch(metrics, "ending_12m", (CAMDEN,))
+    body = json.dumps(patch.to_plotly_json(), cls=PlotlyJSONEncoder)
+    assert "geojson" not in body and "coordinates" not in body
+    assert len(body) < 5000
+    ops = patch.to_plotly_json()["operations"]
+    z = next(op for op in ops if op["location"] == ["data", 0, "z"])["params"]["value"]
+    assert z[metrics.index.get_loc(CAMDEN)] == metrics.at[CAMDEN, "ending_12m"]
+
+
+def test_caption_names_highest_and_lowest(metrics):
+    text = map_caption(metrics, "contracts")
+    top = metrics["contracts"].idxmax()
+    assert metrics.at[top, "name"] in text and str(metrics.at[top, "contracts"]) in text
+
+
+def test_caption_explains_what_to_choose_for_supplier_share(metrics):
+    assert "Choose a supplier" in map_caption(metrics, "supplier_share")
+
+
+def test_ranked_table_marks_selection_with_aria_pressed(metrics):
+    table = ranked_table(metrics, "contracts", (CAMDEN,), "?authority=E09000007")
+    body = json.dumps(table.to_plotly_json(), cls=PlotlyJSONEncoder)
+    assert body.count('"aria-pressed": "true"') == 1
+    assert body.count('"aria-pressed": "false"') == 32
+    assert "/borough/camden?authority=E09000007" in body
+
+
+def test_update_map_callback_filters_but_highlights_boroughs():
+    data = {"filters": {"authority": [CAMDEN], "area": ["housing"]}, "view": {"metric": "contracts"}}
+    patch = page("map").update_map(data)
+    ops = {tuple(op["location"]): op["params"]["value"] for op in patch.to_plotly_json()["operations"]}
+    z = ops[("data", 0, "z")]
+    housing = apply_filter(context.dataset().contracts, AppState.from_dict(data).filters, ignore=("authority",))
+    expected = borough_metrics(housing, today=context.today())["contracts"].tolist()
+    assert z == expected  # the map ignores the borough selection (it highlights it instead)
+    assert ops[("data", 0, "marker", "line", "width")].count(3.5) == 1
+
+
+def test_update_side_headline_follows_all_filters():
+    headline, _ranked, caption = page("map").update_side({"filters": {"authority": [CAMDEN]}, "view": {}})
+    text = json.dumps(headline.to_plotly_json(), cls=PlotlyJSONEncoder)
+    camden = apply_filter(context.dataset().contracts, AppState.from_query_string("?authority=E09000007").filters)
+    assert f'"{len(camden):,}"' in text
+    assert "Outlined: Camden" in caption
+
+
+@pytest.mark.parametrize("junk", [None, "x", 5, {"filters": {"authority": ["<script>"]}, "view": {"metric": 1}}])
+def test_callbacks_survive_malformed_store(junk):
+    page("map").update_map(junk)
+    page("map").update_side(junk)
+
+
+def test_borough_page_by_code_and_slug_and_unknown():
+    by_slug = json.dumps(page("borough").layout(key="camden").to_plotly_json(), cls=PlotlyJSONEncoder)
+    by_code = json.dumps(page("borough").layout(key=CAMDEN).to_plotly_json(), cls=PlotlyJSONEncoder)
+    assert by_slug == by_code and "Systems by service area" in by_slug
+    unknown = json.dumps(page("borough").layout(key="atlantis").to_plotly_json(), cls=PlotlyJSONEncoder)
+    assert "Borough not found" in unknown
+
+
+def test_boroughs_index_lists_all_33():
+    body = json.dumps(page("boroughs").layout().to_plotly_json(), cls=PlotlyJSONEncoder)
+    assert body.count("/borough/") == 33

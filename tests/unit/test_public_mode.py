@@ -1,0 +1,290 @@
+"""Public instances (TECHMAP_PUBLIC=1): values a dataset marks as not public (value_public false) and
+satisfaction scores appear nowhere: not in the loaded data, the API, downloads, calendars, page
+layouts, map hovers or page callbacks.
+
+The fixture (tests/fixtures/api/dataset) has two restricted rows with sentinel values no other
+figure can produce: A-003 (Hackney, annual 918,273, total 7,654,321, satisfaction 5) and A-008
+(Lambeth, annual 643,219, total 3,216,095). Each path is also run on a private instance, where the
+sentinels do show: that proves the search would find a leak.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import json
+import math
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import dash
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from plotly.utils import PlotlyJSONEncoder
+
+from techmap import context
+from techmap.appstate import VIEW_PARAMS, AppState
+from techmap.schema import COLUMNS_BY_NAME
+from tests.unit.test_api import HACKNEY, LAMBETH, instance
+from web import register_routes
+
+SEP = r"[,\s.]?"
+# The restricted values in the spellings a page, hover, file or API could give them (raw, with
+# thousands separators, floats, £k/£m), and the totals they would change: London's annual value is
+# 2,331,492.5 with them and 770,000.5 without; Hackney's housing 1,038,273 with them.
+LEAK = re.compile("|".join([
+    rf"918{SEP}273", rf"7{SEP}654{SEP}321", rf"643{SEP}219", rf"3{SEP}216{SEP}095",
+    r"918(\.\d)?\s?[kK]", r"643(\.\d)?\s?[kK]", r"7\.6[05]\s?[mM]", r"3\.2[12]?\s?[mM]",
+    rf"2{SEP}331{SEP}49", r"2\.33\s?[mM]", rf"1{SEP}038{SEP}273",
+]))
+SATISFACTION_LABEL = COLUMNS_BY_NAME["satisfaction"].label  # "Satisfaction (1-5)"
+
+
+def leaks(text: str) -> list[str]:
+    return [m.group(0) for m in LEAK.finditer(text)]
+
+
+def test_the_leak_pattern_finds_the_usual_spellings() -> None:
+    for text in ("918273", "918,273", "918273.0", "£918k", "918.3k", "£7.65m", "7,654,321", "643 219",
+                 "£2,331,493", "2.33M"):
+        assert leaks(text), text
+    for text in ("120,000", "£400,000.5", "770,000.5", "2026-11-22", "E09000012", "£290k"):
+        assert not leaks(text), text
+
+
+def routes_client() -> FlaskClient:
+    """A Flask app with every route module that exists (web.register_routes), as app.py has."""
+    server = Flask("public-mode-test")
+    register_routes(server)
+    return server.test_client()
+
+
+@pytest.fixture(params=[False, True], ids=["private", "public"])
+def public(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[bool]:
+    with instance(monkeypatch, public=request.param):
+        yield request.param
+
+
+# ---- the loaded data --------------------------------------------------------------------------
+
+
+def test_the_loaded_dataset_holds_no_restricted_value(public: bool) -> None:
+    rows = context.dataset().contracts.set_index("contract_id")
+    assert context.settings().public is public
+    if public:
+        for row in ("A-003", "A-008"):
+            assert math.isnan(rows.at[row, "annual_value_gbp"]) and math.isnan(rows.at[row, "total_value_gbp"])
+        assert rows["satisfaction"].isna().all()
+    else:
+        assert rows.at["A-003", "annual_value_gbp"] == 918273 and rows.at["A-003", "satisfaction"] == 5
+    assert rows.at["A-001", "annual_value_gbp"] == 120000  # public values stay either way
+    assert rows.at["A-003", "system"] == "NEC Housing"  # the row itself stays; only its values go
+
+
+# ---- the API ----------------------------------------------------------------------------------
+
+API_URLS = [
+    "/api/v1/contracts", "/api/v1/contracts?format=csv", f"/api/v1/contracts?authority={HACKNEY}",
+    "/api/v1/summary", "/api/v1/summary?format=csv", "/api/v1/suppliers?weight=value",
+    "/api/v1/suppliers?format=csv&weight=value", "/api/v1/authorities", "/api/v1/service-areas",
+    "/api/v1/openapi.json", "/api/v1/",
+]
+
+
+@pytest.mark.parametrize("url", API_URLS)
+def test_api_responses_carry_no_restricted_value(public: bool, url: str) -> None:
+    text = routes_client().get(url).get_data(as_text=True)
+    if public:
+        assert leaks(text) == []
+        if "openapi" not in url:  # the document may say that satisfaction is not published
+            assert "satisfaction" not in text.lower()
+
+
+def test_private_api_shows_what_public_hides(public: bool) -> None:
+    client = routes_client()
+    contracts = client.get("/api/v1/contracts").get_data(as_text=True)
+    summary = {r["code"]: r for r in client.get("/api/v1/summary").get_json()["data"]}
+    a003 = next(r for r in json.loads(contracts)["data"] if r["contract_id"] == "A-003")
+    a001 = next(r for r in json.loads(contracts)["data"] if r["contract_id"] == "A-001")
+    assert a001["annual_value_gbp"] == 120000
+    assert a003["value_public"] is False  # says why its values are missing
+    if public:
+        assert "satisfaction" not in a003 and "satisfaction" not in a001
+        assert (a003["annual_value_gbp"], a003["total_value_gbp"]) == (None, None)
+        assert summary[HACKNEY]["annual_value"] == 0 and summary[LAMBETH]["annual_value"] == 0
+        assert client.get("/api/v1/contracts").get_json()["meta"]["public"] is True
+        schema = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]["Contract"]
+        assert "satisfaction" not in schema["properties"]
+    else:
+        assert (a003["annual_value_gbp"], a003["total_value_gbp"], a003["satisfaction"]) == (918273, 7654321, 5)
+        assert summary[HACKNEY]["annual_value"] == 918273
+        assert leaks(contracts) and "satisfaction" in contracts
+
+
+# ---- downloads and calendars (web/downloads.py, web/calendar.py) ------------------------------
+
+
+def _needs(module: str) -> None:
+    if importlib.util.find_spec(module) is None:
+        pytest.skip(f"{module} is not written yet")
+
+
+def test_csv_download_carries_no_restricted_value(public: bool) -> None:
+    _needs("web.downloads")
+    response = routes_client().get("/download/contracts.csv")
+    assert response.status_code == 200
+    text = response.get_data(as_text=True).lstrip("\ufeff")
+    if public:
+        assert leaks(text) == []
+        import csv
+
+        rows = list(csv.DictReader(io.StringIO(text)))
+        assert all(not r.get("satisfaction") for r in rows)
+    else:
+        assert leaks(text)
+
+
+def test_excel_download_carries_no_restricted_value(public: bool) -> None:
+    _needs("web.downloads")
+    from openpyxl import load_workbook
+
+    response = routes_client().get("/download/contracts.xlsx")
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.get_data()), read_only=True)
+    cells: list[str] = []
+    satisfaction: list[Any] = []
+    for sheet in book.worksheets:
+        rows = list(sheet.iter_rows(values_only=True))
+        header = [str(h) for h in rows[0]] if rows else []
+        for row in rows:
+            cells.extend("" if v is None else str(v) for v in row)
+            if "satisfaction" in header and row is not rows[0]:
+                satisfaction.append(row[header.index("satisfaction")])
+    text = "\n".join(cells)
+    if public:
+        assert leaks(text) == [] and all(v in (None, "") for v in satisfaction)
+    else:
+        assert leaks(text)
+
+
+@pytest.mark.parametrize("code", [HACKNEY, LAMBETH])
+def test_calendars_carry_no_restricted_value(public: bool, code: str) -> None:
+    _needs("web.calendar")
+    response = routes_client().get(f"/calendar/{code}.ics")
+    assert response.status_code == 200
+    text = response.get_data(as_text=True).replace("\r\n ", "")  # unfold long lines (RFC 5545)
+    assert "BEGIN:VCALENDAR" in text
+    if public:
+        assert leaks(text) == [] and "satisfaction" not in text.lower()
+
+
+# ---- pages, hovers and page callbacks ---------------------------------------------------------
+
+
+def render(component: Any) -> str:
+    return json.dumps(component, cls=PlotlyJSONEncoder, ensure_ascii=False)
+
+
+def _page_queries() -> list[dict[str, str]]:
+    """The empty query, every other value of every view setting, and a few filters."""
+    queries: list[dict[str, str]] = [{}, {"authority": HACKNEY}, {"authority": LAMBETH, "metric": "annual_value"},
+                                     {"supplier": "nec-software-solutions", "metric": "supplier_share"},
+                                     {"area": "housing", "size": "value"}]
+    for name, (default, allowed) in VIEW_PARAMS.items():
+        queries.extend({name: value} for value in allowed if value != default)
+    return queries
+
+
+def _render_every_page() -> str:
+    import app  # noqa: F401  (registers the pages, as the server does)
+    from components.shell import shell
+
+    texts = [render(shell(context.dataset()))]
+    for page in dash.page_registry.values():
+        layout = page["layout"]
+        if not callable(layout):
+            texts.append(render(layout))
+            continue
+        variables = re.findall(r"<(\w+)>", page.get("path_template") or "")
+        keys = [{v: key for v in variables} for key in ("hackney", "lambeth")] if variables else [{}]
+        for key in keys:
+            for query in _page_queries():
+                texts.append(render(layout(**key, **query)))
+    return "\n".join(texts)
+
+
+def test_page_layouts_and_hovers_carry_no_restricted_value(public: bool) -> None:
+    text = _render_every_page()
+    if public:
+        assert leaks(text) == []
+        assert SATISFACTION_LABEL not in text
+    else:
+        assert leaks(text)  # e.g. Hackney's £918,273 in the map hover when colouring by value
+
+
+def test_map_hover_shows_the_value_only_on_a_private_instance(public: bool) -> None:
+    import app  # noqa: F401
+
+    layout = dash.page_registry["pages.map"]["layout"](metric="annual_value")
+    figure = next(c.figure for c in _walk(layout) if getattr(c, "id", None) == _map_graph_id())
+    trace = figure["data"][0]
+    i = trace["locations"].index(HACKNEY)
+    # whatever per-borough arrays the hover template draws on (hovertext, text, customdata, z)
+    hover = render({key: trace[key][i] for key in ("hovertext", "text", "customdata", "z")
+                    if isinstance(trace.get(key), list)})
+    assert ("918,273" in hover) is not public
+    if public:
+        assert "£0" in hover
+
+
+def _map_graph_id() -> Any:
+    import ids
+
+    return ids.MAP_GRAPH
+
+
+def _walk(component: Any) -> Iterator[Any]:
+    yield component
+    children = getattr(component, "children", None)
+    if isinstance(children, (list, tuple)):
+        for child in children:
+            yield from _walk(child)
+    elif children is not None and hasattr(children, "to_plotly_json"):
+        yield from _walk(children)
+
+
+def test_page_callbacks_carry_no_restricted_value(public: bool) -> None:
+    """Every callback driven by the app state, called as a plain function the way the reducer's
+    output drives it; callbacks that need Dash's request context are left to the browser tests."""
+    import app  # noqa: F401
+    from dash._callback import GLOBAL_CALLBACK_MAP
+
+    import ids
+
+    called: list[str] = []
+    texts: list[str] = []
+    states = [AppState.from_pairs(q).to_dict() for q in _page_queries()]
+    seen: set[int] = set()
+    for entry in GLOBAL_CALLBACK_MAP.values():
+        inputs = entry.get("inputs") or []
+        function = getattr(entry.get("callback"), "__wrapped__", None)
+        if function is None or id(function) in seen or not inputs or inputs[0]["id"] != ids.APP_STATE:
+            continue
+        seen.add(id(function))
+        extra = len(inputs) - 1 + len(entry.get("state") or [])
+        for state in states:
+            try:
+                output = function(state, *([None] * extra))
+            except Exception:  # needs the callback context (ctx) or a browser-side value
+                break
+            texts.append(render(output))
+        else:
+            called.append(function.__name__)
+    assert "update_map" in called
+    text = "\n".join(texts)
+    if public:
+        assert leaks(text) == [] and SATISFACTION_LABEL not in text
+    else:
+        assert leaks(text)

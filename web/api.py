@@ -1,0 +1,557 @@
+"""The open data API: read-only JSON (and CSV) under /api/v1/, on the same server as the app.
+
+Endpoints (documented in docs/api.md, described by /api/v1/openapi.json):
+  /api/v1/contracts      the contracts, filtered like the pages, paged in a stable order
+  /api/v1/authorities    the 33 boroughs with their contract counts
+  /api/v1/suppliers      suppliers ranked by their share of the contracts (or of the annual value)
+  /api/v1/service-areas  the service areas with their contract counts
+  /api/v1/summary        the map's per-borough metrics
+
+Unlike the pages, a malformed parameter is an error: 400 with a plain message (web/api_params.py).
+Every error is JSON {"error": {"status", "message"}}, never a traceback. Every success carries the
+dataset's licence, attribution and as-of date. On a public instance the dataset is redacted at
+load (techmap/redaction.py) and the satisfaction field is left out of records and the schema.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+import math
+import threading
+import unicodedata
+import weakref
+from dataclasses import replace
+from datetime import date
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, NamedTuple
+from urllib.parse import urlencode
+
+import numpy as np
+import pandas as pd
+from flask import Blueprint, Response, request
+from werkzeug.exceptions import HTTPException
+
+from techmap import context
+from techmap.authorities import authorities
+from techmap.concentration import WEIGHTS, factorize, supplier_shares
+from techmap.dataset import Dataset
+from techmap.filters import FilterState
+from techmap.queries import AUTHORITY_CODES, apply_filter, authority_positions, borough_metrics, filter_mask
+from techmap.schema import ALWAYS_PRIVATE_COLUMNS, COLUMNS, GROUP_NAMES, SERVICE_AREAS, ColumnKind
+from web.api_params import (
+    DEFAULT_PER_PAGE,
+    FILTER_PARAMS,
+    FORMATS,
+    ApiError,
+    Paging,
+    check_names,
+    parse_choice,
+    parse_filters,
+    parse_paging,
+    shown,
+)
+
+logger = logging.getLogger(__name__)
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+PAGED_PARAMS: tuple[str, ...] = ("page", "per_page")
+# Response headers a browser script may read across origins (CORS).
+EXPOSED_HEADERS = ("Link, X-Total-Count, X-Page, X-Per-Page, X-Pages, X-Dataset-Licence, "
+                   "X-Dataset-Attribution, X-Dataset-As-Of")
+CACHE_SECONDS = 300  # the data only changes when the server restarts
+
+
+# ---- record fields ----------------------------------------------------------------------------
+
+
+class Field(NamedTuple):
+    name: str
+    kind: ColumnKind  # how values are converted: text/code/slug/enum -> str, date, money, int, bool
+    description: str
+    nullable: bool = False  # whether the value may be null (for the OpenAPI schema)
+
+
+# Derived columns worth publishing, placed after the column they derive from. search_text and line
+# are internal (the free-text index, a line number of the file) and stay out.
+_DERIVED: dict[str, Field] = {
+    "authority_code": Field("authority_name", "text", "Name of the borough."),
+    "system": Field("system_slug", "slug", "Slug of the system name (the `system` filter takes it)."),
+    "supplier": Field("supplier_slug", "slug",
+                      "Slug of the supplier name (the `supplier` filter takes it)."),
+}
+
+
+def contract_fields(*, public: bool) -> tuple[Field, ...]:
+    """The fields of a contract record, in order; a public instance leaves out the always-private
+    ones (satisfaction) altogether rather than sending them blank."""
+    fields: list[Field] = []
+    for column in COLUMNS:
+        if public and column.name in ALWAYS_PRIVATE_COLUMNS:
+            continue
+        nullable = not column.required and column.kind != "bool"
+        fields.append(Field(column.name, column.kind, column.help, nullable))
+        if column.name in _DERIVED:
+            fields.append(_DERIVED[column.name])
+    return tuple(fields)
+
+
+def _json_number(value: float) -> int | float | None:
+    """NaN -> None; whole numbers as ints (125000, not 125000.0)."""
+    if value is None or not math.isfinite(value):
+        return None
+    return int(value) if float(value).is_integer() else float(value)
+
+
+def column_values(series: pd.Series, kind: str) -> list[Any]:
+    """JSON-ready values of one column: ISO dates, numbers as numbers, None for missing."""
+    if kind == "date":
+        text = np.datetime_as_string(series.to_numpy().astype("datetime64[D]"))
+        return [None if t == "NaT" else str(t) for t in text]
+    if kind in ("money", "int"):
+        return [_json_number(v) for v in series.to_numpy(dtype="float64").tolist()]
+    if kind == "bool":
+        return [bool(v) for v in series.to_numpy().tolist()]
+    return [None if v is None or v != v or v == "" else str(v) for v in series.tolist()]
+
+
+def records_of(frame: pd.DataFrame, fields: Sequence[Field]) -> list[dict[str, Any]]:
+    """The rows of a (small) frame as records with the given fields, in order."""
+    columns = [column_values(frame[f.name], f.kind) for f in fields]
+    names = [f.name for f in fields]
+    return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
+
+
+# ---- stable order, computed once per dataset --------------------------------------------------
+
+_orders: weakref.WeakKeyDictionary[Dataset, np.ndarray] = weakref.WeakKeyDictionary()
+_orders_lock = threading.Lock()
+
+
+def contract_order(data: Dataset) -> np.ndarray:
+    """Row positions of the contracts sorted by contract_id, then authority_code (code-point
+    order). Sorting 100k+ strings takes tens of milliseconds, so it is done once per dataset and
+    each request only takes the filtered rows in this order."""
+    with _orders_lock:
+        order = _orders.get(data)
+        if order is None:
+            df = data.contracts
+            ids = df["contract_id"].to_numpy(dtype=object).astype(str)
+            codes = df["authority_code"].astype("str").to_numpy(dtype=object).astype(str)
+            order = np.lexsort((codes, ids))
+            order.setflags(write=False)
+            _orders[data] = order
+        return order
+
+
+def ordered_hits(data: Dataset, state: FilterState) -> np.ndarray:
+    """Positions of the rows matching `state`, in the stable order."""
+    order = contract_order(data)
+    if state.is_empty:
+        return order
+    mask = filter_mask(data.contracts, state)
+    return order[mask[order]]
+
+
+# ---- responses --------------------------------------------------------------------------------
+
+
+def _header_text(text: str) -> str:
+    """HTTP headers are Latin-1: spell '©' as '(c)' and drop other non-ASCII marks."""
+    text = str(text).replace("©", "(c)").replace("\r", " ").replace("\n", " ")
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+
+
+def _meta(data: Dataset, state: FilterState) -> dict[str, Any]:
+    manifest = data.manifest
+    return {
+        "dataset": data.title,
+        "licence": manifest.get("licence"),
+        "attribution": manifest.get("attribution"),
+        "as_of": data.as_of.isoformat() if data.as_of else None,
+        "synthetic": manifest.get("synthetic"),
+        "public": context.settings().public,
+        "filters": state.to_dict(),
+    }
+
+
+def _json_response(payload: Any, status: int = 200, headers: Mapping[str, str] | None = None) -> Response:
+    body = json.dumps(payload, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    response = Response(body, status=status, mimetype="application/json")
+    response.headers.update(headers or {})
+    return response
+
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(value: Any, kind: str) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if kind == "text" and isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value  # a spreadsheet would run "=HYPERLINK(...)" as a formula
+    return value
+
+
+def _csv_body(records: Iterable[Mapping[str, Any]], fields: Sequence[Field]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([f.name for f in fields])
+    for record in records:
+        writer.writerow([_csv_cell(record[f.name], f.kind) for f in fields])
+    return out.getvalue()
+
+
+def _wants_csv(args: Any, allowed: Sequence[str]) -> bool:
+    """format=csv|json decides; without it the Accept header does (JSON unless CSV is preferred)."""
+    if "format" in allowed:
+        chosen = parse_choice(args, "format", FORMATS, None)
+        if chosen is not None:
+            return chosen == "csv"
+    best = request.accept_mimetypes.best_match(["application/json", "text/csv"])
+    return best == "text/csv"
+
+
+def _link(state: FilterState, extra: Sequence[tuple[str, str]], page: int | None = None) -> str:
+    pairs = [*state.to_pairs(), *extra]
+    if page is not None:
+        pairs.append(("page", str(page)))
+    query = urlencode(pairs)
+    return request.path + (f"?{query}" if query else "")
+
+
+def _table_response(
+    *,
+    data: Dataset,
+    state: FilterState,
+    records: list[dict[str, Any]],
+    fields: Sequence[Field],
+    csv_out: bool,
+    name: str,
+    total: int,
+    paging: Paging | None = None,
+    extra_meta: Mapping[str, Any] | None = None,
+    link_params: Sequence[tuple[str, str]] = (),
+) -> Response:
+    meta = _meta(data, state)
+    meta.update(extra_meta or {})
+    meta["total"] = total
+    links: dict[str, str | None] = {}
+    headers = {
+        "X-Total-Count": str(total),
+        "X-Dataset-Licence": _header_text(meta["licence"] or ""),
+        "X-Dataset-Attribution": _header_text(meta["attribution"] or ""),
+        "X-Dataset-As-Of": meta["as_of"] or "",
+    }
+    if paging is not None:
+        pages = paging.pages(total)
+        extra = list(link_params)
+        if paging.per_page != DEFAULT_PER_PAGE:
+            extra.append(("per_page", str(paging.per_page)))
+        if request.args.get("format"):
+            extra.append(("format", "csv" if csv_out else "json"))
+        links = {
+            "self": _link(state, extra, paging.page),
+            "next": _link(state, extra, paging.page + 1) if paging.page < pages else None,
+            "prev": _link(state, extra, min(paging.page - 1, max(pages, 1))) if paging.page > 1 else None,
+        }
+        meta.update(page=paging.page, per_page=paging.per_page, pages=pages)
+        headers.update({"X-Page": str(paging.page), "X-Per-Page": str(paging.per_page),
+                        "X-Pages": str(pages)})
+        rels = [f'<{url}>; rel="{rel}"' for rel, url in links.items() if url and rel != "self"]
+        if rels:
+            headers["Link"] = ", ".join(rels)
+    else:
+        links = {"self": request.full_path.rstrip("?")}
+    if csv_out:
+        response = Response(_csv_body(records, fields), mimetype="text/csv")
+        response.headers["Content-Type"] = "text/csv; charset=utf-8; header=present"
+        page_part = f"-page-{paging.page}" if paging is not None else ""
+        response.headers["Content-Disposition"] = f'inline; filename="{name}{page_part}.csv"'
+        response.headers.update(headers)
+        return response
+    return _json_response({"meta": meta, "links": links, "data": records}, headers=headers)
+
+
+def _begin(allowed: Sequence[str]) -> tuple[Dataset, FilterState, bool]:
+    """Check the parameter names, parse the filters and the format; the dataset to answer from."""
+    check_names(request.args, allowed)
+    state = parse_filters(request.args)
+    csv_out = _wants_csv(request.args, allowed)
+    return context.dataset(), state, csv_out
+
+
+# ---- endpoints --------------------------------------------------------------------------------
+
+CONTRACTS_PARAMS: tuple[str, ...] = (*FILTER_PARAMS, *PAGED_PARAMS, "format")
+
+
+@bp.get("/contracts")
+def contracts() -> Response:
+    data, state, csv_out = _begin(CONTRACTS_PARAMS)
+    paging = parse_paging(request.args)
+    hits = ordered_hits(data, state)
+    rows = hits[paging.start:paging.start + paging.per_page]
+    fields = contract_fields(public=context.settings().public)
+    records = records_of(data.contracts.take(rows), fields) if rows.size else []
+    return _table_response(data=data, state=state, records=records, fields=fields, csv_out=csv_out,
+                           name="contracts", total=int(hits.size), paging=paging)
+
+
+AUTHORITY_FIELDS: tuple[Field, ...] = (
+    Field("code", "code", "ONS code (E09000001 to E09000033); the `authority` filter takes it."),
+    Field("name", "text", "Name of the borough."),
+    Field("slug", "slug", "URL slug of the name (/borough/<slug> is its profile page)."),
+    Field("inner", "bool", "true for Inner London (ONS definition)."),
+    Field("sub_region", "text", "London Plan sub-region (2011)."),
+    Field("contracts", "int", "Contracts of the borough matching the filters."),
+)
+LISTED_PARAMS: tuple[str, ...] = (*FILTER_PARAMS, "format")
+
+
+@bp.get("/authorities")
+def authorities_list() -> Response:
+    data, state, csv_out = _begin(LISTED_PARAMS)
+    positions = authority_positions(data.contracts)[filter_mask(data.contracts, state)]
+    counts = np.bincount(positions[positions >= 0], minlength=len(AUTHORITY_CODES))
+    records = [
+        {"code": a.code, "name": a.name, "slug": a.slug, "inner": a.inner, "sub_region": a.sub_region,
+         "contracts": int(count)}
+        for a, count in zip(authorities(), counts, strict=True)
+        if not state.authority or a.code in state.authority
+    ]
+    return _table_response(data=data, state=state, records=records, fields=AUTHORITY_FIELDS,
+                           csv_out=csv_out, name="authorities", total=len(records))
+
+
+SERVICE_AREA_FIELDS: tuple[Field, ...] = (
+    Field("slug", "slug", "Service-area slug; the `area` filter takes it."),
+    Field("name", "text", "Name of the service area."),
+    Field("group", "slug", "frontline, corporate, infrastructure or other."),
+    Field("group_name", "text", "Name of the group."),
+    Field("contracts", "int", "Contracts in the service area matching the filters."),
+)
+
+
+@bp.get("/service-areas")
+def service_areas() -> Response:
+    data, state, csv_out = _begin(LISTED_PARAMS)
+    codes, slugs = factorize(data.contracts["service_area"])
+    codes = codes[filter_mask(data.contracts, state)]
+    counts = np.bincount(codes[codes >= 0], minlength=len(slugs))
+    count_of = {str(slug): int(n) for slug, n in zip(slugs, counts, strict=True)}
+    records = [
+        {"slug": a.slug, "name": a.name, "group": a.group, "group_name": GROUP_NAMES[a.group],
+         "contracts": int(count_of.get(a.slug, 0))}
+        for a in SERVICE_AREAS
+        if not state.area or a.slug in state.area
+    ]
+    return _table_response(data=data, state=state, records=records, fields=SERVICE_AREA_FIELDS,
+                           csv_out=csv_out, name="service-areas", total=len(records))
+
+
+SUPPLIER_FIELDS: tuple[Field, ...] = (
+    Field("rank", "int", "1-based rank by the weight (1, 2, 2, 4 for ties)."),
+    Field("slug", "slug", "Supplier slug; the `supplier` filter takes it."),
+    Field("name", "text", "Display name (the most common spelling in the data)."),
+    Field("contracts", "int", "Contracts held (one per contract per borough)."),
+    Field("boroughs", "int", "Distinct boroughs served."),
+    Field("annual_value", "money", "Sum of the known annual values in pounds (0 when none known)."),
+    Field("share", "money", "Share 0..1 of all matching contracts (or of their annual value "
+                            "with weight=value)."),
+    Field("cumulative_share", "money", "Share held by this supplier and every one ranked above it."),
+)
+SUPPLIERS_PARAMS: tuple[str, ...] = (*FILTER_PARAMS, "weight", *PAGED_PARAMS, "format")
+
+
+_CACHE_SIZE = 64
+_results: weakref.WeakKeyDictionary[Dataset, OrderedDict[tuple[Any, ...], Any]] = weakref.WeakKeyDictionary()
+
+
+def cached_result(data: Dataset, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
+    """compute(), kept for the last few keys per dataset. For results that take tens of
+    milliseconds at 100k+ rows (the supplier ranking, the map metrics): a client paging through the
+    ranking asks for the same table once per page. Results are shared: never modify them."""
+    with _orders_lock:
+        cache = _results.setdefault(data, OrderedDict())
+        if key in cache:
+            cache.move_to_end(key)
+            return cache[key]
+    result = compute()
+    with _orders_lock:
+        cache[key] = result
+        while len(cache) > _CACHE_SIZE:
+            cache.popitem(last=False)
+    return result
+
+
+@bp.get("/suppliers")
+def suppliers() -> Response:
+    data, state, csv_out = _begin(SUPPLIERS_PARAMS)
+    weight = parse_choice(request.args, "weight", WEIGHTS, "count") or "count"
+    paging = parse_paging(request.args)
+    table = cached_result(data, ("suppliers", state, weight), lambda: supplier_shares(
+        apply_filter(data.contracts, state), weight=weight))  # type: ignore[arg-type]
+    page = table.iloc[paging.start:paging.start + paging.per_page].rename(
+        columns={"supplier_slug": "slug", "supplier": "name"})
+    records = records_of(page, SUPPLIER_FIELDS) if len(page) else []
+    return _table_response(data=data, state=state, records=records, fields=SUPPLIER_FIELDS,
+                           csv_out=csv_out, name="suppliers", total=len(table), paging=paging,
+                           extra_meta={"weight": weight},
+                           link_params=[("weight", weight)] if weight != "count" else [])
+
+
+SUMMARY_FIELDS: tuple[Field, ...] = (
+    Field("code", "code", "ONS code of the borough."),
+    Field("name", "text", "Name of the borough."),
+    Field("slug", "slug", "URL slug of the name."),
+    Field("contracts", "int", "Contracts matching the filters."),
+    Field("suppliers", "int", "Distinct suppliers among them."),
+    Field("systems", "int", "Distinct systems among them."),
+    Field("ending_12m", "int", "Of those, contracts whose end date is within 12 months from today."),
+    Field("annual_value", "money", "Sum of their known annual values in pounds (0 when none)."),
+    Field("supplier_share", "money", "Share 0..1 of the borough's contracts (under the other filters) "
+                                     "held by the suppliers given in `supplier`; null without it.", True),
+    Field("runs_system", "bool", "Whether the borough runs one of the systems given in `system` "
+                                 "(under the other filters); null without it.", True),
+)
+
+
+def summary_records(df: pd.DataFrame, state: FilterState, today: date) -> list[dict[str, Any]]:
+    """The map's figures for all 33 boroughs, each metric computed as the map computes it: over
+    every filter but `authority` (which the map highlights rather than filters), and supplier_share
+    / runs_system without the supplier / system filter they measure."""
+    metrics = borough_metrics(apply_filter(df, state, ignore=("authority",)), today=today)
+    share = runs = None
+    if state.supplier:
+        share = borough_metrics(apply_filter(df, state, ignore=("authority", "supplier")), today=today,
+                                supplier=state.supplier)["supplier_share"]
+    if state.system:
+        runs = borough_metrics(apply_filter(df, state, ignore=("authority", "system")), today=today,
+                               system=state.system)["runs_system"]
+    return [
+        {
+            "code": code, "name": row["name"], "slug": row["slug"],
+            "contracts": int(row["contracts"]), "suppliers": int(row["suppliers"]),
+            "systems": int(row["systems"]), "ending_12m": int(row["ending_12m"]),
+            "annual_value": _json_number(float(row["annual_value"])),
+            "supplier_share": None if share is None else _json_number(float(share[code])),
+            "runs_system": None if runs is None or pd.isna(runs[code]) else bool(runs[code] >= 0.5),
+        }
+        for code, row in metrics.iterrows()
+    ]
+
+
+@bp.get("/summary")
+def summary() -> Response:
+    data, state, csv_out = _begin(LISTED_PARAMS)
+    today = context.today()
+    # authority only chooses the boroughs listed, so it is not part of the cached computation
+    key = ("summary", replace(state, authority=()), today)
+    rows = cached_result(data, key, lambda: summary_records(data.contracts, state, today))
+    records = [r for r in rows if not state.authority or r["code"] in state.authority]
+    return _table_response(data=data, state=state, records=records, fields=SUMMARY_FIELDS,
+                           csv_out=csv_out, name="summary", total=len(records),
+                           extra_meta={"today": today.isoformat()})
+
+
+@bp.get("/openapi.json")
+def openapi() -> Response:
+    from web.api_openapi import openapi_document
+
+    check_names(request.args, ())
+    public = context.settings().public
+    return _json_response(openapi_document({
+        "Contract": (contract_fields(public=public), "One contract in one borough."),
+        "Authority": (AUTHORITY_FIELDS, "A London borough."),
+        "Supplier": (SUPPLIER_FIELDS, "A supplier and its share."),
+        "ServiceArea": (SERVICE_AREA_FIELDS, "A service area."),
+        "BoroughSummary": (SUMMARY_FIELDS, "The map's metrics for one borough."),
+    }, public=public))
+
+
+ENDPOINTS: dict[str, str] = {
+    "contracts": "/api/v1/contracts",
+    "authorities": "/api/v1/authorities",
+    "suppliers": "/api/v1/suppliers",
+    "service-areas": "/api/v1/service-areas",
+    "summary": "/api/v1/summary",
+    "openapi": "/api/v1/openapi.json",
+}
+_ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+
+
+@bp.route("/", methods=_ALL_METHODS)
+def index() -> Response:
+    if request.method != "GET":
+        raise _method_not_allowed()
+    check_names(request.args, ())
+    data = context.dataset()
+    return _json_response({"meta": _meta(data, FilterState()), "links": dict(ENDPOINTS)})
+
+
+def _method_not_allowed() -> ApiError:
+    return ApiError(405, f"Method {request.method} is not allowed on {request.path}: the API is "
+                         "read-only; use GET.", headers={"Allow": "GET, HEAD, OPTIONS"})
+
+
+@bp.route("/<path:rest>", methods=_ALL_METHODS)
+def fallback(rest: str) -> Response:
+    """Unknown paths (JSON 404) and other methods on known ones (JSON 405). Routed here because
+    Flask gives routing errors to the app's handlers, not the blueprint's, and Dash's own
+    catch-all would otherwise answer with the HTML page."""
+    if f"{bp.url_prefix}/{rest}" in ENDPOINTS.values() and request.method != "GET":
+        raise _method_not_allowed()
+    raise ApiError(404, f"There is no API endpoint at {shown(request.path)}; the endpoints are "
+                        f"{', '.join(ENDPOINTS.values())}.")
+
+
+# ---- errors and headers -----------------------------------------------------------------------
+
+
+def _error(status: int, message: str, headers: Mapping[str, str] | None = None) -> Response:
+    return _json_response({"error": {"status": status, "message": message}}, status, headers)
+
+
+@bp.errorhandler(ApiError)
+def _api_error(error: ApiError) -> Response:
+    return _error(error.status, error.message, error.headers)
+
+
+@bp.errorhandler(HTTPException)
+def _http_error(error: HTTPException) -> Response:
+    status = error.code or 500
+    headers = {k: v for k, v in error.get_headers() if k.lower() == "allow"}
+    return _error(status, error.description or error.name, headers)
+
+
+@bp.errorhandler(Exception)
+def _unexpected(error: Exception) -> Response:
+    logger.exception("API request %s failed", request.full_path)
+    return _error(500, "The server could not answer this request because of an internal error. "
+                       "It has been logged; please try again later or report it.")
+
+
+@bp.after_request
+def _api_headers(response: Response) -> Response:
+    response.headers["Access-Control-Allow-Origin"] = "*"  # open data: any site may read it
+    response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
+    response.headers["Access-Control-Allow-Headers"] = "Accept"
+    response.headers["Access-Control-Expose-Headers"] = EXPOSED_HEADERS
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    if request.method == "OPTIONS":  # Flask's automatic answer would count the fallback's methods
+        response.headers["Allow"] = "GET, HEAD, OPTIONS"
+    response.vary.add("Accept")
+    if response.status_code == 200:
+        response.cache_control.public = True
+        response.cache_control.max_age = CACHE_SECONDS
+    else:
+        response.cache_control.no_store = True
+    return response
+

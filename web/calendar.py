@@ -1,0 +1,157 @@
+"""Calendar feeds: a subscription URL per borough and an .ics download of the current view.
+
+- /calendar/<ons-code or slug>.ics: every contract of one borough (not filtered), for calendar
+  clients to poll. Byte-identical while the data is unchanged (stable UIDs, DTSTAMP = the
+  dataset's as-of date), with an ETag so that polls cost a 304.
+- /calendar/renewals.ics?<filters>: the contracts of the current view, as an attachment.
+Both take the `lead` view setting (months of re-procurement lead time, default 18).
+
+Events carry no URL back to the app: the host is only known from the request's Host header, and
+a shared cache must not store a feed pointing wherever a client said.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+from datetime import date
+
+from flask import Blueprint, Response, request
+
+from techmap import context
+from techmap.appstate import AppState
+from techmap.authorities import resolve_authority
+from techmap.calendar_export import calendar_bytes
+from techmap.dataset import Dataset
+from techmap.export import describe_filters, download_filename
+from techmap.filters import FilterState
+from techmap.queries import apply_filter
+
+bp = Blueprint("calendar", __name__)
+
+ICS_MEDIA_TYPE = "text/calendar"
+FEED_MAX_AGE_SECONDS = 300
+# A calendar with thousands of contracts is slow to build (icalendar folds lines in Python, about
+# 0.4 ms an event) and useless in a client; past this the download asks for narrower filters.
+MAX_CALENDAR_CONTRACTS = 2_000
+FEED_CACHE_BYTES = 64 * 1024 * 1024
+_NO_AS_OF = date(1970, 1, 1)  # the validator requires as_of; a fixed stamp keeps bytes stable
+
+
+class _FeedCache:
+    """Feeds built recently, least recently used dropped first, bounded by total size."""
+
+    def __init__(self, max_bytes: int):
+        self.max_bytes = max_bytes
+        self._items: OrderedDict[tuple[object, ...], tuple[bytes, str]] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[object, ...]) -> tuple[bytes, str] | None:
+        with self._lock:
+            item = self._items.get(key)
+            if item is not None:
+                self._items.move_to_end(key)
+            return item
+
+    def put(self, key: tuple[object, ...], item: tuple[bytes, str]) -> None:
+        with self._lock:
+            if key in self._items or len(item[0]) > self.max_bytes:
+                return
+            self._items[key] = item
+            self._size += len(item[0])
+            while self._size > self.max_bytes:
+                _, (body, _) = self._items.popitem(last=False)
+                self._size -= len(body)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            self._size = 0
+
+
+_feeds = _FeedCache(FEED_CACHE_BYTES)
+
+
+def _state() -> AppState:
+    return AppState.from_query_string(request.query_string.decode("utf-8", "replace"))
+
+
+def _stamp(data: Dataset) -> date:
+    return data.as_of or _NO_AS_OF
+
+
+def _about(data: Dataset, what: str) -> str:
+    as_of = data.as_of.isoformat() if data.as_of else "an unknown date"
+    return (f"Renewal dates of {what}, from the dataset \"{data.title}\" (data as of {as_of}). "
+            "Events marked [illustrative] describe no real contract.")
+
+
+def _plain(message: str, status: int) -> Response:
+    return Response(message + "\n", status=status, mimetype="text/plain")
+
+
+def _ics_response(body: bytes) -> Response:
+    response = Response(body, mimetype=ICS_MEDIA_TYPE)  # Flask adds "; charset=utf-8"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@bp.get("/calendar/renewals.ics")
+def renewals_ics() -> Response:
+    state = _state()
+    data = context.dataset()
+    rows = apply_filter(data.contracts, state.filters)
+    dated = int(rows[["end_date", "max_end_date", "review_date"]].notna().any(axis=1).sum())
+    if dated > MAX_CALENDAR_CONTRACTS:
+        return _plain(f"This view has {dated:,} contracts with dates; calendar downloads are "
+                      f"limited to {MAX_CALENDAR_CONTRACTS:,}. Narrow the filters (a borough, a "
+                      "service area or an end-date window), or subscribe to a borough's feed at "
+                      "/calendar/<ONS code>.ics.", 400)
+    filters_text = describe_filters(state, supplier_names=data.supplier_names,
+                                    system_names=data.system_names)
+    name = ("London Tech Map renewals" if state.filters.is_empty
+            else f"London Tech Map renewals ({filters_text})")
+    body = calendar_bytes(
+        rows, name=name, stamp=_stamp(data), lead_months=int(state.view_value("lead")),
+        description=_about(data, f"the contracts of the view: filters {filters_text}"),
+        sources=data.sources)
+    response = _ics_response(body)
+    filename = download_filename(state, "ics", today=context.today(), kind="renewals")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@bp.get("/calendar/<key>.ics")
+def borough_ics(key: str) -> Response:
+    authority = resolve_authority(key) if len(key) <= 100 else None
+    if authority is None:
+        shown = "".join(ch for ch in key[:60] if ch.isprintable())
+        return _plain(f"Unknown borough '{shown}'. Use an ONS code from E09000001 to E09000033 or "
+                      "a borough's name in lower case with hyphens, e.g. /calendar/E09000007.ics "
+                      "or /calendar/camden.ics.", 404)
+    data = context.dataset()
+    lead = int(_state().view_value("lead"))
+    key_ = (data, authority.code, lead)  # the Dataset object: a reloaded dataset misses the cache
+    cached = _feeds.get(key_)
+    if cached is None:
+        rows = apply_filter(data.contracts, FilterState(authority=(authority.code,)))
+        body = calendar_bytes(
+            rows, name=f"{authority.name} contract renewals (London Tech Map)",
+            stamp=_stamp(data), lead_months=lead,
+            description=_about(data, f"every contract of {authority.name}"),
+            sources=data.sources, uid=f"borough-{authority.code}-lead-{lead}@london-tech-map")
+        cached = (body, hashlib.sha256(body).hexdigest()[:32])
+        _feeds.put(key_, cached)
+    body, etag = cached
+    response = _ics_response(body)
+    response.headers["Cache-Control"] = f"max-age={FEED_MAX_AGE_SECONDS}"
+    response.set_etag(etag)
+    return response.make_conditional(request)
+
+
+def clear_cache() -> None:
+    """Forget built feeds (tests that swap the dataset)."""
+    _feeds.clear()
+
