@@ -38,15 +38,17 @@ def create_app() -> dash.Dash:
         update_title=None,
         suppress_callback_exceptions=True,  # page components appear only on their page
         serve_locally=True,
+        compress=True,  # gzip HTML, JSON and JavaScript (flask-compress)
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"},
                    {"name": "description", "content": "Which systems, suppliers and contracts "
                     "power each of London's 33 borough councils."}],
     )
     app.layout = shell(data)
     import pages.shell  # noqa: F401  (registers the shell callbacks: reducer, chips, banner)
-    from web import register_routes
+    from web import hosting, register_routes
 
     register_routes(app.server)
+    hosting.install(app)
 
     return app
 

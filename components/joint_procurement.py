@@ -67,7 +67,7 @@ def start_words(cluster: Cluster, lead: int, today: date) -> list[Any]:
     words: list[Any] = [html.Strong(f"Start by {fmt_date(cluster.suggested_start)}"),
                         f" ({lead} months before the first end)"]
     if cluster.suggested_start < today:
-        words.append(html.Span(": passed, start now", className="jp-late"))
+        words.append(html.Span(" — passed: start now", className="jp-late"))
     return words
 
 

@@ -70,8 +70,19 @@ def all_quarters(first: date, last: date) -> list[date]:
     return out
 
 
-def summary_figure(summary: pd.DataFrame, today: date) -> dict[str, Any]:
-    """Stacked bars: contracts ending per quarter, one trace per service area."""
+def colour_note(summary: pd.DataFrame) -> str:
+    """How to read the colours, in words."""
+    if summary.empty:
+        return ""
+    if len(set(summary["service_area"])) <= len(OKABE_ITO):
+        return "One colour per service area. Point at a bar, or open the table, for the numbers."
+    return ("Colours show the group: blues are frontline services, oranges corporate services, greens "
+            "infrastructure; each service area is a shade. Point at a bar, or open the table, for the numbers.")
+
+
+def summary_figure(summary: pd.DataFrame, today: date, *, compact: bool = False) -> dict[str, Any]:
+    """Stacked bars: contracts ending per quarter, one trace per service area. compact (narrow
+    screens): no legend (the colour note and the table name the areas)."""
     if summary.empty:
         return {"data": [], "layout": {
             "height": 120, "margin": {"l": 8, "r": 8, "t": 8, "b": 8},
@@ -105,7 +116,8 @@ def summary_figure(summary: pd.DataFrame, today: date) -> dict[str, Any]:
         })
     layout: dict[str, Any] = {
         "barmode": "stack",
-        "height": 380,
+        "height": 300 if compact else 380,
+        "showlegend": not compact,
         "margin": {"l": 8, "r": 8, "t": 28, "b": 8},
         "xaxis": {"type": "category", "categoryorder": "array", "categoryarray": categories,
                   "fixedrange": True, "automargin": True, "tickangle": -45},

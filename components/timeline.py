@@ -231,8 +231,9 @@ def timeline_figure(page: TimelinePage, group: str, today: date, *, compact: boo
     shapes.append({"type": "line", "xref": "x", "yref": "paper", "x0": today_iso, "x1": today_iso,
                    "y0": 0, "y1": 1, "line": {"color": TODAY_COLOUR, "width": 2, "dash": "dash"}})
     annotations: list[dict[str, Any]] = [
-        {"x": today_iso, "y": 1, "xref": "x", "yref": "paper", "yanchor": "bottom", "text": "Today",
-         "showarrow": False, "font": {"size": 12, "color": TODAY_COLOUR}, "bgcolor": "#ffffff", "yshift": 2}]
+        {"x": today_iso, "y": 1, "xref": "x", "yref": "paper", "yanchor": "top", "xanchor": "left",
+         "text": "Today", "showarrow": False, "font": {"size": 12, "color": TODAY_COLOUR},
+         "bgcolor": "#ffffff", "xshift": 3}]
     yaxis: dict[str, Any] = {"range": [total_rows - 0.5, -0.5], "automargin": True, "fixedrange": True,
                              "showgrid": False, "zeroline": False}
     if compact:
@@ -349,6 +350,8 @@ def timeline_caption(rows: pd.DataFrame, group: str, today: date, ends_from: dat
         return f"No contract of the current selection ends {words}."
     name, count, total = found
     noun = "contract" if total == 1 else "contracts"
+    if count == total:  # one group has them all (e.g. one borough selected): no contest to report
+        return f"{total:,} {noun} of {name} end{'s' if total == 1 else ''} {words}."
     if group == "authority":
         return f"{name} has the most contracts ending {words}: {count:,} of {total:,}."
     return f"{name} is the service area with the most contracts ending {words}: {count:,} of {total:,} {noun}."

@@ -246,6 +246,9 @@ def treemap_figure(nodes: Nodes, size_by: str, selected: Collection[str], *, max
         "text": tile_texts(nodes),
         "texttemplate": _texttemplates(nodes),
         "textfont": {"color": style["text_colors"], "size": 13},
+        # Set explicitly: left to inherit the per-tile colour array, plotly.js 4 warns
+        # "Invalid color specifier" in the console.
+        "outsidetextfont": {"color": INK},
         "marker": {"colors": style["colors"], "line": {"width": style["line_widths"],
                                                        "color": style["line_colors"]},
                    "pad": {"t": 22, "l": 3, "r": 3, "b": 3}},

@@ -20,7 +20,7 @@ from functools import lru_cache
 from typing import Any
 
 import dash
-from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
+from dash import ALL, Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update
 
 import ids
 from components.figure_frame import GRAPH_CONFIG, chart_figure
@@ -31,7 +31,7 @@ from components.joint_procurement import (
     last_page,
     months_options,
 )
-from components.renewal_summary import summary_caption, summary_figure, summary_table
+from components.renewal_summary import colour_note, summary_caption, summary_figure, summary_table
 from components.timeline import (
     GROUPS,
     PAGE_SIZE,
@@ -74,18 +74,20 @@ FINDER_PREV = "renewals-finder-prev"
 FINDER_NEXT = "renewals-finder-next"
 WINDOW_STATUS = "renewals-window-status"
 DOWNLOADS = "renewals-downloads"
+NARROW = "renewals-narrow"  # true on a narrow screen: charts switch to their compact form
+NARROW_MAX_PX = 700
 
 
 # ---- what each part depends on ----------------------------------------------------------------
 
 
-def summary_keys(state: AppState) -> dict[str, str]:
+def summary_keys(state: AppState, compact: bool = False) -> dict[str, str]:
     """The figure depends on the filters; the table's links also carry the view settings."""
-    return {"figure": state.filters.to_query_string(), "table": state.to_query_string()}
+    return {"figure": f"{state.filters.to_query_string()}|{compact}", "table": state.to_query_string()}
 
 
-def timeline_key_of(state: AppState) -> str:
-    return f"{state.filters.to_query_string()}|{state.view_value('group')}"
+def timeline_key_of(state: AppState, compact: bool = False) -> str:
+    return f"{state.filters.to_query_string()}|{state.view_value('group')}|{compact}"
 
 
 def finder_key_of(state: AppState) -> str:
@@ -124,12 +126,17 @@ def finder_clusters(state: AppState, today: date) -> list[Cluster]:
 # ---- builders shared by layout() and the callbacks --------------------------------------------
 
 
-def _summary_parts(state: AppState, today: date) -> tuple[Any, str, Any]:
+def _summary_caption(summary: Any, today: date) -> list[Any]:
+    return [summary_caption(summary, today), html.Br(), html.Span(colour_note(summary), className="small muted")]
+
+
+def _summary_parts(state: AppState, today: date, compact: bool = False) -> tuple[Any, Any, Any]:
     summary = _summary_for(context.dataset(), state.filters)
-    return summary_figure(summary, today), summary_caption(summary, today), summary_table(summary, state)
+    return (summary_figure(summary, today, compact=compact), _summary_caption(summary, today),
+            summary_table(summary, state))
 
 
-def _timeline_parts(state: AppState, rows: Any, today: date, page: int) -> dict[str, Any]:
+def _timeline_parts(state: AppState, rows: Any, today: date, page: int, compact: bool = False) -> dict[str, Any]:
     group = _group(state)
     chosen = select_page(rows, today, page)
     f = state.filters
@@ -138,7 +145,7 @@ def _timeline_parts(state: AppState, rows: Any, today: date, page: int) -> dict[
         caption += (f" {chosen.undated:,} contract{'s have' if chosen.undated != 1 else ' has'} no end date "
                     "and cannot be placed on the timeline.")
     return {
-        "figure": timeline_figure(chosen, group, today),
+        "figure": timeline_figure(chosen, group, today, compact=compact),
         "caption": caption,
         "table": timeline_table(chosen, group),
         "pager": pager_text(chosen),
@@ -258,9 +265,14 @@ def layout(**query: Any) -> html.Div:
             dcc.Store(id=SUMMARY_STORE, data=summary_keys(state)),
             dcc.Store(id=TIMELINE_STORE, data={"key": timeline_key_of(state), "page": t["page"]}),
             dcc.Store(id=FINDER_STORE, data={"key": finder_key_of(state), "page": fp["page"]}),
+            dcc.Store(id=NARROW, data=False),
             html.H1("Contract renewals"),
             html.P("When the selected contracts end, how far they can be extended, and which boroughs "
                    "could buy together.", className="lead"),
+            html.Nav(html.Ul([html.Li(html.A(text, href=f"#{anchor}")) for anchor, text in (
+                ("quarters", "Per quarter"), ("timeline", "Timeline"), ("finder", "Joint procurement"),
+                ("download", "Download and calendar"))], className="page-toc"),
+                **{"aria-label": "On this page"}),
             html.Section(
                 [
                     html.Div([html.Span("Contracts ending in", className="window-label", id="window-label"),
@@ -276,7 +288,7 @@ def layout(**query: Any) -> html.Div:
             ),
             html.Section(
                 [
-                    html.H2("Contracts ending per quarter", className="h4"),
+                    html.H2("Contracts ending per quarter", className="h4", id="quarters"),
                     chart_figure(
                         dcc.Graph(id=SUMMARY_GRAPH, figure=s_figure, config=GRAPH_CONFIG,
                                   className="summary-graph"),
@@ -289,7 +301,7 @@ def layout(**query: Any) -> html.Div:
             ),
             html.Section(
                 [
-                    html.H2("Timeline", className="h4"),
+                    html.H2("Timeline", className="h4", id="timeline"),
                     html.P(f"{PAGE_SIZE} contracts at a time, in end-date order, starting with the next to end.",
                            className="small muted"),
                     _radio("group", [{"label": "Service area", "value": "service_area"},
@@ -310,7 +322,7 @@ def layout(**query: Any) -> html.Div:
             ),
             html.Section(
                 [
-                    html.H2("Joint-procurement finder", className="h4"),
+                    html.H2("Joint-procurement finder", className="h4", id="finder"),
                     html.P("Boroughs running the same system, or buying in the same service area, whose "
                            "contracts end close together could procure together. Each group suggests when "
                            "to start: the first end date minus the lead time.", className="small"),
@@ -329,7 +341,7 @@ def layout(**query: Any) -> html.Div:
             ),
             html.Section(
                 [
-                    html.H2("Download", className="h4"),
+                    html.H2("Download", className="h4", id="download"),
                     html.Div(downloads(state), id=DOWNLOADS),
                 ],
                 className="renewals-section",
@@ -357,9 +369,10 @@ def _summary_for(data: Dataset, filters: FilterState) -> Any:
     return quarterly_end_summary(apply_filter(data.contracts, filters))
 
 
-def summary_response(data: Any, stored: Any) -> tuple[Any, ...]:
+def summary_response(data: Any, stored: Any, compact: bool = False) -> tuple[Any, ...]:
     state = AppState.from_dict(data)
-    keys = summary_keys(state)
+    compact = compact is True
+    keys = summary_keys(state, compact)
     old = stored if isinstance(stored, dict) else {}
     if keys == old:
         return (no_update,) * 4
@@ -368,14 +381,15 @@ def summary_response(data: Any, stored: Any) -> tuple[Any, ...]:
     if keys["figure"] == old.get("figure"):  # only the view settings changed: the links, not the chart
         return no_update, no_update, table, keys
     today = context.today()
-    return summary_figure(summary, today), summary_caption(summary, today), table, keys
+    return summary_figure(summary, today, compact=compact), _summary_caption(summary, today), table, keys
 
 
-def timeline_response(data: Any, stored: Any, step: int = 0) -> tuple[Any, ...]:
-    """step 0: the app state changed (back to page 0 unless nothing drawn depends on the change);
-    -1 / +1: the Earlier / Later buttons."""
+def timeline_response(data: Any, stored: Any, step: int = 0, compact: bool = False) -> tuple[Any, ...]:
+    """step 0: the app state (or the screen width) changed: back to page 0, unless nothing drawn
+    depends on the change; -1 / +1: the Earlier / Later buttons."""
     state = AppState.from_dict(data)
-    key = timeline_key_of(state)
+    compact = compact is True
+    key = timeline_key_of(state, compact)
     old = stored if isinstance(stored, dict) else {}
     page = old.get("page") if isinstance(old.get("page"), int) else 0
     if step == 0:
@@ -385,7 +399,7 @@ def timeline_response(data: Any, stored: Any, step: int = 0) -> tuple[Any, ...]:
     else:
         page += step
     rows = apply_filter(context.dataset().contracts, state.filters)
-    t = _timeline_parts(state, rows, context.today(), page)
+    t = _timeline_parts(state, rows, context.today(), page, compact)
     return (t["figure"], t["caption"], t["table"], t["pager"], t["prev_disabled"], t["next_disabled"],
             {"key": key, "page": t["page"]})
 
@@ -424,11 +438,12 @@ def update_controls(data: Any) -> tuple[Any, ...]:
     Output(SUMMARY_TABLE, "children"),
     Output(SUMMARY_STORE, "data"),
     Input(ids.APP_STATE, "data"),
+    Input(NARROW, "data"),
     State(SUMMARY_STORE, "data"),
     prevent_initial_call=True,
 )
-def update_summary(data: Any, stored: Any) -> tuple[Any, ...]:
-    return summary_response(data, stored)
+def update_summary(data: Any, narrow: Any, stored: Any) -> tuple[Any, ...]:
+    return summary_response(data, stored, narrow is True)
 
 
 @callback(
@@ -442,11 +457,13 @@ def update_summary(data: Any, stored: Any) -> tuple[Any, ...]:
     Input(ids.APP_STATE, "data"),
     Input(TIMELINE_PREV, "n_clicks"),
     Input(TIMELINE_NEXT, "n_clicks"),
+    Input(NARROW, "data"),
     State(TIMELINE_STORE, "data"),
     prevent_initial_call=True,
 )
-def update_timeline(data: Any, _prev: Any, _next: Any, stored: Any) -> tuple[Any, ...]:
-    return timeline_response(data, stored, {TIMELINE_PREV: -1, TIMELINE_NEXT: 1}.get(ctx.triggered_id, 0))
+def update_timeline(data: Any, _prev: Any, _next: Any, narrow: Any, stored: Any) -> tuple[Any, ...]:
+    step = {TIMELINE_PREV: -1, TIMELINE_NEXT: 1}.get(ctx.triggered_id, 0)
+    return timeline_response(data, stored, step, narrow is True)
 
 
 @callback(
@@ -464,3 +481,16 @@ def update_timeline(data: Any, _prev: Any, _next: Any, stored: Any) -> tuple[Any
 )
 def update_finder(data: Any, _prev: Any, _next: Any, stored: Any) -> tuple[Any, ...]:
     return finder_response(data, stored, {FINDER_PREV: -1, FINDER_NEXT: 1}.get(ctx.triggered_id, 0))
+
+
+# On a narrow screen, switch the charts to their compact form once the page is shown (the first
+# paint, built on the server, cannot know the width). Nothing is sent on a wide screen.
+clientside_callback(
+    f"""
+    function(_) {{
+        return window.innerWidth < {NARROW_MAX_PX} ? true : window.dash_clientside.no_update;
+    }}
+    """,
+    Output(NARROW, "data"),
+    Input(NARROW, "id"),
+)

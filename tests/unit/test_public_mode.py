@@ -169,10 +169,11 @@ def test_excel_download_carries_no_restricted_value(public: bool) -> None:
         assert leaks(text)
 
 
-@pytest.mark.parametrize("code", [HACKNEY, LAMBETH])
-def test_calendars_carry_no_restricted_value(public: bool, code: str) -> None:
+@pytest.mark.parametrize("path", [f"/calendar/{HACKNEY}.ics", f"/calendar/{LAMBETH}.ics", "/calendar/renewals.ics",
+                                  f"/calendar/renewals.ics?authority={HACKNEY}&authority={LAMBETH}"])
+def test_calendars_carry_no_restricted_value(public: bool, path: str) -> None:
     _needs("web.calendar")
-    response = routes_client().get(f"/calendar/{code}.ics")
+    response = routes_client().get(path)
     assert response.status_code == 200
     text = response.get_data(as_text=True).replace("\r\n ", "")  # unfold long lines (RFC 5545)
     assert "BEGIN:VCALENDAR" in text

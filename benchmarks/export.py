@@ -1,0 +1,118 @@
+"""Benchmark: stream the CSV download of the ~100k-row dataset (issue 5: under 5 s, without
+holding more than one copy of the data in memory), plus the Excel and calendar figures.
+
+    .venv/bin/python benchmarks/export.py [DATASET_DIR]
+
+DATASET_DIR defaults to /tmp/tm100, generated first when missing with
+`python -m techmap generate-demo --scale 100 --out /tmp/tm100`.
+RSS is sampled from /proc/self/statm after every chunk; "growth" is the peak over the RSS before
+the export, to compare with the size of the loaded table.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+DEFAULT_DIR = Path("/tmp/tm100")
+PAGE = os.sysconf("SC_PAGE_SIZE")
+MB = 1024 * 1024
+
+
+def rss() -> int:
+    with open("/proc/self/statm") as handle:
+        return int(handle.read().split()[1]) * PAGE
+
+
+def ensure_dataset(path: Path) -> None:
+    if (path / "contracts.csv").exists():
+        return
+    print(f"generating {path} (scale 100)...", flush=True)
+    subprocess.run([sys.executable, "-m", "techmap", "generate-demo", "--scale", "100",
+                    "--out", str(path)], cwd=ROOT, check=True)
+
+
+def main() -> None:
+    path = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_DIR
+    ensure_dataset(path)
+    os.environ["TECHMAP_DATASET"] = str(path)
+    os.environ.setdefault("TECHMAP_TODAY", "2026-11-22")
+
+    import flask
+
+    import web.calendar
+    import web.downloads
+    from techmap import context
+    from techmap.calendar_export import calendar_bytes
+    from techmap.export import csv_chunks, xlsx_bytes
+    from techmap.filters import FilterState
+    from techmap.queries import apply_filter
+
+    started = time.perf_counter()
+    data = context.dataset()
+    frame = data.contracts
+    table_mb = frame.memory_usage(deep=True).sum() / MB
+    print(f"dataset: {len(frame):,} rows, loaded in {time.perf_counter() - started:.1f} s, "
+          f"table {table_mb:.0f} MB in memory, process RSS {rss() / MB:.0f} MB")
+
+    # 1. the generator alone
+    before = peak = rss()
+    started = time.perf_counter()
+    size = chunks = 0
+    for chunk in csv_chunks(frame):
+        size += len(chunk)
+        chunks += 1
+        peak = max(peak, rss())
+    elapsed = time.perf_counter() - started
+    print(f"csv_chunks, every row: {elapsed:.2f} s, {size / MB:.1f} MB in {chunks} chunks, "
+          f"peak RSS growth {(peak - before) / MB:.1f} MB")
+
+    # 2. the route, through Flask (query string -> filter -> streamed response)
+    server = flask.Flask("benchmark")
+    server.register_blueprint(web.downloads.bp)
+    server.register_blueprint(web.calendar.bp)
+    client = server.test_client()
+    for query in ("", "?area=housing&area=finance-erp"):
+        before = peak = rss()
+        started = time.perf_counter()
+        response = client.get(f"/download/contracts.csv{query}", buffered=False)
+        size = 0
+        for chunk in response.response:
+            size += len(chunk)
+            peak = max(peak, rss())
+        response.close()
+        elapsed = time.perf_counter() - started
+        print(f"GET /download/contracts.csv{query}: {elapsed:.2f} s, {size / MB:.1f} MB, "
+              f"peak RSS growth {(peak - before) / MB:.1f} MB")
+
+    # 3. Excel (write-only openpyxl) at the route's row limit
+    rows = frame.iloc[:web.downloads.XLSX_MAX_ROWS]
+    started = time.perf_counter()
+    body = xlsx_bytes(rows, title=data.title, filters_text="none", manifest=data.manifest)
+    elapsed = time.perf_counter() - started
+    print(f"xlsx_bytes, {len(rows):,} rows (the route's limit): {elapsed:.2f} s, "
+          f"{len(body) / MB:.1f} MB ({len(rows) / elapsed:,.0f} rows/s)")
+
+    # 4. one borough's calendar feed, built and then served from the cache
+    camden = apply_filter(frame, FilterState(authority=("E09000007",)))
+    started = time.perf_counter()
+    body = calendar_bytes(camden, name="Camden", stamp=data.as_of, sources=data.sources)
+    elapsed = time.perf_counter() - started
+    events = body.count(b"BEGIN:VEVENT")
+    print(f"calendar_bytes, Camden ({len(camden):,} contracts, {events:,} events): "
+          f"{elapsed:.2f} s, {len(body) / MB:.1f} MB")
+    for attempt in ("first", "cached"):
+        started = time.perf_counter()
+        status = client.get("/calendar/E09000007.ics").status_code
+        print(f"GET /calendar/E09000007.ics ({attempt}): {status}, "
+              f"{time.perf_counter() - started:.2f} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,105 @@
+"""What a hosted instance needs on every response: security headers (a strict Content-Security-
+Policy built from Dash's own inline-script hashes), cache headers for fingerprinted assets, a
+health endpoint, and JSON or plain errors instead of tracebacks."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import dash
+from flask import Blueprint, Flask, Response, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from techmap import context
+from web.callback_guard import check_dispatch
+
+bp = Blueprint("hosting", __name__)
+log = logging.getLogger("techmap.web")
+
+ONE_YEAR = 31_536_000
+
+
+@bp.get("/healthz")
+def health() -> Response:
+    data = context.dataset()
+    return jsonify({
+        "status": "ok",
+        "dataset": data.title,
+        "contracts": int(len(data.contracts)),
+        "as_of": data.as_of.isoformat() if data.as_of else None,
+        "public": context.settings().public,
+    })
+
+
+def content_security_policy(app: dash.Dash, frame_ancestors: str) -> str:
+    """No inline or eval'd script except Dash's own inline scripts, allowed by their hashes.
+    Styles may be inline: plotly and the Dash components set style attributes."""
+    scripts = " ".join(["'self'", *app.csp_hashes()])
+    return "; ".join([
+        "default-src 'self'",
+        f"script-src {scripts}",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data: blob:",
+        "font-src 'self' data:",
+        "connect-src 'self'",
+        "worker-src 'self' blob:",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        f"frame-ancestors {frame_ancestors}",
+    ])
+
+
+def install(app: dash.Dash) -> None:
+    """Attach headers and error handling to the Dash app's Flask server."""
+    server: Flask = app.server
+    server.register_blueprint(bp)
+    server.config["MAX_CONTENT_LENGTH"] = 2 * 1024 * 1024  # callback payloads are a few KB
+    policy: dict[str, str] = {}
+
+    @server.before_request
+    def _guard_callbacks() -> Any:
+        if request.path != "/_dash-update-component":
+            return None
+        if request.method != "POST":
+            return jsonify({"error": {"status": 405, "message": "use POST"}}), 405
+        body = request.get_json(silent=True)
+        problem = check_dispatch(body, app.callback_map)
+        if problem:
+            return jsonify({"error": {"status": 400, "message": f"malformed callback request: {problem}"}}), 400
+        return None
+
+    @server.after_request
+    def _headers(response: Response) -> Response:
+        if not policy:  # every callback (and so every inline script) is registered by now
+            policy["csp"] = content_security_policy(app, context.settings().frame_ancestors)
+        response.headers["Content-Security-Policy"] = policy["csp"]
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
+        response.headers["Permissions-Policy"] = "geolocation=(), camera=(), microphone=()"
+        response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
+        path = request.path
+        # Dash fingerprints its own bundles (…/dash_core_components.v4_4_1m17….js) and adds ?m=<mtime>
+        # to our assets, so both can be cached for a year: a new version gets a new URL.
+        if path.startswith("/_dash-component-suites/") or (path.startswith("/assets/") and "m" in request.args):
+            response.headers["Cache-Control"] = f"public, max-age={ONE_YEAR}, immutable"
+        elif path.startswith("/_dash-update-component"):
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+    @server.errorhandler(HTTPException)
+    def _http_error(error: HTTPException) -> Any:
+        if request.path.startswith(("/api/", "/_dash")):
+            return jsonify({"error": {"status": error.code, "message": error.description}}), error.code
+        return Response(f"{error.code} {error.name}: {error.description}\n", status=error.code,
+                        mimetype="text/plain")
+
+    @server.errorhandler(Exception)
+    def _unexpected(error: Exception) -> Any:
+        # Log the details for the operator; the visitor gets a plain message, never a traceback.
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        message = "Something went wrong on our side. Please try again; if it keeps happening, tell us."
+        if request.path.startswith(("/api/", "/_dash")):
+            return jsonify({"error": {"status": 500, "message": message}}), 500
+        return Response(message + "\n", status=500, mimetype="text/plain")
