@@ -59,7 +59,8 @@ def _percentile(sorted_ms: list[float], fraction: float) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", help="dataset folder (default: /tmp/tm100, generated when missing)")
     parser.add_argument("--scale", type=int, default=100)
     parser.add_argument("--requests", type=int, default=300, help="requests per query (default 300)")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pandas as pd
 from dash import html
 
 import ids
@@ -68,17 +67,15 @@ def filter_chips(filters: FilterState, data: Dataset) -> list[Any]:
     return chips
 
 
-def synthetic_banner(rows: pd.DataFrame) -> Any | None:
+def synthetic_banner(contracts: int, synthetic: int) -> Any | None:
     """A plain-language warning whenever illustrative rows are in view; None when there are none."""
-    synthetic = int(rows["synthetic"].sum()) if len(rows) else 0
     if not synthetic:
         return None
-    share = synthetic / len(rows)
-    scope = "All" if synthetic == len(rows) else f"{synthetic:,} of the {len(rows):,}"
+    scope = "All" if synthetic == contracts else f"{synthetic:,} of the {contracts:,}"
     return html.P(
         [
             html.Strong("Illustrative data. "),
-            f"{scope} contracts shown are made up for demonstration ({share:.0%}). "
+            f"{scope} contracts shown are made up for demonstration ({synthetic / contracts:.0%}). "
             "They are not real contracts of any council. Only the library, planning and elections "
             "systems come from public sources. ",
             html.A("Why?", href="/about#data"),
@@ -87,12 +84,10 @@ def synthetic_banner(rows: pd.DataFrame) -> Any | None:
     )
 
 
-def live_message(rows: pd.DataFrame) -> str:
+def live_message(contracts: int, boroughs: int) -> str:
     """'Showing 214 contracts in 3 boroughs.' announced through the aria-live region."""
-    contracts = len(rows)
-    boroughs = rows["authority_code"].nunique() if contracts else 0
-    noun = "contract" if contracts == 1 else "contracts"
-    borough_noun = "borough" if boroughs == 1 else "boroughs"
     if not contracts:
         return "No contracts match these filters."
+    noun = "contract" if contracts == 1 else "contracts"
+    borough_noun = "borough" if boroughs == 1 else "boroughs"
     return f"Showing {contracts:,} {noun} in {boroughs} {borough_noun}."

@@ -15,7 +15,7 @@ from techmap.appstate import VIEW_PARAMS, AppState
 from techmap.authorities import by_code
 from techmap.renewals import Cluster
 
-CARDS_PER_PAGE = 10
+CARDS_PER_PAGE = 8
 MAX_SUPPLIERS_NAMED = 8
 KIND_WORDS = {"system": "Same system", "service_area": "Same service area"}
 
@@ -72,27 +72,22 @@ def start_words(cluster: Cluster, lead: int, today: date) -> list[Any]:
 
 
 def cluster_card(cluster: Cluster, state: AppState, today: date, lead: int) -> html.Article:
+    """One group as a card (kept flat: a page of cards is rebuilt on every change)."""
     selected = state.filters.authority
     n = len(cluster.contract_ids)
     kind = KIND_WORDS[cluster.kind]
     heading = cluster.label if cluster.kind == "system" else f"{cluster.label} (any system)"
+    ends = (f"{fmt_date(cluster.earliest_end)} to {fmt_date(cluster.latest_end)}"
+            if cluster.latest_end != cluster.earliest_end else f"all on {fmt_date(cluster.earliest_end)}")
     return html.Article(
         [
             html.H3([heading, html.Span(kind, className="jp-kind")], className="h6 jp-title"),
             html.P(start_words(cluster, lead, today), className="jp-start"),
-            html.Dl(
-                [
-                    html.Div([html.Dt(f"Boroughs ({cluster.boroughs})"),
-                              html.Dd(_borough_links(cluster.authorities, selected))]),
-                    html.Div([html.Dt("Suppliers" if len(cluster.suppliers) != 1 else "Supplier"),
-                              html.Dd(_suppliers(cluster.suppliers))]),
-                    html.Div([html.Dt("Contracts end"),
-                              html.Dd(f"{fmt_date(cluster.earliest_end)} to {fmt_date(cluster.latest_end)}"
-                                      if cluster.latest_end != cluster.earliest_end
-                                      else f"all on {fmt_date(cluster.earliest_end)}")]),
-                ],
-                className="jp-facts",
-            ),
+            html.P([html.Strong(f"Boroughs ({cluster.boroughs}): "),
+                    *_borough_links(cluster.authorities, selected)], className="jp-fact"),
+            html.P([html.Strong("Suppliers: " if len(cluster.suppliers) != 1 else "Supplier: "),
+                    _suppliers(cluster.suppliers)], className="jp-fact"),
+            html.P([html.Strong("Contracts end: "), ends], className="jp-fact"),
             dcc.Link(f"Show these {n} contracts on the timeline", href=cluster_href(cluster, state),
                      className="jp-link"),
         ],

@@ -191,15 +191,13 @@ def summary_table(summary: pd.DataFrame, state: AppState) -> Any:
         detail = " · ".join(f"{a} {c:,}" for a, c in areas)
         total = sum(c for _, c in areas)
         rows.append(html.Tr([
-            html.Th(quarter, scope="row"),
+            html.Th(dcc.Link(quarter, href=href), scope="row"),
             html.Td(f"{total:,}", className="num"),
             html.Td(detail),
-            html.Td(dcc.Link(["Show", html.Span(f" the contracts ending in {quarter}", className="visually-hidden")],
-                             href=href)),
         ]))
     return html.Table([
-        html.Caption("Contracts ending per quarter, by service area"),
+        html.Caption("Contracts ending per quarter, by service area (follow a quarter for its contracts)"),
         html.Thead(html.Tr([html.Th("Quarter", scope="col"), html.Th("Contracts ending", scope="col", className="num"),
-                            html.Th("By service area", scope="col"), html.Th("Timeline", scope="col")])),
+                            html.Th("By service area", scope="col")])),
         html.Tbody(rows),
     ], className="table table-sm summary-table")

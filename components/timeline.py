@@ -24,7 +24,7 @@ from techmap.authorities import by_code
 from techmap.renewals import add_months
 from techmap.schema import SERVICE_AREAS_BY_SLUG
 
-PAGE_SIZE = 50
+PAGE_SIZE = 40
 GROUPS: dict[str, str] = {"service_area": "service area", "authority": "borough"}
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
@@ -204,7 +204,8 @@ def timeline_figure(page: TimelinePage, group: str, today: date, *, compact: boo
             [hover[i] for i in term]),
         bar("Possible extension", extension, ends, max_ends,
             {"color": EXTENSION_FILL, "line": {"width": 1, "color": TERM_COLOUR}},
-            [f"{hover[i]}<br><i>Lighter: possible extension</i>" for i in extension]),
+            [f"{row_label(names[i], systems[i])}<br>Possible extension to {fmt_date(max_ends[i])}"
+             for i in extension]),
         {
             "type": "scatter", "mode": "markers", "name": "Ends (start not known)",
             "y": [y_of_row[i] + mark_shift for i in no_start], "x": _iso(ends[no_start]),
@@ -370,14 +371,14 @@ def timeline_table(page: TimelinePage, group: str) -> Any:
     max_ends, reviews = _iso(rows["max_end_date"].to_numpy()), _iso(rows["review_date"].to_numpy())
     body: list[Any] = []
     for key, positions in grouped_positions(rows, group):
-        body.append(html.Tr(html.Th(group_name(group, key), colSpan=6, scope="colgroup"), className="group-row"))
+        body.append(html.Tr(html.Th(group_name(group, key), colSpan=4, scope="colgroup"), className="group-row"))
         for p in positions:
             body.append(html.Tr([
-                html.Th(row_label(names[p], systems[p]), scope="row"), html.Td(suppliers[p]),
-                html.Td(_fmt_iso(starts[p], "not known")), html.Td(_fmt_iso(ends[p])),
+                html.Th(f"{row_label(names[p], systems[p])} ({suppliers[p]})", scope="row"),
+                html.Td(f"{_fmt_iso(starts[p], 'start not known')} to {_fmt_iso(ends[p])}"),
                 html.Td(_fmt_iso(max_ends[p])), html.Td(_fmt_iso(reviews[p])),
             ]))
-    head = ["Contract", "Supplier", "Start", "Ends", "Latest end with extensions", "Review or notice by"]
+    head = ["Contract (supplier)", "Current term", "Latest end with extensions", "Review or notice by"]
     return html.Table([
         html.Caption(pager_text(page)),
         html.Thead(html.Tr([html.Th(c, scope="col") for c in head])),

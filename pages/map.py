@@ -16,7 +16,8 @@ from techmap import context
 from techmap.appstate import AppState
 from techmap.dataset import Dataset
 from techmap.filters import FilterState
-from techmap.queries import METRICS, apply_filter, borough_metrics, headline
+from techmap.queries import METRICS
+from techmap.views import headline_for, metrics_for
 
 dash.register_page(__name__, path="/", title="Map of London borough technology – London Tech Map",
                    name="Map", order=0)
@@ -36,7 +37,6 @@ def _chosen_name(data: Dataset, metric: str, filters: FilterState) -> str:
 
 def _map_inputs(state: AppState) -> tuple[Any, str, tuple[str, ...]]:
     """Per-borough metrics for the map: every filter except the borough selection (highlighted)."""
-    data = context.dataset()
     f = state.filters
     # The supplier/system metrics measure the selected supplier/system within each borough, so
     # those filters are lifted for the map too; the other views still filter by them.
@@ -46,8 +46,7 @@ def _map_inputs(state: AppState) -> tuple[Any, str, tuple[str, ...]]:
         ignore.append("supplier")
     if metric == "runs_system":
         ignore.append("system")
-    rows = apply_filter(data.contracts, f, ignore=ignore)
-    metrics = borough_metrics(rows, today=context.today(), supplier=f.supplier, system=f.system)
+    metrics = metrics_for(f, tuple(ignore), context.today())
     return metrics, metric, f.authority
 
 
@@ -55,7 +54,6 @@ def layout(**query: Any) -> html.Div:
     state = AppState.from_page_query(query)
     data = context.dataset()
     metrics, metric, selected = _map_inputs(state)
-    rows = apply_filter(data.contracts, state.filters)
     q = state.to_query_string()
     graph = dcc.Graph(id=ids.MAP_GRAPH, figure=map_figure(metrics, metric, selected),
                       config=GRAPH_CONFIG, className="map-graph")
@@ -95,7 +93,8 @@ def layout(**query: Any) -> html.Div:
                     html.Div(
                         [
                             html.H2("Headline figures", className="h5"),
-                            html.Div(headline_cards(headline(rows, today=context.today())), id=HEADLINE_ID),
+                            html.Div(headline_cards(headline_for(state.filters, context.today())),
+                                     id=HEADLINE_ID),
                             html.H2("Boroughs ranked", className="h5 mt-3"),
                             html.P("Select a borough to filter by it; follow its name for its profile.",
                                    className="small"),
@@ -134,10 +133,9 @@ def update_side(data: Any) -> tuple[Any, Any, Any]:
     state = AppState.from_dict(data)
     dataset = context.dataset()
     metrics, metric, selected = _map_inputs(state)
-    rows = apply_filter(dataset.contracts, state.filters)
     chosen = _chosen_name(dataset, metric, state.filters)
     return (
-        headline_cards(headline(rows, today=context.today())),
+        headline_cards(headline_for(state.filters, context.today())),
         ranked_table(metrics, metric, selected, state.to_query_string()),
         map_caption(metrics, metric, chosen=chosen, selected=selected),
     )

@@ -14,7 +14,7 @@ from components.chips import filter_chips, live_message, synthetic_banner
 from techmap import context
 from techmap.appstate import VIEW_PARAMS, AppState, reduce_state
 from techmap.filters import MULTI_PARAMS
-from techmap.queries import apply_filter
+from techmap.views import in_view
 
 _CONTROL_PARAMS = tuple(ids.FILTER_CONTROLS)
 
@@ -95,10 +95,10 @@ def _control_trigger(trigger: Any) -> Any:
 )
 def show_state(data: Any) -> tuple[Any, ...]:
     state = AppState.from_dict(data)
-    dataset = context.dataset()
-    rows = apply_filter(dataset.contracts, state.filters)
-    banner = synthetic_banner(rows)
-    return (filter_chips(state.filters, dataset), banner, banner is None, live_message(rows))
+    contracts, boroughs, synthetic = in_view(state.filters)
+    banner = synthetic_banner(contracts, synthetic)
+    return (filter_chips(state.filters, context.dataset()), banner, banner is None,
+            live_message(contracts, boroughs))
 
 
 # Navigation keeps the filters: every nav link carries the current query string.

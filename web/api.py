@@ -23,10 +23,10 @@ import math
 import threading
 import unicodedata
 import weakref
-from dataclasses import replace
-from datetime import date
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import replace
+from datetime import date
 from typing import Any, NamedTuple
 from urllib.parse import urlencode
 
@@ -242,20 +242,21 @@ def _table_response(
     meta = _meta(data, state)
     meta.update(extra_meta or {})
     meta["total"] = total
-    links: dict[str, str | None] = {}
     headers = {
         "X-Total-Count": str(total),
         "X-Dataset-Licence": _header_text(meta["licence"] or ""),
         "X-Dataset-Attribution": _header_text(meta["attribution"] or ""),
         "X-Dataset-As-Of": meta["as_of"] or "",
     }
+    # links repeat the query in its canonical form (parsed filters, non-default settings)
+    extra = list(link_params)
+    if paging is not None and paging.per_page != DEFAULT_PER_PAGE:
+        extra.append(("per_page", str(paging.per_page)))
+    if request.args.get("format"):
+        extra.append(("format", "csv" if csv_out else "json"))
+    links: dict[str, str | None] = {"self": _link(state, extra)}
     if paging is not None:
         pages = paging.pages(total)
-        extra = list(link_params)
-        if paging.per_page != DEFAULT_PER_PAGE:
-            extra.append(("per_page", str(paging.per_page)))
-        if request.args.get("format"):
-            extra.append(("format", "csv" if csv_out else "json"))
         links = {
             "self": _link(state, extra, paging.page),
             "next": _link(state, extra, paging.page + 1) if paging.page < pages else None,
@@ -267,8 +268,6 @@ def _table_response(
         rels = [f'<{url}>; rel="{rel}"' for rel, url in links.items() if url and rel != "self"]
         if rels:
             headers["Link"] = ", ".join(rels)
-    else:
-        links = {"self": request.full_path.rstrip("?")}
     if csv_out:
         response = Response(_csv_body(records, fields), mimetype="text/csv")
         response.headers["Content-Type"] = "text/csv; charset=utf-8; header=present"

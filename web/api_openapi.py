@@ -196,7 +196,8 @@ def openapi_document(schemas: Mapping[str, tuple[Sequence[FieldLike], str]], *,
         **meta_properties,
         "page": {"type": "integer", "minimum": 1},
         "per_page": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
-        "pages": {"type": "integer", "minimum": 0, "description": "Number of pages (0 when nothing matches)."},
+        "pages": {"type": "integer", "minimum": 0,
+                  "description": "Number of pages (0 when nothing matches)."},
     }
     document = {
         "openapi": "3.1.0",

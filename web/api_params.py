@@ -16,7 +16,14 @@ from datetime import date
 from werkzeug.datastructures import MultiDict
 
 from techmap.authorities import ONS_CODE
-from techmap.filters import MAX_QUERY_LENGTH, MAX_SLUG_LENGTH, MAX_VALUES_PER_PARAM, MULTI_PARAMS, PARAMS, FilterState
+from techmap.filters import (
+    MAX_QUERY_LENGTH,
+    MAX_SLUG_LENGTH,
+    MAX_VALUES_PER_PARAM,
+    MULTI_PARAMS,
+    PARAMS,
+    FilterState,
+)
 from techmap.schema import SERVICE_AREAS_BY_SLUG
 
 DEFAULT_PER_PAGE = 100

@@ -26,7 +26,7 @@ bp = Blueprint("downloads", __name__)
 
 # openpyxl writes about 2,000-4,000 rows a second; past this an Excel file would hold a worker
 # for too long, while the streamed CSV has no such limit.
-XLSX_MAX_ROWS = 20_000
+XLSX_MAX_ROWS = 10_000
 
 
 def request_state() -> AppState:

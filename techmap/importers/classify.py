@@ -6,7 +6,9 @@ it is: the rules every importer shares, kept in one place so that they can be re
    television, communication and telecoms equipment). A row with CPV codes, none of them
    technology, is not technology even if its words say so (the CPV code is the council's own
    classification). A row without a CPV code is technology when its title, description or
-   category contains one of TECH_KEYWORDS (whole words; a few are case-sensitive, e.g. 'IT').
+   category contains one of TECH_KEYWORDS (whole words; a few are case-sensitive, e.g. 'IT') or
+   names a known product (PRODUCTS), unless the text is about teaching it (TEACHING: "ICT
+   courses for adult learners").
 2. Service area. The first service-area term (SERVICE_AREA_TERMS, or a known product in
    PRODUCTS) in the title, else in the description, else in the category / department text, else
    what the CPV code says (302 devices, 32 telecoms, ...); otherwise "unclassified". "First"
@@ -85,7 +87,8 @@ TECH_KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
                                   r"security|upgrade|refresh)", r"PSN", r"SIP trunks?",
                                   r"unified communications", r"contact cent(?:re|er) telephony")),
     ("cyber security", _words(r"cyber", r"firewalls?", r"penetration test(?:ing)?", r"anti-?virus",
-                              r"endpoint protection", r"SIEM", r"security operations cent(?:re|er)")),
+                              r"endpoint protection", r"SIEM",
+                              r"security operations cent(?:re|er)")),
     ("data / digital", _words(r"databases?", r"data warehouse", r"business intelligence",
                               r"analytics platform", r"web ?site", r"web content management",
                               r"digital (?:platform|services?|transformation|solution)",
@@ -135,7 +138,7 @@ def decide_technology(codes: Sequence[str], fields: Sequence[tuple[str, str]]) -
                                        "the title, description or category")
 
 
-# --- 2 and 3. products and service areas -----------------------------------------------------------
+# --- 2 and 3. products and service areas ---------------------------------------------------------
 
 @dataclass(frozen=True)
 class Product:

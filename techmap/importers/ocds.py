@@ -18,7 +18,7 @@ import json
 import re
 from bisect import bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -247,7 +247,8 @@ def read_ocds_file(path: Path, order_start: int, problems: list[Problem]) -> Ocd
     return result
 
 
-def _add_record(record: Any, add, label: str, lines: _Lines, problems: list[Problem]) -> None:
+def _add_record(record: Any, add: Callable[[Any, str], None], label: str, lines: _Lines,
+                problems: list[Problem]) -> None:
     if not isinstance(record, dict):
         problems.append(Problem(label, None, "records", "", "a record that is not an object is "
                                 "skipped"))
@@ -364,7 +365,7 @@ def match_buyer(release: dict[str, Any]) -> BuyerMatch:
                                       "only the boroughs' contracts are imported")
 
 
-# --- technology and awards -------------------------------------------------------------------------
+# --- technology and awards -----------------------------------------------------------------------
 
 def _classification_codes(value: Any) -> list[str]:
     codes: list[str] = []
@@ -579,12 +580,11 @@ def import_ocds(paths: list[Path]) -> ImportResult:
                                 row["service_area"], area_reason))
         for column, value, reason in flags:
             report.flag(item.file, item.line, column, value, reason)
-    boroughs = sorted({r["authority_code"] for r in rows})
+    publishers = ", ".join(sorted({str(s["publisher"]) for s in sources.values()}))
     return ImportResult(rows, report, sources,
                         title="London borough technology contracts (OCDS)",
                         description="Technology contracts of London boroughs, imported from OCDS "
-                                    f"data ({', '.join(sorted({s['publisher'] for s in sources.values()}))}) "
-                                    f"with python -m techmap import; {len(boroughs)} boroughs.")
+                                    f"data ({publishers}) with python -m techmap import.")
 
 
 def _compile(ocid: str, group: list[ReleaseItem], report: ImportReport
@@ -618,8 +618,12 @@ def _compile(ocid: str, group: list[ReleaseItem], report: ImportReport
     return latest, compiled
 
 
+_Flags = list[tuple[str, str, str]]
+_RowOut = tuple[dict[str, str], str, str, str, _Flags]  # row, company number, why, area reason, flags
+
+
 def _rows_for(ocid: str, release: dict[str, Any], item: ReleaseItem, source: str,
-              report: ImportReport):
+              report: ImportReport) -> Iterator[_RowOut]:
     """Yield (row, company number, why kept, area reason, flags) for each kept unit."""
     buyer = match_buyer(release)
     if buyer.code is None:
@@ -655,8 +659,9 @@ def _rows_for(ocid: str, release: dict[str, Any], item: ReleaseItem, source: str
                               source)
 
 
-def _unit_rows(ocid, release, unit: _Unit, suppliers, buyer: BuyerMatch, tender, codes,
-               why: str, source: str):
+def _unit_rows(ocid: str, release: dict[str, Any], unit: _Unit, suppliers: list[tuple[str, str]],
+               buyer: BuyerMatch, tender: dict[str, Any], codes: list[str], why: str,
+               source: str) -> Iterator[_RowOut]:
     award, contract = unit.award, unit.contract
     title = clean_text(contract.get("title") or award.get("title") or tender.get("title"))
     description = clean_text(contract.get("description") or award.get("description")
@@ -721,7 +726,10 @@ def _unit_rows(ocid, release, unit: _Unit, suppliers, buyer: BuyerMatch, tender,
         yield row, number, f"{why}; buyer {buyer.reason}", area.reason, list(flags)
 
 
-def _unique_ids(rows, meta, flags, numbers, report: ImportReport):
+def _unique_ids(rows: list[dict[str, str]], meta: list[tuple[ReleaseItem, str, str]],
+                flags: list[_Flags], numbers: list[str], report: ImportReport
+                ) -> tuple[list[dict[str, str]], list[tuple[ReleaseItem, str, str]],
+                           list[_Flags], list[str]]:
     """Two suppliers of one award that normalise to the same company become one row."""
     seen: dict[str, int] = {}
     keep: list[int] = []

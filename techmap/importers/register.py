@@ -14,6 +14,7 @@ import csv
 import io
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -339,10 +340,11 @@ def read_register_table(path: Path, label: str) -> tuple[Table, int, ColumnMap]:
                                 "docs/importing.md for the names understood"))
 
 
-# --- rows ------------------------------------------------------------------------------------------
+# --- rows ----------------------------------------------------------------------------------------
 
-_DATE_IN_TEXT = re.compile(r"(\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}|\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]{3,9}"
-                           r"\s+\d{4}|\d{4}-\d{2}-\d{2})")
+_DATE_IN_TEXT = re.compile(r"(\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}"
+                           r"|\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]{3,9}\s+\d{4}"
+                           r"|\d{4}-\d{2}-\d{2})")
 
 
 @dataclass
@@ -464,8 +466,9 @@ def import_register(path: Path, authority: Authority, *, url: str = "",
                                     "published contracts register with python -m techmap import.")
 
 
-def _read_row(label: str, line: int, cells: list[object], text, cell, authority: Authority,
-              source: str, report: ImportReport) -> _Candidate | None:
+def _read_row(label: str, line: int, cells: list[object], text: Callable[[list[object], str], str],
+              cell: Callable[[list[object], str], object], authority: Authority, source: str,
+              report: ImportReport) -> _Candidate | None:
     title, description = text(cells, "title"), text(cells, "description")
     if description == title:
         description = ""  # registers often repeat the title as the description

@@ -166,7 +166,8 @@ def import_survey(path: Path, *, licence: str = OGL3) -> ImportResult:
 
 
 def _read_rows(records: list[tuple[int, list[Any]]], mapping: dict[int, str], label: str,
-               source: str, report: ImportReport):
+               source: str, report: ImportReport
+               ) -> tuple[list[dict[str, str]], list[str], list[int], list[str], int]:
     areas = _area_index()
     rows: list[dict[str, str]] = []
     numbers: list[str] = []
@@ -218,7 +219,8 @@ def _read_rows(records: list[tuple[int, list[Any]]], mapping: dict[int, str], la
             flags.append(("end_date", dates["end_date"], f"ends before it starts "
                           f"({dates['start_date']}); left blank"))
             dates["end_date"] = ""
-        if dates["max_end_date"] and dates["end_date"] and dates["max_end_date"] < dates["end_date"]:
+        latest, end = dates["max_end_date"], dates["end_date"]
+        if latest and end and latest < end:
             flags.append(("max_end_date", dates["max_end_date"], "latest end is before the end "
                           "date; left blank"))
             dates["max_end_date"] = ""

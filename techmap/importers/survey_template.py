@@ -14,6 +14,12 @@ import io
 from datetime import date, datetime
 from pathlib import Path
 
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
 from techmap.authorities import authorities
 from techmap.schema import COLUMNS, HOSTING_VALUES, SERVICE_AREAS, Column
 
@@ -40,13 +46,7 @@ def _excel_serial(day: date) -> int:
     return (day - date(1899, 12, 30)).days
 
 
-def build_survey_workbook():  # -> openpyxl.Workbook (imported lazily: only this needs it)
-    from openpyxl import Workbook
-    from openpyxl.comments import Comment
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
-
+def build_survey_workbook() -> Workbook:
     book = Workbook()
     book.properties.creator = "London Tech Map"
     book.properties.title = "London Tech Map borough survey"
@@ -122,7 +122,7 @@ def build_survey_workbook():  # -> openpyxl.Workbook (imported lazily: only this
         letter = get_column_letter(index)
         sheet.column_dimensions[letter].width = max(14, min(40, len(column.label) + 6))
         area = f"{letter}2:{letter}{last}"
-        check = _validation_for(column, ranges, DataValidation)
+        check = _validation_for(column, ranges)
         if check is not None:
             sheet.add_data_validation(check)
             check.add(area)
@@ -137,8 +137,8 @@ def build_survey_workbook():  # -> openpyxl.Workbook (imported lazily: only this
     return book
 
 
-def _validation_for(column: Column, ranges: dict[str, str], DataValidation):  # noqa: N803
-    common = {"allow_blank": True, "showErrorMessage": True}
+def _validation_for(column: Column, ranges: dict[str, str]) -> DataValidation | None:
+    common: dict[str, bool] = {"allow_blank": True, "showErrorMessage": True}
     if column.name == "authority_code":
         return DataValidation(type="list", formula1=f"={ranges['Borough']}",
                               error="Pick a London borough from the list",

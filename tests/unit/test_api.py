@@ -45,7 +45,8 @@ CAMDEN, HACKNEY, CITY, ISLINGTON, LAMBETH, WESTMINSTER = (
 
 
 @contextmanager
-def instance(monkeypatch: pytest.MonkeyPatch, *, public: bool, dataset: Path | None = FIXTURE) -> Iterator[None]:
+def instance(monkeypatch: pytest.MonkeyPatch, *, public: bool,
+             dataset: Path | None = FIXTURE) -> Iterator[None]:
     """Run with the process context of an instance: its dataset, public or not. Restores the
     previous context afterwards (context.reset() re-reads the environment)."""
     with monkeypatch.context() as patch:
@@ -181,7 +182,8 @@ def test_no_match_gives_zero_pages(client: FlaskClient) -> None:
     ("?q=&area=", ORDER),  # blank values count as not given
     ("?supplier=unknown-supplier", []),  # well-formed but absent: matches nothing
 ])
-def test_filters_select_the_contracts_the_pages_would(client: FlaskClient, query: str, expected: list[str]) -> None:
+def test_filters_select_the_contracts_the_pages_would(client: FlaskClient, query: str,
+                                                      expected: list[str]) -> None:
     assert contract_ids(client, query) == expected
     # the same rows as the pages' filter (techmap.queries.apply_filter) gives for the query string
     rows = apply_filter(context.dataset().contracts, FilterState.from_query_string(query))
@@ -236,7 +238,8 @@ def test_accept_header_chooses_csv_unless_format_says_otherwise(client: FlaskCli
 
 def test_csv_cells_cannot_start_a_spreadsheet_formula() -> None:
     field = api.Field("system", "text", "")
-    assert api._csv_body([{"system": "=HYPERLINK(\"x\")"}], [field]).splitlines()[1] == '"\'=HYPERLINK(""x"")"'
+    body = api._csv_body([{"system": '=HYPERLINK("x")'}], [field])
+    assert body.splitlines()[1] == '"\'=HYPERLINK(""x"")"'
 
 
 # ---- bad parameters ---------------------------------------------------------------------------
@@ -268,7 +271,8 @@ def test_csv_cells_cannot_start_a_spreadsheet_formula() -> None:
     ("/api/v1/service-areas?ends_from=tomorrow", ["ends_from", "tomorrow"]),
     ("/api/v1/openapi.json?x=1", ["x", "Unknown parameter"]),
 ])
-def test_bad_parameters_give_400_with_a_plain_message(client: FlaskClient, url: str, names: list[str]) -> None:
+def test_bad_parameters_give_400_with_a_plain_message(client: FlaskClient, url: str,
+                                                      names: list[str]) -> None:
     body = get_json(client, url, status=400)
     assert set(body) == {"error"} and body["error"]["status"] == 400
     message = body["error"]["message"]

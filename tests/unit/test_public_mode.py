@@ -75,7 +75,8 @@ def test_the_loaded_dataset_holds_no_restricted_value(public: bool) -> None:
     assert context.settings().public is public
     if public:
         for row in ("A-003", "A-008"):
-            assert math.isnan(rows.at[row, "annual_value_gbp"]) and math.isnan(rows.at[row, "total_value_gbp"])
+            assert math.isnan(rows.at[row, "annual_value_gbp"])
+            assert math.isnan(rows.at[row, "total_value_gbp"])
         assert rows["satisfaction"].isna().all()
     else:
         assert rows.at["A-003", "annual_value_gbp"] == 918273 and rows.at["A-003", "satisfaction"] == 5
@@ -118,7 +119,8 @@ def test_private_api_shows_what_public_hides(public: bool) -> None:
         schema = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]["Contract"]
         assert "satisfaction" not in schema["properties"]
     else:
-        assert (a003["annual_value_gbp"], a003["total_value_gbp"], a003["satisfaction"]) == (918273, 7654321, 5)
+        values = (a003["annual_value_gbp"], a003["total_value_gbp"], a003["satisfaction"])
+        assert values == (918273, 7654321, 5)
         assert summary[HACKNEY]["annual_value"] == 918273
         assert leaks(contracts) and "satisfaction" in contracts
 
@@ -169,8 +171,10 @@ def test_excel_download_carries_no_restricted_value(public: bool) -> None:
         assert leaks(text)
 
 
-@pytest.mark.parametrize("path", [f"/calendar/{HACKNEY}.ics", f"/calendar/{LAMBETH}.ics", "/calendar/renewals.ics",
-                                  f"/calendar/renewals.ics?authority={HACKNEY}&authority={LAMBETH}"])
+@pytest.mark.parametrize("path", [
+    f"/calendar/{HACKNEY}.ics", f"/calendar/{LAMBETH}.ics", "/calendar/renewals.ics",
+    f"/calendar/renewals.ics?authority={HACKNEY}&authority={LAMBETH}",
+])
 def test_calendars_carry_no_restricted_value(public: bool, path: str) -> None:
     _needs("web.calendar")
     response = routes_client().get(path)
@@ -190,9 +194,11 @@ def render(component: Any) -> str:
 
 def _page_queries() -> list[dict[str, str]]:
     """The empty query, every other value of every view setting, and a few filters."""
-    queries: list[dict[str, str]] = [{}, {"authority": HACKNEY}, {"authority": LAMBETH, "metric": "annual_value"},
-                                     {"supplier": "nec-software-solutions", "metric": "supplier_share"},
-                                     {"area": "housing", "size": "value"}]
+    queries: list[dict[str, str]] = [
+        {}, {"authority": HACKNEY}, {"authority": LAMBETH, "metric": "annual_value"},
+        {"supplier": "nec-software-solutions", "metric": "supplier_share"},
+        {"area": "housing", "size": "value"},
+    ]
     for name, (default, allowed) in VIEW_PARAMS.items():
         queries.extend({name: value} for value in allowed if value != default)
     return queries

@@ -1,0 +1,33 @@
+"""gunicorn settings for hosting London Tech Map: `gunicorn app:server` picks this file up.
+
+Environment: HOST, PORT (bind address), WEB_CONCURRENCY (worker processes, default 2),
+GUNICORN_THREADS (threads per worker, default 4), GUNICORN_TIMEOUT (seconds, default 60),
+FORWARDED_ALLOW_IPS (proxies trusted for X-Forwarded-*; default 127.0.0.1).
+"""
+
+import json
+import os
+
+bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8050')}"
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+worker_class = "gthread"
+# Load the app (and its dataset) once, before forking: workers share the memory pages.
+preload_app = True
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
+graceful_timeout = 20
+keepalive = 5
+max_requests = 5000  # recycle workers now and then, jittered so they don't restart together
+max_requests_jitter = 500
+limit_request_line = 8190
+limit_request_fields = 100
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+# Structured request logs: one JSON object per line on stdout.
+accesslog = "-"
+errorlog = "-"
+loglevel = os.environ.get("LOG_LEVEL", "info")
+access_log_format = json.dumps({
+    "time": "%(t)s", "remote": "%(h)s", "method": "%(m)s", "path": "%(U)s", "query": "%(q)s",
+    "status": "%(s)s", "bytes": "%(B)s", "duration_ms": "%(M)s", "referer": "%(f)s", "agent": "%(a)s",
+})
