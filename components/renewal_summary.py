@@ -168,7 +168,7 @@ def summary_caption(summary: pd.DataFrame, today: date) -> str:
                                             summary["contracts"].tolist(), strict=True) if q == quarter]
     top_count, top_name = min(areas, key=lambda ca: (-ca[0], ca[1]))
     text = f"{n:,} contract{'s' if n != 1 else ''} end{'s' if n == 1 else ''} in {quarter}, {scope}"
-    if len(areas) > 1:
+    if len(areas) > 1 and sum(1 for c, _ in areas if c == top_count) == 1:  # only a clear leader
         text += f" (most in {top_name}: {top_count:,})"
     dated = sum(t[2] for t in totals)
     return text + f". {dated:,} dated contract{'s' if dated != 1 else ''} over {len(totals)} quarter{'s' if len(totals) != 1 else ''}."

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -96,7 +97,8 @@ def select_page(rows: pd.DataFrame, today: date, page: int = 0, page_size: int =
     first, last = page_range(ended, dated, page_size)
     page = min(max(page, first), last)
     start, stop = page_slice(page, ended, dated, page_size)
-    chosen = rows.iloc[order[start:stop]][_COLUMNS] if stop > start else rows.iloc[0:0][_COLUMNS]
+    columns = [rows.columns.get_loc(c) for c in _COLUMNS]
+    chosen = rows.iloc[order[start:stop], columns]  # one small take: only the page, only its columns
     return TimelinePage(rows=chosen, page=page, first_page=first, last_page=last, start=start,
                         dated=dated, undated=len(rows) - dated, ended=ended)
 
@@ -139,7 +141,9 @@ def grouped_positions(rows: pd.DataFrame, group: str) -> list[tuple[str, list[in
 
 
 def _iso(values: np.ndarray) -> list[str | None]:
-    return [None if np.isnat(v) else str(v)[:10] for v in values.astype("datetime64[D]")]
+    """ISO dates ('2027-03-31'), None for NaT."""
+    text = np.datetime_as_string(values.astype("datetime64[D]"), unit="D").tolist()
+    return [None if t == "NaT" else t for t in text]
 
 
 def timeline_figure(page: TimelinePage, group: str, today: date, *, compact: bool = False) -> dict[str, Any]:
@@ -174,11 +178,12 @@ def timeline_figure(page: TimelinePage, group: str, today: date, *, compact: boo
     # compact: the label takes the upper part of the row, the bar and its marks the lower part
     bar_width, bar_offset, mark_shift = (0.42, 0.04, 0.25) if compact else (0.7, None, 0.0)
 
+    start_iso, end_iso, max_iso, review_iso = _iso(starts), _iso(ends), _iso(max_ends), _iso(reviews)
     hover = [
         f"<b>{row_label(names[i], systems[i])}</b><br>Supplier: {suppliers[i]}"
-        f"<br>Start: {fmt_date(starts[i]) or 'not known'} · ends {fmt_date(ends[i])}"
-        + (f"<br>Latest end with extensions: {fmt_date(max_ends[i])}" if not np.isnat(max_ends[i]) else "")
-        + (f"<br>Review or notice by {fmt_date(reviews[i])}" if not np.isnat(reviews[i]) else "")
+        f"<br>Start: {_fmt_iso(start_iso[i], 'not known')} · ends {_fmt_iso(end_iso[i])}"
+        + (f"<br>Latest end with extensions: {_fmt_iso(max_iso[i])}" if max_iso[i] else "")
+        + (f"<br>Review or notice by {_fmt_iso(review_iso[i])}" if review_iso[i] else "")
         for i in range(len(rows))
     ]
     has_start = ~np.isnat(starts) & (starts <= ends)
@@ -204,7 +209,7 @@ def timeline_figure(page: TimelinePage, group: str, today: date, *, compact: boo
             [hover[i] for i in term]),
         bar("Possible extension", extension, ends, max_ends,
             {"color": EXTENSION_FILL, "line": {"width": 1, "color": TERM_COLOUR}},
-            [f"{row_label(names[i], systems[i])}<br>Possible extension to {fmt_date(max_ends[i])}"
+            [f"{row_label(names[i], systems[i])}<br>Possible extension to {_fmt_iso(max_iso[i])}"
              for i in extension]),
         {
             "type": "scatter", "mode": "markers", "name": "Ends (start not known)",
@@ -218,7 +223,7 @@ def timeline_figure(page: TimelinePage, group: str, today: date, *, compact: boo
             "y": [y_of_row[i] + mark_shift for i in review], "x": _iso(reviews[review]),
             "marker": {"symbol": "diamond", "size": 8 if compact else 10, "color": REVIEW_COLOUR,
                        "line": {"width": 1, "color": "#ffffff"}},
-            "hovertext": [f"Review or notice by {fmt_date(reviews[i])}<br>{row_label(names[i], systems[i])}"
+            "hovertext": [f"Review or notice by {_fmt_iso(review_iso[i])}<br>{row_label(names[i], systems[i])}"
                           for i in review],
             "hovertemplate": "%{hovertext}<extra></extra>",
         },
@@ -323,9 +328,9 @@ def window_words(ends_from: date | None, ends_to: date | None, today: date) -> s
     return f"by {fmt_date(ends_to)}"
 
 
-def busiest_group(rows: pd.DataFrame, group: str, start: date, end: date) -> tuple[str, int, int] | None:
-    """(group name, its contracts ending in [start, end], all contracts ending then) for the group
-    with the most; ties go to the first name alphabetically. None when nothing ends then."""
+def busiest_group(rows: pd.DataFrame, group: str, start: date, end: date) -> tuple[list[str], int, int] | None:
+    """(names of the groups with the most contracts ending in [start, end], alphabetical; that
+    count; all contracts ending then). None when nothing ends then."""
     ends = rows["end_date"].to_numpy()
     mask = (ends >= np.datetime64(start.isoformat(), "D")) & (ends <= np.datetime64(end.isoformat(), "D"))
     total = int(mask.sum())
@@ -335,27 +340,36 @@ def busiest_group(rows: pd.DataFrame, group: str, start: date, end: date) -> tup
     keys = rows[column].to_numpy()[mask].astype(str)
     values, counts = np.unique(keys, return_counts=True)
     top = int(counts.max())
-    candidates = sorted(group_name(group, k) for k, c in zip(values.tolist(), counts.tolist(), strict=True)
-                        if c == top)
-    return candidates[0], int(top), total
+    names = sorted(group_name(group, k) for k, c in zip(values.tolist(), counts.tolist(), strict=True) if c == top)
+    return names, top, total
+
+
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def timeline_caption(rows: pd.DataFrame, group: str, today: date, ends_from: date | None,
                      ends_to: date | None) -> str:
-    """'Camden has the most contracts ending in the next 12 months: 14 of 163.'"""
+    """'Camden has the most contracts ending in the next 12 months: 14 of 163.' Without a window
+    filter the window is the next 12 months; with one, the filter's window."""
     start = ends_from or (today if ends_to is None else date(1900, 1, 1))
     end = ends_to or (add_months(today, 12) if ends_from is None else date(2200, 12, 31))
     found = busiest_group(rows, group, start, end)
     words = window_words(ends_from, ends_to, today)
     if found is None:
         return f"No contract of the current selection ends {words}."
-    name, count, total = found
+    names, count, total = found
     noun = "contract" if total == 1 else "contracts"
     if count == total:  # one group has them all (e.g. one borough selected): no contest to report
-        return f"{total:,} {noun} of {name} end{'s' if total == 1 else ''} {words}."
+        return f"{total:,} {noun} of {names[0]} end{'s' if total == 1 else ''} {words}."
     if group == "authority":
-        return f"{name} has the most contracts ending {words}: {count:,} of {total:,}."
-    return f"{name} is the service area with the most contracts ending {words}: {count:,} of {total:,} {noun}."
+        if len(names) > 1:
+            return f"{_and(names)} have the most contracts ending {words}: {count:,} each, of {total:,}."
+        return f"{names[0]} has the most contracts ending {words}: {count:,} of {total:,}."
+    if len(names) > 1:
+        return (f"{_and(names)} are the service areas with the most contracts ending {words}: "
+                f"{count:,} each, of {total:,}.")
+    return f"{names[0]} is the service area with the most contracts ending {words}: {count:,} of {total:,} {noun}."
 
 
 def timeline_table(page: TimelinePage, group: str) -> Any:
@@ -389,6 +403,7 @@ def timeline_table(page: TimelinePage, group: str) -> Any:
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
+@lru_cache(maxsize=8192)
 def _fmt_iso(iso: str | None, missing: str = "–") -> str:
     """'2027-03-31' -> '31 Mar 2027' without building a Timestamp."""
     if not iso:

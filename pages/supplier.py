@@ -163,51 +163,63 @@ def areas_table(own: pd.DataFrame, everyone: pd.DataFrame) -> Any:
     ], className="table table-sm")
 
 
-def ending_soon(own: pd.DataFrame, today: date, query: str, limit: int = ENDING_LIMIT) -> Any:
-    """Contracts ending in the next 24 months, soonest first, split at 12 months."""
+def _ending_table(rows: pd.DataFrame, caption: str, query: str) -> html.Table:
+    names = by_code()
+    body = []
+    for r in rows.itertuples(index=False):
+        a = names.get(str(r.authority_code))
+        borough = dcc.Link(a.name, href=f"/borough/{a.slug}{query}") if a else str(r.authority_code)
+        area = SERVICE_AREAS_BY_SLUG.get(str(r.service_area))
+        body.append(html.Tr([
+            html.Td(fmt_date(r.end_date), className="nowrap"),
+            html.Th(borough, scope="row"),
+            html.Td(r.system),
+            html.Td(area.name if area else str(r.service_area)),
+            html.Td(fmt_date(r.max_end_date) if pd.notna(r.max_end_date) else "–", className="nowrap"),
+        ]))
+    return html.Table([
+        html.Caption(caption),
+        html.Thead(html.Tr([html.Th("Ends", scope="col"), html.Th("Borough", scope="col"),
+                            html.Th("System", scope="col"), html.Th("Service area", scope="col"),
+                            html.Th("Latest end with extensions", scope="col")])),
+        html.Tbody(body),
+    ], className="table table-sm")
+
+
+def ending_soon(own: pd.DataFrame, today: date, query: str, limit: int = ENDING_LIMIT) -> list[Any]:
+    """Contracts ending in the next 12 months, then in the 12 after, soonest first (at most
+    `limit` rows in all)."""
     start = pd.Timestamp(today)
     mid = pd.Timestamp(add_months(today, 12))
     end = pd.Timestamp(add_months(today, 24))
     soon = own[(own["end_date"] >= start) & (own["end_date"] <= end)]
     if soon.empty:
-        return html.P("None of its contracts ends in the next 24 months (or their end dates are not "
-                      "recorded).", className="empty-state")
+        return [html.P("None of its contracts ends in the next 24 months (or their end dates are not "
+                       "recorded).", className="empty-state")]
     soon = soon.sort_values(["end_date", "authority_name", "contract_id"], kind="stable")
     shown = soon.head(limit)
-    names = by_code()
-    rows = []
-    for r in shown.itertuples(index=False):
-        a = names.get(str(r.authority_code))
-        borough = dcc.Link(a.name, href=f"/borough/{a.slug}{query}") if a else str(r.authority_code)
-        rows.append(html.Tr([
-            html.Td(fmt_date(r.end_date)),
-            html.Td("next 12 months" if r.end_date <= mid else "12 to 24 months"),
-            html.Th(borough, scope="row"),
-            html.Td(r.system),
-            html.Td(SERVICE_AREAS_BY_SLUG[str(r.service_area)].name
-                    if str(r.service_area) in SERVICE_AREAS_BY_SLUG else str(r.service_area)),
-            html.Td(fmt_date(r.max_end_date) if pd.notna(r.max_end_date) else "–"),
-        ]))
-    out: list[Any] = [html.Div(html.Table([
-        html.Caption("Contracts ending in the next 24 months, soonest first"),
-        html.Thead(html.Tr([html.Th("Ends", scope="col"), html.Th("When", scope="col"),
-                            html.Th("Borough", scope="col"), html.Th("System", scope="col"),
-                            html.Th("Service area", scope="col"),
-                            html.Th("Latest end with extensions", scope="col")])),
-        html.Tbody(rows),
-    ], className="table table-sm"), className="table-responsive", tabIndex="0", role="region",
-        **{"aria-label": "Contracts ending in the next 24 months"})]
+    n_next = int((soon["end_date"] <= mid).sum())
+    out: list[Any] = []
+    for title, part, n in (("In the next 12 months", shown[shown["end_date"] <= mid], n_next),
+                           ("In the 12 months after", shown[shown["end_date"] > mid], len(soon) - n_next)):
+        out.append(html.H3(f"{title} ({n})", className="h6 mt-2"))
+        if part.empty:
+            out.append(html.P("None." if n == 0 else "Not shown: see the renewals page.", className="muted"))
+            continue
+        out.append(html.Div(_ending_table(part, f"Contracts ending {title.lower()}, soonest first", query),
+                            className="table-responsive", tabIndex="0", role="region",
+                            **{"aria-label": f"Contracts ending {title.lower()}"}))
     if len(soon) > limit:
         out.append(html.P(f"And {len(soon) - limit} more: see them all on the renewals page.",
                           className="small muted"))
     return out
 
 
-def _headlines(f: dict[str, Any]) -> html.Dl:
+def _headlines(f: dict[str, Any], filtered: bool) -> html.Dl:
     items = [
         ("Contracts", f"{f['contracts']:,}"),
         ("Boroughs served", f"{f['boroughs']} of 33"),
-        ("Share of the contracts", pct(f["share"])),
+        ("Share of London's contracts" if not filtered else "Share of the filtered contracts", pct(f["share"])),
         ("Ending in the next 12 months", f"{f['ending_12m']:,}"),
         ("Ending in the next 24 months", f"{f['ending_24m']:,}"),
         ("Annual value", f"£{f['annual_value']:,.0f}" if f["annual_value"] else "not recorded"),
@@ -238,28 +250,29 @@ def profile_body(slug: str, state: AppState) -> list[Any]:
         lead_children += [" ", dcc.Link("Show its whole profile without filters", href=f"/suppliers/{slug}")]
     renewals_q = AppState(filters=filters.with_values(supplier=[slug])).to_query_string()
     chosen = slug in state.filters.supplier
-    return [
-        html.P(lead_children, className="lead"),
-        html.Div([
+    actions = html.Div([
             html.Button("Remove from the filter" if chosen else f"Filter every page by {name}",
                         id=ids.toggle("supplier", slug), n_clicks=0,
                         className="btn btn-sm " + ("btn-primary" if chosen else "btn-outline-primary"),
                         **{"aria-pressed": "true" if chosen else "false"}),
             dcc.Link("See its boroughs on the map", href=f"/{renewals_q}"),
             dcc.Link("Plan its renewals", href=f"/renewals{renewals_q}"),
-        ], className="profile-actions mb-3"),
-        _headlines(f),
+        ], className="profile-actions mb-3")
+    if not f["contracts"]:
+        return [html.P(lead_children, className="lead"), actions]
+    return [
+        html.P(lead_children, className="lead"),
+        actions,
+        _headlines(f, not filters.is_empty),
+        html.Section([html.H2("Contracts ending soon", className="h4"), *ending_soon(own, today, query)]),
         html.Div([
-            html.Section([html.H2("Contracts ending soon", className="h4"), ending_soon(own, today, query)],
-                         className="panel"),
             html.Section([html.H2("Service areas", className="h4"),
-                          html.Div(areas_table(own, everyone), className="table-responsive")],
-                         className="panel"),
-        ], className="profile-grid"),
+                          html.Div(areas_table(own, everyone), className="table-responsive")]),
+            html.Section([html.H2("Systems", className="h4"),
+                          html.Div(systems_table(own), className="table-responsive", tabIndex="0", role="region",
+                                   **{"aria-label": "Systems supplied"})]),
+        ], className="profile-grid mt-3"),
         html.Section([html.H2("Boroughs served", className="h4"), *boroughs_served(own, query)], className="mt-3"),
-        html.Section([html.H2("Systems", className="h4"),
-                      html.Div(systems_table(own), className="table-responsive", tabIndex="0", role="region",
-                               **{"aria-label": "Systems supplied"})], className="mt-3"),
     ]
 
 

@@ -25,6 +25,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from techmap.filters import MULTI_PARAMS, PARAMS, FilterState
+from techmap.quality import FLAGS
 from techmap.renewals import add_months
 
 # View settings: name -> (default, allowed values). Allow-listed so the URL cannot inject anything.
@@ -36,6 +37,7 @@ VIEW_PARAMS: Mapping[str, tuple[str, tuple[str, ...]]] = MappingProxyType({
     "within": ("12", ("3", "6", "9", "12", "18", "24", "36")),
     "lead": ("18", ("6", "9", "12", "18", "24", "30", "36")),
     "top": ("15", ("5", "10", "15", "20")),  # N of the suppliers page's "top N suppliers hold X%"
+    "flag": ("all", ("all", *FLAGS)),  # the data page's grid: every row, or only one quality flag's
 })
 
 
@@ -49,9 +51,11 @@ class AppState:
 
     # ---- URL ----------------------------------------------------------------------------------
     @classmethod
-    def from_query_string(cls, query: str | None) -> AppState:
+    def from_query_string(cls, query: object) -> AppState:
+        if not isinstance(query, str):  # whatever the browser sent, never an error
+            return cls()
         try:
-            pairs = parse_qsl((query or "").lstrip("?"), max_num_fields=500)
+            pairs = parse_qsl(query.lstrip("?"), max_num_fields=500)
         except ValueError:
             return cls()
         return cls.from_pairs(pairs)

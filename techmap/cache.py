@@ -84,7 +84,9 @@ def _shared_key(name: str, key: Hashable) -> str:
     from techmap import context  # late import: context imports the dataset loader
 
     data = context.dataset()
-    raw = repr((str(data.path), data.as_of, name, key)).encode()
+    # public is part of the key: a public and an internal instance of the same dataset may share
+    # one Redis, and the internal one's results hold values the public one must never show
+    raw = repr((str(data.path), data.as_of, context.settings().public, name, key)).encode()
     return hashlib.sha256(raw).hexdigest()
 
 

@@ -31,6 +31,10 @@ def today() -> date:
 
 
 def reset() -> None:
-    """Forget cached settings and data (tests that change the environment)."""
+    """Forget cached settings and data (tests that change the environment), and the results
+    memoised from them (techmap.cache keys do not name the dataset: it is fixed per process)."""
+    from techmap import cache
+
     settings.cache_clear()
     dataset.cache_clear()
+    cache.clear()

@@ -182,10 +182,14 @@ def csv_chunks(rows: pd.DataFrame, chunk_rows: int = CSV_CHUNK_ROWS, *,
 
 
 def _xlsx_text(value: Any) -> Any:
-    """Strings without the control characters XML cannot hold, within Excel's cell limit."""
-    if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub("", value)[:32_767]
-    return value
+    """Strings without the control characters XML cannot hold, within Excel's cell limit.
+    Removing them can uncover a formula ("\x01=cmd"), so such a string is neutralised again."""
+    if not isinstance(value, str):
+        return value
+    cleaned = ILLEGAL_CHARACTERS_RE.sub("", value)
+    if cleaned != value:
+        cleaned = neutralise(cleaned)
+    return cleaned[:32_767]
 
 
 def _about_rows(rows: pd.DataFrame, positions: np.ndarray | None, *, title: str,
@@ -314,9 +318,9 @@ def download_filename(state: Any, ext: str, *, today: date | None = None,
                       kind: str = "contracts", max_length: int = MAX_FILENAME_LENGTH) -> str:
     """'london-tech-map_contracts_authority-E09000007_area-housing_2026-11-22.csv'.
 
-    One part per filter (repeated values joined by '-'), only [A-Za-z0-9.-_] characters. When the
-    filters do not fit in `max_length`, they are cut and a short hash of the full filter text is
-    added, so different views still get different names."""
+    One part per filter (repeated values joined by '-'); only letters, digits, '.', '-' and the
+    '_' between parts. When the filters do not fit in `max_length`, they are cut and a short hash
+    of the full filter text is added, so different views still get different names."""
     filters = _filters_of(state)
     ext = _NAME_UNSAFE.sub("", ext.lstrip(".")).lower() or "txt"
     kind = slugify(kind) or "contracts"
@@ -331,7 +335,7 @@ def download_filename(state: Any, ext: str, *, today: date | None = None,
         parts.append(f"q-{q}")
     parts = [_NAME_UNSAFE.sub("-", p).strip("-") for p in parts]
     middle = "_".join(p for p in parts if p)
-    fixed = len(FILENAME_PREFIX) + len(kind) + len(day) + len(ext) + 4  # 3 "_" and the "."
+    fixed = len(FILENAME_PREFIX) + len(kind) + len(day) + len(ext) + 3  # 2 "_" and the "."
     room = max(max_length - fixed - 1, 0)  # - 1: the "_" before the filters
     if len(middle) > room:
         digest = hashlib.sha1(middle.encode()).hexdigest()[:8]

@@ -107,9 +107,9 @@ class FilterState:
         )
 
     @classmethod
-    def from_query_string(cls, query: str | None) -> FilterState:
+    def from_query_string(cls, query: object) -> FilterState:
         """From '?authority=E09000007&area=housing' (leading '?' optional)."""
-        if not query:
+        if not query or not isinstance(query, str):
             return cls()
         try:
             pairs = parse_qsl(query.lstrip("?"), keep_blank_values=False, max_num_fields=500)

@@ -7,7 +7,7 @@ import importlib
 
 from flask import Flask
 
-ROUTE_MODULES = ("web.api", "web.calendar", "web.downloads")
+ROUTE_MODULES = ("web.api", "web.calendar", "web.downloads", "web.templates_download")
 
 
 def register_routes(server: Flask) -> None:

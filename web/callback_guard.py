@@ -65,6 +65,21 @@ def _check_item(spec: Mapping[str, str], item: object, where: str) -> str | None
     return None if item.get("id") == spec_id else f"{where}: id does not match {spec_id}"
 
 
+def _check_router_values(items: list[Any]) -> str | None:
+    """Dash's page router (not ours) fails on a pathname without a leading slash; check it here."""
+    for item in items:
+        if not isinstance(item, Mapping) or item.get("id") != "_pages_location":
+            continue
+        value = item.get("value")
+        if item.get("property") == "pathname":
+            if not isinstance(value, str) or not value.startswith("/") or len(value) > 2048:
+                return "pathname must be a path starting with /"
+        elif item.get("property") == "search":
+            if value is not None and (not isinstance(value, str) or len(value) > 8192):
+                return "search must be a query string"
+    return None
+
+
 def check_dispatch(body: object, callback_map: Mapping[str, Mapping[str, Any]]) -> str | None:
     """None when the request fits a registered server-side callback, else the reason it does not."""
     if not isinstance(body, Mapping):
@@ -97,6 +112,9 @@ def check_dispatch(body: object, callback_map: Mapping[str, Mapping[str, Any]]) 
         problem = _check_item(expected_outputs, outputs, "outputs")
         if problem:
             return problem
+    problem = _check_router_values(body["inputs"])
+    if problem:
+        return problem
     changed = body.get("changedPropIds", [])
     if not isinstance(changed, list) or not all(isinstance(c, str) and len(c) < 1000 for c in changed):
         return "changedPropIds must be a list of strings"

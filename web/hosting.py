@@ -64,7 +64,10 @@ def install(app: dash.Dash) -> None:
             return None
         if request.method != "POST":
             return jsonify({"error": {"status": 405, "message": "use POST"}}), 405
-        body = request.get_json(silent=True)
+        try:
+            body = request.get_json(silent=True)
+        except RecursionError:  # "[[[[…" nested deeper than the JSON parser goes
+            body = None
         problem = check_dispatch(body, app.callback_map)
         if problem:
             return jsonify({"error": {"status": 400, "message": f"malformed callback request: {problem}"}}), 400

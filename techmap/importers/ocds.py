@@ -619,7 +619,8 @@ def _compile(ocid: str, group: list[ReleaseItem], report: ImportReport
 
 
 _Flags = list[tuple[str, str, str]]
-_RowOut = tuple[dict[str, str], str, str, str, _Flags]  # row, company number, why, area reason, flags
+# (row, company number, why kept, area reason, flags)
+_RowOut = tuple[dict[str, str], str, str, str, _Flags]
 
 
 def _rows_for(ocid: str, release: dict[str, Any], item: ReleaseItem, source: str,

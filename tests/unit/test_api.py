@@ -306,6 +306,8 @@ def test_authorities_count_under_the_filters_and_list_the_chosen(client: FlaskCl
     assert {a["code"]: a["contracts"] for a in data if a["contracts"]} == {CITY: 1, CAMDEN: 1, HACKNEY: 1}
     chosen = get_json(client, f"/api/v1/authorities?authority={HACKNEY}&authority={CAMDEN}")["data"]
     assert [(a["code"], a["contracts"]) for a in chosen] == [(CAMDEN, 3), (HACKNEY, 2)]
+    links = get_json(client, "/api/v1/authorities?authority=e09000007&q=&format=json")["links"]
+    assert links == {"self": "/api/v1/authorities?authority=E09000007&format=json"}  # canonical form
 
 
 def test_service_areas_list_every_area_with_counts(client: FlaskClient) -> None:

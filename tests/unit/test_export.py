@@ -80,7 +80,7 @@ def sample_frame():
         {"contract_id": "HAC-001", "authority_code": HACKNEY, "supplier": "-Minus",
          "end_date": "2026-12-31", "annual_value_gbp": 0},
         {"contract_id": "HAC-002", "authority_code": HACKNEY, "supplier": "Plain \"quoted\"\nline"},
-        {"contract_id": "HAC-003", "authority_code": HACKNEY},
+        {"contract_id": "HAC-003", "authority_code": HACKNEY, "manufacturer": "\x01=cmd|x"},
     ])
 
 
@@ -166,6 +166,7 @@ def test_xlsx_read_back():
     second = dict(zip(EXPORT_COLUMNS, values[2], strict=True))
     assert second["system"] == "'=HYPERLINK(\"http://x\")"
     assert second["supplier"] == "'+Housing Co, Ltd"
+    assert values[5][EXPORT_COLUMNS.index("manufacturer")] == "'=cmd|x"  # control char removed
     for row in sheet.iter_rows():
         for cell in row:
             assert cell.data_type != "f", cell.coordinate  # no formula anywhere
@@ -222,6 +223,7 @@ def test_download_filename_is_bounded_safe_and_distinct():
         assert name.endswith("_2026-11-22.csv")
         assert all(ch.isascii() and (ch.isalnum() or ch in "._-") for ch in name)
     assert names[0] != names[1]
+    assert len(names[0]) == MAX_FILENAME_LENGTH  # cut to fit exactly
     assert download_filename(one, "c/s\"v", today=TODAY).endswith(".csv")
 
 

@@ -1,0 +1,52 @@
+/* Cell renderers for the data page's grid. dash-ag-grid looks them up by name on
+   window.dashAgGridComponentFunctions (its documented mechanism); columnDefs name them.
+
+   Dataset text is untrusted. It only ever becomes a React text child, which React writes as a DOM
+   text node (the same as setting textContent), never as HTML; hrefs are built only from an
+   allow-listed path and a slug that matches the slug pattern, or from an absolute http(s) URL. */
+(function () {
+  "use strict";
+  var funcs = (window.dashAgGridComponentFunctions = window.dashAgGridComponentFunctions || {});
+  var SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+  var PROFILE_PATHS = { "/borough/": true, "/suppliers/": true };
+
+  function text(value) {
+    return value === null || value === undefined ? "" : String(value);
+  }
+
+  /* A same-app link behaves like dcc.Link: push the URL and let Dash's router render the page,
+     instead of reloading the whole app. Modified clicks (new tab, new window) are left alone. */
+  function followInApp(event) {
+    if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey ||
+        event.shiftKey || event.altKey) {
+      return;
+    }
+    event.preventDefault();
+    window.history.pushState({}, "", event.currentTarget.getAttribute("href"));
+    window.dispatchEvent(new CustomEvent("_dashprivate_pushstate"));
+    window.scrollTo(0, 0);
+  }
+
+  /* Borough and supplier names link to their profiles, keeping the current filters.
+     cellRendererParams: base ("/borough/" or "/suppliers/") and slugField (the row's slug key). */
+  funcs.ProfileLink = function (props) {
+    var label = text(props.value);
+    var base = props.base;
+    var slug = props.data ? text(props.data[props.slugField]) : "";
+    if (!label || !PROFILE_PATHS[base] || !SLUG.test(slug)) {
+      return label;
+    }
+    var href = base + slug + window.location.search;
+    return React.createElement("a", { href: href, onClick: followInApp }, label);
+  };
+
+  /* The row's source title, linked to the source when it is published at an http(s) address. */
+  funcs.SourceLink = function (props) {
+    var label = text(props.value);
+    var url = props.data ? text(props.data.source_url) : "";
+    if (!label || !/^https?:\/\/[^\s]+$/i.test(url)) {
+      return label;
+    }
+    return React.createElement("a", { href: url, rel: "noopener noreferrer" }, label);
+  };
+})();

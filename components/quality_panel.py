@@ -1,0 +1,156 @@
+"""The data page's quality panel: how far to trust the contracts behind the filters.
+
+Three tables: the quality flags (techmap.quality) with a link that shows only the flagged rows in
+the grid (the view setting `flag`, so the view stays a shareable URL), per-borough coverage, and
+where the rows come from (the manifest's sources)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from dash import dcc, html
+
+from components.data_grid import row_flags, safe_url
+from components.figure_frame import simple_table
+from techmap.appstate import AppState
+from techmap.authorities import by_code
+from techmap.dataset import Dataset
+from techmap.quality import FLAG_LABELS, FLAGS, STALE_AFTER_MONTHS, coverage_by_borough
+
+
+def flag_counts(data: Dataset, positions: np.ndarray, *, today: date) -> dict[str, int]:
+    """How many of the rows at `positions` carry each flag."""
+    counts = row_flags(data, today)[positions].sum(axis=0)
+    return {flag: int(n) for flag, n in zip(FLAGS, counts.tolist(), strict=True)}
+
+
+def flag_link_href(state: AppState, flag: str) -> str:
+    """The data page showing only the rows with `flag` ("all": every row), keeping the filters."""
+    return f"/data{state.with_view('flag', flag).to_query_string()}"
+
+
+def _share(part: int, whole: int) -> str:
+    return f"{part / whole:.0%}" if whole else "–"
+
+
+def flags_table(counts: Mapping[str, int], total: int, state: AppState) -> html.Table:
+    active = state.view_value("flag")
+    rows = []
+    for flag in FLAGS:
+        n = counts.get(flag, 0)
+        if flag == active:
+            action: Any = html.Span([html.Strong("Shown in the table. "),
+                                     dcc.Link("Show all contracts", href=flag_link_href(state, "all"))])
+        elif n:
+            action = dcc.Link(f"Show {'this row' if n == 1 else f'these {n:,} rows'}",
+                              href=flag_link_href(state, flag), className="btn btn-outline-primary btn-sm",
+                              **{"aria-label": f"Show the {n:,} {'row' if n == 1 else 'rows'} flagged "
+                                               f"“{FLAG_LABELS[flag]}” in the table"})
+        else:
+            action = html.Span("None", className="muted")
+        rows.append(html.Tr([html.Th(FLAG_LABELS[flag], scope="row"), html.Td(f"{n:,}", className="num"),
+                             html.Td(_share(n, total), className="num"), html.Td(action)],
+                            className="is-selected" if flag == active else None))
+    return html.Table(
+        [
+            html.Caption(f"Quality flags among the {total:,} contracts behind the filters. A flag is not "
+                         "an error: the row loaded, but looks incomplete or suspicious."),
+            html.Thead(html.Tr([html.Th("Flag", scope="col"), html.Th("Rows", scope="col", className="num"),
+                                html.Th("Share", scope="col", className="num"),
+                                html.Th("See them", scope="col")])),
+            html.Tbody(rows),
+        ],
+        className="table table-sm quality-flags",
+    )
+
+
+def _percent(value: float) -> str:
+    return "–" if value != value else f"{value:.0%}"  # NaN: the borough has no records
+
+
+def _day_text(value: object) -> str:
+    return value.isoformat() if isinstance(value, date) else "–"
+
+
+def coverage_table(coverage: pd.DataFrame, state: AppState, *, public: bool) -> html.Table:
+    """Per borough: records, shares with an end date and with a value, newest and oldest source
+    dates and flagged rows. Only the selected boroughs when the filters select some."""
+    selected = set(state.filters.authority)
+    frame = coverage.loc[[c for c in coverage.index if c in selected]] if selected else coverage
+    query = state.to_query_string()
+    authorities = by_code()
+    body = []
+    for code, row in frame.iterrows():
+        records = int(row["records"])
+        slug = authorities[code].slug if code in authorities else ""
+        name = dcc.Link(row["name"], href=f"/borough/{slug}{query}") if slug else row["name"]
+        body.append(html.Tr([
+            html.Th(name, scope="row"),
+            html.Td(f"{records:,}", className="num"),
+            html.Td(_percent(row["share_with_end_date"]), className="num"),
+            html.Td(_percent(row["share_with_value"]), className="num"),
+            html.Td(_day_text(row["newest_source"])),
+            html.Td(_day_text(row["oldest_source"])),
+            html.Td(f"{int(row['flagged']):,}", className="num"),
+        ], className="is-empty" if not records else None))
+    note = (" On this public instance, values a borough has not made public count as missing."
+            if public else "")
+    return html.Table(
+        [
+            html.Caption("Coverage by borough, for the contracts behind the filters: how many records, "
+                         "how many have an end date and a value, and how old their sources are." + note),
+            html.Thead(html.Tr([html.Th(h, scope="col", className="num" if i in (1, 2, 3, 6) else None)
+                                for i, h in enumerate(["Borough", "Records", "With end date", "With a value",
+                                                       "Newest source", "Oldest source", "Flagged"])])),
+            html.Tbody(body),
+        ],
+        className="table table-sm coverage-table",
+    )
+
+
+def sources_table(data: Dataset, rows: pd.DataFrame) -> html.Table:
+    """Where the rows behind the filters come from: each manifest source and its row count."""
+    counts = rows["source"].astype("str").value_counts().to_dict() if len(rows) else {}
+    body = []
+    for key, meta in data.sources.items():
+        meta = meta if isinstance(meta, Mapping) else {}
+        title = str(meta.get("title") or key)
+        url = safe_url(meta.get("url"))
+        body.append([
+            html.A(title, href=url) if url else title,
+            str(meta.get("publisher") or "–"),
+            str(meta.get("licence") or "not stated"),
+            str(meta.get("as_of") or "unknown"),
+            "Illustrative" if meta.get("synthetic") else "Real",
+            f"{int(counts.get(str(key), 0)):,}",
+        ])
+    return simple_table(["Source", "Publisher", "Licence", "As of", "Real or illustrative", "Rows shown"],
+                        body, "Sources of the contracts behind the filters (from the dataset's manifest). "
+                        "Each row's own source is in the table's Source columns.", numeric={5})
+
+
+def quality_panel(data: Dataset, rows: pd.DataFrame, positions: np.ndarray, state: AppState, *,
+                  today: date, public: bool) -> list[Any]:
+    """The panel's content for the rows behind the filters (`rows` = apply_filter's frame,
+    `positions` = their positions in data.contracts)."""
+    counts = flag_counts(data, positions, today=today)
+    coverage = coverage_by_borough(rows, sources=data.sources, today=today)
+    total = len(rows)
+    flagged_any = int(row_flags(data, today)[positions].any(axis=1).sum()) if total else 0
+    return [
+        html.P(f"{flagged_any:,} of the {total:,} contracts behind the filters "
+               f"({_share(flagged_any, total)}) carry at least one flag. Sources older than "
+               f"{STALE_AFTER_MONTHS // 12} years are counted as of {today:%-d %B %Y}."
+               if total else "No contracts match the filters, so there is nothing to check."),
+        html.H3("Quality flags", className="h5"),
+        html.Div(flags_table(counts, total, state), className="table-responsive"),
+        html.H3("Coverage by borough", className="h5"),
+        html.Div(coverage_table(coverage, state, public=public), className="table-responsive coverage-scroll",
+                 tabIndex="0", role="region", **{"aria-label": "Coverage by borough"}),
+        html.H3("Where the rows come from", className="h5"),
+        html.Div(sources_table(data, rows), className="table-responsive"),
+    ]
