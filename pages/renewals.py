@@ -117,7 +117,7 @@ def finder_clusters(state: AppState, today: date) -> list[Cluster]:
     lead = int(state.view_value("lead"))
     clusters = _clusters_for(context.dataset(), replace(state.filters, authority=()), within, today)
     selected = set(state.filters.authority)
-    out = [replace(c, suggested_start=add_months(c.earliest_end, -lead)) for c in clusters
+    out = [replace(c, suggested_start=add_months(c.earliest_end, -lead + 1)) for c in clusters
            if not selected or selected.intersection(c.authorities)]
     out.sort(key=lambda c: (c.suggested_start, c.label, c.kind, c.key))
     return out

@@ -11,6 +11,8 @@ moderately, above 2,000 highly concentrated).
 
 from __future__ import annotations
 
+import weakref
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from typing import Literal
 
@@ -26,6 +28,8 @@ HHI_MODERATE = 1000.0
 HHI_HIGH = 2000.0
 HHI_BANDS: tuple[str, ...] = ("unconcentrated", "moderately concentrated", "highly concentrated")
 NO_DATA = "no data"
+# Text columns that queries group by; their integer codes are cached (see factorize).
+CODED_COLUMNS: tuple[str, ...] = ("supplier_slug", "system_slug", "supplier", "system")
 
 
 def _check_weight(weight: str) -> None:
@@ -37,14 +41,97 @@ def _values(df: pd.DataFrame) -> np.ndarray:
     return np.nan_to_num(df["annual_value_gbp"].to_numpy(dtype="float64"), nan=0.0)
 
 
+# ---- integer codes for text columns, cached per array ----------------------------------------
+# Hashing 140k strings costs ~5 ms per column (~25 ms when the loader's strings are scattered in
+# memory), and every query needs codes for supplier_slug / system_slug. The loaded table's arrays
+# are the same objects on every call (the data is read-only), so their codes are kept, keyed by the
+# array's identity and dropped when the array dies; apply_filter hands the subset of the codes on
+# to the filtered frame it returns (remember_subset). An array gets cached codes the second time it
+# is factorised, so one-off frames never fill the cache.
+
+_CACHE_SIZE = 32
+_codes_cache: OrderedDict[int, tuple[weakref.ref, np.ndarray, np.ndarray]] = OrderedDict()
+_seen_once: OrderedDict[int, weakref.ref] = OrderedDict()
+
+
+def _forget(key: int) -> None:
+    _codes_cache.pop(key, None)
+    _seen_once.pop(key, None)
+
+
+def _cached(values: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    entry = _codes_cache.get(id(values))
+    if entry is None or entry[0]() is not values:
+        return None
+    _codes_cache.move_to_end(id(values))
+    return entry[1], entry[2]
+
+
+def _weak(values: np.ndarray) -> weakref.ref | None:
+    try:
+        return weakref.ref(values, lambda _, key=id(values): _forget(key))
+    except TypeError:
+        return None
+
+
+def _store(values: np.ndarray, codes: np.ndarray, uniques: np.ndarray) -> None:
+    ref = _weak(values)
+    if ref is None:
+        return
+    _seen_once.pop(id(values), None)
+    _codes_cache[id(values)] = (ref, codes, uniques)
+    while len(_codes_cache) > _CACHE_SIZE:
+        _codes_cache.popitem(last=False)
+
+
+def _sighted(values: np.ndarray) -> bool:
+    """True when `values` was factorised before (and so is worth caching); records it if not."""
+    entry = _seen_once.get(id(values))
+    if entry is not None and entry() is values:
+        return True
+    ref = _weak(values)
+    if ref is not None:
+        _seen_once[id(values)] = ref
+        while len(_seen_once) > 2 * _CACHE_SIZE:
+            _seen_once.popitem(last=False)
+    return False
+
+
 def factorize(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """(integer code per row, the distinct values) - categorical codes as they are, otherwise
-    pandas' hash factorisation of the raw object array (faster than going through the Series).
-    Missing values get code -1."""
+    """(integer code per row, a superset of the distinct values) - categorical codes as they are,
+    otherwise pandas' hash factorisation of the raw array, cached as explained above. Missing
+    values get code -1. `uniques` may hold values no row has (a categorical's unused categories, or
+    the full table's values for a filtered frame): count distinct values from the codes."""
     if isinstance(series.dtype, pd.CategoricalDtype):
         return series.cat.codes.to_numpy().astype(np.intp), series.cat.categories.to_numpy()
-    codes, uniques = pd.factorize(series.to_numpy())
-    return codes.astype(np.intp, copy=False), np.asarray(uniques, dtype=object)
+    values = series.to_numpy()
+    cached = _cached(values)
+    if cached is not None:
+        return cached
+    codes, uniques = pd.factorize(values)
+    codes = codes.astype(np.intp, copy=False)
+    uniques = np.asarray(uniques, dtype=object)
+    if _sighted(values):
+        codes.setflags(write=False)  # shared from now on
+        _store(values, codes, uniques)
+    return codes, uniques
+
+
+def remember_subset(base: pd.DataFrame, subset: pd.DataFrame, rows: np.ndarray,
+                    columns: Iterable[str] = CODED_COLUMNS) -> None:
+    """Give `subset` (= base.loc[rows], rows a boolean mask) the codes of base's cached columns, so
+    that queries on the subset need not hash its strings again."""
+    for column in columns:
+        if column not in base.columns or column not in subset.columns:
+            continue
+        if isinstance(base[column].dtype, pd.CategoricalDtype):
+            continue
+        cached = _cached(base[column].to_numpy())
+        if cached is None:
+            continue
+        codes = cached[0][rows]
+        codes.setflags(write=False)
+        _store(subset[column].to_numpy(), codes, cached[1])
 
 
 def _names_for(slug_codes: np.ndarray, n_slugs: int, names: pd.Series) -> np.ndarray:
@@ -84,7 +171,9 @@ def display_names(df: pd.DataFrame, slug_col: str, name_col: str) -> pd.Series:
     if df.empty:
         return pd.Series(dtype="str")
     codes, uniques = factorize(df[slug_col])
-    return pd.Series(_names_for(codes, len(uniques), df[name_col]), index=uniques, dtype="str")
+    present = np.flatnonzero(np.bincount(codes[codes >= 0], minlength=len(uniques)))
+    names = _names_for(codes, len(uniques), df[name_col])
+    return pd.Series(names[present], index=uniques[present], dtype="str")
 
 
 def _keep(df: pd.DataFrame, codes: np.ndarray, *others: np.ndarray) -> tuple[pd.DataFrame, ...]:

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from techmap.authorities import authorities
-from techmap.concentration import factorize, share_of_largest
+from techmap.concentration import factorize, remember_subset, share_of_largest
 from techmap.filters import PARAMS, FilterState
 from techmap.renewals import add_months
 
@@ -170,8 +170,10 @@ def apply_filter(df: pd.DataFrame, state: FilterState, *, ignore: Collection[str
     Returns a new frame (a cheap copy-on-write view when nothing is filtered)."""
     mask = filter_mask(df, state, ignore=ignore)
     if mask.all():
-        return df.copy(deep=False)
-    return df.loc[mask]
+        return df.copy(deep=False)  # shares the arrays, and so their cached codes
+    subset = df.loc[mask]
+    remember_subset(df, subset, mask)
+    return subset
 
 
 # ---- per-borough metrics ----------------------------------------------------------------------
@@ -227,7 +229,7 @@ def _distinct_per_borough(positions: np.ndarray, values: pd.Series) -> np.ndarra
     """How many distinct values each of the 33 boroughs has (positions already valid)."""
     if positions.size == 0:
         return np.zeros(len(AUTHORITY_CODES), dtype=np.int64)
-    codes, uniques = pd.factorize(values.to_numpy(), sort=False)
+    codes, uniques = factorize(values)
     seen = np.zeros((len(AUTHORITY_CODES), len(uniques) + 1), dtype=bool)
     seen[positions, codes] = True  # code -1 (missing) lands in the spare last column
     return seen[:, :-1].sum(axis=1)

@@ -1,0 +1,288 @@
+"""Load test (issue 6): realistic sessions against gunicorn with 2 workers on 127.0.0.1 only.
+
+Starts `gunicorn app:server` itself (2 workers, gunicorn.conf.py), then runs N simulated users for
+a fixed time. Each user does what a browser does: loads a page (index, layout, dependencies, the
+router callback that renders the page), fires the callbacks the page's components trigger after
+each filter change (found from the callback map and the rendered layout, with the values the
+layout holds), clicks boroughs, switches pages and downloads a CSV now and then. Bounded in users,
+time and requests; it stops by itself and stops the server.
+
+    .venv/bin/python benchmarks/load_test.py                 # 20 users, 60 s
+    .venv/bin/python benchmarks/load_test.py --users 5 --seconds 10
+Budgets: zero errors, >= 100 callback requests/s, callback p95 < 150 ms; first load of the map page,
+compressed, < 2 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import http.client
+import json
+import os
+import random
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+HOST = "127.0.0.1"  # never anything else: this script only loads the machine it runs on
+BOROUGHS = [f"E090000{n:02d}" for n in range(1, 34)]
+PAGES = ["/", "/suppliers", "/renewals", "/boroughs", "/data", "/borough/camden"]
+
+
+class Client:
+    """One keep-alive HTTP connection to the local server."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.conn = http.client.HTTPConnection(HOST, port, timeout=30)
+
+    def request(self, method: str, path: str, body: Any = None, gzip_ok: bool = True) -> tuple[int, bytes, dict]:
+        headers = {"Accept-Encoding": "gzip"} if gzip_ok else {}
+        data = None
+        if body is not None:
+            data = json.dumps(body).encode()
+            headers["Content-Type"] = "application/json"
+        for attempt in range(2):
+            try:
+                self.conn.request(method, path, body=data, headers=headers)
+                response = self.conn.getresponse()
+                raw = response.read()
+                return response.status, raw, dict(response.getheaders())
+            except (http.client.HTTPException, OSError):
+                self.conn.close()
+                self.conn = http.client.HTTPConnection(HOST, self.port, timeout=30)
+                if attempt:
+                    raise
+        raise RuntimeError("unreachable")
+
+
+def decode(raw: bytes, headers: dict) -> bytes:
+    return gzip.decompress(raw) if headers.get("Content-Encoding") == "gzip" else raw
+
+
+def walk_ids(node: Any, out: dict[str, dict]) -> None:
+    """Collect {id-as-string: props} from a rendered Dash layout (JSON form)."""
+    if isinstance(node, list):
+        for child in node:
+            walk_ids(child, out)
+    elif isinstance(node, dict):
+        props = node.get("props")
+        if isinstance(props, dict):
+            cid = props.get("id")
+            if cid is not None:
+                key = json.dumps(cid, sort_keys=True, separators=(",", ":")) if isinstance(cid, dict) else cid
+                out[key] = props
+            for value in props.values():
+                walk_ids(value, out)
+
+
+def id_matches(spec_id: str, concrete: str) -> bool:
+    if not spec_id.startswith("{"):
+        return spec_id == concrete
+    if not concrete.startswith("{"):
+        return False
+    pattern, cid = json.loads(spec_id), json.loads(concrete)
+    return set(pattern) == set(cid) and all(isinstance(v, list) or cid[k] == v for k, v in pattern.items())
+
+
+class App:
+    """What the simulated browser knows about the app: callbacks and the shell layout."""
+
+    def __init__(self, client: Client):
+        status, raw, headers = client.request("GET", "/_dash-dependencies")
+        self.callbacks = [c for c in json.loads(decode(raw, headers)) if not c.get("clientside_function")]
+        status, raw, headers = client.request("GET", "/_dash-layout")
+        self.shell: dict[str, dict] = {}
+        walk_ids(json.loads(decode(raw, headers)), self.shell)
+
+    def state_callbacks(self, components: dict[str, dict]) -> list[dict]:
+        """Server callbacks fired by a change of the app state whose outputs are on screen."""
+        out = []
+        for cb in self.callbacks:
+            if not any(i["id"] == "app-state" and i["property"] == "data" for i in cb["inputs"]):
+                continue
+            outputs = cb["output"].strip(".").split("...")
+            ids = [o.rsplit(".", 1)[0] for o in outputs]
+            if all(any(id_matches(i, c) for c in components) for i in ids if '["ALL"]' not in i):
+                out.append(cb)
+        return out
+
+    @staticmethod
+    def payload(cb: dict, components: dict[str, dict], store: dict) -> dict:
+        def item(spec: dict, value_from_store: bool) -> Any:
+            if '["ALL"]' in spec["id"]:
+                return [{"id": json.loads(c), "property": spec["property"], "value": components[c].get(spec["property"])}
+                        for c in components if id_matches(spec["id"], c)]
+            if value_from_store:
+                value = store
+            else:
+                value = components.get(spec["id"], {}).get(spec["property"])
+            cid = json.loads(spec["id"]) if spec["id"].startswith("{") else spec["id"]
+            return {"id": cid, "property": spec["property"], "value": value}
+
+        outputs = cb["output"].strip(".").split("...")
+        multi = cb["output"].startswith("..")
+        outs = []
+        for o in outputs:
+            cid, prop = o.rsplit(".", 1)
+            if '["ALL"]' in cid:
+                outs.append([{"id": json.loads(c), "property": prop} for c in components if id_matches(cid, c)])
+            else:
+                outs.append({"id": json.loads(cid) if cid.startswith("{") else cid, "property": prop})
+        inputs = [item(i, i["id"] == "app-state") for i in cb["inputs"]]
+        return {"output": cb["output"], "outputs": outs if multi else outs[0], "inputs": inputs,
+                "state": [item(s, s["id"] == "app-state") for s in cb.get("state", [])],
+                "changedPropIds": ["app-state.data"]}
+
+
+def store_for(query: str) -> dict:
+    filters: dict[str, Any] = {"authority": [], "area": [], "supplier": [], "system": [],
+                               "ends_from": None, "ends_to": None, "q": ""}
+    for key, value in re.findall(r"([a-z_]+)=([^&]*)", query):
+        if key in ("authority", "area", "supplier", "system"):
+            filters[key].append(value)
+    return {"filters": filters, "view": {}, "query": query}
+
+
+class Stats:
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.times: dict[str, list[float]] = {"callback": [], "page": [], "download": []}
+        self.errors: list[str] = []
+
+    def add(self, kind: str, ms: float, status: int, what: str) -> None:
+        with self.lock:
+            self.times[kind].append(ms)
+            if status >= 400 and not (status == 204):
+                self.errors.append(f"{status} {what}")
+
+
+def user(port: int, app: App, stats: Stats, deadline: float, seed: int) -> None:
+    rng = random.Random(seed)
+    client = Client(port)
+
+    def timed(kind: str, method: str, path: str, body: Any = None) -> tuple[int, bytes, dict]:
+        start = time.perf_counter()
+        status, raw, headers = client.request(method, path, body)
+        stats.add(kind, (time.perf_counter() - start) * 1000, status, f"{method} {path} {str(body)[:80]}")
+        return status, raw, headers
+
+    while time.time() < deadline:
+        path = rng.choice(PAGES)
+        query = ""
+        timed("page", "GET", path)
+        # The router callback renders the page; its layout tells which callbacks then fire.
+        router = {"output": ".._pages_content.children..._pages_store.data..",
+                  "outputs": [{"id": "_pages_content", "property": "children"},
+                              {"id": "_pages_store", "property": "data"}],
+                  "inputs": [{"id": "_pages_location", "property": "pathname", "value": path},
+                             {"id": "_pages_location", "property": "search", "value": query}],
+                  "state": [], "changedPropIds": ["_pages_location.pathname"]}
+        status, raw, headers = timed("callback", "POST", "/_dash-update-component", router)
+        components = dict(app.shell)
+        if status == 200:
+            walk_ids(json.loads(decode(raw, headers))["response"]["_pages_content"]["children"], components)
+        callbacks = app.state_callbacks(components)
+        for _ in range(rng.randint(2, 5)):  # a few filter changes on this page: click boroughs
+            if time.time() > deadline:
+                break
+            query = f"?authority={rng.choice(BOROUGHS)}" if rng.random() < 0.8 else ""
+            if rng.random() < 0.3:
+                query += ("&" if query else "?") + "area=" + rng.choice(["housing", "finance-erp", "parking"])
+            store = store_for(query)
+            for cb in callbacks:
+                timed("callback", "POST", "/_dash-update-component", App.payload(cb, components, store))
+            time.sleep(rng.uniform(0.05, 0.3))  # think time
+        if rng.random() < 0.15:
+            timed("download", "GET", f"/download/contracts.csv{query}")
+
+
+def first_load_bytes(port: int) -> int:
+    """Compressed bytes for a first visit to the map page: HTML, scripts, styles, layout, base map."""
+    client = Client(port)
+    total = 0
+    status, raw, headers = client.request("GET", "/")
+    total += len(raw)
+    html = decode(raw, headers).decode()
+    urls = re.findall(r'(?:src|href)="(/[^"]+)"', html)
+    urls += ["/_dash-layout", "/_dash-dependencies", "/assets/topojson/world_110m.json"]
+    for url in urls:
+        status, raw, headers = client.request("GET", url)
+        total += len(raw)
+    return total
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--users", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    args.users = max(1, min(args.users, 200))
+    args.seconds = max(1.0, min(args.seconds, 600.0))
+
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "HOST": HOST, "PORT": str(port), "WEB_CONCURRENCY": str(args.workers),
+           "LOG_LEVEL": "warning", "TECHMAP_TODAY": os.environ.get("TECHMAP_TODAY", "2026-11-22")}
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "app:server", "--access-logfile", "/dev/null"],
+                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        for _ in range(300):
+            try:
+                socket.create_connection((HOST, port), timeout=0.5).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        warm = Client(port)
+        for page in PAGES:
+            warm.request("GET", page)
+        app = App(warm)
+        page_bytes = first_load_bytes(port)
+
+        stats = Stats()
+        start = time.time()
+        deadline = start + args.seconds
+        threads = [threading.Thread(target=user, args=(port, app, stats, deadline, n), daemon=True)
+                   for n in range(args.users)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=args.seconds + 60)
+        elapsed = time.time() - start
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+    callbacks = stats.times["callback"]
+    everything = [t for times in stats.times.values() for t in times]
+    p95 = statistics.quantiles(callbacks, n=20)[18] if len(callbacks) > 20 else float("nan")
+    rate = len(callbacks) / elapsed
+    print(f"gunicorn: {args.workers} workers on {HOST}:{port}; {args.users} users for {elapsed:.1f} s")
+    print(f"requests: {len(everything):,} ({len(callbacks):,} callbacks, {len(stats.times['page']):,} pages, "
+          f"{len(stats.times['download']):,} downloads); errors: {len(stats.errors)}")
+    print(f"callbacks: {rate:.1f} req/s; p50 {statistics.median(callbacks):.1f} ms; p95 {p95:.1f} ms; "
+          f"max {max(callbacks):.1f} ms")
+    if stats.times["download"]:
+        print(f"downloads: p50 {statistics.median(stats.times['download']):.1f} ms")
+    print(f"first load of the map page, compressed: {page_bytes / 1024:.0f} KB")
+    print(f"budget errors == 0: {'OK' if not stats.errors else 'OVER'}")
+    print(f"budget callbacks >= 100/s: {'OK' if rate >= 100 else 'OVER'}")
+    print(f"budget callback p95 < 150 ms: {'OK' if p95 < 150 else 'OVER'}")
+    print(f"budget first load < 2 MB: {'OK' if page_bytes < 2 * 1024 * 1024 else 'OVER'}")
+    for error in stats.errors[:10]:
+        print("error:", error)
+    return 0 if not stats.errors else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

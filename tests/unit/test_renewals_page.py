@@ -1,0 +1,260 @@
+"""The renewals page: the quarterly summary and joint-procurement builders, and the page's callbacks
+called as plain functions with the context pointed at a small dataset (values worked out by hand).
+
+Dataset (today 22 Nov 2026): C1 Camden / Northgate Housing ends 31 Mar 2027, C2 Hackney / Northgate
+Housing 30 Sep 2027, C3 Islington / Civica CX (housing) 30 Jun 2027, C4 Lambeth / Spydus (libraries)
+31 Dec 2026, C5 Camden / Spydus 28 Feb 2027, C6 City / RingGo (parking) ended 30 Jun 2025, C7 Camden /
+PaybyPhone (parking) no end date. Clusters (12 months): Libraries and Spydus (Lambeth, Camden; first
+end 31 Dec 2026), Housing (Camden, Islington, Hackney) and Northgate Housing (Camden, Hackney; first
+end 31 Mar 2027).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import dash
+import pytest
+
+from components.joint_procurement import cluster_card, cluster_href, finder_caption, finder_cards
+from components.renewal_summary import (
+    OKABE_ITO,
+    all_quarters,
+    area_colours,
+    summary_caption,
+    summary_figure,
+    summary_table,
+)
+from techmap import context
+from techmap.appstate import AppState
+from techmap.dataset import Dataset
+from techmap.filters import FilterState
+from techmap.renewals import joint_procurement_clusters, quarterly_end_summary
+from techmap.schema import SERVICE_AREAS
+from tests.unit.frames import CAMDEN, HACKNEY, ISLINGTON, LAMBETH
+from tests.unit.test_timeline import _text, contracts
+
+dash.Dash(__name__, use_pages=True, pages_folder="")  # register_page needs an app
+import pages.renewals as page  # noqa: E402
+
+TODAY = date(2026, 11, 22)
+NO = dash.no_update
+
+
+@pytest.fixture()
+def dataset(monkeypatch: pytest.MonkeyPatch) -> Dataset:
+    data = Dataset(Path("test"), {"title": "test", "as_of": "2026-11-01", "sources": {}}, contracts())
+    monkeypatch.setattr(context, "dataset", lambda: data)
+    monkeypatch.setattr(context, "today", lambda: TODAY)
+    return data
+
+
+def store(state: AppState) -> dict[str, Any]:
+    return {**state.to_dict(), "query": state.to_query_string()}
+
+
+# ---- quarterly summary ------------------------------------------------------------------------
+
+
+def test_area_colours_okabe_ito_when_few_else_shades_of_the_group_hue() -> None:
+    assert area_colours(["libraries", "housing"]) == {"housing": OKABE_ITO[0], "libraries": OKABE_ITO[1]}
+    every = [a.slug for a in SERVICE_AREAS]
+    colours = area_colours(every)
+    assert len(set(colours.values())) == len(every)  # all distinct
+    assert colours["housing"] != colours["finance-erp"]
+    # a group's areas share the hue: frontline ones are blue-dominant, corporate ones are not
+    red, _, blue = (int(colours["housing"][i:i + 2], 16) for i in (1, 3, 5))
+    assert blue > red
+    red, _, blue = (int(colours["finance-erp"][i:i + 2], 16) for i in (1, 3, 5))
+    assert red > blue
+
+
+def test_all_quarters_fill_the_gaps() -> None:
+    quarters = all_quarters(date(2025, 6, 30), date(2026, 1, 1))
+    assert quarters == [date(2025, 4, 1), date(2025, 7, 1), date(2025, 10, 1), date(2026, 1, 1)]
+
+
+def test_summary_figure_caption_and_table() -> None:
+    summary = quarterly_end_summary(contracts())
+    figure = summary_figure(summary, TODAY)
+    # 2025 Q2 .. 2027 Q3 = 10 quarters, empty ones included so time is not squeezed
+    categories = figure["layout"]["xaxis"]["categoryarray"]
+    assert categories[0] == "2025 Q2" and categories[-1] == "2027 Q3" and len(categories) == 10
+    by_name = {t["name"]: (t["x"], t["y"]) for t in figure["data"]}
+    assert by_name["Housing"] == (["2027 Q1", "2027 Q2", "2027 Q3"], [1, 1, 1])
+    assert by_name["Libraries"] == (["2026 Q4", "2027 Q1"], [1, 1])
+    assert [t["name"] for t in figure["data"]] == ["Housing", "Parking", "Libraries"]  # schema order
+    # today (22 Nov 2026) is in 2026 Q4, category 6: 52 of its 92 days gone
+    line = figure["layout"]["shapes"][0]
+    assert line["x0"] == pytest.approx(6 - 0.5 + 52 / 92)
+    # a tie (Housing 1, Libraries 1) names no leader
+    assert summary_caption(summary, TODAY) == (
+        "2 contracts end in 2027 Q1, the busiest quarter from now on. 6 dated contracts over 5 quarters.")
+    state = AppState(FilterState(area=("housing",))).with_view("group", "authority")
+    table = summary_table(summary, state)
+    body = table.children[2].children
+    assert [_text(tr) for tr in body][2] == ["2027 Q1", "2", "Housing 1 · Libraries 1"]
+    href = body[2].children[0].children.href
+    assert href == ("/renewals?area=housing&ends_from=2027-01-01&ends_to=2027-03-31&group=authority")
+
+
+def test_summary_caption_names_a_clear_leader_and_handles_nothing() -> None:
+    frame = contracts()
+    summary = quarterly_end_summary(frame[frame["contract_id"] != "C5"])
+    assert summary_caption(summary, TODAY).startswith("1 contract ends in 2026 Q4, the busiest quarter from now on.")
+    summary = quarterly_end_summary(frame[frame["contract_id"].isin(["C1", "C3", "C2", "C5"])].assign())
+    assert "2027 Q1" in summary_caption(summary, TODAY)
+    empty = quarterly_end_summary(frame[frame["contract_id"] == "C7"])
+    assert summary_figure(empty, TODAY)["data"] == []
+    assert "no contract" in summary_caption(empty, TODAY).lower()
+
+
+# ---- joint-procurement cards ------------------------------------------------------------------
+
+
+def clusters(lead: int = 18):
+    return joint_procurement_clusters(contracts(), window_months=12, lead_months=lead, today=TODAY)
+
+
+def test_cluster_href_selects_exactly_the_group() -> None:
+    northgate = next(c for c in clusters() if c.key == "northgate-housing")
+    state = AppState(FilterState(supplier=("nec",), authority=(LAMBETH,))).with_view("lead", "12")
+    assert cluster_href(northgate, state) == (
+        f"/renewals?authority={CAMDEN}&authority={HACKNEY}&supplier=nec&system=northgate-housing"
+        "&ends_from=2027-03-31&ends_to=2027-09-30&lead=12")
+    housing = next(c for c in clusters() if c.key == "housing")
+    assert "area=housing" in cluster_href(housing, AppState())
+
+
+def test_cluster_card_words() -> None:
+    northgate = next(c for c in clusters() if c.key == "northgate-housing")
+    card = cluster_card(northgate, AppState(FilterState(authority=(HACKNEY,))), TODAY, 18)
+    text = " ".join(_text(card))
+    assert "Northgate Housing" in text and "Same system" in text
+    assert "Start by 30 Sep 2025" in text and "passed: start now" in text  # 31 Mar 2027 - 18 months
+    assert "Boroughs (2): " in text and "Camden" in text and "Hackney" in text
+    assert "31 Mar 2027 to 30 Sep 2027" in text
+    assert "Show these 2 contracts on the timeline" in text
+    later = cluster_card(northgate, AppState(), date(2025, 1, 1), 18)
+    assert "passed" not in " ".join(_text(later))
+
+
+def test_finder_caption_and_paging() -> None:
+    found = clusters()
+    assert finder_caption(found, within=12, lead=18, today=TODAY, selected_names=[]) == (
+        "4 groups of boroughs could buy together: 2 on the same system and 2 in the same service area, "
+        "with contracts ending within 12 months of each other. For 4 of them the suggested start "
+        "(18 months before the first end) has already passed.")
+    caption = finder_caption(clusters(lead=3), within=12, lead=3, today=TODAY, selected_names=[])
+    assert caption.endswith("Next to start: Housing (Camden, Hackney, Islington), by 31 Dec 2026.")
+    assert "No group" in finder_caption([], within=3, lead=18, today=TODAY, selected_names=["Camden"])
+    assert len(finder_cards(found, 0, AppState(), TODAY, 18, per_page=3)) == 3
+    assert len(finder_cards(found, 1, AppState(), TODAY, 18, per_page=3)) == 1
+
+
+# ---- the page's callbacks as functions --------------------------------------------------------
+
+
+def test_finder_keeps_groups_of_the_selected_borough_and_moves_starts_by_the_lead(dataset: Dataset) -> None:
+    everyone = page.finder_clusters(AppState(), TODAY)
+    assert [c.label for c in everyone] == ["Libraries", "Spydus", "Housing", "Northgate Housing"]
+    hackney = page.finder_clusters(AppState(FilterState(authority=(HACKNEY,))), TODAY)
+    assert [c.label for c in hackney] == ["Housing", "Northgate Housing"]
+    lead6 = page.finder_clusters(AppState().with_view("lead", "6"), TODAY)
+    assert [c.suggested_start for c in lead6] == [date(2026, 6, 30), date(2026, 6, 30),
+                                                  date(2026, 9, 30), date(2026, 9, 30)]
+    within3 = page.finder_clusters(AppState().with_view("within", "3"), TODAY)
+    # within 3 months: Spydus (31 Dec, 28 Feb) still pairs; housing runs 31 Mar / 30 Jun / 30 Sep
+    # pair as Camden + Islington (exactly 3 months), Northgate Camden + Hackney (6 months) does not
+    assert sorted(c.label for c in within3) == ["Housing", "Libraries", "Spydus"]
+
+
+def test_timeline_response_pages_and_skips_what_did_not_change(dataset: Dataset) -> None:
+    state = AppState()
+    first = page.timeline_response(store(state), None)
+    figure, caption, table, pager, prev_disabled, next_disabled, kept = first
+    assert kept == {"key": page.timeline_key_of(state), "page": 0}
+    assert prev_disabled is False and next_disabled is True  # one ended contract lies earlier
+    assert pager.startswith("Contracts 1–5 of 5")
+    assert "1 contract has no end date" in caption
+    earlier = page.timeline_response(store(state), kept, step=-1)
+    assert earlier[-1]["page"] == -1 and earlier[4] is True
+    # a change the timeline does not draw (the finder's lead time) sends nothing
+    assert page.timeline_response(store(state.with_view("lead", "12")), kept) == (NO,) * 7
+    # a filter change goes back to page 0
+    moved = page.timeline_response(store(AppState(FilterState(area=("housing",)))), earlier[-1])
+    assert moved[-1]["page"] == 0 and moved[3].startswith("Contracts 1–3 of 3")
+    # grouping by borough redraws
+    grouped = page.timeline_response(store(state.with_view("group", "authority")), kept)
+    assert grouped[0]["layout"]["yaxis"]["ticktext"][0] == "<b>Lambeth</b>"
+    compact = page.timeline_response(store(state), kept, compact=True)
+    assert compact[0]["layout"]["yaxis"]["showticklabels"] is False
+
+
+def test_summary_response_redraws_the_chart_only_for_filters(dataset: Dataset) -> None:
+    state = AppState()
+    figure, caption, table, keys = page.summary_response(store(state), None)
+    assert len(figure["data"]) == 3
+    assert page.summary_response(store(state), keys) == (NO,) * 4
+    out = page.summary_response(store(state.with_view("lead", "12")), keys)
+    assert out[0] is NO and out[1] is NO and out[2] is not NO  # the table's links carry the view
+
+
+def test_finder_response_pages(dataset: Dataset) -> None:
+    state = AppState()
+    caption, cards, pager, prev_disabled, next_disabled, kept = page.finder_response(store(state), None)
+    assert caption.startswith("4 groups")
+    assert kept == {"key": page.finder_key_of(state), "page": 0}
+    assert prev_disabled is True and next_disabled is True  # 4 groups fit on one page
+    assert len(cards) == 4
+    assert page.finder_response(store(state), kept) == (NO,) * 6
+    selected = page.finder_response(store(AppState(FilterState(authority=(ISLINGTON,)))), kept)
+    assert selected[0].startswith("1 group of boroughs that include Islington could buy together")
+
+
+def test_controls_window_buttons_and_downloads(dataset: Dataset) -> None:
+    state = AppState(FilterState.from_params({"ends_from": "2026-11-22", "ends_to": "2027-11-22",
+                                              "authority": CAMDEN}))
+    status, downloads, pressed, classes = page.controls_response(store(state), [6, 12, 24])
+    assert pressed == ["false", "true", "false"]
+    assert classes[1] == "btn btn-sm btn-primary"
+    assert "Showing contracts ending between 22 Nov 2026 and 22 Nov 2027 (the next 12 months). " in status
+    items = downloads[0].children
+    links = {item.children.children: item.children.href for item in items[:3]}
+    query = state.to_query_string()
+    assert links["Download these contracts (CSV)"] == f"/download/contracts.csv{query}"
+    assert links["Download these contracts (Excel)"] == f"/download/contracts.xlsx{query}"
+    assert links["Add these renewals to your calendar (iCalendar, .ics)"] == f"/calendar/renewals.ics{query}"
+    assert items[3].children[0].href == f"/calendar/{CAMDEN}.ics"
+    nothing = page.controls_response(store(AppState()), [6, 12, 24])
+    assert nothing[0] == ["Showing every end date."]
+    assert nothing[2] == ["false", "false", "false"]
+
+
+def test_layout_first_paint_matches_the_callbacks(dataset: Dataset) -> None:
+    query = {"authority": HACKNEY, "group": "authority", "lead": "12"}
+    tree = page.layout(**query)
+    found: dict[str, Any] = {}
+    h1 = []
+
+    def walk(node) -> None:
+        if isinstance(node, (list, tuple)):
+            for item in node:
+                walk(item)
+            return
+        if getattr(node, "id", None) in (page.SUMMARY_STORE, page.TIMELINE_STORE, page.FINDER_STORE):
+            found[node.id] = node.data
+        if type(node).__name__ == "H1":
+            h1.append(node)
+        if hasattr(node, "children"):
+            walk(node.children)
+
+    walk(tree)
+    assert len(h1) == 1
+    state = AppState.from_page_query(query)
+    # the reducer's first echo of the URL state must send nothing
+    assert page.summary_response(store(state), found[page.SUMMARY_STORE]) == (NO,) * 4
+    assert page.timeline_response(store(state), found[page.TIMELINE_STORE]) == (NO,) * 7
+    assert page.finder_response(store(state), found[page.FINDER_STORE]) == (NO,) * 6
