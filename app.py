@@ -16,6 +16,21 @@ from techmap.problems import DatasetError
 
 HERE = Path(__file__).resolve().parent
 
+# Dash's default page wraps its scripts in a <footer>, which would be a second footer landmark.
+INDEX = """<!DOCTYPE html>
+<html lang="en-GB">
+    <head>
+        {%metas%}
+        <title>{%title%}</title>
+        {%favicon%}
+        {%css%}
+    </head>
+    <body>
+        {%app_entry%}
+        <div hidden>{%config%}{%scripts%}{%renderer%}</div>
+    </body>
+</html>"""
+
 
 def create_app() -> dash.Dash:
     try:
@@ -43,6 +58,7 @@ def create_app() -> dash.Dash:
                    {"name": "description", "content": "Which systems, suppliers and contracts "
                     "power each of London's 33 borough councils."}],
     )
+    app.index_string = INDEX
     app.layout = shell(data)
     import pages.shell  # noqa: F401  (registers the shell callbacks: reducer, chips, banner)
     from web import hosting, register_routes

@@ -33,6 +33,21 @@ STATEMENT_PREPARED = date(2026, 11, 22)
 LAST_TESTED = date(2026, 11, 22)
 WCAG = "Web Content Accessibility Guidelines version 2.2 AA standard"
 
+# Dash draws a page after the browser looked for the URL's #fragment (e.g. the synthetic-data
+# banner's /about#data), so the About and Data pages scroll to it once they are drawn.
+SCROLL_TO_HASH = """
+function(_) {
+    const id = decodeURIComponent(window.location.hash.slice(1));
+    if (id) {
+        setTimeout(function () {
+            const target = document.getElementById(id);
+            if (target) { target.scrollIntoView(); }
+        }, 0);
+    }
+    return window.dash_clientside.no_update;
+}
+"""
+
 SECTIONS: tuple[tuple[str, str], ...] = (
     ("what", "What this is"),
     ("data", "Where the data comes from"),
@@ -151,6 +166,21 @@ def _notice_details(summary: str, notices: list[Notice]) -> html.Details | None:
     )
 
 
+def _why_illustrative(data: Dataset) -> list[Any]:
+    """Why illustrative rows are shown, when the dataset has any."""
+    if not len(data.contracts) or not data.contracts["synthetic"].any():
+        return []
+    return [
+        html.H3("Why some contracts are illustrative", className="h5"),
+        html.P("Councils publish contract registers and tender notices, but no public source lists "
+               "which system each council runs together with its contract dates and values. Where "
+               "this dataset has no real rows, it has invented ones, marked illustrative, so that "
+               "every view can be tried out. The sources above say which rows are real. Boroughs "
+               "can replace the illustrative rows with real data (see “Contribute or correct data” "
+               "below)."),
+    ]
+
+
 def data_sources(data: Dataset) -> list[Any]:
     as_of = _long_date(data.as_of) if data.as_of else "an unknown date"
     description = str(data.manifest.get("description") or "")
@@ -170,14 +200,7 @@ def data_sources(data: Dataset) -> list[Any]:
                               "Every source of the dataset, from its manifest. Each row of the Data "
                               "page's table names its own source.", numeric={6}),
                  className="table-responsive"),
-        html.H3("Why most contracts are illustrative", className="h5"),
-        html.P("Councils publish contract registers and tender notices, but no public source lists "
-               "which system each council runs with its contract dates and values. The real rows "
-               "here (library catalogues, planning portals and electoral management software) come "
-               "from open-source projects that record the platform each council uses; they have no "
-               "dates or values. The other service areas are filled with invented contracts so that "
-               "every view can be tried out. Boroughs can replace them with real data (see "
-               "“Contribute or correct data” below)."),
+        *_why_illustrative(data),
         html.H3("Map boundaries and base map", className="h5"),
         html.P(["Borough boundaries: GLA / London Datastore “Statistical GIS Boundary Files for London”, "
                 "Open Government Licence v3.0. ",
@@ -209,7 +232,7 @@ def method() -> list[Any]:
             html.Li("The supplier is whoever holds the contract; the manufacturer is who makes the "
                     "product, when that differs (a reseller's contract for Microsoft 365, say). The "
                     "importers group the many spellings of a supplier's name under one name."),
-            html.Li(["Each row belongs to one service area, in three groups: ",
+            html.Li(["Each row belongs to one service area. The areas, by group: ",
                      "; ".join(f"{GROUP_NAMES[g].lower()}: {', '.join(names)}" for g, names in groups.items()),
                      "."]),
         ]),
@@ -286,30 +309,44 @@ def contribute(contact_email: str, *, public: bool) -> list[Any]:
 
 # ---- accessibility statement ------------------------------------------------------------------
 
-KNOWN_ISSUES: tuple[tuple[str, str], ...] = (
-    ("The map and the charts are pictures: their details appear on pointer hover, and a screen reader "
-     "cannot explore them. Each chart has a caption that states its main finding and a table with the "
-     "same numbers; the map's keyboard and screen-reader equivalent is the ranked list of boroughs "
-     "beside it, which also selects boroughs.",
-     "1.1.1 Non-text content, 2.1.1 Keyboard"),
-    ("The filter drop-downs (Borough, Service area, Supplier, System) take their accessible name from "
-     "their placeholder text, such as “All boroughs”, rather than from their visible label, so "
-     "speech-recognition users may need to say the placeholder to reach them.",
-     "2.5.3 Label in name, 4.1.2 Name, role, value"),
-    ("In the Data page's table, the help text of each column header appears as a tooltip on pointer "
-     "hover only. The same text is in “What each column means” under the table and in the data "
-     "dictionary on this page.",
-     "1.4.13 Content on hover or focus, 3.3.2 Labels or instructions"),
-    ("Clicking a borough on the map or a tile of the suppliers chart filters the other views. The same "
-     "selections can be made by keyboard with the filters at the top of each page and in the tables, "
-     "but not on the charts themselves.",
-     "2.1.1 Keyboard"),
+@dataclass(frozen=True)
+class KnownIssue:
+    summary: str  # the short list under "How accessible this website is"
+    detail: str  # the "Non-accessible content" entry: what fails and the alternative
+    criteria: str  # the WCAG 2.2 success criteria it fails
+
+
+KNOWN_ISSUES: tuple[KnownIssue, ...] = (
+    KnownIssue(
+        "the map and the charts cannot be explored with a screen reader or a keyboard",
+        "The map and the charts are pictures: their details appear on pointer hover, and a screen "
+        "reader cannot explore them. Each chart has a caption that states its main finding and a "
+        "table with the same numbers; the map's keyboard and screen-reader equivalent is the ranked "
+        "list of boroughs beside it, which also selects boroughs.",
+        "1.1.1 Non-text content and 2.1.1 Keyboard"),
+    KnownIssue(
+        "the filter drop-downs are named by their placeholder text, not their visible label",
+        "The filter drop-downs (Borough, Service area, Supplier, System) take their accessible name "
+        "from their placeholder text, such as “All boroughs”, rather than from their visible label, so "
+        "speech-recognition users may need to say the placeholder to reach them.",
+        "2.5.3 Label in name and 4.1.2 Name, role, value"),
+    KnownIssue(
+        "the help text of the data table's column headers appears only on pointer hover",
+        "In the Data page's table, the help text of each column header appears as a tooltip on "
+        "pointer hover only. The same text is in “What each column means” under the table and in "
+        "the data dictionary on this page.",
+        "1.4.13 Content on hover or focus and 3.3.2 Labels or instructions"),
+    KnownIssue(
+        "selecting a borough or a supplier on a chart needs a pointer",
+        "Clicking a borough on the map or a tile of the suppliers chart filters the other views. The "
+        "same selections can be made by keyboard with the filters at the top of each page and in the "
+        "tables, but not on the charts themselves.",
+        "2.1.1 Keyboard"),
 )
 
 
 def accessibility_statement(contact_email: str) -> list[Any]:
-    issues = html.Ul([html.Li([text, html.Span(f" (WCAG {criteria})", className="muted")])
-                      for text, criteria in KNOWN_ISSUES])
+    issues = html.Ul([html.Li(issue.summary) for issue in KNOWN_ISSUES])
     compliance = (f"This website is partially compliant with the {WCAG}, due to the non-compliances "
                   "listed below." if KNOWN_ISSUES else f"This website is fully compliant with the {WCAG}.")
     return [
@@ -356,8 +393,8 @@ def accessibility_statement(contact_email: str) -> list[Any]:
         html.H4("Non-accessible content", className="h6"),
         html.P("The content listed below is non-accessible for the following reasons."),
         html.P(html.Strong("Non-compliance with the accessibility regulations")),
-        html.Ul([html.Li(f"{text} This fails WCAG 2.2 success criteria {criteria}.")
-                 for text, criteria in KNOWN_ISSUES]),
+        html.Ul([html.Li(f"{issue.detail} This fails WCAG 2.2 success criterion {issue.criteria}.")
+                 for issue in KNOWN_ISSUES]),
         html.P(html.Strong("Disproportionate burden")),
         html.P("We are not claiming disproportionate burden for any content."),
         html.H3("What we are doing to improve accessibility", className="h5"),

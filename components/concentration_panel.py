@@ -9,12 +9,12 @@ from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
-from dash import dcc, html
+from dash import Patch, dcc, html
 
 import ids
 from techmap.concentration import HHI_BANDS, HHI_HIGH, HHI_MODERATE, NO_DATA
 
-RANKED_LIMIT = 40
+RANKED_LIMIT = 30
 AREA_TOP_N = 3  # per service area: the usual three-firm concentration ratio (CR3)
 
 # Words first; the marker only repeats the band for sighted readers scanning the column.
@@ -106,15 +106,20 @@ def band_label(band: str) -> html.Span:
                      className=f"band {_BAND_CLASSES.get(band, 'band-none')}")
 
 
-def _toggle_button(param: str, value: str, name: str, selected: bool) -> html.Button:
-    return html.Button(
-        "Selected" if selected else "Select",
-        id=ids.toggle(param, value),
-        n_clicks=0,
-        className="btn btn-sm " + ("btn-primary" if selected else "btn-outline-primary"),
-        **{"aria-pressed": "true" if selected else "false",
-           "aria-label": f"{'Deselect' if selected else 'Select'} {name} in the filter"},
-    )
+def toggle_props(name: str, selected: bool) -> dict[str, Any]:
+    """The props of a Select/Selected filter button that depend on the selection (shared by the
+    builders and the patch, so the two cannot drift apart)."""
+    return {
+        "children": "Selected" if selected else "Select",
+        "className": "btn btn-sm " + ("btn-primary" if selected else "btn-outline-primary"),
+        "aria-pressed": "true" if selected else "false",
+        "aria-label": f"{'Deselect' if selected else 'Select'} {name} in the filter",
+    }
+
+
+def toggle_button(param: str, value: str, name: str, selected: bool) -> html.Button:
+    props = toggle_props(name, selected)
+    return html.Button(props.pop("children"), id=ids.toggle(param, value), n_clicks=0, **props)
 
 
 def hhi_table(conc: pd.DataFrame, weight: str, selected_areas: Collection[str] = ()) -> Any:
@@ -124,7 +129,7 @@ def hhi_table(conc: pd.DataFrame, weight: str, selected_areas: Collection[str] =
         return html.P("No service area has contracts that match these filters.", className="empty-state")
     measure = "annual value" if weight == "value" else "contracts"
     rows = []
-    for r in conc.itertuples(index=False):
+    for r in conc.itertuples(index=False):  # about 20 service areas: itertuples is fine
         chosen = r.key in selected_areas
         rows.append(html.Tr([
             html.Th(r.name, scope="row"),
@@ -134,7 +139,7 @@ def hhi_table(conc: pd.DataFrame, weight: str, selected_areas: Collection[str] =
             html.Td(pct(float(r.top_n_share)), className="num"),
             html.Td("–" if pd.isna(r.hhi) else f"{r.hhi:,.0f}", className="num"),
             html.Td(band_label(r.band)),
-            html.Td(_toggle_button("area", r.key, r.name, chosen)),
+            html.Td(toggle_button("area", r.key, r.name, chosen)),
         ], className="is-selected" if chosen else None))
     return html.Table(
         [
@@ -156,55 +161,86 @@ def hhi_table(conc: pd.DataFrame, weight: str, selected_areas: Collection[str] =
     )
 
 
+def ranked_slugs(shares: pd.DataFrame, selected: Collection[str], limit: int = RANKED_LIMIT) -> list[str]:
+    """The suppliers the ranked table shows: the `limit` largest, then any selected one further
+    down (so a selection can always be undone from the table)."""
+    slugs = shares["supplier_slug"].tolist()
+    chosen = set(selected)
+    return slugs[:limit] + [s for s in slugs[limit:] if s in chosen]
+
+
 def ranked_suppliers(shares: pd.DataFrame, weight: str, selected: Collection[str], query: str,
                      limit: int = RANKED_LIMIT) -> Any:
-    """The largest suppliers (plus any selected one further down), each linked to its profile and
-    with a button that toggles it in the supplier filter."""
+    """The largest suppliers, each linked to its profile and with a button that toggles it in the
+    supplier filter. Returns [table, note]; ranked_patch() relies on this structure."""
     if shares.empty or int(shares["contracts"].sum()) == 0:
         return html.P("No suppliers have contracts that match these filters.", className="empty-state")
-    shown = shares.head(limit)
-    extra = shares.iloc[limit:]
-    extra_selected = extra[extra["supplier_slug"].isin(list(selected))]
-    if len(extra_selected):
-        shown = pd.concat([shown, extra_selected])
+    chosen = set(selected)
+    slugs = shares["supplier_slug"].tolist()
+    positions = list(range(min(limit, len(slugs)))) + [i for i in range(limit, len(slugs)) if slugs[i] in chosen]
+    columns = {c: shares[c].to_numpy()[positions].tolist()
+               for c in ("supplier_slug", "supplier", "rank", "contracts", "annual_value", "share",
+                         "cumulative_share", "boroughs")}
     rows = []
-    for r in shown.itertuples(index=False):
-        chosen = r.supplier_slug in selected
+    for slug, name, rank, contracts, value, share, cumulative, boroughs in zip(*columns.values(), strict=True):
+        is_selected = slug in chosen
         rows.append(html.Tr([
-            html.Td(f"{int(r.rank)}", className="num"),
-            html.Th(dcc.Link(r.supplier, href=f"/suppliers/{r.supplier_slug}{query}"), scope="row"),
-            html.Td(f"{int(r.contracts):,}", className="num"),
-            html.Td(f"£{r.annual_value:,.0f}" if r.annual_value else "–", className="num"),
-            html.Td(pct(float(r.share)), className="num"),
-            html.Td(pct(float(r.cumulative_share)), className="num"),
-            html.Td(f"{int(r.boroughs)}", className="num"),
-            html.Td(_toggle_button("supplier", r.supplier_slug, r.supplier, chosen)),
-        ], className="is-selected" if chosen else None))
+            html.Td(f"{int(rank)}", className="num"),
+            html.Th(dcc.Link(name, href=f"/suppliers/{slug}{query}"), scope="row"),
+            html.Td(f"{int(contracts):,}", className="num"),
+            html.Td(f"£{value:,.0f}" if value else "–", className="num"),
+            html.Td(pct(float(share)), className="num"),
+            html.Td(pct(float(cumulative)), className="num"),
+            html.Td(f"{int(boroughs)}", className="num"),
+            html.Td(toggle_button("supplier", slug, name, is_selected)),
+        ], className="is-selected" if is_selected else ""))
     measure = "annual value" if weight == "value" else "contracts"
     others = shares.iloc[limit:]
-    children: list[Any] = [html.Table(
-        [
-            html.Caption(f"Suppliers ranked by {measure}"
-                         + (f" (the {limit} largest of {len(shares):,})" if len(shares) > limit else "")),
-            html.Thead(html.Tr([
-                html.Th("Rank", scope="col", className="num"),
-                html.Th("Supplier", scope="col"),
-                html.Th("Contracts", scope="col", className="num"),
-                html.Th("Annual value", scope="col", className="num"),
-                html.Th(f"Share of {measure}", scope="col", className="num"),
-                html.Th("Cumulative share", scope="col", className="num"),
-                html.Th("Boroughs", scope="col", className="num"),
-                html.Th("Filter", scope="col"),
-            ])),
-            html.Tbody(rows),
-        ],
-        className="table table-sm ranked-table supplier-ranked",
-    )]
+    note = ""
     if len(others):
-        children.append(html.P(
-            f"The other {len(others):,} suppliers hold {pct(float(others['share'].sum()))} between them; "
-            "find any of them with the Supplier filter or the search box.", className="small muted"))
-    return children
+        note = (f"The other {len(others):,} suppliers hold {pct(float(others['share'].sum()))} between "
+                "them; find any of them with the Supplier filter or the search box.")
+    return [
+        html.Table(
+            [
+                html.Caption(f"Suppliers ranked by {measure}"
+                             + (f" (the {limit} largest of {len(shares):,})" if len(shares) > limit else "")),
+                html.Thead(html.Tr([
+                    html.Th("Rank", scope="col", className="num"),
+                    html.Th("Supplier", scope="col"),
+                    html.Th("Contracts", scope="col", className="num"),
+                    html.Th("Annual value", scope="col", className="num"),
+                    html.Th(f"Share of {measure}", scope="col", className="num"),
+                    html.Th("Cumulative share", scope="col", className="num"),
+                    html.Th("Boroughs", scope="col", className="num"),
+                    html.Th("Filter", scope="col"),
+                ])),
+                html.Tbody(rows),
+            ],
+            className="table table-sm ranked-table supplier-ranked",
+        ),
+        html.P(note, className="small muted"),
+    ]
+
+
+def ranked_patch(shown: Sequence[str], names: Mapping[str, str], before: Collection[str],
+                 after: Collection[str], query: str) -> Patch:
+    """Patch for the children of ranked_suppliers() when the same rows stay and only the
+    selection moved: every profile link gets the new query string, and the rows whose state
+    changed get their class and button props (a couple of KB instead of the whole table)."""
+    patch = Patch()
+    was, now = set(before), set(after)
+    body = patch[0]["props"]["children"][2]["props"]["children"]
+    for i, slug in enumerate(shown):
+        body[i]["props"]["children"][1]["props"]["children"]["props"]["href"] = f"/suppliers/{slug}{query}"
+        if (slug in was) == (slug in now):
+            continue
+        row = body[i]["props"]
+        row["className"] = "is-selected" if slug in now else ""
+        button = row["children"][7]["props"]["children"]["props"]
+        for key, value in toggle_props(names.get(slug, slug), slug in now).items():
+            button[key] = value
+    return patch
 
 
 def selection_summary(shares: pd.DataFrame, selected: Sequence[str], names: Mapping[str, str],

@@ -7,8 +7,8 @@ the same filters holds the same rows), optionally narrowed to one quality flag, 
 unless the grid asks for a sort. Sorting is done here, on ranks computed once per column, and the
 ordered view is cached: the first block of a new view sorts once, later pages only slice.
 
-The pure functions (view_positions, ordered_positions, grid_block, records) need no Dash; only
-data_grid() builds a component.
+The row functions (view_positions, ordered_positions, grid_block, records) are plain functions of
+the dataset; only data_grid() builds a component.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import urlparse
 
+import dash_ag_grid as dag
 import numpy as np
 import pandas as pd
 
@@ -30,7 +31,7 @@ from techmap.quality import FLAGS, quality_flags
 from techmap.queries import filter_mask
 from techmap.schema import COLUMNS_BY_NAME, SERVICE_AREAS_BY_SLUG
 
-GRID_ID = "data-grid"
+GRID_TYPE = "data-grid"
 BLOCK_ROWS = 100  # rows per request and per page of the grid
 MAX_BLOCK_ROWS = 500  # a request for more is cut to this (the grid never asks for more than a block)
 MAX_SORT_COLUMNS = 3
@@ -63,7 +64,7 @@ class GridColumn:
 
 
 GRID_COLUMNS: tuple[GridColumn, ...] = (
-    GridColumn("contract_id", "Contract ID", _help("contract_id"), 170, "text"),
+    GridColumn("contract_id", "Contract ID", _help("contract_id"), 230, "text"),
     GridColumn("authority_name", "Borough", "The borough council that holds the contract. "
                "Follow the name for the borough's profile.", 170, "text", "ProfileLink",
                {"base": "/borough/", "slugField": "authority_slug"}),
@@ -120,12 +121,17 @@ def column_defs(*, public: bool) -> list[dict[str, Any]]:
     return defs
 
 
-def data_grid(*, public: bool) -> Any:
-    """The grid component: the infinite row model asks the server for one page of rows at a time."""
-    import dash_ag_grid as dag  # only the page imports this module's component part
+def grid_id(instance: str) -> dict[str, str]:
+    """Each rendered grid gets its own id (GRID_TYPE + a fresh instance key): when Back/Forward
+    or a link re-renders the page, an answer meant for the grid being replaced can never reach
+    the new one, which shares nothing with it but its place on the page."""
+    return {"type": GRID_TYPE, "instance": instance}
 
+
+def data_grid(*, public: bool, instance: str) -> Any:
+    """The grid component: the infinite row model asks the server for one page of rows at a time."""
     return dag.AgGrid(
-        id=GRID_ID,
+        id=grid_id(instance),
         rowModelType="infinite",
         columnDefs=column_defs(public=public),
         defaultColDef={"sortable": True, "filter": False, "resizable": True,

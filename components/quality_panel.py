@@ -46,10 +46,9 @@ def flags_table(counts: Mapping[str, int], total: int, state: AppState) -> html.
             action: Any = html.Span([html.Strong("Shown in the table. "),
                                      dcc.Link("Show all contracts", href=flag_link_href(state, "all"))])
         elif n:
-            action = dcc.Link(f"Show {'this row' if n == 1 else f'these {n:,} rows'}",
-                              href=flag_link_href(state, flag), className="btn btn-outline-primary btn-sm",
-                              **{"aria-label": f"Show the {n:,} {'row' if n == 1 else 'rows'} flagged "
-                                               f"“{FLAG_LABELS[flag]}” in the table"})
+            action = dcc.Link([f"Show {'this row' if n == 1 else f'these {n:,} rows'}",
+                               html.Span(f" flagged “{FLAG_LABELS[flag]}”", className="visually-hidden")],
+                              href=flag_link_href(state, flag), className="btn btn-outline-primary btn-sm")
         else:
             action = html.Span("None", className="muted")
         rows.append(html.Tr([html.Th(FLAG_LABELS[flag], scope="row"), html.Td(f"{n:,}", className="num"),

@@ -5,17 +5,23 @@ Node ids are "area", "area/supplier_slug" and "area/supplier_slug/system_slug": 
 reducer (techmap.appstate) reads the supplier from the clicked node's id. Selected suppliers are
 outlined and every other supplier is faded; the view never zooms (pages/suppliers.py stops
 plotly's click-to-zoom in the browser and forwards the click as clickData instead).
+
+Only the areas and suppliers are drawn (maxdepth 2): system tiles would be too small to read. The
+systems stay in the tree as the leaves that carry the sizes, and are listed in the hover text and
+the table alternative. Nodes are ordered areas-and-suppliers first, systems last, so the per-tile
+arrays (colours, hover text, outlines) only need to cover that drawn prefix: that keeps a
+selection change down to a few kilobytes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html import escape
 from typing import Any
 
 import pandas as pd
-from dash import Patch, dcc, html
+from dash import Patch, html
 
 from techmap.schema import GROUP_NAMES
 
@@ -27,47 +33,25 @@ GROUP_COLOURS: dict[str, str] = {
     "other": "#999999",  # grey
 }
 GROUP_ORDER: tuple[str, ...] = ("frontline", "corporate", "infrastructure", "other")
-# Text colour with at least 4.5:1 contrast on each full-strength group colour.
+# Header text with at least 4.5:1 contrast on each full-strength group colour.
 _HEADER_TEXT = {"frontline": "#ffffff", "corporate": "#1b1b1b", "infrastructure": "#1b1b1b", "other": "#1b1b1b"}
 INK = "#1b1b1b"
-FADED_TEXT = "#595959"  # 7:1 on the faded tiles
+FADED_TEXT = "#595959"  # at least 6:1 on every faded tile
 SELECTED_LINE = "#1b1b1b"
 NORMAL_LINE = "#ffffff"
 SELECTED_WIDTH = 4
 NORMAL_WIDTH = 1
-# How far each depth is mixed towards white: suppliers lighter than their area header, systems
-# lighter still; faded (not selected) tiles nearly white.
-_TINT = {"supplier": 0.45, "system": 0.65}
-_FADED = 0.85
-
+SUPPLIER_TINT = 0.45  # supplier tiles: the group colour mixed with this much white
+FADED_TINT = 0.85  # suppliers that are not selected while others are: nearly white
+MAXDEPTH = 2
+HOVERTEMPLATE = "%{hovertext}<extra></extra>"
+# Supplier tiles: the (wrapped) name and its share of the service area. Area tiles are headers,
+# which plotly labels with the node's label whatever the template says.
+TEXTTEMPLATE = "%{text}<br>%{percentParent:.0%}"
 SIZE_LABELS = {"count": "contracts", "value": "annual value"}
 
-
-def _mix(colour: str, white: float) -> str:
-    """`colour` mixed with `white` (0..1) parts of white, as #rrggbb."""
-    rgb = [int(colour[i:i + 2], 16) for i in (1, 3, 5)]
-    return "#" + "".join(f"{round(c + (255 - c) * white):02x}" for c in rgb)
-
-
-@dataclass(frozen=True)
-class Nodes:
-    """The treemap's nodes in drawing order (areas, then suppliers, then systems)."""
-
-    ids: list[str]
-    labels: list[str]
-    parents: list[str]
-    values: list[float]
-    kinds: list[str]  # "area" | "supplier" | "system"
-    groups: list[str]  # service-area group of each node
-    suppliers: list[str]  # supplier slug of supplier and system nodes, "" for areas
-    hover: list[str]
-
-    def __len__(self) -> int:
-        return len(self.ids)
-
-
 # Tile headers are one line high: the longest service-area names get a short form on the tile
-# (hover and tables keep the full name).
+# (hover text and tables keep the full name).
 SHORT_AREA_NAMES: dict[str, str] = {
     "elections": "Elections",
     "planning-building-control": "Planning",
@@ -82,121 +66,16 @@ SHORT_AREA_NAMES: dict[str, str] = {
 }
 
 
-def _safe(text: object) -> str:
-    """Dataset text for plotly labels and hover, which read a little HTML: escape it so a name
-    like "<b>" shows as written."""
+def mix(colour: str, white: float) -> str:
+    """`colour` (#rrggbb) mixed with `white` (0..1) parts of white, as #rrggbb."""
+    rgb = [int(colour[i:i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(f"{round(c + (255 - c) * white):02x}" for c in rgb)
+
+
+def safe(text: object) -> str:
+    """Dataset text for plotly labels and hover, which read a little HTML: escaped, so a name such
+    as "<b>" shows as written."""
     return escape(str(text), quote=False)
-
-
-def _fmt_size(value: float, size_by: str) -> str:
-    if size_by == "value":
-        return f"£{value:,.0f} a year"
-    n = int(round(value))
-    return f"{n:,} contract{'s' if n != 1 else ''}"
-
-
-def _systems_text(systems: Sequence[str], limit: int = 4) -> str:
-    """'Systems: Mosaic, ContrOCC and 2 more' (largest first, as hierarchy() orders them)."""
-    label = "System" if len(systems) == 1 else "Systems"
-    if len(systems) <= limit:
-        return f"{label}: {', '.join(systems)}"
-    return f"{label}: {', '.join(systems[:limit])} and {len(systems) - limit} more"
-
-
-def treemap_nodes(h: pd.DataFrame, size_by: str = "count") -> Nodes:
-    """Nodes from techmap.concentration.hierarchy(); leaves carry the size, parents 0 (plotly adds
-    the children up with branchvalues="remainder", so float sums never have to match exactly)."""
-    size_col = "annual_value" if size_by == "value" else "contracts"
-    nodes = Nodes([], [], [], [], [], [], [], [])
-    if h.empty:
-        return nodes
-    cols = {c: h[c].tolist() for c in ("service_area", "area_name", "group", "supplier_slug", "supplier",
-                                       "system_slug", "system", "boroughs")}
-    for c in ("area_name", "supplier", "system"):
-        cols[c] = [_safe(v) for v in cols[c]]
-    sizes = h[size_col].to_numpy(dtype="float64").tolist()
-    area_total: dict[str, float] = {}
-    pair_total: dict[tuple[str, str], float] = {}
-    pair_systems: dict[tuple[str, str], list[str]] = {}
-    area_suppliers: dict[str, set[str]] = {}
-    for area, sup, system, size in zip(cols["service_area"], cols["supplier_slug"], cols["system"], sizes,
-                                       strict=True):
-        area_total[area] = area_total.get(area, 0.0) + size
-        pair_total[(area, sup)] = pair_total.get((area, sup), 0.0) + size
-        pair_systems.setdefault((area, sup), []).append(system)
-        area_suppliers.setdefault(area, set()).add(sup)
-
-    def add(node_id: str, label: str, parent: str, value: float, kind: str, group: str, sup: str,
-            hover: str) -> None:
-        nodes.ids.append(node_id)
-        nodes.labels.append(label)
-        nodes.parents.append(parent)
-        nodes.values.append(value)
-        nodes.kinds.append(kind)
-        nodes.groups.append(group)
-        nodes.suppliers.append(sup)
-        nodes.hover.append(hover)
-
-    seen_area: set[str] = set()
-    seen_pair: set[tuple[str, str]] = set()
-    for i, (area, sup) in enumerate(zip(cols["service_area"], cols["supplier_slug"], strict=True)):
-        group = cols["group"][i]
-        if area not in seen_area:
-            seen_area.add(area)
-            n_sup = len(area_suppliers[area])
-            add(area, SHORT_AREA_NAMES.get(area, cols["area_name"][i]), "", 0.0, "area", group, "",
-                f"<b>{cols['area_name'][i]}</b> ({GROUP_NAMES.get(group, '').lower()})<br>"
-                f"{_fmt_size(area_total[area], size_by)} · {n_sup} supplier{'s' if n_sup != 1 else ''}")
-        if (area, sup) not in seen_pair:
-            seen_pair.add((area, sup))
-            total = pair_total[(area, sup)]
-            share = total / area_total[area] if area_total[area] else 0.0
-            add(f"{area}/{sup}", cols["supplier"][i], area, 0.0, "supplier", group, sup,
-                f"<b>{cols['supplier'][i]}</b> in {cols['area_name'][i]}<br>"
-                f"{_fmt_size(total, size_by)}, {share:.0%} of the area"
-                f"<br>{_systems_text(pair_systems[(area, sup)])}")
-    for i, (area, sup) in enumerate(zip(cols["service_area"], cols["supplier_slug"], strict=True)):
-        boroughs = int(cols["boroughs"][i])
-        add(f"{area}/{sup}/{cols['system_slug'][i]}", cols["system"][i], f"{area}/{sup}",
-            round(sizes[i], 2), "system", cols["group"][i], sup,
-            f"<b>{cols['system'][i]}</b> ({cols['supplier'][i]}, {cols['area_name'][i]})<br>"
-            f"{_fmt_size(sizes[i], size_by)}"
-            f" · {boroughs} borough{'s' if boroughs != 1 else ''}")
-    return nodes
-
-
-def highlight(nodes: Nodes, selected: Collection[str]) -> dict[str, list[Any]]:
-    """Per-node fill, text colour, outline width and colour for a supplier selection: selected
-    suppliers (and their systems) keep their colour and get a thick dark outline, the others fade;
-    with no selection every tile has its group colour."""
-    chosen = set(selected)
-    any_selected = bool(chosen)
-    colours: list[str] = []
-    text: list[str] = []
-    widths: list[float] = []
-    lines: list[str] = []
-    for kind, group, sup in zip(nodes.kinds, nodes.groups, nodes.suppliers, strict=True):
-        base = GROUP_COLOURS.get(group, GROUP_COLOURS["other"])
-        is_selected = sup in chosen
-        if kind == "area":
-            colours.append(base)
-            text.append(_HEADER_TEXT.get(group, INK))
-            widths.append(NORMAL_WIDTH)
-            lines.append(NORMAL_LINE)
-            continue
-        if any_selected and not is_selected:
-            colours.append(_mix(base, _FADED))
-            text.append(FADED_TEXT)
-        else:
-            colours.append(_mix(base, _TINT[kind]))
-            text.append(INK)
-        outlined = is_selected and kind == "supplier"
-        widths.append(SELECTED_WIDTH if outlined else NORMAL_WIDTH)
-        lines.append(SELECTED_LINE if outlined else NORMAL_LINE)
-    return {"colors": colours, "text_colors": text, "line_widths": widths, "line_colors": lines}
-
-
-HOVERTEMPLATE = "%{hovertext}<extra></extra>"
 
 
 def wrap_label(text: str, width: int = 14) -> str:
@@ -215,21 +94,143 @@ def wrap_label(text: str, width: int = 14) -> str:
     return "<br>".join(lines)
 
 
-def tile_texts(nodes: Nodes) -> list[str]:
-    """What each tile says: the area's (short) name; the supplier's name, wrapped."""
-    return [label if kind == "area" else wrap_label(label) for label, kind in zip(nodes.labels, nodes.kinds,
-                                                                                    strict=True)]
+def fmt_size(value: float, size_by: str) -> str:
+    if size_by == "value":
+        return f"£{value:,.0f} a year"
+    n = int(round(value))
+    return f"{n:,} contract{'s' if n != 1 else ''}"
 
 
-def _texttemplates(nodes: Nodes) -> list[str]:
-    """Area tiles say their name; supplier tiles their name and share of the area."""
-    return ["%{text}" if kind == "area" else "%{text}<br>%{percentParent:.0%}" for kind in nodes.kinds]
+def systems_text(systems: Sequence[str], limit: int = 4) -> str:
+    """'Systems: Mosaic, ContrOCC and 2 more' (largest first, as hierarchy() orders them)."""
+    label = "System" if len(systems) == 1 else "Systems"
+    if len(systems) <= limit:
+        return f"{label}: {', '.join(systems)}"
+    return f"{label}: {', '.join(systems[:limit])} and {len(systems) - limit} more"
 
 
-def treemap_figure(nodes: Nodes, size_by: str, selected: Collection[str], *, maxdepth: int = 2) -> dict[str, Any]:
-    """The whole figure for the first render. maxdepth=2 draws the service areas and their
-    suppliers, big enough to read; the systems stay in the tree (and in the table alternative) but
-    are not drawn, since the page never zooms."""
+@dataclass(frozen=True)
+class Nodes:
+    """The treemap's nodes: the `drawn` areas and suppliers first (each area followed by its
+    suppliers), then the systems. kinds/groups/suppliers/hover/text cover the drawn nodes only."""
+
+    ids: list[str] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)
+    parents: list[str] = field(default_factory=list)
+    values: list[float] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)  # "area" | "supplier"
+    groups: list[str] = field(default_factory=list)  # service-area group
+    suppliers: list[str] = field(default_factory=list)  # supplier slug, "" for areas
+    hover: list[str] = field(default_factory=list)
+    text: list[str] = field(default_factory=list)  # what the tile says
+
+    @property
+    def drawn(self) -> int:
+        return len(self.kinds)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+def treemap_nodes(h: pd.DataFrame, size_by: str = "count") -> Nodes:
+    """Nodes from techmap.concentration.hierarchy() (rows in area order, largest first). Leaves
+    carry the size and parents 0: plotly adds the children up (branchvalues="remainder"), so float
+    sums never have to match exactly."""
+    nodes = Nodes()
+    if h.empty:
+        return nodes
+    size_col = "annual_value" if size_by == "value" else "contracts"
+    area = h["service_area"].tolist()
+    sup = h["supplier_slug"].tolist()
+    system_slug = h["system_slug"].tolist()
+    area_name = [safe(v) for v in h["area_name"].tolist()]
+    group = h["group"].tolist()
+    supplier = [safe(v) for v in h["supplier"].tolist()]
+    system = [safe(v) for v in h["system"].tolist()]
+    sizes = h[size_col].to_numpy(dtype="float64").tolist()
+
+    area_total: dict[str, float] = {}
+    pair_total: dict[tuple[str, str], float] = {}
+    pair_systems: dict[tuple[str, str], list[str]] = {}
+    area_suppliers: dict[str, set[str]] = {}
+    for a, s, name, size in zip(area, sup, system, sizes, strict=True):
+        area_total[a] = area_total.get(a, 0.0) + size
+        pair_total[(a, s)] = pair_total.get((a, s), 0.0) + size
+        pair_systems.setdefault((a, s), []).append(name)
+        area_suppliers.setdefault(a, set()).add(s)
+
+    def add(node_id: str, label: str, parent: str, kind: str, grp: str, slug: str, hover: str, text: str) -> None:
+        nodes.ids.append(node_id)
+        nodes.labels.append(label)
+        nodes.parents.append(parent)
+        nodes.values.append(0.0)
+        nodes.kinds.append(kind)
+        nodes.groups.append(grp)
+        nodes.suppliers.append(slug)
+        nodes.hover.append(hover)
+        nodes.text.append(text)
+
+    seen_area: set[str] = set()
+    seen_pair: set[tuple[str, str]] = set()
+    for i, (a, s) in enumerate(zip(area, sup, strict=True)):
+        if a not in seen_area:
+            seen_area.add(a)
+            n_sup = len(area_suppliers[a])
+            short = SHORT_AREA_NAMES.get(a, area_name[i])
+            add(a, short, "", "area", group[i], "",
+                f"<b>{area_name[i]}</b> ({GROUP_NAMES.get(group[i], 'Other').lower()})<br>"
+                f"{fmt_size(area_total[a], size_by)} · {n_sup} supplier{'s' if n_sup != 1 else ''}", "")
+        if (a, s) not in seen_pair:
+            seen_pair.add((a, s))
+            total = pair_total[(a, s)]
+            share = total / area_total[a] if area_total[a] else 0.0
+            add(f"{a}/{s}", supplier[i], a, "supplier", group[i], s,
+                f"<b>{supplier[i]}</b> in {area_name[i]}<br>{fmt_size(total, size_by)}, "
+                f"{share:.0%} of the area<br>{systems_text(pair_systems[(a, s)])}", wrap_label(supplier[i]))
+    for i, (a, s) in enumerate(zip(area, sup, strict=True)):
+        nodes.ids.append(f"{a}/{s}/{system_slug[i]}")
+        nodes.labels.append(system[i])
+        nodes.parents.append(f"{a}/{s}")
+        nodes.values.append(round(sizes[i], 2))
+    return nodes
+
+
+def highlight(nodes: Nodes, selected: Collection[str]) -> dict[str, list[Any]]:
+    """Per drawn tile: fill, text colour, outline width and colour. Selected suppliers keep their
+    colour and get a thick dark outline, the other suppliers fade; with no selection every tile
+    has its group colour."""
+    chosen = set(selected)
+    colours: list[str] = []
+    text: list[str] = []
+    widths: list[float] = []
+    lines: list[str] = []
+    for kind, group, slug in zip(nodes.kinds, nodes.groups, nodes.suppliers, strict=True):
+        base = GROUP_COLOURS.get(group, GROUP_COLOURS["other"])
+        if kind == "area":
+            colours.append(base)
+            text.append(_HEADER_TEXT.get(group, INK))
+            widths.append(NORMAL_WIDTH)
+            lines.append(NORMAL_LINE)
+            continue
+        is_selected = slug in chosen
+        faded = bool(chosen) and not is_selected
+        colours.append(mix(base, FADED_TINT if faded else SUPPLIER_TINT))
+        text.append(FADED_TEXT if faded else INK)
+        widths.append(SELECTED_WIDTH if is_selected else NORMAL_WIDTH)
+        lines.append(SELECTED_LINE if is_selected else NORMAL_LINE)
+    return {"colors": colours, "text_colors": text, "line_widths": widths, "line_colors": lines}
+
+
+def root_text_colour(nodes: Nodes) -> str:
+    """plotly writes a lone root's header (one service area shown) with outsidetextfont, not
+    textfont: give it the area's header colour. It is set in any case, because left to inherit
+    the per-tile colour array plotly.js 4 warns "Invalid color specifier" in the console."""
+    areas = [g for g, kind in zip(nodes.groups, nodes.kinds, strict=True) if kind == "area"]
+    return _HEADER_TEXT.get(areas[0], INK) if len(areas) == 1 else INK
+
+
+def treemap_figure(nodes: Nodes, selected: Collection[str]) -> dict[str, Any]:
+    """The whole figure, for the first render of the page."""
     style = highlight(nodes, selected)
     trace = {
         "type": "treemap",
@@ -239,18 +240,16 @@ def treemap_figure(nodes: Nodes, size_by: str, selected: Collection[str], *, max
         "values": nodes.values,
         "branchvalues": "remainder",
         "sort": True,
-        "maxdepth": maxdepth,
+        "maxdepth": MAXDEPTH,
         "level": "",
         "hovertext": nodes.hover,
         "hovertemplate": HOVERTEMPLATE,
-        "text": tile_texts(nodes),
-        "texttemplate": _texttemplates(nodes),
+        "text": nodes.text,
+        "texttemplate": TEXTTEMPLATE,
         "textfont": {"color": style["text_colors"], "size": 13},
-        # Set explicitly: left to inherit the per-tile colour array, plotly.js 4 warns
-        # "Invalid color specifier" in the console.
-        "outsidetextfont": {"color": INK},
-        "marker": {"colors": style["colors"], "line": {"width": style["line_widths"],
-                                                       "color": style["line_colors"]},
+        "outsidetextfont": {"color": root_text_colour(nodes)},
+        "marker": {"colors": style["colors"],
+                   "line": {"width": style["line_widths"], "color": style["line_colors"]},
                    "pad": {"t": 22, "l": 3, "r": 3, "b": 3}},
         "pathbar": {"visible": False},
         "tiling": {"packing": "squarify", "pad": 2},
@@ -267,9 +266,9 @@ def treemap_figure(nodes: Nodes, size_by: str, selected: Collection[str], *, max
     return {"data": [trace], "layout": layout}
 
 
-def treemap_patch(nodes: Nodes, size_by: str, selected: Collection[str], *, data_changed: bool) -> Patch:
-    """What changes: only the highlight when just the supplier selection moved (a few KB), the
-    nodes too when other filters or the size measure changed."""
+def treemap_patch(nodes: Nodes, selected: Collection[str], *, data_changed: bool) -> Patch:
+    """What changes: the highlight only when just the supplier selection moved, the nodes too
+    when other filters or the size measure changed."""
     style = highlight(nodes, selected)
     patch = Patch()
     trace = patch["data"][0]
@@ -279,13 +278,12 @@ def treemap_patch(nodes: Nodes, size_by: str, selected: Collection[str], *, data
         trace["parents"] = nodes.parents
         trace["values"] = nodes.values
         trace["hovertext"] = nodes.hover
-        trace["text"] = tile_texts(nodes)
-        trace["texttemplate"] = _texttemplates(nodes)
+        trace["text"] = nodes.text
+        trace["outsidetextfont"]["color"] = root_text_colour(nodes)
     trace["marker"]["colors"] = style["colors"]
     trace["marker"]["line"]["width"] = style["line_widths"]
     trace["marker"]["line"]["color"] = style["line_colors"]
     trace["textfont"]["color"] = style["text_colors"]
-    trace["level"] = ""
     return patch
 
 
@@ -309,7 +307,7 @@ def treemap_caption(shares: pd.DataFrame, size_by: str, selected_names: Sequence
     top = shares.iloc[0]
     measure = SIZE_LABELS[size_by]
     amount = (f"£{top['annual_value']:,.0f} a year" if size_by == "value"
-              else f"{int(top['contracts']):,} contracts")
+              else f"{int(top['contracts']):,} contract{'s' if int(top['contracts']) != 1 else ''}")
     text = (f"Tiles are sized by {measure}. {top['supplier']} is the largest supplier "
             f"({amount}, {top['share']:.0%} of the {measure} shown).")
     if selected_names:
@@ -317,38 +315,43 @@ def treemap_caption(shares: pd.DataFrame, size_by: str, selected_names: Sequence
     return text
 
 
-def treemap_table(h: pd.DataFrame, size_by: str, query: str) -> Any:
-    """The treemap as a table: one row per service area and supplier, largest first within each
-    area, with the supplier's systems; each supplier links to its profile."""
-    if h.empty:
-        return html.P("Nothing to show for these filters.", className="empty-state")
+def area_rows(h: pd.DataFrame, size_by: str) -> list[tuple[str, str, str]]:
+    """For the table alternative: (service area, its size, its suppliers largest first with their
+    share of the area and their systems), in the treemap's area order."""
     size_col = "annual_value" if size_by == "value" else "contracts"
-    pairs = (h.groupby(["service_area", "supplier_slug"], sort=False)
-             .agg(area_name=("area_name", "first"), supplier=("supplier", "first"),
-                  contracts=("contracts", "sum"), annual_value=("annual_value", "sum"),
-                  systems=("system", lambda s: ", ".join(s)))
-             .reset_index())
-    # Areas in the hierarchy's (schema) order, the largest supplier first within each.
-    area_order = {a: i for i, a in enumerate(dict.fromkeys(h["service_area"].tolist()))}
-    pairs["_area"] = pairs["service_area"].map(area_order)
-    pairs = pairs.sort_values(["_area", size_col, "supplier_slug"], ascending=[True, False, True],
-                              kind="stable")
-    rows = []
-    for r in pairs.itertuples(index=False):
-        rows.append(html.Tr([
-            html.Td(r.area_name),
-            html.Th(dcc.Link(r.supplier, href=f"/suppliers/{r.supplier_slug}{query}"), scope="row"),
-            html.Td(r.systems),
-            html.Td(f"{int(r.contracts):,}", className="num"),
-            html.Td(f"£{r.annual_value:,.0f}" if r.annual_value else "–", className="num"),
-        ]))
+    # area -> (name, supplier slug -> [name, size, systems]); dicts keep hierarchy()'s order
+    areas: dict[str, tuple[str, dict[str, list[Any]]]] = {}
+    for area, area_name, slug, name, system, size in zip(
+            h["service_area"].tolist(), h["area_name"].tolist(), h["supplier_slug"].tolist(),
+            h["supplier"].tolist(), h["system"].tolist(), h[size_col].tolist(), strict=True):
+        entry = areas.setdefault(area, (area_name, {}))[1].setdefault(slug, [name, 0.0, []])
+        entry[1] += float(size)
+        entry[2].append(system)
+    out: list[tuple[str, str, str]] = []
+    for area_name, suppliers in areas.values():
+        total = sum(entry[1] for entry in suppliers.values())
+        ranked = sorted(suppliers.items(), key=lambda kv: (-kv[1][1], kv[0]))
+        text = "; ".join(f"{name} {size / total:.0%} ({', '.join(systems)})" if total else name
+                         for _, (name, size, systems) in ranked)
+        out.append((area_name, fmt_size(total, size_by), text))
+    return out
+
+
+def treemap_table(h: pd.DataFrame, size_by: str) -> Any:
+    """The treemap as a table: one row per service area, its suppliers largest first with their
+    share of the area and their systems. Plain text cells keep it small to send."""
+    rows = area_rows(h, size_by)
+    if not rows:
+        return html.P("Nothing to show for these filters.", className="empty-state")
     return html.Table(
         [
-            html.Caption(f"Suppliers within each service area, largest by {SIZE_LABELS[size_by]} first"),
-            html.Thead(html.Tr([html.Th("Service area", scope="col"), html.Th("Supplier", scope="col"),
-                                html.Th("Systems", scope="col"), html.Th("Contracts", scope="col", className="num"),
-                                html.Th("Annual value", scope="col", className="num")])),
-            html.Tbody(rows),
+            html.Caption(f"Suppliers within each service area, largest by {SIZE_LABELS[size_by]} first, "
+                         "with their share of the area and their systems"),
+            html.Thead(html.Tr([html.Th("Service area", scope="col"),
+                                html.Th(SIZE_LABELS[size_by].capitalize(), scope="col", className="num"),
+                                html.Th("Suppliers (share of the area; systems)", scope="col")])),
+            html.Tbody([html.Tr([html.Th(area, scope="row"), html.Td(size, className="num"), html.Td(text)])
+                        for area, size, text in rows]),
         ],
         className="table table-sm treemap-table",
     )

@@ -11,13 +11,15 @@ browser, which then asks again for its first page.
 from __future__ import annotations
 
 from typing import Any
+from uuid import uuid4
 
 import dash
 import numpy as np
-from dash import Input, Output, State, callback, clientside_callback, dcc, html, no_update
+from dash import ALL, MATCH, Input, Output, State, callback, clientside_callback, dcc, html, no_update
 
 import ids
-from components.data_grid import BLOCK_ROWS, GRID_ID, column_guide, data_grid, grid_block, row_flags
+from components.about_content import SCROLL_TO_HASH
+from components.data_grid import BLOCK_ROWS, column_guide, data_grid, grid_block, grid_id, row_flags
 from components.quality_panel import flag_link_href, quality_panel
 from techmap import context
 from techmap.appstate import AppState
@@ -38,6 +40,8 @@ GRID_KEY = "data-grid-key"  # what the grid's rows depend on; a change purges th
 PAGE_KEY = "data-page-key"  # the whole state the page's links carry
 GRID_REFRESHED = "data-grid-refreshed"
 TABLE_HEADING = "data-table-heading"
+RENDERED = "data-rendered"
+SCROLLED = "data-scrolled"
 
 
 def grid_key(state: AppState) -> str:
@@ -78,9 +82,10 @@ def downloads(state: AppState, total: int) -> list[Any]:
         html.Li(html.A(f"Download the {total:,} {_noun(total)} as CSV", href=f"/download/contracts.csv{q}")),
         excel,
     ]
-    notes = ["The files hold the contracts behind the filters, in the table's original order, with the "
-             "data dictionary's column names, so they can be checked with `python -m techmap validate` "
-             "or imported again. Cells that a spreadsheet would run as a formula are stored as text."]
+    notes: list[Any] = [
+        "The files hold the contracts behind the filters, in the table's original order, with the data "
+        "dictionary's column names, so they can be checked with ", html.Code("python -m techmap validate"),
+        " or imported again. Cells that a spreadsheet would run as a formula are stored as text."]
     if state.view_value("flag") in FLAGS:
         notes.append(" They hold every contract behind the filters, not only the flagged ones shown now.")
     return [html.Ul(items, className="data-download-list"), html.P(notes, className="small muted")]
@@ -130,7 +135,7 @@ def layout(**query: Any) -> html.Div:
                         " looks in contract IDs, systems, suppliers, manufacturers, boroughs and "
                         "service areas. Borough and supplier names link to their profiles.",
                     ], className="small data-hint"),
-                    html.Div(data_grid(public=public), className="data-grid-wrap", role="region",
+                    html.Div(data_grid(public=public, instance=uuid4().hex[:12]), className="data-grid-wrap", role="region",
                              **{"aria-labelledby": TABLE_HEADING}),
                     html.Details([html.Summary("What each column means"), guide], className="data-guide"),
                 ],
@@ -150,13 +155,15 @@ def layout(**query: Any) -> html.Div:
             dcc.Store(id=GRID_KEY, data=grid_key(state)),
             dcc.Store(id=PAGE_KEY, data=state.to_query_string()),
             dcc.Store(id=GRID_REFRESHED),
+            dcc.Store(id=RENDERED, data=True),
+            dcc.Store(id=SCROLLED),
         ]
     )
 
 
 @callback(
-    Output(GRID_ID, "getRowsResponse"),
-    Input(GRID_ID, "getRowsRequest"),
+    Output(grid_id(MATCH), "getRowsResponse"),
+    Input(grid_id(MATCH), "getRowsRequest"),
     State(ids.URL, "search"),
     prevent_initial_call=True,
 )
@@ -195,17 +202,25 @@ def update_view(data: Any, shown_grid: Any = None, shown_page: Any = None) -> tu
 # A new grid key: back to the first page and ask the server again (it reads the new filters).
 clientside_callback(
     """
-    function(key) {
+    function(key, gridIds) {
         const grids = window.dash_ag_grid;
-        if (!key || !grids || !grids.getApiAsync) { return window.dash_clientside.no_update; }
-        grids.getApiAsync("%s").then(function (api) {
-            api.paginationGoToFirstPage();
-            api.purgeInfiniteCache();
+        if (!key || !grids || !grids.getApi) { return window.dash_clientside.no_update; }
+        (gridIds || []).forEach(function (id) {
+            let api = null;
+            try { api = grids.getApi(id); } catch (e) { return; }  // not drawn yet: it will ask
+            if (api && !api.isDestroyed()) {
+                api.paginationGoToFirstPage();
+                api.purgeInfiniteCache();
+            }
         });
         return key;
     }
-    """ % GRID_ID,
+    """,
     Output(GRID_REFRESHED, "data"),
     Input(GRID_KEY, "data"),
+    State(grid_id(ALL), "id"),
     prevent_initial_call=True,
 )
+
+# Links such as /about's "/data#quality" render the page after the browser looked for the fragment.
+clientside_callback(SCROLL_TO_HASH, Output(SCROLLED, "data"), Input(RENDERED, "data"))

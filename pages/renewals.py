@@ -14,6 +14,7 @@ in a page-local store) and sends nothing when it does not.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import replace
 from datetime import date
 from functools import lru_cache
@@ -109,6 +110,32 @@ def _clusters_for(data: Dataset, filters: FilterState, within: int, today: date)
     return tuple(joint_procurement_clusters(rows, window_months=within, lead_months=0, today=today))
 
 
+_warming = threading.Lock()
+
+
+def warm_window_scans(state: AppState, today: date) -> threading.Thread | None:
+    """Scan, in a background thread, what the window buttons lead to from `state` (the scan of a
+    large dataset takes a good part of a second; a click then finds it ready). One at a time."""
+    if not _warming.acquire(blocking=False):
+        return None
+    data = context.dataset()
+    base = replace(state.filters, authority=())
+    within = int(state.view_value("within"))
+    wanted = [replace(base, ends_from=None, ends_to=None)]
+    wanted += [replace(base, ends_from=today, ends_to=add_months(today, m)) for m in WINDOW_MONTHS]
+
+    def run() -> None:
+        try:
+            for filters in wanted:
+                _clusters_for(data, filters, within, today)
+        finally:
+            _warming.release()
+
+    thread = threading.Thread(target=run, name="renewals-warm", daemon=True)
+    thread.start()
+    return thread
+
+
 def finder_clusters(state: AppState, today: date) -> list[Cluster]:
     """Clusters among the filtered contracts. The borough selection does not restrict the scan (a
     single borough never forms a group); it keeps the groups that include a selected borough.
@@ -117,7 +144,7 @@ def finder_clusters(state: AppState, today: date) -> list[Cluster]:
     lead = int(state.view_value("lead"))
     clusters = _clusters_for(context.dataset(), replace(state.filters, authority=()), within, today)
     selected = set(state.filters.authority)
-    out = [replace(c, suggested_start=add_months(c.earliest_end, -lead + 1)) for c in clusters
+    out = [replace(c, suggested_start=add_months(c.earliest_end, -lead)) for c in clusters
            if not selected or selected.intersection(c.authorities)]
     out.sort(key=lambda c: (c.suggested_start, c.label, c.kind, c.key))
     return out
@@ -254,6 +281,7 @@ def layout(**query: Any) -> html.Div:
     s_figure, s_caption, s_table = _summary_parts(state, today)
     t = _timeline_parts(state, rows, today, 0)
     fp = _finder_parts(state, today, 0)
+    warm_window_scans(state, today)
     windows = [
         html.Button(f"Next {m} months", id=ids.window(m), n_clicks=0,
                     className="btn btn-sm " + ("btn-primary" if window_pressed(state, m, today) else "btn-outline-primary"),

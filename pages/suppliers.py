@@ -3,11 +3,16 @@ supply (top-N share, HHI per service area) and the ranked suppliers.
 
 Cross-filtering: the supplier selection is highlighted here (outlined tiles, selected rows) and
 filters every other page; every other filter narrows what this page counts.
+
+Cost: what the page counts depends on the filters except the supplier selection, and on the size
+measure. That part is computed once per such "drawn key" and kept in a small per-process cache,
+so a treemap click (which only changes the selection) costs a highlight patch and a few rows.
 """
 
 from __future__ import annotations
 
 import hashlib
+import weakref
 from typing import Any, NamedTuple
 
 import dash
@@ -18,6 +23,8 @@ import ids
 from components.concentration_panel import (
     AREA_TOP_N,
     concentration_panel,
+    ranked_patch,
+    ranked_slugs,
     ranked_suppliers,
     selection_summary,
     top_n_sentence,
@@ -35,6 +42,8 @@ from components.treemap import (
 from techmap import context
 from techmap.appstate import VIEW_PARAMS, AppState
 from techmap.concentration import concentration_by, hierarchy, supplier_shares
+from techmap.dataset import Dataset
+from techmap.filters import FilterState
 from techmap.queries import apply_filter
 
 dash.register_page(__name__, path="/suppliers", title="Suppliers to London's councils – London Tech Map",
@@ -46,12 +55,22 @@ CAPTION_ID = "suppliers-treemap-caption"
 TABLE_ID = "suppliers-treemap-table"
 CONCENTRATION_ID = "suppliers-concentration"
 RANKED_ID = "suppliers-ranked"
-DRAWN_KEY = "suppliers-drawn-key"  # fingerprint of the nodes on screen (not the filters themselves)
+DRAWN = "suppliers-drawn"  # what is on screen: its key, the ranked rows and their selection
 TREEMAP_WRAP = "suppliers-treemap-wrap"
 NO_ZOOM = "suppliers-no-zoom"
 
 SIZE_OPTIONS = [{"label": "Number of contracts", "value": "count"},
                 {"label": "Annual value", "value": "value"}]
+
+
+class Counted(NamedTuple):
+    """What the page counts for one drawn key (read-only once made; shared between requests)."""
+
+    hierarchy: pd.DataFrame
+    nodes: Nodes
+    shares: pd.DataFrame
+    conc: pd.DataFrame
+    value_known: float  # share of the counted contracts with an annual value
 
 
 class View(NamedTuple):  # not a dataclass: Dash imports page modules outside sys.modules
@@ -60,99 +79,111 @@ class View(NamedTuple):  # not a dataclass: Dash imports page modules outside sy
     state: AppState
     size: str
     top: int
-    nodes: Nodes
-    hierarchy: pd.DataFrame
-    shares: pd.DataFrame
-    conc: pd.DataFrame
+    counted: Counted
     selected: tuple[str, ...]
     selected_names: tuple[str, ...]
     filtered: bool
-    value_known: float  # share of the counted contracts with an annual value
     query: str
     key: str
 
 
 def drawn_key(state: AppState) -> str:
-    """What the treemap's nodes depend on: every filter but the supplier selection, and the size."""
+    """What the counts depend on: every filter but the supplier selection, and the size measure."""
     basis = state.filters.without("supplier").to_query_string() + "|" + state.view_value("size")
     return hashlib.sha1(basis.encode()).hexdigest()[:16]
+
+
+# dataset -> {(filters query without the supplier, size): Counted}, most recent last. Keyed weakly
+# by the dataset so that a reloaded dataset (tests, context.reset()) never meets stale counts.
+_COUNTED: weakref.WeakKeyDictionary[Dataset, dict[tuple[str, str], Counted]] = weakref.WeakKeyDictionary()
+_COUNTED_MAX = 32
+
+
+def count(data: Dataset, query: str, size: str) -> Counted:
+    """What the page counts for the filters in `query` (without the supplier selection)."""
+    cache = _COUNTED.setdefault(data, {})
+    key = (query, size)
+    hit = cache.pop(key, None)
+    if hit is None:
+        # The selection is highlighted, not filtered: shares and tiles count every supplier.
+        rows = apply_filter(data.contracts, FilterState.from_query_string(query))
+        h = hierarchy(rows, size_by=size, supplier_names=data.supplier_names, system_names=data.system_names)
+        shares = supplier_shares(rows, weight=size, supplier_names=data.supplier_names)
+        conc = concentration_by(rows, "service_area", n=AREA_TOP_N, weight=size,
+                                supplier_names=data.supplier_names)
+        known = float(rows["annual_value_gbp"].notna().mean()) if len(rows) else 1.0
+        hit = Counted(h, treemap_nodes(h, size), shares, conc, known)
+    cache[key] = hit
+    while len(cache) > _COUNTED_MAX:
+        cache.pop(next(iter(cache)))
+    return hit
+
+
+def clear_cache() -> None:
+    """Forget every count (benchmarks measure a state no one has asked for yet)."""
+    _COUNTED.clear()
 
 
 def build_view(state: AppState) -> View:
     data = context.dataset()
     f = state.filters
     size = state.view_value("size")
-    top = int(state.view_value("top"))
-    # The selection is highlighted, not filtered: shares and tiles count every supplier.
-    rows = apply_filter(data.contracts, f, ignore=("supplier",))
-    h = hierarchy(rows, size_by=size, supplier_names=data.supplier_names, system_names=data.system_names)
-    shares = supplier_shares(rows, weight=size, supplier_names=data.supplier_names)
-    conc = concentration_by(rows, "service_area", n=AREA_TOP_N, weight=size,
-                            supplier_names=data.supplier_names)
+    counted = count(data, f.without("supplier").to_query_string(), size)
     return View(
-        state=state, size=size, top=top, nodes=treemap_nodes(h, size), hierarchy=h, shares=shares,
-        conc=conc, selected=f.supplier,
+        state=state, size=size, top=int(state.view_value("top")), counted=counted, selected=f.supplier,
         selected_names=tuple(data.supplier_names.get(s, s) for s in f.supplier),
-        filtered=not f.without("supplier").is_empty,
-        value_known=float(rows["annual_value_gbp"].notna().mean()) if len(rows) else 1.0,
-        query=state.to_query_string(), key=drawn_key(state),
+        filtered=not f.without("supplier").is_empty, query=state.to_query_string(), key=drawn_key(state),
     )
 
 
 def _summary(v: View) -> list[Any]:
-    children: list[Any] = [html.P(top_n_sentence(v.shares, v.top, v.size, filtered=v.filtered),
+    c = v.counted
+    children: list[Any] = [html.P(top_n_sentence(c.shares, v.top, v.size, filtered=v.filtered),
                                   className="summary-sentence")]
-    if v.size == "value" and len(v.hierarchy) and v.value_known < 0.995:
-        children.append(html.P(f"Annual value is recorded for {v.value_known:.0%} of these contracts; "
+    if v.size == "value" and len(c.hierarchy) and c.value_known < 0.995:
+        children.append(html.P(f"Annual value is recorded for {c.value_known:.0%} of these contracts; "
                                "the rest count as nothing when sizing by value.", className="small muted"))
     return children
 
 
-def _options(name: str, labels: dict[str, str] | None = None) -> list[dict[str, str]]:
-    return [{"label": (labels or {}).get(v, v), "value": v} for v in VIEW_PARAMS[name][1]]
+def _drawn(v: View) -> dict[str, Any]:
+    return {"key": v.key, "shown": ranked_slugs(v.counted.shares, v.selected), "selected": list(v.selected)}
+
+
+def _radio(name: str, options: list[dict[str, str]], value: str, legend: str) -> html.Fieldset:
+    return html.Fieldset([
+        html.Legend(legend, className="form-label"),
+        dcc.RadioItems(id=ids.view(name), options=options, value=value, inline=True, className="option-group",
+                       inputClassName="form-check-input", labelClassName="form-check-label"),
+    ], className="view-picker")
 
 
 def layout(**query: Any) -> html.Div:
     v = build_view(AppState.from_page_query(query))
-    graph = dcc.Graph(id=ids.TREEMAP, figure=treemap_figure(v.nodes, v.size, v.selected),
-                      config=GRAPH_CONFIG, className="treemap-graph")
+    c = v.counted
+    names = context.dataset().supplier_names
+    graph = dcc.Graph(id=ids.TREEMAP, figure=treemap_figure(c.nodes, v.selected), config=GRAPH_CONFIG,
+                      className="treemap-graph")
+    top_options = [{"label": f"{n} suppliers", "value": n} for n in VIEW_PARAMS["top"][1]]
     return html.Div(
         [
             html.H1("Who supplies London's councils"),
             html.P("Each tile is a supplier within a service area. Select a supplier on the treemap or "
                    "in the ranked table to filter the map and every other page to it; it stays outlined "
                    "here.", className="lead"),
-            html.Div(
-                [
-                    html.Fieldset([
-                        html.Legend("Size tiles and shares by", className="form-label"),
-                        dcc.RadioItems(id=ids.view("size"), options=SIZE_OPTIONS, value=v.size, inline=True,
-                                       className="option-group", inputClassName="form-check-input",
-                                       labelClassName="form-check-label"),
-                    ], className="view-picker"),
-                    html.Fieldset([
-                        html.Legend("Count the largest", className="form-label"),
-                        dcc.RadioItems(id=ids.view("top"),
-                                       options=_options("top", {n: f"{n} suppliers" for n in VIEW_PARAMS["top"][1]}),
-                                       value=str(v.top), inline=True, className="option-group",
-                                       inputClassName="form-check-input", labelClassName="form-check-label"),
-                    ], className="view-picker"),
-                ],
-                className="view-pickers",
-            ),
-            html.Div(_summary(v), id=SUMMARY_ID, className="suppliers-summary", **{"aria-live": "polite"}),
-            html.Div(selection_summary(v.shares, v.selected, context.dataset().supplier_names, v.size, v.query),
-                     id=SELECTION_ID, className="suppliers-selection"),
+            html.Div([_radio("size", SIZE_OPTIONS, v.size, "Size tiles and shares by"),
+                      _radio("top", top_options, str(v.top), "Count the largest")], className="view-pickers"),
+            html.Div(_summary(v), id=SUMMARY_ID, className="suppliers-summary"),
+            html.Div(selection_summary(c.shares, v.selected, names, v.size, v.query), id=SELECTION_ID,
+                     className="suppliers-selection"),
             html.Section(
                 [
                     html.H2("Suppliers by service area", className="h4"),
                     group_legend(),
                     html.Div(
-                        chart_figure(
-                            graph, CAPTION_ID, treemap_caption(v.shares, v.size, v.selected_names),
-                            html.Div(treemap_table(v.hierarchy, v.size, v.query), id=TABLE_ID),
-                            table_summary="Show the treemap as a table",
-                        ),
+                        chart_figure(graph, CAPTION_ID, treemap_caption(c.shares, v.size, v.selected_names),
+                                     html.Div(treemap_table(c.hierarchy, v.size), id=TABLE_ID),
+                                     table_summary="Show the treemap as a table"),
                         id=TREEMAP_WRAP,
                     ),
                 ],
@@ -162,19 +193,20 @@ def layout(**query: Any) -> html.Div:
                 [
                     html.Section([
                         html.H2("How concentrated is supply?", className="h4"),
-                        html.Div(concentration_panel(v.conc, v.size, v.state.filters.area), id=CONCENTRATION_ID),
+                        html.Div(concentration_panel(c.conc, v.size, v.state.filters.area), id=CONCENTRATION_ID),
                     ], className="conc-section"),
                     html.Section([
                         html.H2("Suppliers ranked", className="h4"),
                         html.P("Follow a supplier's name for its profile: boroughs served, systems and "
                                "contracts ending soon.", className="small"),
-                        html.Div(ranked_suppliers(v.shares, v.size, v.selected, v.query), id=RANKED_ID,
-                                 className="table-responsive"),
+                        html.Div(ranked_suppliers(c.shares, v.size, v.selected, v.query), id=RANKED_ID,
+                                 className="table-responsive", tabIndex="0", role="region",
+                                 **{"aria-label": "Suppliers ranked"}),
                     ], className="ranked-section"),
                 ],
                 className="suppliers-grid",
             ),
-            dcc.Store(id=DRAWN_KEY, data=v.key),
+            dcc.Store(id=DRAWN, data=_drawn(v)),
             dcc.Store(id=NO_ZOOM),
         ]
     )
@@ -182,7 +214,7 @@ def layout(**query: Any) -> html.Div:
 
 @callback(
     Output(ids.TREEMAP, "figure"),
-    Output(DRAWN_KEY, "data"),
+    Output(DRAWN, "data"),
     Output(SUMMARY_ID, "children"),
     Output(SELECTION_ID, "children"),
     Output(CAPTION_ID, "children"),
@@ -190,29 +222,39 @@ def layout(**query: Any) -> html.Div:
     Output(CONCENTRATION_ID, "children"),
     Output(RANKED_ID, "children"),
     Input(ids.APP_STATE, "data"),
-    State(DRAWN_KEY, "data"),
+    State(DRAWN, "data"),
     prevent_initial_call=True,
 )
 def update_page(data: Any, drawn: Any) -> tuple[Any, ...]:
-    """One pass over the filtered rows for every view on the page; the treemap is patched, and
-    only its highlight when just the supplier selection changed."""
+    """Redraw for a new app state. When only the supplier selection changed (a treemap click, a
+    Select button), the treemap gets a highlight patch and the ranked table a row patch; the
+    treemap's table and the concentration panel, which do not depend on the selection, stay."""
     v = build_view(AppState.from_dict(data))
-    same_nodes = isinstance(drawn, str) and drawn == v.key
+    c = v.counted
+    names = context.dataset().supplier_names
+    before = drawn if isinstance(drawn, dict) else {}
+    same = before.get("key") == v.key
+    now = _drawn(v)
+    if same and before.get("shown") == now["shown"]:
+        ranked: Any = ranked_patch(now["shown"], names, before.get("selected") or [], v.selected, v.query)
+    else:
+        ranked = ranked_suppliers(c.shares, v.size, v.selected, v.query)
     return (
-        treemap_patch(v.nodes, v.size, v.selected, data_changed=not same_nodes),
-        dash.no_update if same_nodes else v.key,
+        treemap_patch(c.nodes, v.selected, data_changed=not same),
+        now,
         _summary(v),
-        selection_summary(v.shares, v.selected, context.dataset().supplier_names, v.size, v.query),
-        treemap_caption(v.shares, v.size, v.selected_names),
-        treemap_table(v.hierarchy, v.size, v.query),  # its profile links carry the query
-        concentration_panel(v.conc, v.size, v.state.filters.area),
-        ranked_suppliers(v.shares, v.size, v.selected, v.query),
+        selection_summary(c.shares, v.selected, names, v.size, v.query),
+        treemap_caption(c.shares, v.size, v.selected_names),
+        dash.no_update if same else treemap_table(c.hierarchy, v.size),
+        dash.no_update if same else concentration_panel(c.conc, v.size, v.state.filters.area),
+        ranked,
     )
 
 
-# plotly zooms a treemap into the clicked tile and then emits no plotly_click when a
-# plotly_treemapclick handler returns false. So the handler stops the zoom and passes the clicked
-# node to the graph's clickData itself, which the shell's reducer turns into a supplier toggle.
+# plotly zooms a treemap into the clicked tile, and emits no plotly_click at all when a
+# plotly_treemapclick handler returns false. So this handler returns false (no zoom: the view
+# stays at the root) and passes the clicked node to the graph's clickData itself, which the
+# shell's reducer turns into a supplier toggle.
 clientside_callback(
     """
     function(figure) {

@@ -11,6 +11,7 @@ moderately, above 2,000 highly concentrated).
 
 from __future__ import annotations
 
+import threading
 import weakref
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
@@ -30,6 +31,7 @@ HHI_BANDS: tuple[str, ...] = ("unconcentrated", "moderately concentrated", "high
 NO_DATA = "no data"
 # Text columns that queries group by; their integer codes are cached (see factorize).
 CODED_COLUMNS: tuple[str, ...] = ("supplier_slug", "system_slug", "supplier", "system")
+CODES_MIN_ROWS = 20_000  # tables this long get their codes cached at once when filtered
 
 
 def _check_weight(weight: str) -> None:
@@ -52,19 +54,15 @@ def _values(df: pd.DataFrame) -> np.ndarray:
 _CACHE_SIZE = 32
 _codes_cache: OrderedDict[int, tuple[weakref.ref, np.ndarray, np.ndarray]] = OrderedDict()
 _seen_once: OrderedDict[int, weakref.ref] = OrderedDict()
+# Callbacks may run on several server threads; re-entrant because a weakref callback can fire
+# (garbage collection) while the same thread holds the lock.
+_cache_lock = threading.RLock()
 
 
 def _forget(key: int) -> None:
-    _codes_cache.pop(key, None)
-    _seen_once.pop(key, None)
-
-
-def _cached(values: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
-    entry = _codes_cache.get(id(values))
-    if entry is None or entry[0]() is not values:
-        return None
-    _codes_cache.move_to_end(id(values))
-    return entry[1], entry[2]
+    with _cache_lock:
+        _codes_cache.pop(key, None)
+        _seen_once.pop(key, None)
 
 
 def _weak(values: np.ndarray) -> weakref.ref | None:
@@ -74,34 +72,48 @@ def _weak(values: np.ndarray) -> weakref.ref | None:
         return None
 
 
+def _cached(values: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    with _cache_lock:
+        entry = _codes_cache.get(id(values))
+        if entry is None or entry[0]() is not values:
+            return None
+        _codes_cache.move_to_end(id(values))
+        return entry[1], entry[2]
+
+
 def _store(values: np.ndarray, codes: np.ndarray, uniques: np.ndarray) -> None:
     ref = _weak(values)
     if ref is None:
         return
-    _seen_once.pop(id(values), None)
-    _codes_cache[id(values)] = (ref, codes, uniques)
-    while len(_codes_cache) > _CACHE_SIZE:
-        _codes_cache.popitem(last=False)
+    codes.setflags(write=False)  # shared between callers from now on
+    with _cache_lock:
+        _seen_once.pop(id(values), None)
+        _codes_cache[id(values)] = (ref, codes, uniques)
+        while len(_codes_cache) > _CACHE_SIZE:
+            _codes_cache.popitem(last=False)
 
 
 def _sighted(values: np.ndarray) -> bool:
     """True when `values` was factorised before (and so is worth caching); records it if not."""
-    entry = _seen_once.get(id(values))
-    if entry is not None and entry() is values:
-        return True
+    with _cache_lock:
+        entry = _seen_once.get(id(values))
+        if entry is not None and entry() is values:
+            return True
     ref = _weak(values)
     if ref is not None:
-        _seen_once[id(values)] = ref
-        while len(_seen_once) > 2 * _CACHE_SIZE:
-            _seen_once.popitem(last=False)
+        with _cache_lock:
+            _seen_once[id(values)] = ref
+            while len(_seen_once) > 2 * _CACHE_SIZE:
+                _seen_once.popitem(last=False)
     return False
 
 
-def factorize(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+def factorize(series: pd.Series, *, remember: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """(integer code per row, a superset of the distinct values) - categorical codes as they are,
     otherwise pandas' hash factorisation of the raw array, cached as explained above. Missing
     values get code -1. `uniques` may hold values no row has (a categorical's unused categories, or
-    the full table's values for a filtered frame): count distinct values from the codes."""
+    the full table's values for a filtered frame): count distinct values from the codes.
+    remember=True caches the codes at once (for a table known to be long-lived)."""
     if isinstance(series.dtype, pd.CategoricalDtype):
         return series.cat.codes.to_numpy().astype(np.intp), series.cat.categories.to_numpy()
     values = series.to_numpy()
@@ -111,27 +123,22 @@ def factorize(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     codes, uniques = pd.factorize(values)
     codes = codes.astype(np.intp, copy=False)
     uniques = np.asarray(uniques, dtype=object)
-    if _sighted(values):
-        codes.setflags(write=False)  # shared from now on
+    if remember or _sighted(values):
         _store(values, codes, uniques)
     return codes, uniques
 
 
 def remember_subset(base: pd.DataFrame, subset: pd.DataFrame, rows: np.ndarray,
                     columns: Iterable[str] = CODED_COLUMNS) -> None:
-    """Give `subset` (= base.loc[rows], rows a boolean mask) the codes of base's cached columns, so
-    that queries on the subset need not hash its strings again."""
+    """Give `subset` (= base.loc[rows], rows a boolean mask) the codes of base's columns (working
+    them out for base once), so that queries on the subset need not hash its strings again."""
     for column in columns:
         if column not in base.columns or column not in subset.columns:
             continue
         if isinstance(base[column].dtype, pd.CategoricalDtype):
             continue
-        cached = _cached(base[column].to_numpy())
-        if cached is None:
-            continue
-        codes = cached[0][rows]
-        codes.setflags(write=False)
-        _store(subset[column].to_numpy(), codes, cached[1])
+        codes, uniques = factorize(base[column], remember=True)
+        _store(subset[column].to_numpy(), codes[rows], uniques)
 
 
 def _names_for(slug_codes: np.ndarray, n_slugs: int, names: pd.Series) -> np.ndarray:

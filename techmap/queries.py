@@ -10,6 +10,7 @@ of the distinct texts (see _SearchIndex).
 
 from __future__ import annotations
 
+import threading
 import weakref
 from collections.abc import Collection, Sequence
 from datetime import date
@@ -19,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from techmap.authorities import authorities
+from techmap import concentration
 from techmap.concentration import factorize, remember_subset, share_of_largest
 from techmap.filters import PARAMS, FilterState
 from techmap.renewals import add_months
@@ -139,23 +141,32 @@ class _SearchIndex:
 
 # id(array) -> (weak reference to the array, its index or None when seen once)
 _search_indexes: dict[int, tuple[weakref.ref, _SearchIndex | None]] = {}
+_search_lock = threading.RLock()  # re-entrant: a weakref callback may fire inside
+
+
+def _drop_index(key: int) -> None:
+    with _search_lock:
+        _search_indexes.pop(key, None)
 
 
 def _search_index(texts: np.ndarray) -> _SearchIndex | None:
     key = id(texts)
-    entry = _search_indexes.get(key)
+    with _search_lock:
+        entry = _search_indexes.get(key)
     if entry is not None and entry[0]() is texts:
-        if entry[1] is None:
+        if entry[1] is None:  # second sight: build it (outside the lock, it takes ~0.1 s)
             entry = (entry[0], _SearchIndex(texts))
-            _search_indexes[key] = entry
+            with _search_lock:
+                _search_indexes[key] = entry
         return entry[1]
     try:
-        ref = weakref.ref(texts, lambda _, key=key: _search_indexes.pop(key, None))
+        ref = weakref.ref(texts, lambda _, key=key: _drop_index(key))
     except TypeError:  # not weak-referenceable: never cache
         return None
-    while len(_search_indexes) >= _INDEX_MAX_ENTRIES:
-        _search_indexes.pop(next(iter(_search_indexes)))
-    _search_indexes[key] = (ref, None)
+    with _search_lock:
+        while len(_search_indexes) >= _INDEX_MAX_ENTRIES:
+            _search_indexes.pop(next(iter(_search_indexes)))
+        _search_indexes[key] = (ref, None)
     return None
 
 
@@ -172,7 +183,8 @@ def apply_filter(df: pd.DataFrame, state: FilterState, *, ignore: Collection[str
     if mask.all():
         return df.copy(deep=False)  # shares the arrays, and so their cached codes
     subset = df.loc[mask]
-    remember_subset(df, subset, mask)
+    if len(df) >= concentration.CODES_MIN_ROWS:  # the loaded table: worth its codes (see factorize)
+        remember_subset(df, subset, mask)
     return subset
 
 

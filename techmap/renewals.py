@@ -17,7 +17,8 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from techmap.concentration import factorize, names_for_codes
+from techmap import concentration
+from techmap.concentration import CODED_COLUMNS, factorize, names_for_codes, remember_subset
 from techmap.schema import SERVICE_AREAS, SERVICE_AREAS_BY_SLUG
 
 ClusterKind = Literal["system", "service_area"]
@@ -151,6 +152,8 @@ def joint_procurement_clusters(
     if not mask.any():
         return clusters
     rows = df.loc[mask]
+    if len(df) >= concentration.CODES_MIN_ROWS:  # reuse the loaded table's codes (see concentration.factorize)
+        remember_subset(df, rows, mask, (*CODED_COLUMNS, "shared_ref"))
     days = ends_all[mask].astype(np.int64)  # days since 1970-01-01
     n = days.size
 
@@ -161,8 +164,10 @@ def joint_procurement_clusters(
                       dtype=np.int64)[day_index]
 
     boroughs, borough_values = factorize(rows["authority_code"])
-    shared = rows["shared_ref"].to_numpy()
-    shared_codes, _ = factorize(rows["shared_ref"].where(shared != "", None))
+    shared_codes, shared_values = factorize(rows["shared_ref"])
+    blank = np.flatnonzero(shared_values == "")
+    if blank.size:  # a blank shared_ref is no shared contract
+        shared_codes = np.where(shared_codes == blank[0], -1, shared_codes)
     # procurement: the shared contract's code, else a number of the row's own
     procurements = np.where(shared_codes >= 0, shared_codes, shared_codes.max(initial=0) + 1 + np.arange(n))
     supplier_codes, supplier_slugs = factorize(rows["supplier_slug"])
@@ -200,7 +205,7 @@ def joint_procurement_clusters(
                     label=str(labels[key_code]),
                     authorities=tuple(sorted(borough_text[np.unique(boroughs[run])].tolist())),
                     suppliers=tuple(sorted(set(supplier_label[np.unique(supplier_codes[run])].tolist()))),
-                    contract_ids=tuple(str(c) for c in contract_ids[run].tolist()),
+                    contract_ids=tuple(contract_ids[run].tolist()),
                     earliest_end=earliest,
                     latest_end=unique_dates[day_index[run[-1]]],
                     suggested_start=add_months(earliest, -lead_months),

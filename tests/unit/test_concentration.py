@@ -3,20 +3,28 @@ the treemap hierarchy, against values worked out by hand."""
 
 from __future__ import annotations
 
+import gc
 import math
+from collections.abc import Iterator
+from datetime import date
 
 import pandas as pd
 import pytest
 
+from techmap import concentration
 from techmap.concentration import (
+    CODED_COLUMNS,
     concentration_by,
     display_names,
+    factorize,
     hhi,
     hhi_band,
     hierarchy,
     supplier_shares,
     top_n_share,
 )
+from techmap.filters import FilterState
+from techmap.queries import apply_filter, borough_metrics, headline
 from tests.unit.frames import CAMDEN, HACKNEY, ISLINGTON, empty_frame, make_frame
 
 
@@ -221,3 +229,84 @@ def test_rows_without_a_supplier_slug_are_left_out(frame: pd.DataFrame) -> None:
     assert supplier_shares(broken)["contracts"].tolist() == [3, 3, 3]
     assert hierarchy(broken)["contracts"].sum() == 9
     assert concentration_by(broken, "service_area")["contracts"].sum() == 9
+
+
+# ---- the cache of integer codes ---------------------------------------------------------------
+
+
+@pytest.fixture()
+def clean_cache() -> Iterator[None]:
+    concentration._codes_cache.clear()
+    concentration._seen_once.clear()
+    yield
+    concentration._codes_cache.clear()
+    concentration._seen_once.clear()
+
+
+def test_codes_are_cached_from_the_second_call_and_read_only(frame: pd.DataFrame,
+                                                             clean_cache: None) -> None:
+    first = factorize(frame["supplier_slug"])
+    assert not concentration._codes_cache
+    second = factorize(frame["supplier_slug"])
+    third = factorize(frame["supplier_slug"])
+    assert third[0] is second[0] and third[1] is second[1]
+    assert not third[0].flags.writeable
+    assert first[0].tolist() == third[0].tolist() == [0, 0, 0, 0, 1, 1, 1, 2, 2, 2]
+    assert third[1].tolist() == ["capita", "civica", "nec"]
+
+
+def test_a_filtered_frame_inherits_the_codes(frame: pd.DataFrame, clean_cache: None,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    small = apply_filter(frame, FilterState(area=("libraries",)))
+    assert not concentration._codes_cache  # a small table is not worth it
+    assert concentration._cached(small["supplier_slug"].to_numpy()) is None
+    monkeypatch.setattr(concentration, "CODES_MIN_ROWS", 0)  # as for a large table
+    subset = apply_filter(frame, FilterState(area=("libraries",)))
+    for column in CODED_COLUMNS:
+        assert concentration._cached(frame[column].to_numpy()) is not None
+        assert concentration._cached(subset[column].to_numpy()) is not None
+    codes, uniques = factorize(subset["supplier_slug"])
+    assert uniques[codes].tolist() == subset["supplier_slug"].tolist()
+    assert uniques.tolist() == ["capita", "civica", "nec"]  # the full table's values
+    # counts come from the codes, so values absent from the subset do not show
+    assert supplier_shares(subset)["supplier_slug"].tolist() == ["civica", "capita"]
+    assert display_names(subset, "supplier_slug", "supplier").to_dict() == {
+        "capita": "Capita", "civica": "Civica"}
+    assert hierarchy(subset)["contracts"].tolist() == [3, 1]
+
+
+def test_cached_and_uncached_answers_agree(frame: pd.DataFrame, clean_cache: None,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    states = [FilterState(), FilterState(area=("housing",)), FilterState(authority=(HACKNEY,)),
+              FilterState(supplier=("nec",), q="camden")]
+    today = date(2026, 11, 22)
+
+    def answers() -> list[pd.DataFrame]:
+        out: list[pd.DataFrame] = []
+        for state in states:
+            rows = apply_filter(frame, state)
+            out += [borough_metrics(rows, today=today), pd.DataFrame([headline(rows, today=today)]),
+                    supplier_shares(rows), hierarchy(rows), concentration_by(rows, "authority_code")]
+        return out
+
+    def same(left: list[pd.DataFrame], right: list[pd.DataFrame]) -> bool:
+        for a, b in zip(left, right, strict=True):
+            pd.testing.assert_frame_equal(a, b)
+        return True
+
+    cold = answers()
+    assert same(answers(), cold)  # second pass: codes cached
+    assert concentration._codes_cache
+    monkeypatch.setattr(concentration, "CODES_MIN_ROWS", 0)
+    assert same(answers(), cold)  # filtered frames inherit codes
+    assert same(answers(), cold)
+
+
+def test_cache_entries_go_with_their_arrays(clean_cache: None) -> None:
+    frame = make_frame([row("A"), row("B")])
+    factorize(frame["supplier_slug"])
+    factorize(frame["supplier_slug"])
+    assert len(concentration._codes_cache) == 1
+    del frame
+    gc.collect()
+    assert not concentration._codes_cache

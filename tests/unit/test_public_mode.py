@@ -275,7 +275,8 @@ def test_page_callbacks_carry_no_restricted_value(public: bool) -> None:
     texts: list[str] = []
     states = [AppState.from_pairs(q).to_dict() for q in _page_queries()]
     seen: set[int] = set()
-    for entry in GLOBAL_CALLBACK_MAP.values():
+    # Dash moves the registered callbacks into app.callback_map when it serves its first request
+    for entry in [*GLOBAL_CALLBACK_MAP.values(), *app.app.callback_map.values()]:
         inputs = entry.get("inputs") or []
         function = getattr(entry.get("callback"), "__wrapped__", None)
         if function is None or id(function) in seen or not inputs or inputs[0]["id"] != ids.APP_STATE:
@@ -296,3 +297,32 @@ def test_page_callbacks_carry_no_restricted_value(public: bool) -> None:
         assert leaks(text) == [] and SATISFACTION_LABEL not in text
     else:
         assert leaks(text)
+
+
+# ---- caches -----------------------------------------------------------------------------------
+
+
+def test_memoised_figures_do_not_outlive_a_change_of_instance(monkeypatch: pytest.MonkeyPatch) -> None:
+    """techmap.views memoises per filter state without naming the dataset; switching instance
+    (context.reset) must forget them, or the private figures would be served publicly."""
+    from techmap.filters import FilterState
+    from techmap.views import metrics_for
+
+    annual = {}
+    for public in (False, True):
+        with instance(monkeypatch, public=public):
+            table = metrics_for(FilterState(), ("authority",), context.today())
+            annual[public] = table.at[HACKNEY, "annual_value"]
+    assert annual == {False: 918273, True: 0}
+
+
+def test_shared_cache_keys_differ_between_public_and_private(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A public and an internal instance of the same dataset may share one Redis (TECHMAP_REDIS_URL):
+    their entries must not be interchangeable."""
+    from techmap import cache
+
+    keys = []
+    for public in (False, True):
+        with instance(monkeypatch, public=public):
+            keys.append(cache._shared_key("techmap.views.metrics_for", ("state",)))
+    assert keys[0] != keys[1]

@@ -226,3 +226,20 @@ def test_clusters_do_not_modify_the_frame() -> None:
     before = frame.copy()
     joint_procurement_clusters(frame, today=date(2026, 11, 22))
     pd.testing.assert_frame_equal(frame, before)
+
+
+def test_clusters_are_the_same_with_the_large_table_code_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    from techmap import concentration
+
+    rows = [contract("S-CAM", CAMDEN, "2027-03-31", shared="SH1"),
+            contract("S-HAC", HACKNEY, "2027-03-31", shared="SH1"),
+            contract("L", LAMBETH, "2027-09-30", supplier="Servelec Group"),
+            contract("H1", CAMDEN, "2027-01-31", system="NEC Housing", supplier="NEC", area="housing"),
+            contract("H2", ISLINGTON, "2027-02-28", system="Northgate", supplier="NEC", area="housing"),
+            contract("X", CITY, None)]
+    frame = make_frame(rows)
+    expected = joint_procurement_clusters(frame)
+    assert len(expected) == 3
+    monkeypatch.setattr(concentration, "CODES_MIN_ROWS", 0)
+    for _ in range(3):
+        assert joint_procurement_clusters(frame) == expected

@@ -201,3 +201,11 @@ def test_table_lists_the_page_in_the_same_groups() -> None:
                        "30 Sep 2026"]
     assert len(rows) == 7
     assert _text(table.children[0]) == ["Contracts 1–5 of 5 ending from today: ends 31 Dec 2026 to 30 Sep 2027."]
+
+
+def test_a_contract_ending_today_is_upcoming() -> None:
+    frame = make_frame([{"contract_id": "T", "end_date": "2026-11-22"},
+                        {"contract_id": "Y", "end_date": "2026-11-21"}])
+    page = select_page(frame, TODAY, 0)
+    assert page.rows["contract_id"].tolist() == ["T"]
+    assert page.ended == 1

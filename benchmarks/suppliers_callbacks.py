@@ -1,0 +1,168 @@
+"""Suppliers page budgets (issue 4): server time of the page's callbacks after a filter change, and
+the size of what they send.
+
+Calls the callback functions in-process (pages.suppliers.update_page and pages.supplier's
+update_profile) for a varied set of app states, and prints p50/p95 time and the size in bytes of
+the JSON they return (json.dumps with plotly's encoder; outputs left unchanged with no_update are
+not sent, so they are not counted). Two kinds of change are measured separately: a new filter
+state (the treemap's nodes change) and a supplier selection only (a treemap click: only the
+highlight is patched).
+
+    .venv/bin/python benchmarks/suppliers_callbacks.py                    # bundled London data
+    .venv/bin/python benchmarks/suppliers_callbacks.py --dataset /tmp/tm100   # --scale 100 data
+    (make it with: .venv/bin/python -m techmap generate-demo --scale 100 --out /tmp/tm100)
+Budgets: a filter change handled in p95 < 50 ms at London scale, < 300 ms at --scale 100.
+Prints figures only; nothing here asserts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def _states(data: Any, n: int, seed: int = 11) -> list[dict]:
+    """Varied app states: boroughs, service areas, suppliers, systems, end dates, search, views."""
+    from techmap.authorities import authorities
+    from techmap.schema import SERVICE_AREAS
+
+    rng = random.Random(seed)
+    codes = [a.code for a in authorities()]
+    suppliers = list(data.supplier_names)
+    systems = list(data.system_names)
+    out = []
+    for _ in range(n):
+        filters: dict = {"authority": rng.sample(codes, rng.choice([0, 0, 0, 1, 2, 5]))}
+        if rng.random() < 0.3:
+            filters["area"] = rng.sample([a.slug for a in SERVICE_AREAS], rng.choice([1, 1, 3]))
+        if rng.random() < 0.4:
+            filters["supplier"] = rng.sample(suppliers, rng.choice([1, 1, 2]))
+        if rng.random() < 0.15:
+            filters["system"] = [rng.choice(systems)]
+        if rng.random() < 0.2:
+            filters["ends_from"], filters["ends_to"] = "2026-11-22", rng.choice(["2027-11-22", "2028-11-22"])
+        if rng.random() < 0.15:
+            filters["q"] = rng.choice(["microsoft", "capita", "cloud", "housing"])
+        view = {"size": rng.choice(["count", "count", "value"]), "top": rng.choice(["5", "10", "15", "20"])}
+        out.append({"filters": filters, "view": view})
+    return out
+
+
+def _size(result: tuple[Any, ...]) -> int:
+    """Bytes of the JSON Dash would send: every output except the no_update ones."""
+    import dash
+    from plotly.utils import PlotlyJSONEncoder
+
+    sent = [value for value in result if value is not dash.no_update]
+    return len(json.dumps(sent, cls=PlotlyJSONEncoder, separators=(",", ":")).encode())
+
+
+def _percentiles(values: list[float]) -> tuple[float, float]:
+    if len(values) < 2:
+        return values[0], values[0]
+    return statistics.median(values), statistics.quantiles(values, n=20)[18]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--dataset", type=Path, help="dataset folder (default: the bundled one)")
+    parser.add_argument("--states", type=int, default=200)
+    args = parser.parse_args()
+    if args.dataset:
+        os.environ["TECHMAP_DATASET"] = str(args.dataset)
+    os.environ.setdefault("TECHMAP_TODAY", "2026-11-22")
+
+    import app  # noqa: F401  (creates the app, which imports and registers the pages)
+    import pages.supplier as profile_page
+    import pages.suppliers as page
+    from techmap import context
+    from techmap.appstate import AppState
+
+    data = context.dataset()
+    states = _states(data, args.states)
+    rows = len(data.contracts)
+    print(f"dataset: {data.path} ({rows:,} contracts, {len(data.supplier_names):,} suppliers); "
+          f"{len(states)} app states")
+
+    # warm-up (first calls build lasting caches: the search index, display names)
+    for state in states[:5]:
+        page.update_page(state, None)
+
+    def timed(fn: Any, *args: Any) -> tuple[tuple[float, float], Any]:
+        start, cpu = time.perf_counter(), time.thread_time()
+        result = fn(*args)
+        return ((time.perf_counter() - start) * 1000, (time.thread_time() - cpu) * 1000), result
+
+    runs: dict[str, tuple[list[float], list[float], list[int]]] = {}
+
+    def record(name: str, ms: tuple[float, float], result: Any) -> None:
+        times, cpu, sizes = runs.setdefault(name, ([], [], []))
+        times.append(ms[0])
+        cpu.append(ms[1])
+        sizes.append(_size(result if isinstance(result, tuple) else (result,)))
+
+    biggest_outputs: dict[str, int] = {}
+    previous = {"key": "", "shown": [], "selected": []}
+    for state in states:
+        # a filter change: what is on screen was drawn for the previous state
+        page.clear_cache()  # count from scratch, as for a state no one has asked for yet
+        ms, result = timed(page.update_page, state, previous)
+        record("filter change", ms, result)
+        drawn = result[1]
+        names = ["treemap", "drawn key", "summary", "selection", "caption", "treemap table", "concentration",
+                 "ranked table"]
+        for name, value in zip(names, result, strict=True):
+            if value is not dash_no_update():
+                biggest_outputs[name] = max(biggest_outputs.get(name, 0), _size((value,)))
+        # a treemap click on the page just drawn: one more supplier selected
+        largest = result and page.build_view(AppState.from_dict(state)).counted.shares["supplier_slug"]
+        pick = next((s for s in largest if s not in state["filters"].get("supplier", [])), None) \
+            if len(largest) else next(iter(data.supplier_names))
+        clicked = state["filters"].get("supplier", []) + [pick]
+        after = {**state, "filters": {**state["filters"], "supplier": clicked}}
+        ms, result = timed(page.update_page, after, drawn)
+        record("supplier click", ms, result)
+        previous = result[1]
+        # the profile of one of the suppliers, under the same filters
+        slug = clicked[0]
+        ms, result = timed(profile_page.update_profile, state, slug)
+        record("supplier profile", ms, result)
+
+    budget = 50 if rows < 20_000 else 300
+    print("wall = elapsed time; cpu = this thread's CPU time (what the wall time would be on an idle "
+          "machine)")
+    print(f"{'callback':<18}{'wall p50':>9}{'wall p95':>9}{'cpu p50':>9}{'cpu p95':>9}{'p50 KB':>8}"
+          f"{'p95 KB':>8}{'max KB':>8}")
+    for name, (times, cpu, sizes) in runs.items():
+        p50, p95 = _percentiles(times)
+        c50, c95 = _percentiles(cpu)
+        s50, s95 = _percentiles([float(s) for s in sizes])
+        print(f"{name:<18}{p50:>9.1f}{p95:>9.1f}{c50:>9.1f}{c95:>9.1f}{s50 / 1024:>8.1f}{s95 / 1024:>8.1f}"
+              f"{max(sizes) / 1024:>8.1f}")
+    print("largest single outputs of a filter change (KB): "
+          + ", ".join(f"{k} {v / 1024:.1f}" for k, v in biggest_outputs.items()))
+    p95 = _percentiles(runs["filter change"][0])[1]
+    c95 = _percentiles(runs["filter change"][1])[1]
+    print(f"budget: filter change p95 < {budget} ms: {'OK' if p95 < budget else 'OVER'} "
+          f"(wall {p95:.1f} ms, cpu {c95:.1f} ms)")
+    return 0
+
+
+def dash_no_update() -> Any:
+    import dash
+
+    return dash.no_update
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,68 @@
+"""A dataset whose names carry script and HTML payloads: nothing executes, the text shows as typed,
+and the app makes no request to any other host."""
+
+from pathlib import Path
+
+import pytest
+
+from tests.browser.conftest import start_server, stop_server, wait_for_dash
+
+pytestmark = pytest.mark.browser
+HOSTILE = Path(__file__).resolve().parents[1] / "fixtures" / "hostile_dataset"
+PAGES = ["/", "/suppliers", "/renewals", "/boroughs", "/borough/camden", "/data", "/about",
+         "/?supplier=img-src-x-onerror-window-xss-supplier", "/renewals?authority=E09000007&group=authority"]
+
+
+@pytest.fixture(scope="module")
+def hostile_server():
+    proc, base = start_server({"TECHMAP_DATASET": str(HOSTILE)})
+    yield base
+    stop_server(proc)
+
+
+@pytest.fixture()
+def hostile_page(browser, hostile_server):
+    from tests.browser.conftest import PageWatch
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.watch = PageWatch(page, hostile_server)
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.dialogs = dialogs
+    yield page
+    context.close()
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_payloads_never_run_and_show_as_typed(hostile_page, hostile_server, path):
+    page = hostile_page
+    page.goto(hostile_server + path)
+    wait_for_dash(page)
+    # Hover and click over every chart so that plotly draws its hover labels too.
+    for graph in page.locator(".js-plotly-plot").all():
+        box = graph.bounding_box()
+        if box:
+            for fx, fy in ((0.3, 0.3), (0.5, 0.5), (0.7, 0.6)):
+                page.mouse.move(box["x"] + box["width"] * fx, box["y"] + box["height"] * fy)
+                page.wait_for_timeout(150)
+    assert page.evaluate("() => window.__xss") is None
+    assert page.dialogs == []
+    assert page.locator("#react-entry-point script").count() == 0
+    assert page.locator("img[src=x]").count() == 0
+    assert page.locator("a[href^='javascript:']").count() == 0
+    assert page.watch.foreign == []
+
+
+def test_names_are_visible_literally(hostile_page, hostile_server):
+    page = hostile_page
+    page.goto(hostile_server + "/borough/camden")
+    wait_for_dash(page)
+    text = page.inner_text("main")
+    assert '<script>window.__xss="system"</script>' in text
+    assert "<b>Bold</b> & <i>Co</i>" in text
+    page.goto(hostile_server + "/suppliers")
+    wait_for_dash(page)
+    svg_text = " ".join(page.locator(".js-plotly-plot text").all_text_contents())
+    assert "<b>Bold</b>" in svg_text or "<b>Bold</b>" in page.inner_text("main")
+    assert page.evaluate("() => window.__xss") is None
