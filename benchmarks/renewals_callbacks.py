@@ -12,15 +12,16 @@ quarterly summary, the timeline and the finder. The page's own callbacks are cal
 plain functions (pages.renewals.*_response) with the context pointed at the dataset, each given the
 page-local stores of the previous step, exactly as the browser would.
 
-Two passes over the same sequence of states: "first visit" (the page's caches emptied before each
-step, as for a state never seen) and "again" (caches warm). Each step is repeated and its median
-kept, since other processes on a shared machine add noise. Prints figures only.
+Three passes over the same sequence of states (see PASSES): "cold" (caches emptied before every
+change: the worst case), "session" (a fresh visit: open the page, then the changes in turn) and
+"warm". Each pass is repeated and every step's median kept, since other processes on a shared
+machine add noise; CPU time is printed beside wall time for the same reason. Prints figures only.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
+import gzip
 import os
 import statistics
 import subprocess
@@ -120,24 +121,27 @@ def scenario(today: date) -> list[Step]:
     return steps
 
 
-def _size(outputs: tuple[Any, ...]) -> int:
-    return len(to_json([o for o in outputs if o is not NO_UPDATE]))
+def _size(outputs: tuple[Any, ...]) -> tuple[int, int]:
+    """(JSON bytes, gzipped bytes: what goes over the wire, as the app compresses responses)."""
+    body = to_json([o for o in outputs if o is not NO_UPDATE]).encode()
+    return len(body), len(gzip.compress(body, 6))
 
 
-def run_step(step: Step, stores: Stores) -> tuple[dict[str, float], dict[str, float], int]:
+def run_step(step: Step, stores: Stores) -> tuple[dict[str, float], dict[str, float], tuple[int, int]]:
     """Every callback this step triggers: wall seconds and CPU seconds per callback, bytes sent."""
     data = {**step.state.to_dict(), "query": step.state.to_query_string()}
     wall: dict[str, float] = {}
     cpu: dict[str, float] = {}
-    sent = 0
+    sent = [0, 0]
 
     def timed(name: str, func: Callable[[], tuple[Any, ...]]) -> tuple[Any, ...]:
-        nonlocal sent
         start, start_cpu = time.perf_counter(), time.process_time()
         out = func()
         wall[name] = time.perf_counter() - start
         cpu[name] = time.process_time() - start_cpu
-        sent += _size(out)
+        raw, zipped = _size(out)
+        sent[0] += raw
+        sent[1] += zipped
         return out
 
     def keep(out: tuple[Any, ...], old: Any) -> Any:
@@ -157,7 +161,7 @@ def run_step(step: Step, stores: Stores) -> tuple[dict[str, float], dict[str, fl
                                stores.timeline)
         stores.finder = keep(timed("finder", lambda: renewals.finder_response(data, stores.finder)),
                              stores.finder)
-    return wall, cpu, sent
+    return wall, cpu, (sent[0], sent[1])
 
 
 def clear_caches() -> None:
@@ -173,6 +177,53 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[index]
 
 
+def fresh_stores(state: AppState) -> Stores:
+    """The page-local stores as layout() leaves them for `state`."""
+    return Stores(summary=renewals.summary_keys(state),
+                  timeline={"key": renewals.timeline_key_of(state), "page": 0},
+                  finder={"key": renewals.finder_key_of(state), "page": 0})
+
+
+def land(state: AppState) -> None:
+    """What opening the page does to the caches: layout() and its background scans."""
+    renewals.layout(**dict(state.filters.to_pairs()))
+    with renewals._warming:  # wait for the background scans
+        pass
+
+
+PASSES = {
+    "cold": "every state scanned from nothing (caches emptied before each change): the worst case",
+    "session": "a fresh visit: the page opened (which scans the window buttons' states in the "
+               "background), then the changes in turn",
+    "warm": "the same changes again, caches warm",
+}
+
+
+def run_pass(name: str, steps: list[Step], repeat: int) -> list[Any]:
+    """Per step, the repetition with the median total wall time."""
+    landing = AppState()
+    runs: list[list[Any]] = [[] for _ in steps]
+    if name == "warm":
+        stores = fresh_stores(landing)
+        for step in steps:  # prime every cache once
+            run_step(step, stores)
+    for _ in range(repeat):
+        if name in ("session", "cold"):
+            clear_caches()
+        if name == "session":
+            land(landing)
+        stores = fresh_stores(landing)
+        for i, step in enumerate(steps):
+            if name == "cold":
+                clear_caches()
+            runs[i].append(run_step(step, stores))
+    out = []
+    for trials in runs:
+        trials.sort(key=lambda t: sum(t[0].values()))
+        out.append(trials[len(trials) // 2])
+    return out
+
+
 def measure(label: str, path: Path, repeat: int, budget_ms: float) -> None:
     os.environ["TECHMAP_DATASET"] = str(path)
     context.reset()
@@ -180,8 +231,6 @@ def measure(label: str, path: Path, repeat: int, budget_ms: float) -> None:
     start = time.perf_counter()
     rows = len(context.dataset().contracts)
     load = time.perf_counter() - start
-    today = context.today()
-    first = AppState()
     start = time.perf_counter()
     layout = renewals.layout()
     layout_ms = (time.perf_counter() - start) * 1000
@@ -189,51 +238,31 @@ def measure(label: str, path: Path, repeat: int, budget_ms: float) -> None:
         pass
     layout_bytes = len(to_json(layout))
     print(f"\n== {label}: {path} ({rows:,} contracts; loaded in {load:.1f} s)")
-    print(f"first paint layout(): {layout_ms:.0f} ms, {layout_bytes / 1024:.0f} KB")
-    steps = scenario(today)
-    # Each step is repeated `repeat` times from the same page stores and the median kept, so that
-    # other processes on the machine disturb the figures less. "first visit": the page's caches
-    # are emptied before every repetition (the cost of a state never seen); "again": warm caches.
-    for pass_name, cold in (("first visit", True), ("again", False)):
-        stores = Stores(summary=renewals.summary_keys(first),
-                        timeline={"key": renewals.timeline_key_of(first), "page": 0},
-                        finder={"key": renewals.finder_key_of(first), "page": 0})
-        totals: list[float] = []
-        cpu_totals: list[float] = []
+    print(f"first paint layout(): {layout_ms:.0f} ms (cold), {layout_bytes / 1024:.0f} KB")
+    steps = scenario(context.today())
+    for pass_name, words in PASSES.items():
+        results = run_pass(pass_name, steps, repeat)
+        ms = [sum(wall.values()) * 1000 for wall, _, _ in results]
+        cpu_ms = [sum(cpu.values()) * 1000 for _, cpu, _ in results]
+        sizes = [sent for _, _, sent in results]
+        print(f"-- {pass_name} ({words}); {len(steps)} changes, median of {repeat} runs each")
+        print(f"   server time per change: p50 {statistics.median(ms):.1f} ms, p95 {percentile(ms, 0.95):.1f} ms, "
+              f"max {max(ms):.1f} ms (budget p95 < {budget_ms:.0f} ms); CPU time p50 "
+              f"{statistics.median(cpu_ms):.1f} ms, p95 {percentile(cpu_ms, 0.95):.1f} ms")
         per: dict[str, list[float]] = {}
-        sizes: list[int] = []
-        worst: list[tuple[float, str]] = []
-        for step in steps:
-            trials = []
-            for _ in range(repeat):
-                if cold:
-                    clear_caches()
-                trial_stores = Stores(stores.summary, stores.timeline, stores.finder)
-                trials.append((*run_step(step, trial_stores), trial_stores))
-            trials.sort(key=lambda t: sum(t[0].values()))
-            wall, cpu, sent, after = trials[len(trials) // 2]  # the median repetition
-            stores = after
-            total = sum(wall.values())
-            totals.append(total)
-            cpu_totals.append(sum(cpu.values()))
-            sizes.append(sent)
-            worst.append((total, step.name))
+        for wall, _, _ in results:
             for name, seconds in wall.items():
-                per.setdefault(name, []).append(seconds)
-        ms = [t * 1000 for t in totals]
-        cpu_ms = [t * 1000 for t in cpu_totals]
-        print(f"-- {pass_name}: {len(steps)} changes (median of {repeat} each); server time per change "
-              f"p50 {statistics.median(ms):.1f} ms, p95 {percentile(ms, 0.95):.1f} ms, max {max(ms):.1f} ms "
-              f"(budget p95 < {budget_ms:.0f} ms); CPU p50 {statistics.median(cpu_ms):.1f} ms, "
-              f"p95 {percentile(cpu_ms, 0.95):.1f} ms")
-        for name, values in per.items():
-            v = [x * 1000 for x in values]
+                per.setdefault(name, []).append(seconds * 1000)
+        for name, v in per.items():
             print(f"   {name:9s} p50 {statistics.median(v):7.1f} ms  p95 {percentile(v, 0.95):7.1f} ms  "
                   f"max {max(v):7.1f} ms  ({len(v)} calls)")
-        print(f"   response JSON per change: p50 {statistics.median(sizes) / 1024:.1f} KB, "
-              f"max {max(sizes) / 1024:.1f} KB")
-        slowest = ", ".join(f"{name} {seconds * 1000:.0f} ms" for seconds, name in sorted(worst, reverse=True)[:3])
-        print(f"   slowest: {slowest}")
+        raw = [r for r, _ in sizes]
+        zipped = [z for _, z in sizes]
+        print(f"   response JSON per change: p50 {statistics.median(raw) / 1024:.1f} KB, max "
+              f"{max(raw) / 1024:.1f} KB (gzipped: p50 {statistics.median(zipped) / 1024:.1f} KB, "
+              f"max {max(zipped) / 1024:.1f} KB)")
+        worst = sorted(zip(ms, (s.name for s in steps), strict=True), reverse=True)[:3]
+        print("   slowest: " + ", ".join(f"{n} {t:.0f} ms" for t, n in worst))
     try:
         print(f"   (load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)")
     except OSError:

@@ -31,7 +31,7 @@ def pct(share: float) -> str:
         return "over 99%"
     if 0.0 < share < 0.005:
         return "under 1%"
-    return f"{share:.0%}"
+    return f"{share:.1%}"
 
 
 def _plural(n: int, word: str) -> str:
@@ -61,11 +61,11 @@ def top_n_sentence(shares: pd.DataFrame, n: int, weight: str, *, filtered: bool 
     if total <= 0:
         return "No annual values are recorded for the contracts that match these filters."
     what = measure_words(weight, total, filtered=filtered)
-    if suppliers <= n:
-        who = "One supplier holds" if suppliers == 1 else f"All {suppliers} suppliers hold"
-        return f"{who} {what}: there are no more than {n} to count."
+    if suppliers <= n:  # fewer suppliers than N: say so rather than "5 suppliers hold 100%"
+        who = "One supplier holds" if suppliers == 1 else f"Only {suppliers} suppliers hold"
+        return f"{who} {what}."
     held = min(float(shares["share"].head(n).sum()), 1.0)
-    return f"{n} of {suppliers:,} suppliers hold {pct(held)} of {what}."
+    return f"{n} of {suppliers:,} suppliers {'holds' if n == 1 else 'hold'} {pct(held)} of {what}."
 
 
 def band_summary(conc: pd.DataFrame) -> str:

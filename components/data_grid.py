@@ -231,7 +231,7 @@ def _ranks(data: Dataset, name: str, today: date) -> np.ndarray:
     """Dense rank (0 = first ascending) of every row by column `name`; -1 for blanks. Text is
     compared without regard to case. Computed once per column."""
     values = _sort_values(data, name, today)
-    ranks = np.full(len(values), -1, dtype=np.int64)
+    ranks = np.full(len(values), -1, dtype=np.int32)
     if values.dtype.kind == "f":
         known = ~np.isnan(values)
         if known.any():
@@ -240,7 +240,7 @@ def _ranks(data: Dataset, name: str, today: date) -> np.ndarray:
         return ranks
     codes, uniques = pd.factorize(values)
     order = sorted(range(len(uniques)), key=lambda i: (str(uniques[i]).casefold(), str(uniques[i])))
-    position = np.empty(len(uniques) + 1, dtype=np.int64)
+    position = np.empty(len(uniques) + 1, dtype=np.int32)
     position[order] = np.arange(len(uniques))
     position[-1] = -1  # factorize's code for missing values
     ranks = position[codes]
@@ -264,12 +264,12 @@ def parse_sort_model(sort_model: object, *, public: bool) -> tuple[tuple[str, st
     return tuple(out)
 
 
-@lru_cache(maxsize=32)
+@lru_cache(maxsize=16)
 def ordered_positions(data: Dataset, filters: FilterState, flag: str,
                       sort: tuple[tuple[str, str], ...], today: date) -> np.ndarray:
     """The view's positions in display order: sorted by `sort` (first key first), blanks last in
     either direction, ties in dataset order. Cached: paging through a view only slices this."""
-    positions = view_positions(data, filters, flag, today=today)
+    positions = view_positions(data, filters, flag, today=today).astype(np.int32)  # half the cache
     if not sort or positions.size < 2:
         return positions
     keys = []

@@ -109,15 +109,21 @@ def renewals_ics() -> Response:
                       f"limited to {MAX_CALENDAR_CONTRACTS:,}. Narrow the filters (a borough, a "
                       "service area or an end-date window), or subscribe to a borough's feed at "
                       "/calendar/<ONS code>.ics.", 400)
-    filters_text = describe_filters(state, supplier_names=data.supplier_names,
-                                    system_names=data.system_names)
-    name = ("London Tech Map renewals" if state.filters.is_empty
-            else f"London Tech Map renewals ({filters_text})")
-    body = calendar_bytes(
-        rows, name=name, stamp=_stamp(data), lead_months=int(state.view_value("lead")),
-        description=_about(data, f"the contracts of the view: filters {filters_text}"),
-        sources=data.sources)
-    response = _ics_response(body)
+    lead = int(state.view_value("lead"))
+    cache_key = (data, "view", state.filters, lead)  # FilterState is frozen and hashable
+    cached = _feeds.get(cache_key)
+    if cached is None:
+        filters_text = describe_filters(state, supplier_names=data.supplier_names,
+                                        system_names=data.system_names)
+        name = ("London Tech Map renewals" if state.filters.is_empty
+                else f"London Tech Map renewals ({filters_text})")
+        body = calendar_bytes(
+            rows, name=name, stamp=_stamp(data), lead_months=lead,
+            description=_about(data, f"the contracts of the view: filters {filters_text}"),
+            sources=data.sources)
+        cached = (body, "")
+        _feeds.put(cache_key, cached)
+    response = _ics_response(cached[0])
     filename = download_filename(state, "ics", today=context.today(), kind="renewals")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -133,8 +139,8 @@ def borough_ics(key: str) -> Response:
                       "or /calendar/camden.ics.", 404)
     data = context.dataset()
     lead = int(_state().view_value("lead"))
-    key_ = (data, authority.code, lead)  # the Dataset object: a reloaded dataset misses the cache
-    cached = _feeds.get(key_)
+    cache_key = (data, "borough", authority.code, lead)  # a reloaded Dataset misses the cache
+    cached = _feeds.get(cache_key)
     if cached is None:
         rows = apply_filter(data.contracts, FilterState(authority=(authority.code,)))
         body = calendar_bytes(
@@ -143,7 +149,7 @@ def borough_ics(key: str) -> Response:
             description=_about(data, f"every contract of {authority.name}"),
             sources=data.sources, uid=f"borough-{authority.code}-lead-{lead}@london-tech-map")
         cached = (body, hashlib.sha256(body).hexdigest()[:32])
-        _feeds.put(key_, cached)
+        _feeds.put(cache_key, cached)
     body, etag = cached
     response = _ics_response(body)
     response.headers["Cache-Control"] = f"max-age={FEED_MAX_AGE_SECONDS}"

@@ -1,0 +1,129 @@
+"""Data page budget (issue 5): server time of the grid's first page of rows.
+
+Sends real `/_dash-update-component` requests for the grid's rows callback (pages.data.serve_rows)
+through the Flask test client (the same code path as a browser, minus the network), for a varied
+set of views: filters, an optional quality flag and an optional sort, each view new to the server
+(so every first page filters and sorts afresh). Prints p50/p95 time and response size for:
+
+- first page of a new view (the budget: p95 < 100 ms at --scale 100);
+- the next page of the same view (the ordered view is cached, so this only slices);
+- the first sort by each column, when its ranks are computed (once per column per process).
+
+    .venv/bin/python benchmarks/data_grid.py                      # bundled London data
+    .venv/bin/python benchmarks/data_grid.py --dataset /tmp/tm100  # --scale 100 (~137k rows)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+BUDGET_MS = 100
+
+
+def _views(data: Any, n: int, sortable: list[str], seed: int = 11) -> list[tuple[str, dict]]:
+    """(query string, sortModel) pairs: random filters, sometimes a flag, often a sort."""
+    from techmap.appstate import AppState
+    from techmap.authorities import authorities
+    from techmap.filters import FilterState
+    from techmap.quality import FLAGS
+    from techmap.schema import SERVICE_AREAS
+
+    rng = random.Random(seed)
+    codes = [a.code for a in authorities()]
+    suppliers = list(data.supplier_names)
+    out = []
+    for _ in range(n):
+        params: dict[str, Any] = {"authority": rng.sample(codes, rng.choice([0, 0, 0, 1, 2]))}
+        if rng.random() < 0.3:
+            params["area"] = [rng.choice([a.slug for a in SERVICE_AREAS])]
+        if rng.random() < 0.2:
+            params["supplier"] = [rng.choice(suppliers)]
+        if rng.random() < 0.15:
+            params["q"] = rng.choice(["microsoft", "capita", "cloud", "housing", "civica"])
+        if rng.random() < 0.2:
+            params["ends_from"], params["ends_to"] = "2026-11-22", rng.choice(["2027-11-22", "2028-11-22"])
+        view = {"flag": rng.choice(FLAGS)} if rng.random() < 0.2 else {}
+        state = AppState.from_pairs(FilterState.from_params(params).to_pairs() + list(view.items()))
+        sort = ([{"colId": rng.choice(sortable), "sort": rng.choice(["asc", "desc"])}]
+                if rng.random() < 0.6 else [])
+        out.append((state.to_query_string(), sort))
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--dataset", type=Path, help="dataset folder (default: the bundled one)")
+    parser.add_argument("--requests", type=int, default=300)
+    args = parser.parse_args()
+    if args.dataset:
+        os.environ["TECHMAP_DATASET"] = str(args.dataset)
+    os.environ.setdefault("TECHMAP_TODAY", "2026-11-22")
+
+    import app as app_module
+    from components.data_grid import BLOCK_ROWS, grid_columns, grid_id
+    from techmap import context
+
+    data = context.dataset()
+    public = context.settings().public
+    client = app_module.server.test_client()
+    client.get("/")  # the first request registers the pages' callbacks
+    output = next(k for k in app_module.app.callback_map if k.endswith(".getRowsResponse"))
+    gid = grid_id("benchmark")
+
+    def request(query: str, sort: list, start: int) -> tuple[float, int]:
+        body = {
+            "output": output,
+            "outputs": {"id": gid, "property": "getRowsResponse"},
+            "inputs": [{"id": gid, "property": "getRowsRequest",
+                        "value": {"startRow": start, "endRow": start + BLOCK_ROWS, "sortModel": sort,
+                                  "filterModel": {}}}],
+            "state": [{"id": "url", "property": "search", "value": query}],
+            "changedPropIds": [json.dumps(gid, separators=(",", ":"), sort_keys=True) + ".getRowsRequest"],
+        }
+        t0 = time.perf_counter()
+        response = client.post("/_dash-update-component", json=body)
+        elapsed = (time.perf_counter() - t0) * 1000
+        if response.status_code != 200:
+            raise SystemExit(f"HTTP {response.status_code}: {response.data[:300]!r}")
+        return elapsed, len(response.data)
+
+    sortable = [c.field for c in grid_columns(public=public)]
+    print(f"dataset: {data.path} ({len(data.contracts):,} contracts); {BLOCK_ROWS} rows a page")
+
+    cold = {name: request("", [{"colId": name, "sort": "asc"}], 0)[0] for name in sortable}
+    worst = max(cold, key=cold.get)
+    print(f"first sort by each column (ranks computed once per process): median "
+          f"{statistics.median(cold.values()):.1f} ms, slowest {worst} {cold[worst]:.1f} ms")
+
+    views = _views(data, args.requests, sortable)
+    first, following, sizes = [], [], []
+    for query, sort in views:
+        ms, size = request(query, sort, 0)
+        first.append(ms)
+        sizes.append(size)
+        following.append(request(query, sort, BLOCK_ROWS)[0])
+
+    print(f"{'request':<34}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}{'mean KB':>9}")
+    for name, times in (("first page of a new view", first), ("next page of the same view", following)):
+        p50 = statistics.median(times)
+        p95 = statistics.quantiles(times, n=20)[18]
+        kb = statistics.mean(sizes) / 1024 if name.startswith("first") else float("nan")
+        print(f"{name:<34}{p50:>9.2f}{p95:>9.2f}{max(times):>9.2f}{kb:>9.1f}")
+    p95 = statistics.quantiles(first, n=20)[18]
+    print(f"budget: first page p95 < {BUDGET_MS} ms: {'OK' if p95 < BUDGET_MS else 'OVER'} ({p95:.2f} ms)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
