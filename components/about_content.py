@@ -8,7 +8,6 @@ as text; the licence notices are read from the repository's licence files and sh
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -121,19 +120,27 @@ class Notice:
     text: str
 
 
-_NOTICE = re.compile(r"^#{2,3} +(?P<heading>.+?)\s*$(?P<body>.*?)^```text\n(?P<text>.*?)^```",
-                     re.MULTILINE | re.DOTALL)
-
-
 def licence_notices(path: Path) -> list[Notice]:
-    """The verbatim licence texts (```text blocks) of a licence file, each with the heading above
-    it; [] when the file is missing."""
+    """The verbatim licence texts (```text blocks) of a licence file, each with the nearest
+    heading above it; [] when the file is missing."""
     try:
-        content = path.read_text(encoding="utf-8")
+        lines = path.read_text(encoding="utf-8").splitlines()
     except OSError:
         return []
-    return [Notice(m.group("heading").strip("` "), m.group("text").rstrip())
-            for m in _NOTICE.finditer(content)]
+    notices: list[Notice] = []
+    heading, block = "", None
+    for line in lines:
+        if block is not None:
+            if line.startswith("```"):
+                notices.append(Notice(heading, "\n".join(block).rstrip()))
+                block = None
+            else:
+                block.append(line)
+        elif line.startswith("```text"):
+            block = []
+        elif line.startswith("#"):
+            heading = line.lstrip("#").strip().strip("`")
+    return notices
 
 
 def _source_rows(data: Dataset) -> list[list[Any]]:

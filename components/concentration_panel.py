@@ -31,7 +31,7 @@ def pct(share: float) -> str:
         return "over 99%"
     if 0.0 < share < 0.005:
         return "under 1%"
-    return f"{share:.1%}"
+    return f"{share:.0%}"
 
 
 def _plural(n: int, word: str) -> str:

@@ -9,6 +9,7 @@ import dash
 from dash import Input, Output, callback, dcc, html
 
 import ids
+from components.controls import view_radio
 from components.figure_frame import GRAPH_CONFIG, chart_figure
 from components.map_figure import map_figure, map_patch
 from components.map_panel import headline_cards, map_caption, ranked_table
@@ -62,21 +63,8 @@ def layout(**query: Any) -> html.Div:
             html.H1("Who runs London's council technology"),
             html.P("Each borough coloured by the measure you choose. Select boroughs on the map or "
                    "in the ranked list to filter every other view to them.", className="lead"),
-            html.Fieldset(
-                [
-                    html.Legend("Colour the map by", className="form-label"),
-                    dcc.RadioItems(
-                        id=ids.view("metric"),
-                        options=[{"label": spec[0], "value": key} for key, spec in METRICS.items()],
-                        value=metric,
-                        inline=True,
-                        className="metric-options",
-                        inputClassName="form-check-input",
-                        labelClassName="form-check-label",
-                    ),
-                ],
-                className="metric-picker",
-            ),
+            view_radio("metric", [{"label": spec[0], "value": key} for key, spec in METRICS.items()],
+                       metric, "Colour the map by"),
             html.Div(
                 [
                     html.Div(

@@ -282,7 +282,7 @@ def hhi_band(value: float | None) -> str:
     "highly concentrated" (> 2000); "no data" for NaN/None."""
     if value is None or not np.isfinite(value):
         return NO_DATA
-    if value <= HHI_MODERATE:
+    if value < HHI_MODERATE:
         return HHI_BANDS[0]
     if value <= HHI_HIGH:
         return HHI_BANDS[1]

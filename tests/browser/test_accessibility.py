@@ -1,0 +1,101 @@
+"""WCAG 2.2 AA in a real browser: axe-core (the copy axe-playwright-python bundles) on every page,
+in its default state and with filters applied, plus the structural checks axe cannot make alone:
+one h1, landmarks, a working skip link, titles that say where you are, reflow at 320 CSS px."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from tests.browser.conftest import wait_for_dash
+
+pytestmark = pytest.mark.browser
+
+AXE = Axe()
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+FILTERS = "?authority=E09000007&authority=E09000012&area=housing&ends_from=2026-11-22&ends_to=2028-11-22"
+PAGES = {
+    "/": "Map",
+    "/suppliers": "Suppliers",
+    "/suppliers/capita": "Capita",
+    "/renewals": "Renewals",
+    "/boroughs": "Boroughs",
+    "/borough/camden": "Camden",
+    "/data": "Data",
+    "/about": "About",
+    "/no-such-page": "not found",
+}
+CASES = [(path, "") for path in PAGES] + [(path, FILTERS) for path in PAGES if path != "/no-such-page"] + [
+    ("/", "?metric=supplier_share&supplier=capita"), ("/", "?metric=runs_system&system=mosaic"),
+    ("/suppliers", "?size=value"), ("/renewals", "?group=authority&within=6&lead=24"),
+    ("/", "?q=no-such-thing-at-all"),
+]
+
+
+def axe_violations(page) -> list[str]:
+    results = AXE.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS},
+                                     "resultTypes": ["violations"]})
+    found = []
+    for v in results.response["violations"]:
+        targets = [", ".join(n["target"]) if isinstance(n["target"], list) else str(n["target"])
+                   for n in v["nodes"][:3]]
+        found.append(f"{v['id']} ({v['impact']}): {v['help']} at {targets}")
+    return found
+
+
+@pytest.mark.parametrize("path,query", CASES)
+def test_no_wcag_violations(page, live_server, path, query):
+    page.goto(live_server + path + query)
+    wait_for_dash(page)
+    assert axe_violations(page) == []
+
+
+@pytest.mark.parametrize("path", list(PAGES))
+def test_structure_title_and_landmarks(page, live_server, path):
+    page.goto(live_server + path)
+    wait_for_dash(page)
+    assert page.locator("h1").count() == 1
+    levels = page.evaluate("() => [...document.querySelectorAll('main h1, main h2, main h3, main h4')]"
+                           ".map(h => +h.tagName[1])")
+    assert levels[0] == 1
+    assert all(b - a <= 1 for a, b in zip(levels, levels[1:])), levels  # no skipped levels
+    for selector in ("header", "nav", "main", "footer"):
+        assert page.locator(selector).count() >= 1, selector
+    page.wait_for_function("(want) => document.title.toLowerCase().includes(want.toLowerCase())",
+                           arg=PAGES[path])
+    assert "London Tech Map" in page.title()
+
+
+def test_skip_link_moves_focus_to_main(page, live_server):
+    page.goto(live_server + "/")
+    wait_for_dash(page)
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.textContent") == "Skip to main content"
+    assert page.locator(".skip-link").bounding_box()["x"] >= 0  # visible when focused
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => document.activeElement.id") == "main"
+
+
+@pytest.mark.parametrize("path", ["/", "/suppliers", "/renewals", "/borough/camden", "/data", "/about"])
+def test_reflows_at_320_px_and_200_percent_text(browser, live_server, path):
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    page.goto(live_server + path)
+    wait_for_dash(page)
+    page.add_style_tag(content="html { font-size: 200% !important; }")
+    page.wait_for_timeout(300)
+    overflow = page.evaluate("""() => [...document.querySelectorAll('#react-entry-point *')]
+        .filter(e => { const r = e.getBoundingClientRect();
+                       return r.width > 0 && r.right > window.innerWidth + 1 && !e.closest('.table-responsive, .ranked-scroll, .ag-root-wrapper, .js-plotly-plot, .chart-scroll'); })
+        .map(e => e.tagName + '.' + e.className).slice(0, 5)""")
+    page_width = page.evaluate("() => document.documentElement.scrollWidth")
+    context.close()
+    assert page_width <= 321, overflow
+    assert overflow == []
+
+
+def test_focus_is_visible_on_controls(page, live_server):
+    page.goto(live_server + "/")
+    wait_for_dash(page)
+    for _ in range(3):
+        page.keyboard.press("Tab")
+    outline = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
+    assert outline not in ("none", "")
