@@ -276,7 +276,8 @@ def concentration_panel(conc: pd.DataFrame, weight: str, selected_areas: Collect
         sentences.append(most)
     return [
         html.P(" ".join(sentences), className="conc-sentences"),
-        html.Div(hhi_table(conc, weight, selected_areas), className="table-responsive"),
+        html.Div(hhi_table(conc, weight, selected_areas), className="table-responsive", tabIndex="0",
+                 role="region", **{"aria-label": "Supplier concentration per service area"}),
         html.P(["The Herfindahl-Hirschman index (HHI) adds up the squared percentage shares of every "
                 "supplier: 10,000 means one supplier holds everything. Under ", f"{HHI_MODERATE:,.0f}",
                 " is unconcentrated, ", f"{HHI_MODERATE:,.0f} to {HHI_HIGH:,.0f}", " moderately and over ",

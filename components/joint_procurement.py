@@ -43,7 +43,18 @@ def cluster_href(cluster: Cluster, state: AppState) -> str:
     return "/renewals" + cluster_state(cluster, state).to_query_string()
 
 
+ALL_BUT_MAX = 8  # "all except ..." when at most this many boroughs are missing
+
+
 def _borough_links(codes: tuple[str, ...], selected: tuple[str, ...]) -> list[Any]:
+    """Links to the boroughs' profiles, or, when nearly every borough is in, the few that are not
+    (33 links say less than 'all except Sutton')."""
+    everyone = by_code()
+    missing = sorted(everyone[c].name for c in everyone if c not in codes)
+    if len(codes) > len(everyone) // 2 and len(missing) <= ALL_BUT_MAX:
+        mine = [everyone[c].name for c in selected if c in codes]
+        text = "all London boroughs" if not missing else f"all except {', '.join(missing)}"
+        return [text + (f" (including {', '.join(mine)})" if mine else "")]
     out: list[Any] = []
     for code in codes:
         authority = by_code().get(code)

@@ -115,14 +115,15 @@ clientside_callback(
     State(ids.nav_link(ALL), "href"),
 )
 
-# Filters fold away on small screens; the button says whether they are shown.
+# On small screens the filters start folded behind a button that says whether they are shown
+# (on wide screens the button is hidden and the filters always show).
 clientside_callback(
     """
     function(n, expanded) {
         if (!n) { return window.dash_clientside.no_update; }
         const open = expanded !== "true";
         const panel = document.getElementById("filter-collapse");
-        if (panel) { panel.classList.toggle("is-collapsed", !open); }
+        if (panel) { panel.classList.toggle("is-open", open); }
         return open ? "true" : "false";
     }
     """,

@@ -314,7 +314,7 @@ def layout(slug: str | None = None, **query: Any) -> html.Div:
         html.H1(name),
         html.Div(profile_body(slug or "", state), id=BODY_ID),
         dcc.Store(id=SLUG_STORE, data=slug),
-    ])
+    ], className="supplier-profile")
 
 
 @callback(

@@ -29,6 +29,7 @@ from components.concentration_panel import (
     selection_summary,
     top_n_sentence,
 )
+from components.controls import view_radio
 from components.figure_frame import GRAPH_CONFIG, chart_figure
 from components.treemap import (
     Nodes,
@@ -150,14 +151,6 @@ def _drawn(v: View) -> dict[str, Any]:
     return {"key": v.key, "shown": ranked_slugs(v.counted.shares, v.selected), "selected": list(v.selected)}
 
 
-def _radio(name: str, options: list[dict[str, str]], value: str, legend: str) -> html.Fieldset:
-    return html.Fieldset([
-        html.Legend(legend, className="form-label"),
-        dcc.RadioItems(id=ids.view(name), options=options, value=value, inline=True, className="option-group",
-                       inputClassName="form-check-input", labelClassName="form-check-label"),
-    ], className="view-picker")
-
-
 def layout(**query: Any) -> html.Div:
     v = build_view(AppState.from_page_query(query))
     c = v.counted
@@ -171,8 +164,8 @@ def layout(**query: Any) -> html.Div:
             html.P("Each tile is a supplier within a service area. Select a supplier on the treemap or "
                    "in the ranked table to filter the map and every other page to it; it stays outlined "
                    "here.", className="lead"),
-            html.Div([_radio("size", SIZE_OPTIONS, v.size, "Size tiles and shares by"),
-                      _radio("top", top_options, str(v.top), "Count the largest")], className="view-pickers"),
+            html.Div([view_radio("size", SIZE_OPTIONS, v.size, "Size tiles and shares by"),
+                      view_radio("top", top_options, str(v.top), "Count the largest")], className="view-pickers"),
             html.Div(_summary(v), id=SUMMARY_ID, className="suppliers-summary"),
             html.Div(selection_summary(c.shares, v.selected, names, v.size, v.query), id=SELECTION_ID,
                      className="suppliers-selection"),
@@ -208,7 +201,8 @@ def layout(**query: Any) -> html.Div:
             ),
             dcc.Store(id=DRAWN, data=_drawn(v)),
             dcc.Store(id=NO_ZOOM),
-        ]
+        ],
+        className="suppliers-page",
     )
 
 

@@ -258,3 +258,15 @@ def test_layout_first_paint_matches_the_callbacks(dataset: Dataset) -> None:
     assert page.summary_response(store(state), found[page.SUMMARY_STORE]) == (NO,) * 4
     assert page.timeline_response(store(state), found[page.TIMELINE_STORE]) == (NO,) * 7
     assert page.finder_response(store(state), found[page.FINDER_STORE]) == (NO,) * 6
+
+
+def test_nearly_every_borough_is_said_in_words() -> None:
+    from components.joint_procurement import _borough_links
+    from techmap.authorities import authorities
+
+    codes = tuple(a.code for a in authorities())
+    assert _borough_links(codes, ()) == ["all London boroughs"]
+    some = tuple(c for c in codes if c not in (LAMBETH, HACKNEY))
+    assert _borough_links(some, (CAMDEN,)) == ["all except Hackney, Lambeth (including Camden)"]
+    few = _borough_links((CAMDEN, HACKNEY), (HACKNEY,))
+    assert [getattr(x, "href", x) for x in few] == ["/borough/camden", ", ", "/borough/hackney"]

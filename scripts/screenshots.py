@@ -1,0 +1,30 @@
+"""Take the README's screenshots from a running instance: python scripts/screenshots.py [BASE_URL]."""
+
+import sys
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+BASE = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8050"
+OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+SHOTS = {
+    "map.png": "/?metric=ending_12m&authority=E09000007",
+    "suppliers.png": "/suppliers?area=adult-social-care",
+    "renewals.png": "/renewals?authority=E09000007&authority=E09000012&authority=E09000019",
+    "data.png": "/data?area=housing",
+    "mobile.png": "/",
+}
+
+with sync_playwright() as p:
+    browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
+                                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+    for name, path in SHOTS.items():
+        width, height = (390, 844) if name == "mobile.png" else (1280, 1000)
+        page = browser.new_page(viewport={"width": width, "height": height})
+        page.goto(BASE + path)
+        page.wait_for_selector("#_pages_content h1")
+        page.wait_for_timeout(3000)
+        page.screenshot(path=str(OUT / name))
+        page.close()
+        print("wrote", OUT / name)
+    browser.close()

@@ -1,0 +1,151 @@
+"""The data page in headless Chromium: filters from the URL apply to the grid, the grid shows the
+right count, the downloads hold exactly the grid's rows; sorting, a filter change, the flag view
+and Back work; the About page loads and its #data anchor is reached."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+
+from tests.browser.conftest import wait_for_dash
+
+pytestmark = pytest.mark.browser
+
+CAMDEN = "E09000007"
+
+# The grid's id is a dict (a fresh one per render); its host element carries it as JSON.
+GRID_ROWS = """() => {
+    const host = document.querySelector('.data-grid').closest('[id^="{"]');
+    const api = window.dash_ag_grid.getApi(JSON.parse(host.id));
+    const ids = [], ends = [];
+    api.forEachNode(n => { if (n.data) { ids.push(n.data.contract_id); ends.push(n.data.end_date); } });
+    return {count: api.getDisplayedRowCount(), ids: ids, ends: ends,
+            rowcount: host.querySelector('[aria-rowcount]').getAttribute('aria-rowcount')};
+}"""
+
+
+@pytest.fixture(scope="module")
+def bundled():
+    """The live server's dataset, loaded in the test process to work out the expected rows."""
+    from techmap.dataset import DEFAULT_DATASET, load_dataset
+
+    return load_dataset(DEFAULT_DATASET)
+
+
+def expected_ids(data: Any, query: str, flag: str | None = None) -> list[str]:
+    from datetime import date
+
+    from techmap.filters import FilterState
+    from techmap.quality import quality_flags
+    from techmap.queries import apply_filter
+
+    rows = apply_filter(data.contracts, FilterState.from_query_string(query))
+    if flag:
+        rows = rows[quality_flags(rows, sources=data.sources, today=date(2026, 11, 22))[flag]]
+    return rows["contract_id"].tolist()
+
+
+def grid_rows(page, count: int) -> dict:
+    """The grid's rows once it holds `count` of them (or all of its first page)."""
+    page.wait_for_function(f"""() => {{
+        const host = document.querySelector('.data-grid');
+        if (!host || !window.dash_ag_grid) return false;
+        try {{ const r = ({GRID_ROWS})(); return r.count === {count} && r.ids.length === Math.min({count}, 100); }}
+        catch (e) {{ return false; }}
+    }}""", timeout=20000)
+    return page.evaluate(GRID_ROWS)
+
+
+def test_url_filters_apply_count_is_right_and_downloads_match_the_grid(page, live_server, bundled):
+    query = f"?authority={CAMDEN}&area=housing&area=revenues-benefits&area=libraries"
+    expected = expected_ids(bundled, query)
+    assert 3 < len(expected) < 100  # one page of the grid: every row is in the browser
+    page.goto(live_server + "/data" + query)
+    wait_for_dash(page)
+    grid = grid_rows(page, len(expected))
+    assert grid["ids"] == expected
+    assert grid["rowcount"] == str(len(expected) + 1)  # plus the header row
+    assert f"{len(expected)} contracts match the filters." in page.inner_text("#data-count")
+    assert "Borough: Camden" in page.inner_text("#filter-chips")
+    assert f"1 to {len(expected)} of {len(expected)}" in page.inner_text(".ag-paging-panel")
+
+    with page.expect_download() as info:
+        page.click("#data-downloads a[href^='/download/contracts.csv']")
+    text = open(info.value.path(), encoding="utf-8-sig").read()
+    assert [r["contract_id"] for r in csv.DictReader(io.StringIO(text))] == grid["ids"]
+
+    with page.expect_download() as info:
+        page.click("#data-downloads a[href^='/download/contracts.xlsx']")
+    sheet = load_workbook(info.value.path(), read_only=True)["Contracts"]
+    values = list(sheet.iter_rows(values_only=True))
+    column = values[0].index("contract_id")
+    assert [row[column] for row in values[1:]] == grid["ids"]
+    assert page.watch.errors == []
+    assert page.watch.foreign == []
+
+
+def test_sort_filter_change_flag_view_and_back(page, live_server, bundled):
+    camden = expected_ids(bundled, f"?authority={CAMDEN}")
+    page.goto(f"{live_server}/data?authority={CAMDEN}")
+    wait_for_dash(page)
+    grid_rows(page, len(camden))
+
+    # Sorting asks the server for the rows in the new order: earliest end first, blanks last.
+    page.click(".ag-header-cell[col-id='end_date'] .ag-header-cell-label")
+    page.wait_for_function(f"() => ({GRID_ROWS})().ends[0] !== ''")
+    page.wait_for_timeout(300)
+    ends = page.evaluate(GRID_ROWS)["ends"]
+    dated = [e for e in ends if e]
+    assert dated == sorted(dated) and ends[:len(dated)] == dated and len(ends) == len(camden)
+
+    # Removing the borough chip refreshes the grid in place (no reload): the whole dataset.
+    everything = len(bundled.contracts)
+    page.click("#filter-chips button.chip")
+    page.wait_for_function(f"() => document.querySelector('#data-count').innerText.includes('{everything:,}')")
+    grid = grid_rows(page, everything)
+    assert len(grid["ids"]) == 100 and grid["rowcount"] == str(everything + 1)
+
+    # The quality panel's link shows only the flagged rows, in a shareable URL.
+    flagged = expected_ids(bundled, "", flag="missing_end_date")
+    page.click("#data-quality a[href='/data?flag=missing_end_date']")
+    page.wait_for_url("**flag=missing_end_date**")
+    wait_for_dash(page)
+    grid = grid_rows(page, len(flagged))
+    assert grid["ids"] == flagged[:100]
+    assert f"Showing {len(flagged)} of the {everything:,}" in page.inner_text("#data-count")
+
+    page.go_back()
+    page.wait_for_function("() => !window.location.search.includes('flag')")
+    wait_for_dash(page)
+    grid = grid_rows(page, everything)
+    assert page.watch.errors == []
+    assert page.watch.foreign == []
+
+
+def test_profile_links_in_the_grid_navigate_within_the_app(page, live_server, bundled):
+    page.goto(f"{live_server}/data?authority={CAMDEN}")
+    wait_for_dash(page)
+    grid_rows(page, len(expected_ids(bundled, f"?authority={CAMDEN}")))
+    page.evaluate("window.__sameDocument = true")
+    page.locator(".ag-cell[col-id='authority_name'] a").first.click()
+    page.wait_for_url(f"**/borough/camden?authority={CAMDEN}")
+    wait_for_dash(page)
+    assert page.evaluate("window.__sameDocument === true")  # no full reload
+    assert "Camden" in page.inner_text("h1")
+    assert page.watch.errors == []
+
+
+def test_about_page_loads_and_the_banner_anchor_is_reached(page, live_server):
+    page.goto(live_server + "/about#data")
+    wait_for_dash(page)
+    page.wait_for_timeout(300)
+    top = page.evaluate("document.getElementById('data').getBoundingClientRect().top")
+    assert 0 <= top < 200
+    assert page.locator("h1").count() == 1
+    assert page.locator("#accessibility").count() == 1
+    assert page.watch.errors == []
+    assert page.watch.foreign == []
