@@ -20,6 +20,7 @@ from techmap.appstate import AppState
 from techmap.authorities import by_code
 from techmap.dataset import Dataset
 from techmap.quality import FLAG_LABELS, FLAGS, STALE_AFTER_MONTHS, coverage_by_borough
+from techmap.renewals import add_months
 
 
 def flag_counts(data: Dataset, positions: np.ndarray, *, today: date) -> dict[str, int]:
@@ -46,7 +47,7 @@ def flags_table(counts: Mapping[str, int], total: int, state: AppState) -> html.
             action: Any = html.Span([html.Strong("Shown in the table. "),
                                      dcc.Link("Show all contracts", href=flag_link_href(state, "all"))])
         elif n:
-            action = dcc.Link([f"Show {'this row' if n == 1 else f'these {n:,} rows'}",
+            action = dcc.Link([f"Show {'1 row' if n == 1 else f'{n:,} rows'}",
                                html.Span(f" flagged “{FLAG_LABELS[flag]}”", className="visually-hidden")],
                               href=flag_link_href(state, flag), className="btn btn-outline-primary btn-sm")
         else:
@@ -56,8 +57,7 @@ def flags_table(counts: Mapping[str, int], total: int, state: AppState) -> html.
                             className="is-selected" if flag == active else None))
     return html.Table(
         [
-            html.Caption(f"Quality flags among the {total:,} contracts behind the filters. A flag is not "
-                         "an error: the row loaded, but looks incomplete or suspicious."),
+            html.Caption(f"Quality flags among the {total:,} contracts behind the filters"),
             html.Thead(html.Tr([html.Th("Flag", scope="col"), html.Th("Rows", scope="col", className="num"),
                                 html.Th("Share", scope="col", className="num"),
                                 html.Th("See them", scope="col")])),
@@ -96,12 +96,9 @@ def coverage_table(coverage: pd.DataFrame, state: AppState, *, public: bool) -> 
             html.Td(_day_text(row["oldest_source"])),
             html.Td(f"{int(row['flagged']):,}", className="num"),
         ], className="is-empty" if not records else None))
-    note = (" On this public instance, values a borough has not made public count as missing."
-            if public else "")
     return html.Table(
         [
-            html.Caption("Coverage by borough, for the contracts behind the filters: how many records, "
-                         "how many have an end date and a value, and how old their sources are." + note),
+            html.Caption("Coverage by borough, for the contracts behind the filters"),
             html.Thead(html.Tr([html.Th(h, scope="col", className="num" if i in (1, 2, 3, 6) else None)
                                 for i, h in enumerate(["Borough", "Records", "With end date", "With a value",
                                                        "Newest source", "Oldest source", "Flagged"])])),
@@ -128,8 +125,7 @@ def sources_table(data: Dataset, rows: pd.DataFrame) -> html.Table:
             f"{int(counts.get(str(key), 0)):,}",
         ])
     return simple_table(["Source", "Publisher", "Licence", "As of", "Real or illustrative", "Rows shown"],
-                        body, "Sources of the contracts behind the filters (from the dataset's manifest). "
-                        "Each row's own source is in the table's Source columns.", numeric={5})
+                        body, "Sources of the contracts behind the filters", numeric={5})
 
 
 def quality_panel(data: Dataset, rows: pd.DataFrame, positions: np.ndarray, state: AppState, *,
@@ -140,16 +136,25 @@ def quality_panel(data: Dataset, rows: pd.DataFrame, positions: np.ndarray, stat
     coverage = coverage_by_borough(rows, sources=data.sources, today=today)
     total = len(rows)
     flagged_any = int(row_flags(data, today)[positions].any(axis=1).sum()) if total else 0
+    stale_before = add_months(today, -STALE_AFTER_MONTHS)
     return [
         html.P(f"{flagged_any:,} of the {total:,} contracts behind the filters "
-               f"({_share(flagged_any, total)}) carry at least one flag. Sources older than "
-               f"{STALE_AFTER_MONTHS // 12} years are counted as of {today:%-d %B %Y}."
+               f"({_share(flagged_any, total)}) carry at least one flag."
                if total else "No contracts match the filters, so there is nothing to check."),
         html.H3("Quality flags", className="h5"),
+        html.P(["A flag is not an error: the row loaded, but looks incomplete or suspicious. A source "
+                f"is old when it is dated before {stale_before:%-d %B %Y}, two years ago. “Show” "
+                "lists the flagged rows in the table above."], className="small muted"),
         html.Div(flags_table(counts, total, state), className="table-responsive"),
         html.H3("Coverage by borough", className="h5"),
+        html.P(["For each borough: how many records it has, how many have an end date and a value, "
+                "and the dates of the oldest and newest sources its rows cite.",
+                " On this public instance, values a borough has not made public count as missing."
+                if public else ""], className="small muted"),
         html.Div(coverage_table(coverage, state, public=public), className="table-responsive coverage-scroll",
                  tabIndex="0", role="region", **{"aria-label": "Coverage by borough"}),
         html.H3("Where the rows come from", className="h5"),
+        html.P("The dataset's sources, from its manifest. Each row's own source, its link and its date "
+               "are in the table's Source columns.", className="small muted"),
         html.Div(sources_table(data, rows), className="table-responsive"),
     ]

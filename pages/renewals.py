@@ -24,6 +24,7 @@ import dash
 from dash import ALL, Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update
 
 import ids
+from components.controls import view_radio
 from components.figure_frame import GRAPH_CONFIG, chart_figure
 from components.joint_procurement import (
     finder_caption,
@@ -261,18 +262,6 @@ def _pager(prev_id: str, next_id: str, text_id: str, text: str, prev_disabled: b
     )
 
 
-def _radio(name: str, options: list[dict[str, str]], value: str, legend: str) -> html.Fieldset:
-    return html.Fieldset(
-        [
-            html.Legend(legend, className="form-label"),
-            dcc.RadioItems(id=ids.view(name), options=options, value=value, inline=True,
-                           className="option-group", inputClassName="form-check-input",
-                           labelClassName="form-check-label"),
-        ],
-        className="view-picker",
-    )
-
-
 def layout(**query: Any) -> html.Div:
     state = AppState.from_page_query(query)
     data = context.dataset()
@@ -332,7 +321,7 @@ def layout(**query: Any) -> html.Div:
                     html.H2("Timeline", className="h4", id="timeline"),
                     html.P(f"{PAGE_SIZE} contracts at a time, in end-date order, starting with the next to end.",
                            className="small muted"),
-                    _radio("group", [{"label": "Service area", "value": "service_area"},
+                    view_radio("group", [{"label": "Service area", "value": "service_area"},
                                      {"label": "Borough", "value": "authority"}],
                            _group(state), "Group the bars by"),
                     timeline_key(),
@@ -355,9 +344,9 @@ def layout(**query: Any) -> html.Div:
                            "contracts end close together could procure together. Each group suggests when "
                            "to start: the first end date minus the lead time.", className="small"),
                     html.Div([
-                        _radio("within", months_options("within"), state.view_value("within"),
+                        view_radio("within", months_options("within"), state.view_value("within"),
                                "Contracts ending within"),
-                        _radio("lead", months_options("lead"), state.view_value("lead"),
+                        view_radio("lead", months_options("lead"), state.view_value("lead"),
                                "Lead time for a joint procurement"),
                     ], className="finder-controls"),
                     html.P(fp["caption"], id=FINDER_CAPTION, className="finder-caption"),
