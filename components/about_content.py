@@ -18,6 +18,7 @@ from dash import dcc, html
 
 from components.data_grid import safe_url
 from components.figure_frame import simple_table
+from components.quality_panel import scroll_region
 from components.shell import BOUNDARY_ATTRIBUTION
 from techmap.dataset import REPO_ROOT, Dataset
 from techmap.quality import FLAG_LABELS
@@ -202,11 +203,11 @@ def data_sources(data: Dataset) -> list[Any]:
         parts.append(html.P(["Attribution: ", attribution]))
     parts += [
         html.H3("Sources", className="h5"),
-        html.Div(simple_table(["Source", "Publisher", "Licence", "Attribution", "As of", "Real or illustrative",
-                               "Rows"], _source_rows(data),
-                              "Every source of the dataset, from its manifest. Each row of the Data "
-                              "page's table names its own source.", numeric={6}),
-                 className="table-responsive"),
+        html.P("Every source of the dataset, from its manifest. Each row of the Data page's table "
+               "names its own source."),
+        scroll_region(simple_table(["Source", "Publisher", "Licence", "Attribution", "As of",
+                                    "Real or illustrative", "Rows"], _source_rows(data),
+                                   "Sources of the dataset", numeric={6}), "Sources of the dataset"),
         *_why_illustrative(data),
         html.H3("Map boundaries and base map", className="h5"),
         html.P(["Borough boundaries: GLA / London Datastore “Statistical GIS Boundary Files for London”, "
@@ -282,7 +283,7 @@ def data_dictionary(*, public: bool) -> html.Table:
     rows = [[_code(c.name), "yes" if c.required else "no", c.label, c.help, _code(c.example)]
             for c in COLUMNS if not (public and c.name in ALWAYS_PRIVATE_COLUMNS)]
     return simple_table(["Column", "Required", "Label in the app", "Meaning", "Example"], rows,
-                        "The data dictionary: the columns of contracts.csv, in order.")
+                        "The columns of contracts.csv, in order")
 
 
 def contribute(contact_email: str, *, public: bool) -> list[Any]:
@@ -308,7 +309,7 @@ def contribute(contact_email: str, *, public: bool) -> list[Any]:
                 dcc.Link("Data page's table", href="/data"), ") and the right value to ",
                 _mailto(contact_email), "."]),
         html.H3("Data dictionary", className="h5"),
-        html.Div(data_dictionary(public=public), className="table-responsive"),
+        scroll_region(data_dictionary(public=public), "Data dictionary"),
         html.P(["Service areas are given by their slug, e.g. ", _code("adult-social-care"),
                 "; boroughs by ONS code (E09000001 to E09000033) or by name."], className="small"),
     ]

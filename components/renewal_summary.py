@@ -48,7 +48,10 @@ def area_colours(areas: list[str]) -> dict[str, str]:
         for i, slug in enumerate(slugs):
             # from 40% darker to 60% lighter than the hue, evenly
             t = i / (n - 1) if n > 1 else 0.5
-            colours[slug] = _mix(hue, "#000000", 0.4 * (1 - 2 * t)) if t < 0.5 else _mix(hue, "#ffffff", 0.6 * (2 * t - 1))
+            if t < 0.5:
+                colours[slug] = _mix(hue, "#000000", 0.4 * (1 - 2 * t))
+            else:
+                colours[slug] = _mix(hue, "#ffffff", 0.6 * (2 * t - 1))
     return colours
 
 
@@ -171,7 +174,9 @@ def summary_caption(summary: pd.DataFrame, today: date) -> str:
     if len(areas) > 1 and sum(1 for c, _ in areas if c == top_count) == 1:  # only a clear leader
         text += f" (most in {top_name}: {top_count:,})"
     dated = sum(t[2] for t in totals)
-    return text + f". {dated:,} dated contract{'s' if dated != 1 else ''} over {len(totals)} quarter{'s' if len(totals) != 1 else ''}."
+    quarters = len(totals)
+    return (text + f". {dated:,} dated contract{'s' if dated != 1 else ''} over {quarters} "
+            f"quarter{'s' if quarters != 1 else ''}.")
 
 
 def summary_table(summary: pd.DataFrame, state: AppState) -> Any:

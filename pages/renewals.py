@@ -271,10 +271,11 @@ def layout(**query: Any) -> html.Div:
     t = _timeline_parts(state, rows, today, 0)
     fp = _finder_parts(state, today, 0)
     warm_window_scans(state, today)
+    pressed = {m: window_pressed(state, m, today) for m in WINDOW_MONTHS}
     windows = [
         html.Button(f"Next {m} months", id=ids.window(m), n_clicks=0,
-                    className="btn btn-sm " + ("btn-primary" if window_pressed(state, m, today) else "btn-outline-primary"),
-                    **{"aria-pressed": "true" if window_pressed(state, m, today) else "false"})
+                    className="btn btn-sm " + ("btn-primary" if pressed[m] else "btn-outline-primary"),
+                    **{"aria-pressed": "true" if pressed[m] else "false"})
         for m in WINDOW_MONTHS
     ]
     return html.Div(
@@ -322,8 +323,8 @@ def layout(**query: Any) -> html.Div:
                     html.P(f"{PAGE_SIZE} contracts at a time, in end-date order, starting with the next to end.",
                            className="small muted"),
                     view_radio("group", [{"label": "Service area", "value": "service_area"},
-                                     {"label": "Borough", "value": "authority"}],
-                           _group(state), "Group the bars by"),
+                                         {"label": "Borough", "value": "authority"}],
+                               _group(state), "Group the bars by"),
                     timeline_key(),
                     _pager(TIMELINE_PREV, TIMELINE_NEXT, TIMELINE_PAGER, t["pager"], t["prev_disabled"],
                            t["next_disabled"], "contracts"),
@@ -345,9 +346,9 @@ def layout(**query: Any) -> html.Div:
                            "to start: the first end date minus the lead time.", className="small"),
                     html.Div([
                         view_radio("within", months_options("within"), state.view_value("within"),
-                               "Contracts ending within"),
+                                   "Contracts ending within"),
                         view_radio("lead", months_options("lead"), state.view_value("lead"),
-                               "Lead time for a joint procurement"),
+                                   "Lead time for a joint procurement"),
                     ], className="finder-controls"),
                     html.P(fp["caption"], id=FINDER_CAPTION, className="finder-caption"),
                     _pager(FINDER_PREV, FINDER_NEXT, FINDER_PAGER, fp["pager"], fp["prev_disabled"],
@@ -381,7 +382,7 @@ def controls_response(data: Any, months: list[Any]) -> tuple[Any, ...]:
             ["btn btn-sm " + ("btn-primary" if p else "btn-outline-primary") for p in pressed])
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=64)
 def _summary_for(data: Dataset, filters: FilterState) -> Any:
     return quarterly_end_summary(apply_filter(data.contracts, filters))
 

@@ -156,7 +156,8 @@ def areas_table(own: pd.DataFrame, everyone: pd.DataFrame) -> Any:
         ]))
     return html.Table([
         html.Caption("Its share of each service area's contracts"),
-        html.Thead(html.Tr([html.Th("Service area", scope="col"), html.Th("Its contracts", scope="col", className="num"),
+        html.Thead(html.Tr([html.Th("Service area", scope="col"),
+                            html.Th("Its contracts", scope="col", className="num"),
                             html.Th("All contracts", scope="col", className="num"),
                             html.Th("Its share", scope="col", className="num")])),
         html.Tbody(rows),

@@ -270,3 +270,14 @@ def test_nearly_every_borough_is_said_in_words() -> None:
     assert _borough_links(some, (CAMDEN,)) == ["all except Hackney, Lambeth (including Camden)"]
     few = _borough_links((CAMDEN, HACKNEY), (HACKNEY,))
     assert [getattr(x, "href", x) for x in few] == ["/borough/camden", ", ", "/borough/hackney"]
+
+
+def test_hostile_page_stores_are_clamped_or_ignored(dataset: Dataset) -> None:
+    state = AppState()
+    far = page.timeline_response(store(state), {"key": 5, "page": 10**12}, step=1)
+    assert far[-1]["page"] == 0  # the last page that exists
+    junk = page.timeline_response(store(state), "junk")
+    assert junk[-1] == {"key": page.timeline_key_of(state), "page": 0}
+    finder = page.finder_response(store(state), {"page": -10**9, "key": None}, step=-1)
+    assert finder[-1]["page"] == 0
+    assert page.summary_response(store(state), ["not", "a", "dict"])[3] == page.summary_keys(state)
