@@ -121,6 +121,15 @@ def column_defs(*, public: bool) -> list[dict[str, Any]]:
     return defs
 
 
+ROW_PX, FRAME_PX, MAX_VISIBLE_ROWS = 42, 125, 12  # quartz row height; header, pager (two lines on a phone), scrollbar
+
+
+def grid_height(rows: int) -> str:
+    """The grid's height for a view of `rows` rows: no empty screen under a short list, at most
+    MAX_VISIBLE_ROWS rows before the grid scrolls, room for the "no rows" message."""
+    return f"{FRAME_PX + ROW_PX * min(max(rows, 2), MAX_VISIBLE_ROWS)}px"
+
+
 def grid_id(instance: str) -> dict[str, str]:
     """Each rendered grid gets its own id (GRID_TYPE + a fresh instance key): when Back/Forward
     or a link re-renders the page, an answer meant for the grid being replaced can never reach
@@ -149,7 +158,7 @@ def data_grid(*, public: bool, instance: str) -> Any:
             "suppressColumnVirtualisation": True,
         },
         className="data-grid",
-        style={"height": "600px", "width": "100%"},
+        style={"height": "100%", "width": "100%"},
     )
 
 

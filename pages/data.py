@@ -19,7 +19,15 @@ from dash import ALL, MATCH, Input, Output, State, callback, clientside_callback
 
 import ids
 from components.about_content import SCROLL_TO_HASH
-from components.data_grid import BLOCK_ROWS, column_guide, data_grid, grid_block, grid_id, row_flags
+from components.data_grid import (
+    BLOCK_ROWS,
+    column_guide,
+    data_grid,
+    grid_block,
+    grid_height,
+    grid_id,
+    row_flags,
+)
 from components.quality_panel import flag_link_href, quality_panel
 from techmap import context
 from techmap.appstate import AppState
@@ -40,6 +48,7 @@ GRID_KEY = "data-grid-key"  # what the grid's rows depend on; a change purges th
 PAGE_KEY = "data-page-key"  # the whole state the page's links carry
 GRID_REFRESHED = "data-grid-refreshed"
 TABLE_HEADING = "data-table-heading"
+GRID_WRAP = "data-grid-wrap"
 RENDERED = "data-rendered"
 SCROLLED = "data-scrolled"
 
@@ -101,19 +110,24 @@ def _view(state: AppState) -> tuple[Any, np.ndarray, int]:
     return rows, positions, shown
 
 
-def _parts(state: AppState) -> tuple[list[Any], list[Any], list[Any]]:
+def _parts(state: AppState) -> dict[str, Any]:
+    """Everything the page shows that depends on the state, except the grid's rows."""
     data = context.dataset()
-    cfg = context.settings()
     rows, positions, shown = _view(state)
     total = len(rows)
-    return (view_summary(state, total, shown), downloads(state, total),
-            quality_panel(data, rows, positions, state, today=context.today(), public=cfg.public))
+    return {
+        "summary": view_summary(state, total, shown),
+        "downloads": downloads(state, total),
+        "quality": quality_panel(data, rows, positions, state, today=context.today(),
+                                 public=context.settings().public),
+        "height": grid_height(shown),
+    }
 
 
 def layout(**query: Any) -> html.Div:
     state = AppState.from_page_query(query)
     public = context.settings().public
-    summary, links, quality = _parts(state)
+    parts = _parts(state)
     guide = html.Dl([item for header, help_text in column_guide(public=public)
                      for item in (html.Dt(header), html.Dd(help_text))], className="column-guide")
     return html.Div(
@@ -127,7 +141,7 @@ def layout(**query: Any) -> html.Div:
             html.Section(
                 [
                     html.H2("Contracts", id=TABLE_HEADING, className="h4"),
-                    html.P(summary, id=COUNT, className="data-count"),
+                    html.P(parts["summary"], id=COUNT, className="data-count"),
                     html.P([
                         f"{BLOCK_ROWS} rows a page. Select a column header to sort (again to reverse; "
                         "Shift adds a second column). To narrow or search the table, use the filters "
@@ -135,7 +149,8 @@ def layout(**query: Any) -> html.Div:
                         " looks in contract IDs, systems, suppliers, manufacturers, boroughs and "
                         "service areas. Borough and supplier names link to their profiles.",
                     ], className="small data-hint"),
-                    html.Div(data_grid(public=public, instance=uuid4().hex[:12]), className="data-grid-wrap", role="region",
+                    html.Div(data_grid(public=public, instance=uuid4().hex[:12]), id=GRID_WRAP,
+                             className="data-grid-wrap", style={"height": parts["height"]}, role="region",
                              **{"aria-labelledby": TABLE_HEADING}),
                     html.Details([html.Summary("What each column means"), guide], className="data-guide"),
                 ],
@@ -143,12 +158,12 @@ def layout(**query: Any) -> html.Div:
                 className="data-section",
             ),
             html.Section(
-                [html.H2("Download", className="h4"), html.Div(links, id=DOWNLOADS)],
+                [html.H2("Download", className="h4"), html.Div(parts["downloads"], id=DOWNLOADS)],
                 id="download",
                 className="data-section",
             ),
             html.Section(
-                [html.H2("Data quality", className="h4"), html.Div(quality, id=QUALITY)],
+                [html.H2("Data quality", className="h4"), html.Div(parts["quality"], id=QUALITY)],
                 id="quality",
                 className="data-section",
             ),
@@ -181,6 +196,7 @@ def serve_rows(request: Any, search: Any) -> Any:
     Output(COUNT, "children"),
     Output(DOWNLOADS, "children"),
     Output(QUALITY, "children"),
+    Output(GRID_WRAP, "style"),
     Output(GRID_KEY, "data"),
     Output(PAGE_KEY, "data"),
     Input(ids.APP_STATE, "data"),
@@ -193,10 +209,11 @@ def update_view(data: Any, shown_grid: Any = None, shown_page: Any = None) -> tu
     state = AppState.from_dict(data)
     page = state.to_query_string()
     if page == shown_page:
-        return (no_update,) * 5
-    summary, links, quality = _parts(state)
+        return (no_update,) * 6
+    parts = _parts(state)
     key = grid_key(state)
-    return summary, links, quality, (key if key != shown_grid else no_update), page
+    return (parts["summary"], parts["downloads"], parts["quality"], {"height": parts["height"]},
+            key if key != shown_grid else no_update, page)
 
 
 # A new grid key: back to the first page and ask the server again (it reads the new filters).

@@ -8,6 +8,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -30,17 +31,19 @@ def _free_port() -> int:
 def start_server(env_extra: dict[str, str] | None = None) -> tuple[subprocess.Popen, str]:
     port = _free_port()
     env = {**os.environ, "TECHMAP_TODAY": "2026-11-22", **(env_extra or {})}
+    # The server's log goes to a file: a pipe nobody reads would fill up and block the server.
+    log = tempfile.NamedTemporaryFile(prefix="techmap-server-", suffix=".log", delete=False)
     proc = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "app:server", "--bind", f"127.0.0.1:{port}",
-         "--workers", "1", "--threads", "4", "--timeout", "120"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+         "--workers", "1", "--threads", "4", "--timeout", "120", "--access-logfile", "/dev/null"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
+    proc.log_path = log.name
     base = f"http://127.0.0.1:{port}"
     deadline = time.time() + 90
     while time.time() < deadline:
         if proc.poll() is not None:
-            out = proc.stdout.read().decode() if proc.stdout else ""
-            raise RuntimeError(f"server exited early:\n{out}")
+            raise RuntimeError(f"server exited early:\n{Path(log.name).read_text()[-3000:]}")
         try:
             with urllib.request.urlopen(base + "/", timeout=2) as r:
                 if r.status == 200:

@@ -229,17 +229,19 @@ def test_serve_rows_reads_the_view_from_the_url(data: Dataset) -> None:
 
 def test_update_view_counts_and_purges_the_grid_only_when_its_rows_change(data: Dataset) -> None:
     camden = AppState(FilterState(authority=(CAMDEN,)))
-    count, links, quality, grid_key, page_key = page().update_view(camden.to_dict(), None, None)
+    count, links, quality, style, grid_key, page_key = page().update_view(camden.to_dict(), None, None)
     assert "3 contracts match the filters." in render(count)
+    assert style == {"height": "251px"}  # header, pager and scrollbar 125 px + 3 rows of 42 px
     assert grid_key == f"?authority={CAMDEN}|all" and page_key == f"?authority={CAMDEN}"
-    assert page().update_view(camden.to_dict(), grid_key, page_key) == (no_update,) * 5
+    assert page().update_view(camden.to_dict(), grid_key, page_key) == (no_update,) * 6
     # a view setting of another page changes the links, not the grid's rows
     other = camden.with_view("metric", "suppliers")
     out = page().update_view(other.to_dict(), grid_key, page_key)
-    assert out[3] is no_update and out[4] == f"?authority={CAMDEN}&metric=suppliers"
+    assert out[4] is no_update and out[5] == f"?authority={CAMDEN}&metric=suppliers"
     flagged = camden.with_view("flag", "missing_end_date")
     out = page().update_view(flagged.to_dict(), grid_key, page_key)
-    assert out[3] == f"?authority={CAMDEN}|missing_end_date"
+    assert out[4] == f"?authority={CAMDEN}|missing_end_date"
+    assert out[3] == {"height": "209px"}  # one row: room for two
     assert "Showing 1 of the 3 contracts behind the filters" in render(out[0])
 
 
