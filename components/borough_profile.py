@@ -60,13 +60,13 @@ def next_renewals(rows: pd.DataFrame, today: date, limit: int = 8) -> Any:
     ])
 
 
-def comparison(figures: list[tuple[str, str, str]]) -> html.Table:
-    return html.Table([
+def comparison(figures: list[tuple[str, str, str]]) -> html.Div:
+    return html.Div(html.Table([
         html.Thead(html.Tr([html.Th("Measure", scope="col"), html.Th("This borough", scope="col", className="num"),
                             html.Th("London median", scope="col", className="num")])),
         html.Tbody([html.Tr([html.Th(label, scope="row"), html.Td(mine, className="num"),
                              html.Td(median, className="num")]) for label, mine, median in figures]),
-    ], className="table table-sm")
+    ], className="table table-sm"), className="table-responsive")
 
 
 def peers(borough: Authority, own: pd.DataFrame, everyone: pd.DataFrame, query: str) -> Any:
