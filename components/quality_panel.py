@@ -97,7 +97,7 @@ def coverage_table(coverage: pd.DataFrame, state: AppState, *, public: bool) -> 
         ], className="is-empty" if not records else None))
     return html.Table(
         [
-            html.Caption("Coverage by borough, for the contracts behind the filters"),
+            html.Caption("Coverage by borough"),
             html.Thead(html.Tr([html.Th(h, scope="col", className="num" if i in (1, 2, 3, 6) else None)
                                 for i, h in enumerate(["Borough", "Records", "With end date", "With a value",
                                                        "Newest source", "Oldest source", "Flagged"])])),
@@ -124,7 +124,7 @@ def sources_table(data: Dataset, rows: pd.DataFrame) -> html.Table:
             f"{int(counts.get(str(key), 0)):,}",
         ])
     return simple_table(["Source", "Publisher", "Licence", "As of", "Real or illustrative", "Rows shown"],
-                        body, "Sources of the contracts behind the filters", numeric={5})
+                        body, "Sources of the rows", numeric={5})
 
 
 def scroll_region(table: Any, label: str, extra_class: str = "") -> html.Div:

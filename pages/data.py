@@ -145,7 +145,7 @@ def layout(**query: Any) -> html.Div:
                     html.P([
                         f"{BLOCK_ROWS} rows a page. Select a column header to sort (again to reverse; "
                         "Shift adds a second column). To narrow or search the table, use the filters "
-                        "at the top of the page: the ", html.A("Search box", href=f"#{ids.FILTER_CONTROLS['q']}"),
+                        "at the top of the page (behind the Filters button on a phone): the ", html.A("Search box", href=f"#{ids.FILTER_CONTROLS['q']}"),
                         " looks in contract IDs, systems, suppliers, manufacturers, boroughs and "
                         "service areas. Borough and supplier names link to their profiles.",
                     ], className="small data-hint"),
