@@ -172,7 +172,8 @@ def user(port: int, app: App, stats: Stats, deadline: float, seed: int) -> None:
     def timed(kind: str, method: str, path: str, body: Any = None) -> tuple[int, bytes, dict]:
         start = time.perf_counter()
         status, raw, headers = client.request(method, path, body)
-        stats.add(kind, (time.perf_counter() - start) * 1000, status, f"{method} {path} {str(body)[:80]}")
+        detail = decode(raw, headers)[:200] if status >= 400 else b""
+        stats.add(kind, (time.perf_counter() - start) * 1000, status, f"{method} {path} {str(body)[:60]} -> {detail!r}")
         return status, raw, headers
 
     while time.time() < deadline:

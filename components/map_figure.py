@@ -6,6 +6,7 @@ widths and the colour-bar title (about 2 KB) through `dash.Patch`.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from functools import lru_cache
@@ -31,6 +32,14 @@ NORMAL_LINE = "#ffffff"
 def boundaries() -> dict[str, Any]:
     with GEOJSON.open(encoding="utf-8") as handle:
         return json.load(handle)
+
+
+@lru_cache(maxsize=1)
+def boundaries_url() -> str:
+    """A fingerprinted URL for the boundaries (web.hosting serves it, cached for a year), so the
+    browser fetches them once instead of with every render of the map page."""
+    digest = hashlib.sha256(GEOJSON.read_bytes()).hexdigest()[:12]
+    return f"/boundaries/london_boroughs.{digest}.geojson"
 
 
 def metric_label(metric: str) -> str:
@@ -69,7 +78,7 @@ def map_figure(metrics: pd.DataFrame, metric: str, selected: tuple[str, ...]) ->
     v = _trace_values(metrics, metric, selected)
     trace = {
         "type": "choropleth",
-        "geojson": boundaries(),
+        "geojson": boundaries_url(),
         "featureidkey": "properties.gss_code",
         "locations": list(metrics.index),
         "z": v["z"],

@@ -23,7 +23,7 @@ P = ParamSpec("P")
 R = TypeVar("R")
 log = logging.getLogger("techmap.cache")
 DEFAULT_SIZE = int(os.environ.get("TECHMAP_CACHE_SIZE", "512"))
-_MISSING = object()
+MISSING = object()  # what BoundedCache.get returns for an absent key
 
 
 class BoundedCache:
@@ -43,7 +43,7 @@ class BoundedCache:
                 self.hits += 1
                 return self._data[key]
             self.misses += 1
-            return _MISSING
+            return MISSING
 
     def set(self, key: Hashable, value: Any) -> None:
         with self._lock:
@@ -98,7 +98,7 @@ def memoised(func: Callable[P, R]) -> Callable[P, R]:
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         key = (name, args, tuple(sorted(kwargs.items())))
         value = _local.get(key)
-        if value is not _MISSING:
+        if value is not MISSING:
             return value
         shared = _shared_backend()
         shared_key = _shared_key(name, key) if shared is not None else ""

@@ -5,19 +5,26 @@ health endpoint, and JSON or plain errors instead of tracebacks."""
 from __future__ import annotations
 
 import logging
+import os
 from typing import Any
 
 import dash
-from flask import Blueprint, Flask, Response, jsonify, request
+from flask import Blueprint, Flask, Response, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from techmap import context
+from techmap.cache import MISSING
+from techmap.cache import BoundedCache
+from techmap.authorities import GEOJSON
 from web.callback_guard import check_dispatch
 
 bp = Blueprint("hosting", __name__)
 log = logging.getLogger("techmap.web")
 
 ONE_YEAR = 31_536_000
+# Callback responses kept per process: bounded in number and in size of each (a few MB in all).
+RESPONSES = BoundedCache(size=int(os.environ.get("TECHMAP_RESPONSE_CACHE", "400")))
+MAX_CACHED_RESPONSE = 256 * 1024
 
 
 @bp.get("/healthz")
@@ -30,6 +37,17 @@ def health() -> Response:
         "as_of": data.as_of.isoformat() if data.as_of else None,
         "public": context.settings().public,
     })
+
+
+@bp.get("/boundaries/london_boroughs.<digest>.geojson")
+def boundaries_geojson(digest: str) -> Response:
+    from components.map_figure import boundaries_url
+
+    if boundaries_url() != f"/boundaries/london_boroughs.{digest}.geojson":
+        return Response("Not found\n", status=404, mimetype="text/plain")
+    response = Response(GEOJSON.read_bytes(), mimetype="application/geo+json")
+    response.headers["Cache-Control"] = f"public, max-age={ONE_YEAR}, immutable"
+    return response
 
 
 def content_security_policy(app: dash.Dash, frame_ancestors: str) -> str:
@@ -71,7 +89,25 @@ def install(app: dash.Dash) -> None:
         problem = check_dispatch(body, app.callback_map)
         if problem:
             return jsonify({"error": {"status": 400, "message": f"malformed callback request: {problem}"}}), 400
+        # Every server callback is a pure function of what the browser sends, the dataset and
+        # today, so identical requests get identical answers: a popular view costs the server once.
+        # The settings (public or not) and the dataset are part of the key, so an instance whose
+        # configuration changes (tests switch to public mode) never gets another's answer.
+        key = (request.get_data(), context.today(), context.settings(), id(context.dataset()))
+        g.callback_cache_key = key
+        cached = RESPONSES.get(key)
+        if cached is not MISSING:
+            return Response(cached, status=200, mimetype="application/json")
         return None
+
+    @server.after_request
+    def _remember_callback(response: Response) -> Response:
+        key = g.pop("callback_cache_key", None)
+        if key is not None and response.status_code == 200 and not response.direct_passthrough:
+            data = response.get_data()
+            if len(data) <= MAX_CACHED_RESPONSE:
+                RESPONSES.set(key, data)
+        return response
 
     @server.after_request
     def _headers(response: Response) -> Response:

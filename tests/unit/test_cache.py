@@ -19,7 +19,7 @@ def test_bounded_cache_evicts_least_recently_used():
     c.set("b", 2)
     assert c.get("a") == 1  # a is now the most recent
     c.set("c", 3)
-    assert c.get("b") is cache._MISSING
+    assert c.get("b") is cache.MISSING
     assert c.get("a") == 1 and c.get("c") == 3
     assert len(c) == 2
 

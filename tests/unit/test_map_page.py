@@ -29,7 +29,10 @@ def test_map_figure_has_all_boroughs_mercator_and_local_geojson(metrics):
     fig = map_figure(metrics, "contracts", (CAMDEN,))
     trace = fig["data"][0]
     assert trace["type"] == "choropleth"
-    assert len(trace["locations"]) == 33 and len(trace["geojson"]["features"]) == 33
+    assert len(trace["locations"]) == 33
+    boundaries = app_module.server.test_client().get(trace["geojson"])
+    assert boundaries.status_code == 200 and "immutable" in boundaries.headers["Cache-Control"]
+    assert {f["properties"]["gss_code"] for f in boundaries.json["features"]} == set(trace["locations"])
     assert fig["layout"]["geo"]["projection"]["type"] == "mercator"
     i = trace["locations"].index(CAMDEN)
     assert trace["z"][i] == metrics.at[CAMDEN, "contracts"]
