@@ -27,9 +27,9 @@ import pandas as pd
 from techmap.authorities import by_code
 from techmap.dataset import Dataset
 from techmap.filters import FilterState
-from techmap.quality import FLAGS, quality_flags
-from techmap.queries import filter_mask
+from techmap.quality import FLAGS
 from techmap.schema import COLUMNS_BY_NAME, SERVICE_AREAS_BY_SLUG
+from techmap.views import row_flags, view_positions
 
 GRID_TYPE = "data-grid"
 BLOCK_ROWS = 100  # rows per request and per page of the grid
@@ -162,24 +162,7 @@ def data_grid(*, public: bool, instance: str) -> Any:
     )
 
 
-# ---- which rows, in which order ---------------------------------------------------------------
-
-
-@lru_cache(maxsize=4)
-def row_flags(data: Dataset, today: date) -> np.ndarray:
-    """Quality flags of every loaded row, (rows, len(FLAGS)) booleans, computed once per day."""
-    flags = quality_flags(data.contracts, sources=data.sources, today=today)
-    return flags[list(FLAGS)].to_numpy(dtype=bool)
-
-
-def view_positions(data: Dataset, filters: FilterState, flag: str = "all", *,
-                   today: date) -> np.ndarray:
-    """Positions (into data.contracts) of the rows in view, in dataset order: apply_filter's rows,
-    and of those only the ones with `flag` when it names a quality flag."""
-    mask = filter_mask(data.contracts, filters)
-    if flag in FLAGS:
-        mask &= row_flags(data, today)[:, FLAGS.index(flag)]
-    return np.flatnonzero(mask)
+# ---- which rows, in which order (techmap.views.view_positions) ------------------------------------
 
 
 def _source_meta(data: Dataset) -> dict[str, dict[str, str]]:

@@ -92,11 +92,11 @@ def downloads(state: AppState, total: int) -> list[Any]:
         excel,
     ]
     notes: list[Any] = [
-        "The files hold the contracts behind the filters, in the table's original order, with the data "
+        "The files hold the contracts in the table, in the table's original order, with the data "
         "dictionary's column names, so they can be checked with ", html.Code("python -m techmap validate"),
         " or imported again. Cells that a spreadsheet would run as a formula are stored as text."]
     if state.view_value("flag") in FLAGS:
-        notes.append(" They hold every contract behind the filters, not only the flagged ones shown now.")
+        notes.append(" Like the table, they hold only the flagged contracts.")
     return [html.Ul(items, className="data-download-list"), html.P(notes, className="small muted")]
 
 
@@ -117,7 +117,7 @@ def _parts(state: AppState) -> dict[str, Any]:
     total = len(rows)
     return {
         "summary": view_summary(state, total, shown),
-        "downloads": downloads(state, total),
+        "downloads": downloads(state, shown),
         "quality": quality_panel(data, rows, positions, state, today=context.today(),
                                  public=context.settings().public),
         "height": grid_height(shown),

@@ -11,10 +11,16 @@ from datetime import date
 
 import pandas as pd
 
+from functools import lru_cache
+
+import numpy as np
+
 from techmap import context
 from techmap.cache import memoised
+from techmap.dataset import Dataset
 from techmap.filters import FilterState
-from techmap.queries import apply_filter, borough_metrics, headline
+from techmap.quality import FLAGS, quality_flags
+from techmap.queries import apply_filter, borough_metrics, filter_mask, headline
 
 
 def rows(filters: FilterState, ignore: tuple[str, ...] = ()) -> pd.DataFrame:
@@ -40,3 +46,20 @@ def in_view(filters: FilterState) -> tuple[int, int, int]:
     if selected.empty:
         return 0, 0, 0
     return len(selected), int(selected["authority_code"].nunique()), int(selected["synthetic"].sum())
+
+
+@lru_cache(maxsize=4)
+def row_flags(data: Dataset, today: date) -> np.ndarray:
+    """Quality flags of every loaded row, (rows, len(FLAGS)) booleans, computed once per day."""
+    flags = quality_flags(data.contracts, sources=data.sources, today=today)
+    return flags[list(FLAGS)].to_numpy(dtype=bool)
+
+
+def view_positions(data: Dataset, filters: FilterState, flag: str = "all", *, today: date) -> np.ndarray:
+    """Positions (into data.contracts) of the rows in view, in dataset order: apply_filter's rows,
+    and of those only the ones with `flag` when it names a quality flag. The data page's grid and
+    the downloads both use this, so a download holds exactly the rows on screen."""
+    mask = filter_mask(data.contracts, filters)
+    if flag in FLAGS:
+        mask &= row_flags(data, today)[:, FLAGS.index(flag)]
+    return np.flatnonzero(mask)

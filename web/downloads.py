@@ -11,6 +11,7 @@ import numpy as np
 from flask import Blueprint, Response, request
 
 from techmap import context
+from techmap import views
 from techmap.appstate import AppState
 from techmap.export import (
     XLSX_MEDIA_TYPE,
@@ -20,7 +21,6 @@ from techmap.export import (
     export_columns,
     xlsx_bytes,
 )
-from techmap.queries import filter_mask
 
 bp = Blueprint("downloads", __name__)
 
@@ -35,10 +35,11 @@ def request_state() -> AppState:
 
 
 def view_positions(state: AppState) -> np.ndarray | None:
-    """Integer positions of the view's rows in the loaded table; None for every row. The same
-    mask as apply_filter, without copying the rows."""
-    mask = filter_mask(context.dataset().contracts, state.filters)
-    return None if mask.all() else np.flatnonzero(mask)
+    """Integer positions of the view's rows in the loaded table (the filters, and the data page's
+    quality flag when one is chosen); None for every row. No copy of the rows is made."""
+    data = context.dataset()
+    positions = views.view_positions(data, state.filters, state.view_value("flag"), today=context.today())
+    return None if len(positions) == len(data.contracts) else positions
 
 
 def _attachment(response: Response, filename: str) -> Response:

@@ -280,7 +280,7 @@ def test_download_links_carry_the_state_and_excel_says_when_it_is_too_big(data: 
     text = render(page().downloads(state, 3))
     assert "contracts.xlsx" not in text and "Narrow the filters" in text
     flagged = render(page().downloads(state.with_view("flag", "zero_value"), 3))
-    assert "not only the flagged ones" in flagged
+    assert "only the flagged contracts" in flagged
 
 
 def test_the_csv_download_holds_the_grids_rows_in_the_grids_order(data: Dataset) -> None:
@@ -336,3 +336,21 @@ def test_grid_caches_are_keyed_on_the_dataset_object(data: Dataset) -> None:
     before = data_grid.row_flags(data, context.today())
     assert data_grid.row_flags(data, context.today()) is before
     assert before.shape == (6, 5)
+
+
+def test_download_in_a_flag_view_holds_exactly_the_flagged_rows():
+    import csv
+    import io
+
+    import app as app_module
+    from techmap import context
+    from techmap.views import view_positions
+
+    data = context.dataset()
+    state = AppState.from_query_string("?area=housing&flag=missing_end_date")
+    expected = data.contracts["contract_id"].iloc[
+        view_positions(data, state.filters, "missing_end_date", today=context.today())].tolist()
+    response = app_module.server.test_client().get("/download/contracts.csv?area=housing&flag=missing_end_date")
+    rows = list(csv.DictReader(io.StringIO(response.get_data().decode("utf-8-sig"))))
+    assert [r["contract_id"] for r in rows] == expected
+    assert 0 < len(expected) < len(data.contracts[data.contracts["service_area"] == "housing"])
