@@ -16,7 +16,7 @@ from typing import Any
 
 from dash import dcc, html
 
-from components.data_grid import safe_url
+from components.safe_text import source_title
 from components.figure_frame import simple_table
 from components.quality_panel import scroll_region
 from components.shell import BOUNDARY_ATTRIBUTION
@@ -149,10 +149,8 @@ def _source_rows(data: Dataset) -> list[list[Any]]:
     rows = []
     for key, meta in data.sources.items():
         meta = meta if isinstance(meta, Mapping) else {}
-        title = str(meta.get("title") or key)
-        url = safe_url(meta.get("url"))
         rows.append([
-            html.A(title, href=url) if url else title,
+            source_title(key, meta),
             str(meta.get("publisher") or "–"),
             str(meta.get("licence") or "not stated"),
             str(meta.get("attribution") or "–"),

@@ -18,12 +18,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from typing import Any
-from urllib.parse import urlparse
 
 import dash_ag_grid as dag
 import numpy as np
 import pandas as pd
 
+from components.safe_text import safe_url
 from techmap.authorities import by_code
 from techmap.dataset import Dataset
 from techmap.filters import FilterState
@@ -169,20 +169,9 @@ def _source_meta(data: Dataset) -> dict[str, dict[str, str]]:
     out: dict[str, dict[str, str]] = {}
     for key, meta in data.sources.items():
         meta = meta if isinstance(meta, Mapping) else {}
-        out[str(key)] = {"title": str(meta.get("title") or key), "url": safe_url(meta.get("url")),
+        out[str(key)] = {"title": str(meta.get("title") or key), "url": safe_url(meta.get("url")) or "",
                          "as_of": str(meta.get("as_of") or "")}
     return out
-
-
-def safe_url(url: object) -> str:
-    """The URL when it is an absolute http(s) link, else "" (a manifest could hold javascript:)."""
-    if not isinstance(url, str) or len(url) > 2000:
-        return ""
-    try:
-        parsed = urlparse(url.strip())
-    except ValueError:
-        return ""
-    return url.strip() if parsed.scheme in ("http", "https") and parsed.netloc else ""
 
 
 def _labels_of_categories(series: pd.Series, labels: Mapping[str, str]) -> np.ndarray:

@@ -14,7 +14,8 @@ import numpy as np
 import pandas as pd
 from dash import dcc, html
 
-from components.data_grid import row_flags, safe_url
+from components.safe_text import source_title
+from techmap.views import row_flags
 from components.figure_frame import simple_table
 from techmap.appstate import AppState
 from techmap.authorities import by_code
@@ -113,10 +114,8 @@ def sources_table(data: Dataset, rows: pd.DataFrame) -> html.Table:
     body = []
     for key, meta in data.sources.items():
         meta = meta if isinstance(meta, Mapping) else {}
-        title = str(meta.get("title") or key)
-        url = safe_url(meta.get("url"))
         body.append([
-            html.A(title, href=url) if url else title,
+            source_title(key, meta),
             str(meta.get("publisher") or "–"),
             str(meta.get("licence") or "not stated"),
             str(meta.get("as_of") or "unknown"),

@@ -4,7 +4,11 @@ them) and link targets (a dataset's source URL could be `javascript:`)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
 from urllib.parse import urlparse
+
+from dash import html
 
 _ENTITIES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 
@@ -16,7 +20,20 @@ def plotly_text(text: object) -> str:
 
 def safe_url(url: object) -> str | None:
     """The URL if it is an ordinary web or mail link, else None (render as plain text then)."""
-    if not isinstance(url, str) or not url.strip():
+    if not isinstance(url, str) or not url.strip() or len(url) > 2000:
         return None
-    scheme = urlparse(url.strip()).scheme.lower()
-    return url.strip() if scheme in ("http", "https", "mailto") else None
+    try:
+        parsed = urlparse(url.strip())
+    except ValueError:
+        return None
+    scheme = parsed.scheme.lower()
+    if scheme in ("http", "https") and parsed.netloc or scheme == "mailto":
+        return url.strip()
+    return None
+
+
+def source_title(key: str, meta: Mapping[str, Any]) -> Any:
+    """A dataset source's title, linked to its URL only when that URL is safe."""
+    title = str(meta.get("title") or key)
+    url = safe_url(meta.get("url"))
+    return html.A(title, href=url) if url else title

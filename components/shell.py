@@ -8,7 +8,7 @@ import dash
 from dash import dcc, html
 
 import ids
-from components.safe_text import safe_url
+from components.safe_text import source_title
 from techmap.authorities import authorities
 from techmap.dataset import Dataset
 from techmap.schema import GROUP_NAMES, SERVICE_AREAS
@@ -134,8 +134,7 @@ def footer(data: Dataset) -> html.Footer:
     as_of = data.as_of.strftime("%-d %B %Y") if data.as_of else "unknown"
     sources = [
         html.Li([
-            html.A(src.get("title", key), href=safe_url(src.get("url"))) if safe_url(src.get("url"))
-            else src.get("title", key),
+            source_title(key, src),
             f" ({src.get('licence', 'licence not stated')}"
             + (", illustrative" if src.get("synthetic") else "") + ")",
         ])

@@ -27,10 +27,15 @@ from components.data_grid import (
     grid_block,
     parse_sort_model,
     records,
-    safe_url,
     view_positions,
 )
-from components.quality_panel import coverage_table, flag_counts, flags_table, sources_table
+from components.quality_panel import (
+    coverage_table,
+    flag_counts,
+    flags_table,
+    sources_table,
+)
+from components.safe_text import safe_url
 from techmap import context
 from techmap.appstate import AppState
 from techmap.dataset import Dataset
@@ -190,7 +195,7 @@ def test_dataset_text_is_passed_as_plain_text_and_only_http_links_survive(data: 
     assert rows["D-03"]["source_url"] == ""  # the manifest says javascript:alert(1)
     assert safe_url("https://example.org/x") == "https://example.org/x"
     for bad in ("javascript:alert(1)", "//evil.example", "data:text/html,x", "ftp://x.org", "", None, 42):
-        assert safe_url(bad) == ""
+        assert safe_url(bad) is None
     # Only the profile and source columns have renderers, and those are the safe ones in the asset.
     renderers = {d["field"]: d.get("cellRenderer") for d in column_defs(public=False)}
     assert {k: v for k, v in renderers.items() if v} == {
@@ -342,7 +347,6 @@ def test_download_in_a_flag_view_holds_exactly_the_flagged_rows():
     import csv
     import io
 
-    import app as app_module
     from techmap import context
     from techmap.views import view_positions
 
