@@ -65,6 +65,10 @@ def create_app() -> dash.Dash:
 
     register_routes(app.server)
     hosting.install(app)
+    # Dash finishes its set-up (callback map, page router) on the first request, marking it done
+    # before it is: concurrent first requests to a new worker would then find no callbacks. One
+    # request now, before serving (and before gunicorn forks its workers), does it safely.
+    app.server.test_client().get("/")
 
     return app
 
