@@ -33,6 +33,10 @@ UID_DOMAIN = "london-tech-map"
 MAX_LEAD_MONTHS = 120
 # How often subscribed clients should poll (RFC 7986 REFRESH-INTERVAL; X-PUBLISHED-TTL for Outlook).
 REFRESH_INTERVAL = timedelta(hours=12)
+# A calendar with thousands of contracts is slow to build (icalendar folds lines in Python, about
+# 0.4 ms an event) and useless in a client: past this the download of a view is refused, and the
+# pages that link to it say so instead (web/calendar.py, pages/renewals.py).
+MAX_CALENDAR_CONTRACTS = 2_000
 
 # kind -> (summary prefix, category, slug used in the UID)
 _KIND_TEXT: dict[EventKind, tuple[str, str, str]] = {
@@ -67,6 +71,14 @@ def event_uid(contract_id: str, kind: EventKind) -> str:
     if safe != contract_id:
         safe = f"{safe[:80]}-{hashlib.sha1(contract_id.encode('utf-8')).hexdigest()[:8]}"
     return f"{safe}-{_KIND_TEXT[kind][2]}@{UID_DOMAIN}"
+
+
+def calendar_contracts(rows: pd.DataFrame) -> int:
+    """How many of `rows` give at least one event (they have an end, latest end or review date):
+    the number MAX_CALENDAR_CONTRACTS limits."""
+    if rows.empty:
+        return 0
+    return int(rows[["end_date", "max_end_date", "review_date"]].notna().any(axis=1).sum())
 
 
 def _dates(series: pd.Series) -> list[date | None]:
@@ -201,8 +213,11 @@ def calendar_bytes(
     stamp_time = datetime(stamp.year, stamp.month, stamp.day, tzinfo=timezone.utc)
     cal_uid = uid or f"calendar-{hashlib.sha1(name.encode('utf-8')).hexdigest()[:16]}@{UID_DOMAIN}"
     cal = icalendar.Calendar.new(prodid=PRODID, name=name, description=description or None,
-                                 refresh_interval=REFRESH_INTERVAL, url=url, uid=cal_uid)
+                                 url=url, uid=cal_uid)
     cal.add("CALSCALE", "GREGORIAN")
+    # RFC 7986 section 5.7: REFRESH-INTERVAL must carry VALUE=DURATION (icalendar's
+    # Calendar.new(refresh_interval=...) leaves it out).
+    cal.add("REFRESH-INTERVAL", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
     cal.add("X-PUBLISHED-TTL", icalendar.vDuration(REFRESH_INTERVAL))
     for event in renewal_events(rows, lead_months=lead_months, sources=sources):
         component = icalendar.Event.new(

@@ -22,7 +22,7 @@ from flask import Blueprint, Response, request
 from techmap import context
 from techmap.appstate import AppState
 from techmap.authorities import resolve_authority
-from techmap.calendar_export import calendar_bytes
+from techmap.calendar_export import MAX_CALENDAR_CONTRACTS, calendar_bytes, calendar_contracts
 from techmap.dataset import Dataset
 from techmap.export import describe_filters, download_filename
 from techmap.filters import FilterState
@@ -32,9 +32,6 @@ bp = Blueprint("calendar", __name__)
 
 ICS_MEDIA_TYPE = "text/calendar"
 FEED_MAX_AGE_SECONDS = 300
-# A calendar with thousands of contracts is slow to build (icalendar folds lines in Python, about
-# 0.4 ms an event) and useless in a client; past this the download asks for narrower filters.
-MAX_CALENDAR_CONTRACTS = 2_000
 FEED_CACHE_BYTES = 64 * 1024 * 1024
 _NO_AS_OF = date(1970, 1, 1)  # the validator requires as_of; a fixed stamp keeps bytes stable
 
@@ -103,7 +100,7 @@ def renewals_ics() -> Response:
     state = _state()
     data = context.dataset()
     rows = apply_filter(data.contracts, state.filters)
-    dated = int(rows[["end_date", "max_end_date", "review_date"]].notna().any(axis=1).sum())
+    dated = calendar_contracts(rows)
     if dated > MAX_CALENDAR_CONTRACTS:
         return _plain(f"This view has {dated:,} contracts with dates; calendar downloads are "
                       f"limited to {MAX_CALENDAR_CONTRACTS:,}. Narrow the filters (a borough, a "

@@ -10,7 +10,9 @@ import pytest
 from techmap.calendar_export import (
     EVENT_KINDS,
     PRODID,
+    REFRESH_INTERVAL,
     calendar_bytes,
+    calendar_contracts,
     event_uid,
     renewal_events,
 )
@@ -176,6 +178,22 @@ def test_calendar_is_valid_rfc5545_text():
     for required in ("DTSTAMP:", "DTSTART;VALUE=DATE:", "DTEND;VALUE=DATE:"):
         assert text.count("\r\n" + required) == 8
     assert text.count("\r\nUID:") == 9  # each event's, and the calendar's own (RFC 7986)
+
+
+def test_refresh_interval_is_a_duration_value_as_rfc_7986_requires():
+    body = calendar_bytes(mosaic_frame(), name="x", stamp=AS_OF)
+    # RFC 7986 5.7: refresh = "REFRESH-INTERVAL" refreshparam ":" dur-value, with VALUE=DURATION
+    assert "\r\nREFRESH-INTERVAL;VALUE=DURATION:PT12H\r\n" in body.decode("utf-8")
+    refresh = parse(body)["REFRESH-INTERVAL"]
+    assert refresh.params.get("VALUE") == "DURATION"
+    assert refresh.dt == REFRESH_INTERVAL == timedelta(hours=12)
+    assert "\r\nX-PUBLISHED-TTL:PT12H\r\n" in body.decode("utf-8")  # Outlook's spelling, no parameter
+
+
+def test_calendar_contracts_counts_rows_with_any_event_date():
+    # mosaic_frame: five rows, one without any date
+    assert calendar_contracts(mosaic_frame()) == 4
+    assert calendar_contracts(empty_frame()) == 0
 
 
 def test_same_data_gives_identical_bytes_and_changed_dates_keep_uids():
