@@ -20,7 +20,7 @@ from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -78,6 +78,22 @@ _CPV_ID = re.compile(r"^\d{8}(?:-\d)?$")
 
 # --- reading files -------------------------------------------------------------------------------
 
+_NO_DATE = datetime.min.replace(tzinfo=UTC)
+
+
+def release_instant(value: object) -> datetime:
+    """A release date as a moment in time, for "latest wins": Contracts Finder mixes 'Z' and
+    '+01:00', so text order is wrong ('2025-04-01T00:30:00+01:00' is before
+    '2025-03-31T23:45:00Z'). No offset is read as UTC; no date or an unreadable one sorts first."""
+    if not isinstance(value, str) or not value.strip():
+        return _NO_DATE
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        return _NO_DATE
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
 @dataclass
 class ReleaseItem:
     release: dict[str, Any]
@@ -92,6 +108,10 @@ class ReleaseItem:
     @property
     def date(self) -> str:
         return str(self.release.get("date") or "")
+
+    @property
+    def instant(self) -> datetime:
+        return release_instant(self.release.get("date"))
 
     @property
     def release_id(self) -> str:
@@ -187,8 +207,8 @@ def _flatten_versioned(value: Any) -> Any:
     """A versionedRelease as a plain release: each versioned field takes its latest value."""
     if isinstance(value, list):
         if value and all(isinstance(v, dict) and "releaseID" in v and "value" in v for v in value):
-            latest = max(enumerate(value), key=lambda iv: (str(iv[1].get("releaseDate") or ""),
-                                                           iv[0]))[1]
+            latest = max(enumerate(value),
+                         key=lambda iv: (release_instant(iv[1].get("releaseDate")), iv[0]))[1]
             return _flatten_versioned(latest["value"])
         return [_flatten_versioned(v) for v in value]
     if isinstance(value, dict):
@@ -594,7 +614,8 @@ def _compile(ocid: str, group: list[ReleaseItem], report: ImportReport
     seen: dict[str, ReleaseItem] = {}
     for item in group:
         identity = item.release_id or json.dumps(item.release, sort_keys=True)[:2000]
-        key = f"{identity}|{item.date}"
+        when = item.instant.isoformat() if item.instant != _NO_DATE else item.date
+        key = f"{identity}|{when}"  # the same moment however its offset is written
         if key in seen:
             first = seen[key]
             report.fold(item.file, item.line, "id", item.release_id or ocid,
@@ -603,17 +624,22 @@ def _compile(ocid: str, group: list[ReleaseItem], report: ImportReport
             continue
         seen[key] = item
         unique.append(item)
-    ordered = sorted(unique, key=lambda i: (i.date, i.order))
+    ordered = sorted(unique, key=lambda i: (i.instant, i.order))
     latest = ordered[-1]
     compiled: dict[str, Any] = {}
     for item in ordered:
         merge_release(compiled, item.release)
     compiled["ocid"] = ocid
     for item in ordered[:-1]:
+        # The day is enough unless it would not show which is later (same day, or a '+01:00'
+        # stamp on the next day that is in fact earlier).
+        full = item.date[:10] >= latest.date[:10]
+        shown, latest_shown = ((item.date, latest.date) if full else
+                               (item.date[:10], latest.date[:10]))
         report.fold(item.file, item.line, "ocid", ocid,
-                    f"release {item.release_id or '?'} ({item.date[:10] or 'no date'}) merged "
+                    f"release {item.release_id or '?'} ({shown or 'no date'}) merged "
                     f"with the later release {latest.release_id or '?'} "
-                    f"({latest.date[:10] or 'no date'}, {latest.file}:{latest.line}); the "
+                    f"({latest_shown or 'no date'}, {latest.file}:{latest.line}); the "
                     "latest wins", "release merged")
     return latest, compiled
 

@@ -14,6 +14,7 @@ from techmap.importers.ocds import (
     merge_release,
     normalise_ocid,
     release_cpv_codes,
+    release_instant,
 )
 
 REPO = Path(__file__).resolve().parents[2]
@@ -317,3 +318,36 @@ def test_every_real_sample_reads_without_error(pattern: str) -> None:
     assert result.rows == []
     ocids = len(report.skipped) - sum(e.key == "unreadable" for e in report.skipped)
     assert ocids + len(report.merged) == report.read
+
+
+# --- "latest wins" compares moments, not text -------------------------------------------------------
+
+MIXED_OFFSETS = FIXTURES / "cf_mixed_offsets_2025-03.json"
+
+
+def test_latest_release_is_the_latest_moment_whatever_its_offset() -> None:
+    # Release 'a' is dated 2025-04-01T00:30:00+01:00 (23:30 UTC on 31 March) and release 'b'
+    # 2025-03-31T23:45:00Z: as text 'a' sorts last, as time 'b' is 15 minutes later and wins.
+    result = import_ocds([MIXED_OFFSETS])
+    assert [(r["contract_id"], r["end_date"]) for r in result.rows] == [
+        ("ocds-b5fd17-tz/A/E09000007", "2029-03-31")]
+    assert [(e.problem.line, e.key, e.problem.reason) for e in result.report.merged] == [
+        (4, "release merged", "release a (2025-04-01T00:30:00+01:00) merged with the later "
+                              f"release b (2025-03-31T23:45:00Z, {MIXED_OFFSETS}:37); the latest "
+                              "wins")]
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("2025-03-31T23:45:00Z", "2025-03-31T23:45:00+00:00"),
+    ("2025-04-01T00:30:00+01:00", "2025-03-31T23:30:00+00:00"),
+    ("2025-04-01T00:30:00", "2025-04-01T00:30:00+00:00"),  # no offset: read as UTC
+    ("2025-04-01", "2025-04-01T00:00:00+00:00"),
+])
+def test_release_instant(value: str, expected: str) -> None:
+    from datetime import UTC
+
+    assert release_instant(value).astimezone(UTC).isoformat() == expected
+
+
+def test_release_without_a_readable_date_sorts_first() -> None:
+    assert release_instant(None) == release_instant("not a date") < release_instant("1900-01-01")
