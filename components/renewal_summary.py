@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 from dash import dcc, html
 
+from components.safe_text import plotly_text
 from techmap.appstate import AppState
 from techmap.renewals import add_months
 from techmap.schema import GROUP_NAMES, SERVICE_AREAS, SERVICE_AREAS_BY_SLUG
@@ -109,13 +110,14 @@ def summary_figure(summary: pd.DataFrame, today: date, *, compact: bool = False)
     for slug in sorted(series, key=lambda s: (_AREA_ORDER.get(s, len(_AREA_ORDER)), s)):
         area = SERVICE_AREAS_BY_SLUG.get(slug)
         group = area.group if area else "other"
-        name = str(names[slug])
         xs, ys = series[slug]
         traces.append({
-            "type": "bar", "name": name, "x": xs, "y": ys,
+            # the name is dataset text (an unknown area keeps its slug): escaped for plotly, and
+            # read by the hover template rather than pasted into it, where "%{...}" would expand
+            "type": "bar", "name": plotly_text(names[slug]), "x": xs, "y": ys,
             "marker": {"color": colours[slug], "line": {"color": "#ffffff", "width": 0.5}},
-            "legendgroup": group, "legendgrouptitle": {"text": GROUP_NAMES.get(group, group)},
-            "hovertemplate": f"%{{x}}: %{{y:,}} contracts end<br>{name}<extra></extra>",
+            "legendgroup": group, "legendgrouptitle": {"text": plotly_text(GROUP_NAMES.get(group, group))},
+            "hovertemplate": "%{x}: %{y:,} contracts end<br>%{fullData.name}<extra></extra>",
         })
     layout: dict[str, Any] = {
         "barmode": "stack",

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 from dash import html
 
+from components.safe_text import plotly_text
 from techmap.authorities import by_code
 from techmap.renewals import add_months
 from techmap.schema import SERVICE_AREAS_BY_SLUG
@@ -114,6 +115,12 @@ def _short(text: str, limit: int = LABEL_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+def tick_label(text: str, limit: int = LABEL_CHARS) -> str:
+    """Dataset text for a plotly label: shortened first, then escaped (plotly reads <b>, <i> and
+    <a href> in labels), so that an entity such as &amp; is never cut in half."""
+    return plotly_text(_short(text, limit))
+
+
 def group_name(group: str, key: str) -> str:
     if group == "authority":
         authority = by_code().get(key)
@@ -158,9 +165,13 @@ def timeline_figure(page: TimelinePage, group: str, today: date, *, compact: boo
     ends = rows["end_date"].to_numpy().astype("datetime64[D]")
     max_ends = rows["max_end_date"].to_numpy().astype("datetime64[D]")
     reviews = rows["review_date"].to_numpy().astype("datetime64[D]")
-    names = rows["authority_name"].tolist()
-    systems = rows["system"].tolist()
-    suppliers = rows["supplier"].tolist()
+    # Dataset text, escaped for plotly once; labels are shortened before escaping (tick_label).
+    raw_names = rows["authority_name"].tolist()
+    raw_systems = rows["system"].tolist()
+    names = [plotly_text(v) for v in raw_names]
+    systems = [plotly_text(v) for v in raw_systems]
+    suppliers = [plotly_text(v) for v in rows["supplier"].tolist()]
+    limit = 60 if compact else LABEL_CHARS
 
     y_of_row = [0] * len(rows)
     labels: list[tuple[int, str]] = []  # (y, text) of every row, headings in bold
@@ -168,11 +179,11 @@ def timeline_figure(page: TimelinePage, group: str, today: date, *, compact: boo
     y = 0
     for key, positions in grouped_positions(rows, group):
         headings.append(y)
-        labels.append((y, f"<b>{_short(group_name(group, key), 60 if compact else LABEL_CHARS)}</b>"))
+        labels.append((y, f"<b>{tick_label(group_name(group, key), limit)}</b>"))
         y += 1
         for p in positions:
             y_of_row[p] = y
-            labels.append((y, _short(row_label(names[p], systems[p]), 60 if compact else LABEL_CHARS)))
+            labels.append((y, tick_label(row_label(raw_names[p], raw_systems[p]), limit)))
             y += 1
     total_rows = y
     # compact: the label takes the upper part of the row, the bar and its marks the lower part

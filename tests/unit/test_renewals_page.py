@@ -100,6 +100,19 @@ def test_summary_figure_caption_and_table() -> None:
     assert href == ("/renewals?area=housing&ends_from=2027-01-01&ends_to=2027-03-31&group=authority")
 
 
+def test_summary_figure_escapes_area_names_and_keeps_them_out_of_the_template() -> None:
+    # an area the schema does not know keeps its slug as its name: dataset text
+    frame = contracts()
+    frame["service_area"] = frame["service_area"].astype("str")
+    frame.loc[0, "service_area"] = "<b>x</b>%{y}"
+    figure = summary_figure(quarterly_end_summary(frame), TODAY)
+    names = [t["name"] for t in figure["data"]]
+    assert "&lt;b&gt;x&lt;/b&gt;%{y}" in names and "<b>x</b>%{y}" not in names
+    for trace in figure["data"]:
+        # the name reaches the hover label through fullData.name, never pasted into the template
+        assert trace["hovertemplate"] == "%{x}: %{y:,} contracts end<br>%{fullData.name}<extra></extra>"
+
+
 def test_summary_caption_names_a_clear_leader_and_handles_nothing() -> None:
     frame = contracts()
     summary = quarterly_end_summary(frame[frame["contract_id"] != "C5"])

@@ -3,17 +3,22 @@ ms), the marks, the caption's busiest group and the table alternative. Values wo
 
 from __future__ import annotations
 
+import html
 from datetime import date
+from pathlib import Path
 
 import pytest
 
 from components.timeline import (
+    LABEL_CHARS,
+    _short,
     busiest_group,
     grouped_positions,
     page_range,
     page_slice,
     pager_text,
     select_page,
+    tick_label,
     timeline_caption,
     timeline_figure,
     timeline_table,
@@ -209,3 +214,59 @@ def test_a_contract_ending_today_is_upcoming() -> None:
     page = select_page(frame, TODAY, 0)
     assert page.rows["contract_id"].tolist() == ["T"]
     assert page.ended == 1
+
+
+# ---- dataset text is text in the figure -------------------------------------------------------
+
+HOSTILE = Path(__file__).resolve().parents[1] / "fixtures" / "hostile_dataset"
+# What the hostile fixture's names carry; none of it may reach plotly unescaped.
+RAW_MARKUP = ("<b>Bold</b>", "<i>Co</i>", "<a href", "<script>", "<img src", "<svg onload")
+
+
+def _figure_texts(figure: dict) -> list[str]:
+    """Every string of the figure that plotly renders as (pseudo-)HTML."""
+    layout = figure["layout"]
+    texts = list(layout["yaxis"].get("ticktext", []))
+    texts += [a["text"] for a in layout.get("annotations", [])]
+    for trace in figure["data"]:
+        texts += trace.get("hovertext", [])
+    return texts
+
+
+@pytest.mark.parametrize("compact", [False, True])
+@pytest.mark.parametrize("group", ["service_area", "authority"])
+def test_hostile_names_are_escaped_in_every_label_and_hover(compact: bool, group: str) -> None:
+    from techmap.dataset import load_dataset
+
+    rows = load_dataset(HOSTILE).contracts
+    figure = timeline_figure(select_page(rows, TODAY), group, TODAY, compact=compact)
+    texts = _figure_texts(figure)
+    assert len(texts) > 30
+    joined = "\n".join(texts)
+    for raw in RAW_MARKUP:
+        assert raw not in joined, raw
+    # the names show as typed: plotly turns the entities back into the characters
+    labels = [html.unescape(t) for t in (figure["layout"]["yaxis"].get("ticktext") or
+                                         [a["text"] for a in figure["layout"]["annotations"]])]
+    assert "Camden – <b>Bold</b> & <i>Co</i>" in labels
+    hover = "\n".join(html.unescape(t) for t in figure["data"][0]["hovertext"])
+    assert "<a href=\"javascript:window.__xss='link'\">click</a>" in hover
+    assert "Supplier: <img src=x onerror=\"window.__xss='supplier'\">" in hover
+
+
+@pytest.mark.parametrize("text", [
+    "x" * 36 + "<b>",  # the cut falls inside "&lt;"
+    "Camden – " + "&" * 40,
+    "Hackney – A & B <Systems> Ltd and Partners",
+])
+def test_labels_are_shortened_before_they_are_escaped(text: str) -> None:
+    label = tick_label(text)
+    assert html.unescape(label) == _short(text)  # no entity cut in half
+    assert "<" not in label and ">" not in label
+    assert len(_short(text)) <= LABEL_CHARS
+
+
+def test_heading_markup_is_the_apps_own() -> None:
+    figure = timeline_figure(select_page(contracts(), TODAY), "service_area", TODAY)
+    # the headings are bold on purpose; that bold is the only markup in the tick labels
+    assert [t for t in figure["layout"]["yaxis"]["ticktext"] if "<" in t] == ["<b>Libraries</b>", "<b>Housing</b>"]
