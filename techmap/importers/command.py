@@ -1,6 +1,8 @@
 """`python -m techmap import register|ocds|survey ...`: read, merge into the dataset folder, write
 the report, run the validator on the result. Exit 0 when the import worked and the dataset has no
-errors, 1 otherwise, 2 for a bad argument (an --authority that is not a London borough)."""
+errors; 1 when the file could not be read, nothing was kept (no dataset is created), the dataset
+could not be merged into safely, or the result has validator errors; 2 for a bad argument (an
+--authority that is not a London borough)."""
 
 from __future__ import annotations
 
@@ -10,12 +12,13 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from techmap.authorities import by_code, match_authority
-from techmap.importers.merge import merge_into_dataset
+from techmap.importers.merge import CONTRACTS_FILE, MergeRefused, merge_into_dataset
 from techmap.importers.ocds import import_ocds
 from techmap.importers.register import import_register
 from techmap.importers.report import ImportReport
 from techmap.importers.rows import OGL3, ImportResult
 from techmap.importers.survey import import_survey
+from techmap.problems import Problem
 
 REPORTS_DIR = "import_reports"
 
@@ -49,29 +52,54 @@ def read_import(kind: str, files: list[Path], *, authority: str | None = None, u
 
 
 def finish_import(result: ImportResult, out: Path) -> ImportReport:
-    """Merge the rows into the dataset at `out`, validate it and write the report there."""
+    """Merge the rows into the dataset at `out`, validate it and write the report to
+    `out/import_reports/`. The report is always written, also when nothing was kept or the
+    file could not be read (then `out` holds only the report: no empty dataset is made)."""
     from techmap.validate import summary_line, validate_path
 
     report = result.report
     out = Path(out)
-    nothing = not result.rows and not (out / "contracts.csv").exists()
-    if report.fatal and not result.rows:
-        return report  # nothing could be read: leave the dataset alone
-    if nothing:
-        report.notes.append(f"no rows kept, so no dataset was created at {out}")
+    if out.exists() and not out.is_dir():
+        report.fatal.append(Problem(str(out), None, "-", "", "--out must be a dataset folder, "
+                                    "and this is a file"))
         return report
-    report.merge = merge_into_dataset(out, result.rows, result.sources, title=result.title,
-                                      description=result.description)
-    report.validation = validate_path(out)
-    report.validation_summary = summary_line(report.validation, report.merge.rows)
-    name = next(iter(result.sources), report.kind)
-    if len(result.sources) > 1:
-        name += f"-and-{len(result.sources) - 1}-more"
+    if report.fatal and not result.rows:
+        report.outcome = f"nothing imported: the file could not be read; {_unchanged(out)}"
+    elif not result.rows and not (out / CONTRACTS_FILE).exists():
+        report.nothing_kept = True
+        report.outcome = (f"nothing imported: no rows kept, so no dataset was created at {out} "
+                          "(the report gives each row's reason)")
+    else:
+        try:
+            report.merge = merge_into_dataset(out, result.rows, result.sources,
+                                              title=result.title, description=result.description)
+        except MergeRefused as exc:
+            report.fatal.extend(exc.problems)
+            report.outcome = (f"nothing imported: the dataset at {out} was not changed; fix the "
+                              "problem above (python -m techmap validate lists every problem) or "
+                              "import into another folder")
+        else:
+            report.validation = validate_path(out)
+            report.validation_summary = summary_line(report.validation, report.merge.rows)
+    sources = result.sources or report.sources  # a file that could not be read has no entry
+    name = next(iter(sources), report.kind)
+    if len(sources) > 1:
+        name += f"-and-{len(sources) - 1}-more"
     path = out / REPORTS_DIR / f"{name}.txt"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    report.report_path = path
-    path.write_text(report.render(), encoding="utf-8")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(report.render(), encoding="utf-8")
+    except OSError as exc:
+        report.fatal.append(Problem(str(path), None, "-", "", f"cannot write the report: "
+                                    f"{exc.strerror or exc}"))
+    else:
+        report.report_path = path
     return report
+
+
+def _unchanged(out: Path) -> str:
+    return (f"the dataset at {out} was not changed" if (out / CONTRACTS_FILE).exists() else
+            f"no dataset was created at {out}")
 
 
 def run_import(kind: str, files: list[Path], out: Path, *, authority: str | None = None,

@@ -12,6 +12,11 @@ updates what changed:
   attribution, as_of, synthetic false); its as_of becomes the latest as_of of its sources and its
   synthetic summary ("none" / "mixed" / "all") is worked out from the rows.
 - Files are only rewritten when their content changes.
+- The dataset is read as the validator reads it (same decoding, delimiters and header names:
+  'Contract ID' is contract_id), and written back as UTF-8 with the schema's column names. A
+  dataset the merge cannot read without losing something (an unparseable manifest.json, a
+  contracts.csv with a repeated column or rows longer than the header) is refused: nothing is
+  changed and the problem is named (`MergeRefused`).
 """
 
 from __future__ import annotations
@@ -24,6 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from techmap.parsing import decode_text
+from techmap.problems import Problem
 from techmap.schema import COLUMN_NAMES
 
 MANIFEST_FILE = "manifest.json"
@@ -62,15 +69,38 @@ class MergeResult:
         return out
 
 
+class MergeRefused(Exception):
+    """The dataset at the destination cannot be merged into safely; nothing was changed."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("; ".join(str(p) for p in problems))
+
+
 def _read_contracts(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    """Header and rows of an existing contracts.csv, read by the validator's own reader so that
+    every file it accepts (Windows-1252, ';'-separated, 'Contract ID' headers) merges as it
+    loads. Raises MergeRefused when reading it would lose data."""
+    from techmap.validate import _read_table, _Unreadable  # one reader for loader and merge
+
     if not path.exists():
         return [], []
-    text = path.read_bytes().decode("utf-8-sig")
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [h for h in (reader.fieldnames or []) if h is not None]
-    rows = [{k: (v if isinstance(v, str) else "") for k, v in row.items() if k is not None}
-            for row in reader]
-    return header, rows
+    problems: list[Problem] = []
+    try:
+        table = _read_table(path, str(path), problems)
+    except _Unreadable as exc:
+        line = getattr(exc, "line", None)
+        raise MergeRefused([Problem(str(path), line, "-", "", str(exc))]) from None
+    except OSError as exc:
+        raise MergeRefused([Problem(str(path), None, "-", "",
+                                    f"cannot read file: {exc.strerror or exc}")]) from None
+    # Structural errors (a repeated column, a row longer than the header, an unclosed quote)
+    # mean the reader set something aside; writing the file back would drop it.
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise MergeRefused(errors)
+    rows = [dict(zip(table.names, record, strict=True)) for record in table.rows]
+    return list(table.names), rows
 
 
 def _csv_text(header: list[str], rows: Iterable[Mapping[str, str]]) -> str:
@@ -116,6 +146,7 @@ def merge_into_dataset(folder: Path, rows: list[dict[str, str]],
     folder = Path(folder)
     contracts_path, manifest_path = folder / CONTRACTS_FILE, folder / MANIFEST_FILE
     result = MergeResult(folder=folder, created=not contracts_path.exists())
+    old_manifest = _existing_manifest(manifest_path)  # both files are read before any is written
     header, existing = _read_contracts(contracts_path)
     header = header or list(COLUMN_NAMES)
     header += [name for name in COLUMN_NAMES if name not in header]
@@ -147,14 +178,13 @@ def merge_into_dataset(folder: Path, rows: list[dict[str, str]],
             seen.add(cid)
     result.rows = len(merged)
 
-    manifest = _merged_manifest(manifest_path, merged, sources, title, description)
+    manifest = _merged_manifest(old_manifest, merged, sources, title, description)
     new_csv = _csv_text(header, merged)
     folder.mkdir(parents=True, exist_ok=True)
-    old_csv = contracts_path.read_bytes().decode("utf-8-sig") if contracts_path.exists() else None
+    old_csv = decode_text(contracts_path.read_bytes())[0] if contracts_path.exists() else None
     if old_csv != new_csv and (old_csv is None or _changed(old_csv, new_csv)):
         contracts_path.write_text(new_csv, encoding="utf-8", newline="")
         result.wrote = True
-    old_manifest = _read_json(manifest_path)
     if old_manifest != manifest:
         manifest_path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n",
                                  encoding="utf-8")
@@ -170,21 +200,29 @@ def _changed(old_csv: str, new_csv: str) -> bool:
     return cells(old_csv) != cells(new_csv)
 
 
-def _read_json(path: Path) -> dict[str, Any] | None:
+def _existing_manifest(path: Path) -> dict[str, Any] | None:
+    """The dataset's manifest.json (None when there is none yet). One that cannot be read as a
+    JSON object, or whose sources are not an object, is refused rather than replaced: it may
+    hold a borough's own titles, licences and attributions."""
+    from techmap.validate import check_manifest  # the validator's reading of the manifest
+
     if not path.exists():
         return None
-    try:
-        data = json.loads(path.read_bytes().decode("utf-8-sig"))
-    except (ValueError, UnicodeDecodeError):
-        return None
-    return data if isinstance(data, dict) else None
+    manifest, problems = check_manifest(path)
+    if manifest is None:
+        raise MergeRefused(problems[:1])
+    sources = manifest.get("sources")
+    if sources is not None and not isinstance(sources, dict):
+        bad = [p for p in problems if p.column == "sources"]
+        raise MergeRefused(bad[:1] or [Problem(str(path), None, "sources", "",
+                                               "must be an object {id: {title, url, ...}}")])
+    return manifest
 
 
-def _merged_manifest(path: Path, rows: list[dict[str, str]],
+def _merged_manifest(old: dict[str, Any] | None, rows: list[dict[str, str]],
                      sources: Mapping[str, Mapping[str, Any]], title: str,
                      description: str) -> dict[str, Any]:
-    old = _read_json(path)
-    manifest: dict[str, Any] = dict(old) if old else {
+    manifest: dict[str, Any] = dict(old) if old is not None else {
         "title": title,
         "description": description,
         "as_of": "",
@@ -210,4 +248,6 @@ def _merged_manifest(path: Path, rows: list[dict[str, str]],
     manifest["attribution"] = _attribution(str(manifest.get("attribution") or ""),
                                            sources.values())
     manifest["synthetic"] = _synthetic_summary(rows)
+    if not str(manifest.get("title") or "").strip():
+        manifest["title"] = title  # the validator requires one
     return manifest

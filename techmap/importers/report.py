@@ -65,6 +65,8 @@ class ImportReport:
     validation_summary: str = ""
     report_path: Path | None = None
     fatal: list[Problem] = field(default_factory=list)  # the file could not be imported at all
+    nothing_kept: bool = False  # no row kept and no dataset to merge into: none was created
+    outcome: str = ""  # what happened to the dataset when it was not merged into
 
     # -- building ---------------------------------------------------------------------------------
 
@@ -89,7 +91,8 @@ class ImportReport:
 
     @property
     def ok(self) -> bool:
-        return not self.fatal and not any(p.severity == "error" for p in self.validation)
+        return (not self.fatal and not self.nothing_kept
+                and not any(p.severity == "error" for p in self.validation))
 
     def tally(self, entries: list[Entry]) -> list[tuple[str, int]]:
         return Counter(e.key for e in entries).most_common()
@@ -123,6 +126,11 @@ class ImportReport:
                          f"{len(self.unmatched_suppliers):,} (listed in the report)")
         for problem in self.fatal:
             lines.append(f"error: {problem}")
+        if not self.kept and (self.fatal or self.nothing_kept):
+            # Nothing to show on the map: how the file was read is what helps most now.
+            lines += [f"note: {note}" for note in self.notes]
+        if self.outcome:
+            lines.append(self.outcome)
         if self.merge is not None:
             lines.append(f"dataset: {self.merge.describe()}")
         if self.validation_summary:
@@ -140,6 +148,8 @@ class ImportReport:
         for source, file in self.sources.items():
             out.append(f"Source {source!r}: {file}")
         out += ["", self.headline()]
+        if self.outcome:
+            out.append(self.outcome)
         if self.merge is not None:
             out.append(f"Dataset: {self.merge.describe()}")
         if self.validation_summary:

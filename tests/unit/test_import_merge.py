@@ -28,6 +28,7 @@ PACKAGE = FIXTURES / "ocds" / "cf_release_package_2025-02.json"
 UPDATES = FIXTURES / "ocds" / "cf_updates_2025-02.jsonl"
 SURVEY = FIXTURES / "survey" / "lambeth_survey_2025.xlsx"
 CAMDEN_SOURCE = "register-camden-camden-contracts-register-2025q2"
+DATASETS = FIXTURES / "datasets"  # existing datasets the validator accepts (or not), to merge into
 
 
 def _rows(folder: Path) -> list[dict[str, str]]:
@@ -181,6 +182,69 @@ def test_merge_writes_nothing_when_nothing_changed(tmp_path: Path) -> None:
     assert b"\r\n" in path.read_bytes()
 
 
+# --- merging into a dataset written by hand: read it as the validator does ---------------------
+
+def _copy(name: str, tmp_path: Path) -> Path:
+    return Path(shutil.copytree(DATASETS / name, tmp_path / name))
+
+
+def test_merging_into_a_windows_1252_dataset(tmp_path: Path) -> None:
+    out = _copy("windows1252", tmp_path)  # the validator reads it ("read as Windows-1252")
+    code, report = _quiet("register", [CAMDEN], out, authority="Camden")
+    assert code == 0, report.summary()
+    rows = _rows(out)  # written back as UTF-8
+    assert rows[0]["contract_id"] == "OWN-1"
+    assert (rows[0]["system"], rows[0]["supplier"]) == ("Système de gestion",
+                                                        "Café Numérique Ltd")
+    assert len(rows) == 15 and len(report.merge.added) == 14
+    assert report.validation_summary.startswith("OK: 15 rows, 0 errors")
+
+
+def test_merging_matches_headers_as_the_validator_does(tmp_path: Path) -> None:
+    out = _copy("spelled_headers", tmp_path)  # 'Contract ID', 'Authority Code', ... and 'Notes'
+    code, report = _quiet("register", [CAMDEN], out, authority="Camden")
+    assert code == 0, report.summary()
+    header = (out / "contracts.csv").read_text(encoding="utf-8").splitlines()[0].split(",")
+    assert header[:7] == ["contract_id", "authority_code", "service_area", "system", "supplier",
+                          "source", "synthetic"]
+    assert header[7] == "Notes" and sorted(header) == sorted({*header})  # no column twice
+    assert set(header) == {*COLUMN_NAMES, "Notes"}
+    rows = _rows(out)
+    assert rows[0] == {**{name: "" for name in header}, "contract_id": "OWN-1",
+                       "authority_code": "E09000007", "service_area": "gis", "system": "ArcGIS",
+                       "supplier": "Esri", "source": "own", "synthetic": "false",
+                       "Notes": "renew with the GIS team"}
+    assert report.validation_summary.startswith("OK: 15 rows, 0 errors")
+
+
+def test_an_unreadable_manifest_is_refused_and_nothing_changes(tmp_path: Path) -> None:
+    out = _copy("broken_manifest", tmp_path)
+    before = _snapshot(out)
+    code, report = _quiet("register", [CAMDEN], out, authority="Camden")
+    assert code == 1
+    assert _snapshot(out) == before
+    assert [(p.file, p.line, p.reason) for p in report.fatal] == [
+        (str(out / "manifest.json"), 1,
+         "not valid JSON: Expecting property name enclosed in double quotes (column 28)")]
+    summary = report.summary()
+    assert f"nothing imported: the dataset at {out} was not changed" in summary
+    assert report.merge is None and report.report_path.exists()  # the report says why
+
+
+def test_a_dataset_with_a_repeated_column_is_refused(tmp_path: Path) -> None:
+    # Merging would drop the second 'supplier' column that the validator ignores.
+    out = _copy("spelled_headers", tmp_path)
+    path = out / "contracts.csv"
+    path.write_text("contract_id,authority_code,service_area,system,supplier,source,synthetic,"
+                    "Supplier\nOWN-1,E09000007,gis,ArcGIS,Esri,own,false,Esri UK\n",
+                    encoding="utf-8")
+    before = _snapshot(out)
+    code, report = _quiet("register", [CAMDEN], out, authority="Camden")
+    assert code == 1 and _snapshot(out) == before
+    assert [(p.column, p.reason) for p in report.fatal] == [
+        ("supplier", "column appears twice (columns 5 and 8); the second is ignored")]
+
+
 # --- the command line ----------------------------------------------------------------------------
 
 def test_three_commands_from_register_to_map(tmp_path: Path) -> None:
@@ -208,20 +272,50 @@ def test_cli_errors_are_messages(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert main(["import", "register", str(CAMDEN), "--authority", "Surrey", "--out",
                  str(out)]) == 2
     assert "error: --authority 'Surrey' is not a London borough" in capsys.readouterr().err
+    assert not out.exists()  # a bad argument: nothing read, nothing written
     missing = tmp_path / "missing.csv"
     assert main(["import", "register", str(missing), "--authority", "Camden", "--out",
                  str(out)]) == 1
-    assert f"error: {missing}:: -: '': no such file" in capsys.readouterr().out
-    assert not out.exists()  # nothing read, nothing created
+    printed = capsys.readouterr().out
+    assert f"error: {missing}:" in printed and "no such file" in printed
+    assert f"nothing imported: the file could not be read; no dataset was created at {out}" \
+        in printed
+    # nothing read, so no dataset: only the report, which says why
+    assert [p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()] == [
+        "import_reports/register-camden-missing.txt"]
     assert main(["import", "survey", str(SURVEY), "--out", str(out)]) == 0
     assert (out / "contracts.csv").exists()
 
 
-def test_an_import_that_keeps_nothing_creates_nothing(tmp_path: Path) -> None:
+def test_an_import_that_keeps_nothing_creates_nothing_but_says_so(tmp_path: Path) -> None:
     path = tmp_path / "register.csv"
     path.write_text("Ref,Title,Supplier,Start date\nR1,Grounds maintenance,Idverde,01/04/2024\n",
                     encoding="utf-8")
     out = tmp_path / "ds"
-    code, report = _quiet("register", [path], out, authority="Camden")
-    assert code == 0 and not out.exists()
-    assert report.notes[-1] == f"no rows kept, so no dataset was created at {out}"
+    stream = io.StringIO()
+    code, report = run_import("register", [path], out, authority="Camden", stream=stream)
+    assert code == 1 and report.nothing_kept
+    # no empty dataset, but the report the summary points to is there
+    assert not (out / "contracts.csv").exists() and not (out / "manifest.json").exists()
+    assert report.report_path == out / "import_reports" / "register-camden-register.txt"
+    text = report.report_path.read_text(encoding="utf-8")
+    assert f"{path}:2: title: 'Grounds maintenance': not technology" in text
+    printed = stream.getvalue().splitlines()
+    assert f"nothing imported: no rows kept, so no dataset was created at {out} (the report " \
+           "gives each row's reason)" in printed
+    assert "note: column 'Title' -> title" in printed  # how the file was read, to see why
+    assert printed[-1] == f"report: {report.report_path}"
+
+
+def test_keeping_nothing_from_a_source_already_in_the_dataset_removes_its_rows(
+        tmp_path: Path) -> None:
+    out = tmp_path / "ds"
+    _quiet("register", [CAMDEN], out, authority="Camden")
+    _quiet("register", [HACKNEY], out, authority="Hackney")
+    hackney_rows = [r for r in _rows(out) if r["authority_code"] == "E09000012"]
+    emptied = tmp_path / CAMDEN.name  # the same register, republished without its IT rows
+    emptied.write_bytes(b"Ref No,Contract Title,Supplier Name,Contract Start\r\n"
+                        b"CAM-0002,Refuse collection,Veolia,01/04/2019\r\n")
+    code, report = _quiet("register", [emptied], out, authority="Camden")
+    assert code == 0 and not report.nothing_kept
+    assert len(report.merge.removed) == 14 and _rows(out) == hackney_rows
