@@ -47,14 +47,33 @@ def metric_label(metric: str) -> str:
     return f"{label} ({unit})" if unit else label
 
 
+def value_texts(metrics: pd.DataFrame, metric: str) -> list[str]:
+    """Each borough's value as text for the hover and the ranked list. A borough without a value
+    says why: it has no contracts under the filters, or (annual value) none of its contracts has a
+    published value, e.g. all withheld on a public instance; never a made-up "£0"."""
+    values = metrics[METRICS[metric][2]].astype(float).tolist()
+    contracts = metrics["contracts"].tolist()
+    out = []
+    for v, n in zip(values, contracts, strict=True):
+        if not math.isnan(v):
+            out.append(format_value(metric, v))
+        elif not n:
+            out.append("no contracts")
+        elif metric == "annual_value":
+            out.append("not published")
+        else:
+            out.append(format_value(metric, v))
+    return out
+
+
 def _trace_values(metrics: pd.DataFrame, metric: str, selected: tuple[str, ...]) -> dict[str, Any]:
     """Everything that changes with the filters or the metric; names go once, in `text`."""
     column = METRICS[metric][2]
     values = metrics[column].astype(float).tolist()
     ranks = rank(metrics[column].astype(float)).tolist()
     n = sum(1 for v in values if not math.isnan(v))
-    hover = [f"{format_value(metric, v)}" + ("" if math.isnan(r) else f" (rank {int(r)} of {n})")
-             for v, r in zip(values, ranks, strict=True)]
+    hover = [text + ("" if math.isnan(r) else f" (rank {int(r)} of {n})")
+             for text, r in zip(value_texts(metrics, metric), ranks, strict=True)]
     finite = [v for v in values if not math.isnan(v)]
     zmin = min(finite) if finite else 0.0
     zmax = max(finite) if finite else 1.0

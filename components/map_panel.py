@@ -10,7 +10,7 @@ import pandas as pd
 from dash import dcc, html
 
 import ids
-from components.map_figure import format_value, metric_label
+from components.map_figure import format_value, metric_label, value_texts
 from techmap.queries import METRICS, rank
 
 
@@ -45,20 +45,29 @@ def map_caption(metrics: pd.DataFrame, metric: str, *, chosen: str = "",
                 f"{METRICS[metric][0].lower()}.")
     column = METRICS[metric][2]
     values = metrics[column].astype(float)
-    if values.dropna().empty or (values.fillna(0) == 0).all():
+    label = METRICS[metric][0].lower()
+    if not metrics["contracts"].sum():
         return "No contracts match these filters, so every borough shows zero."
     if metric == "runs_system":
         n = int((values >= 0.5).sum())
         text = f"{n} of {len(values)} boroughs run {chosen}."
+    elif values.dropna().empty:
+        return ("No annual value is published for any of the contracts shown."
+                if metric == "annual_value" else f"No borough has a value for {label} under these filters.")
+    elif (values.fillna(0) == 0).all():
+        return f"Every borough shows zero for {label} under these filters."
     else:
         top = values.idxmax()
         low = values.idxmin()
-        label = METRICS[metric][0].lower()
         text = (f"{metrics.at[top, 'name']} has the highest {label} "
                 f"({format_value(metric, values[top])}); {metrics.at[low, 'name']} the lowest "
                 f"({format_value(metric, values[low])}).")
         if metric == "supplier_share":
             text = f"Share of contracts held by {chosen}: " + text
+        unpublished = int((values.isna() & (metrics["contracts"] > 0)).sum())
+        if metric == "annual_value" and unpublished:
+            text += (f" {unpublished} borough{'s have' if unpublished != 1 else ' has'} contracts "
+                     "but no published value.")
     if selected:
         names = [metrics.at[c, "name"] for c in selected if c in metrics.index]
         text += f" Outlined: {', '.join(names)}."
@@ -70,18 +79,18 @@ def ranked_table(metrics: pd.DataFrame, metric: str, selected: tuple[str, ...], 
     values = metrics[column].astype(float)
     ranks = rank(values).tolist()
     entries = sorted(
-        zip(metrics.index.tolist(), metrics["name"].tolist(), metrics["slug"].tolist(), values.tolist(), ranks,
-            strict=True),
+        zip(metrics.index.tolist(), metrics["name"].tolist(), metrics["slug"].tolist(),
+            value_texts(metrics, metric), ranks, strict=True),
         key=lambda e: (math.isnan(e[4]), 0 if math.isnan(e[4]) else e[4], e[1]),
     )
     rows = []
-    for code, name, slug, value, r in entries:
+    for code, name, slug, value_text, r in entries:
         is_selected = code in selected
         rows.append(html.Tr(
             [
                 html.Td("–" if math.isnan(r) else f"{int(r)}", className="num"),
                 html.Th(dcc.Link(name, href=f"/borough/{slug}{query}"), scope="row"),
-                html.Td(format_value(metric, value), className="num"),
+                html.Td(value_text, className="num"),
                 html.Td(html.Button(
                     ["Selected" if is_selected else "Select", html.Span(f" {name}", className="visually-hidden")],
                     id=ids.toggle("authority", code),

@@ -260,10 +260,11 @@ def borough_metrics(
 ) -> pd.DataFrame:
     """One row per London authority (all 33, in ONS-code order, zeros where `df` has no rows),
     indexed by ONS code: name, slug, contracts, suppliers and systems (distinct slugs), ending_12m
-    (end_date in [today, today + 12 months]), annual_value (sum of annual_value_gbp, 0 when none),
-    supplier_share (share 0..1 of the borough's contracts held by any of `supplier`; NaN when no
-    supplier is given or the borough has no contracts), runs_system (1.0 when any of the borough's
-    rows has one of `system`, else 0.0; NaN when no system is given)."""
+    (end_date in [today, today + 12 months]), annual_value (sum of the known annual_value_gbp;
+    NaN when the borough has no known value), supplier_share (share 0..1 of the borough's
+    contracts held by any of `supplier`; NaN when no supplier is given or the borough has no
+    contracts), runs_system (1.0 when any of the borough's rows has one of `system`, else 0.0;
+    NaN when no system is given)."""
     size = len(AUTHORITY_CODES)
     positions = authority_positions(df)
     valid = positions >= 0
@@ -273,7 +274,8 @@ def borough_metrics(
     contracts = np.bincount(positions, minlength=size)
     ends = df["end_date"].to_numpy()
     ending = (ends >= _day(today)) & (ends <= _day(add_months(today, 12)))
-    values = np.nan_to_num(df["annual_value_gbp"].to_numpy(dtype="float64"), nan=0.0)
+    raw = df["annual_value_gbp"].to_numpy(dtype="float64")
+    values = np.nan_to_num(raw, nan=0.0)
     with np.errstate(invalid="ignore", divide="ignore"):
         if supplier:
             held = np.bincount(positions, weights=_isin(df["supplier_slug"], supplier), minlength=size)
@@ -294,7 +296,10 @@ def borough_metrics(
             "suppliers": _distinct_per_borough(positions, df["supplier_slug"]).astype("int64"),
             "systems": _distinct_per_borough(positions, df["system_slug"]).astype("int64"),
             "ending_12m": np.bincount(positions[ending], minlength=size).astype("int64"),
-            "annual_value": np.bincount(positions, weights=values, minlength=size).astype("float64"),
+            # NaN, not 0, where no value is known (none recorded, or all withheld on a public
+            # instance): pages then say "not published" instead of showing a made-up £0.
+            "annual_value": np.where(np.bincount(positions, weights=~np.isnan(raw), minlength=size) > 0,
+                                     np.bincount(positions, weights=values, minlength=size), np.nan),
             "supplier_share": supplier_share.astype("float64"),
             "runs_system": runs_system,
         },

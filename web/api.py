@@ -414,7 +414,8 @@ SUMMARY_FIELDS: tuple[Field, ...] = (
     Field("suppliers", "int", "Distinct suppliers among them."),
     Field("systems", "int", "Distinct systems among them."),
     Field("ending_12m", "int", "Of those, contracts whose end date is within 12 months from today."),
-    Field("annual_value", "money", "Sum of their known annual values in pounds (0 when none)."),
+    Field("annual_value", "money", "Sum of their known annual values in pounds; null when none is known "
+                                   "(none recorded, or all withheld on a public instance).", True),
     Field("supplier_share", "money", "Share 0..1 of the borough's contracts (under the other filters) "
                                      "held by the suppliers given in `supplier`; null without it.", True),
     Field("runs_system", "bool", "Whether the borough runs one of the systems given in `system` "

@@ -105,3 +105,59 @@ def test_borough_page_by_code_and_slug_and_unknown():
 def test_boroughs_index_lists_all_33():
     body = json.dumps(page("boroughs").layout().to_plotly_json(), cls=PlotlyJSONEncoder)
     assert body.count("/borough/") == 33
+
+
+# ---- boroughs without a known value (all withheld on a public instance, or none recorded) --------
+
+def _valued_frame():
+    from tests.unit.frames import HACKNEY, ISLINGTON, make_frame
+    return make_frame([
+        {"authority_code": CAMDEN, "annual_value_gbp": 100.0},
+        {"authority_code": CAMDEN},  # no value: Camden's known total is still 100
+        {"authority_code": HACKNEY},  # contracts but no value at all
+        {"authority_code": ISLINGTON, "annual_value_gbp": 0.0},  # a recorded £0 stays £0
+    ])
+
+
+def test_a_borough_without_a_known_value_says_not_published_never_0():
+    from components.map_figure import value_texts
+    from tests.unit.frames import CITY, HACKNEY, ISLINGTON
+
+    metrics = borough_metrics(_valued_frame(), today=context.today())
+    texts = dict(zip(metrics.index, value_texts(metrics, "annual_value"), strict=True))
+    assert (texts[CAMDEN], texts[HACKNEY], texts[ISLINGTON], texts[CITY]) == (
+        "£100", "not published", "£0", "no contracts")
+    trace = map_figure(metrics, "annual_value", ())["data"][0]
+    i = trace["locations"].index(HACKNEY)
+    assert trace["z"][i] is None and trace["customdata"][i] == "not published"
+    assert "rank" not in trace["customdata"][i]  # unranked, not last-with-£0
+    patch = map_patch(metrics, "annual_value", ()).to_plotly_json()["operations"]
+    hover = next(op for op in patch if op["location"] == ["data", 0, "customdata"])["params"]["value"]
+    assert hover[i] == "not published"
+
+
+def test_ranked_list_and_caption_say_which_boroughs_have_no_published_value():
+    from tests.unit.frames import HACKNEY
+
+    metrics = borough_metrics(_valued_frame(), today=context.today())
+    body = json.dumps(ranked_table(metrics, "annual_value", (), "").to_plotly_json(), cls=PlotlyJSONEncoder,
+                      ensure_ascii=False)
+    assert "not published" in body and '"£0"' in body  # Hackney unknown, Islington a recorded £0
+    hackney_row = body[body.index("/borough/hackney"):][:400]
+    assert "not published" in hackney_row
+    caption = map_caption(metrics, "annual_value")
+    assert caption.startswith("Camden has the highest annual value (£100)")
+    assert "1 borough has contracts but no published value." in caption
+    only_unknown = borough_metrics(_valued_frame().iloc[[2]], today=context.today())
+    assert map_caption(only_unknown, "annual_value") == "No annual value is published for any of the contracts shown."
+    assert only_unknown.at[HACKNEY, "contracts"] == 1
+
+
+def test_caption_when_every_borough_is_zero_but_contracts_match():
+    from tests.unit.frames import make_frame
+
+    metrics = borough_metrics(make_frame([{"end_date": "2040-01-01"}]), today=context.today())
+    assert map_caption(metrics, "ending_12m") == (
+        "Every borough shows zero for contracts ending in the next 12 months under these filters.")
+    assert map_caption(metrics.assign(contracts=0), "contracts") == (
+        "No contracts match these filters, so every borough shows zero.")
