@@ -45,5 +45,10 @@ def window(months: int) -> dict:
     return {"type": "window", "months": months}
 
 
+# Borough pages: the part that follows the filters, and the borough it is about.
+BOROUGH_BODY = "borough-profile-body"
+BOROUGH_CODE = "borough-profile-code"
+BOROUGHS_TABLE = "boroughs-table"
+
 MAP_GRAPH = {"type": "map-graph", "page": "map"}
 TREEMAP = {"type": "treemap", "page": "suppliers"}

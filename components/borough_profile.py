@@ -1,4 +1,6 @@
-"""Borough profile pieces: systems by service area, next renewals, comparison with London, peers."""
+"""Borough profile pieces: systems by service area, next renewals, comparison with London, peers;
+`profile_body` puts them together for one filter state (the page and its callback both call it),
+and `boroughs_table` is the /boroughs index."""
 
 from __future__ import annotations
 
@@ -8,7 +10,10 @@ from typing import Any
 import pandas as pd
 from dash import dcc, html
 
+from techmap.appstate import AppState
 from techmap.authorities import Authority, by_code
+from techmap.concentration import concentration_by
+from techmap.queries import apply_filter, borough_metrics
 from techmap.schema import SERVICE_AREAS_BY_SLUG
 
 
@@ -16,8 +21,12 @@ def fmt_date(value: Any) -> str:
     return "not known" if value is None or pd.isna(value) else pd.Timestamp(value).strftime("%-d %b %Y")
 
 
-def fmt_money(value: Any) -> str:
-    return "–" if value is None or pd.isna(value) else f"£{value:,.0f}"
+def fmt_money(value: Any, public: bool = True) -> str:
+    """'£12,500'; a missing value is 'not published' when the dataset withholds it (value_public
+    false: blanked on a public instance), else 'not known'."""
+    if value is None or pd.isna(value):
+        return "not known" if public else "not published"
+    return f"£{value:,.0f}"
 
 
 def systems_by_area(rows: pd.DataFrame, query: str) -> list[Any]:
@@ -34,7 +43,7 @@ def systems_by_area(rows: pd.DataFrame, query: str) -> list[Any]:
                 html.Td(dcc.Link(r.supplier, href=f"/suppliers/{r.supplier_slug}{query}")),
                 html.Td(fmt_date(r.end_date)),
                 html.Td(fmt_date(r.max_end_date)),
-                html.Td(fmt_money(r.annual_value_gbp), className="num"),
+                html.Td(fmt_money(r.annual_value_gbp, bool(r.value_public)), className="num"),
                 html.Td("illustrative" if r.synthetic else "public source"),
             ]))
         out.append(html.Section([
@@ -91,3 +100,97 @@ def peers(borough: Authority, own: pd.DataFrame, everyone: pd.DataFrame, query: 
     if not items:
         return html.P("No other borough runs the same systems in this dataset.", className="empty-state")
     return html.Ul(items, className="peer-list")
+
+
+def renewals_query(state: AppState, code: str) -> str:
+    """The current query with the borough added to the borough filter (kept if already there)."""
+    filters = state.filters
+    if code not in filters.authority:
+        filters = filters.with_values(authority=(*filters.authority, code))
+    return AppState(filters, state.view).to_query_string()
+
+
+def _median(series: pd.Series, fmt: str) -> str:
+    known = series.dropna()
+    return format(known.median(), fmt) if len(known) else "–"
+
+
+def comparison_figures(code: str, everyone: pd.DataFrame, today: date) -> list[tuple[str, str, str]]:
+    """(measure, this borough, London median) for the comparison table, from the rows under the
+    filters of every borough."""
+    metrics = borough_metrics(everyone, today=today)
+    hhi = concentration_by(everyone, "authority_code").set_index("key")["hhi"]
+    mine_hhi = hhi.get(code, float("nan"))
+    mine = metrics.loc[code]
+    value = mine["annual_value"]
+    return [
+        ("Contracts", f"{mine['contracts']:,}", _median(metrics["contracts"], ",.0f")),
+        ("Suppliers", f"{mine['suppliers']:,}", _median(metrics["suppliers"], ",.0f")),
+        ("Systems", f"{mine['systems']:,}", _median(metrics["systems"], ",.0f")),
+        ("Supplier concentration (HHI, 0–10,000)", "–" if pd.isna(mine_hhi) else f"{mine_hhi:,.0f}",
+         _median(hhi, ",.0f")),
+        ("Contracts ending in the next 12 months", f"{mine['ending_12m']:,}", _median(metrics["ending_12m"], ",.0f")),
+        # A borough whose values are all withheld says so, never "£0" (its median skips them too).
+        ("Annual value of contracts with a published value",
+         ("no contracts" if not mine["contracts"] else "not published") if pd.isna(value) else f"£{value:,.0f}",
+         "£" + _median(metrics["annual_value"], ",.0f") if metrics["annual_value"].notna().any() else "–"),
+    ]
+
+
+def profile_body(authority: Authority, contracts: pd.DataFrame, state: AppState, today: date) -> list[Any]:
+    """Everything of the profile below its heading, for one filter state. The borough filter is
+    not applied (this page *is* one borough; the other boroughs are its comparison and peers)."""
+    q = state.to_query_string()
+    everyone = apply_filter(contracts, state.filters, ignore=("authority",))
+    own = everyone[everyone["authority_code"] == authority.code]
+    filtered = not state.filters.without("authority").is_empty
+    return [
+        html.P(dcc.Link("← All boroughs", href=f"/boroughs{q}"), className="mb-1 back-link"),
+        html.P([
+            f"{len(own):,} contracts with {own['supplier_slug'].nunique():,} suppliers"
+            + (" (filtered)." if filtered else "."),
+            " ",
+            html.A("Subscribe to its renewals calendar", href=f"/calendar/{authority.code}.ics"),
+            " · ",
+            dcc.Link("See its renewals", href=f"/renewals{renewals_query(state, authority.code)}"),
+        ], className="lead", id="borough-summary"),
+        html.Div([
+            html.Section([html.H2("Next renewals", className="h4"), next_renewals(own, today)],
+                         className="panel"),
+            html.Section([html.H2("Compared with London", className="h4"),
+                          comparison(comparison_figures(authority.code, everyone, today)),
+                          html.P("HHI: the Herfindahl-Hirschman index of supplier shares; under 1,000 is "
+                                 "unconcentrated, over 2,000 highly concentrated.", className="small muted")],
+                         className="panel"),
+        ], className="profile-grid"),
+        html.Section([html.H2("Systems by service area", className="h4"), *systems_by_area(own, q)]),
+        html.Section([html.H2("Peers running the same systems", className="h4"), peers(authority, own, everyone, q)],
+                     className="mt-3"),
+    ]
+
+
+def boroughs_table(contracts: pd.DataFrame, state: AppState, today: date) -> html.Div:
+    """The /boroughs index: every borough with its numbers under the filters (the borough filter
+    aside: this is the list to choose from), each linked to its profile with the filters."""
+    rows = apply_filter(contracts, state.filters, ignore=("authority",))
+    metrics = borough_metrics(rows, today=today).sort_values("name")
+    q = state.to_query_string()
+    body = [
+        html.Tr([
+            html.Th(dcc.Link(r.name, href=f"/borough/{r.slug}{q}"), scope="row"),
+            html.Td(f"{r.contracts:,}", className="num"),
+            html.Td(f"{r.suppliers:,}", className="num"),
+            html.Td(f"{r.ending_12m:,}", className="num"),
+        ])
+        for r in metrics.itertuples()
+    ]
+    caption = ("London boroughs with their contract counts under the current filters"
+               if not state.filters.without("authority").is_empty else
+               "London boroughs with their contract counts")
+    return html.Div(html.Table([
+        html.Caption(caption),
+        html.Thead(html.Tr([html.Th("Borough", scope="col"), html.Th("Contracts", scope="col", className="num"),
+                            html.Th("Suppliers", scope="col", className="num"),
+                            html.Th("Ending in 12 months", scope="col", className="num")])),
+        html.Tbody(body),
+    ], className="table table-sm"), className="table-responsive")

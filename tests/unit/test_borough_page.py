@@ -1,0 +1,183 @@
+"""The borough profile (/borough/<key>) and the boroughs index (/boroughs): their callbacks, called
+as plain functions, follow the filter state (a filter change rewrites the URL without re-running
+layout()), the renewals link keeps the filters, and withheld values say so."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+import dash
+import pytest
+from plotly.utils import PlotlyJSONEncoder
+
+import app as app_module  # noqa: F401  (loads the pages, as Dash does)
+import ids
+from components.borough_profile import fmt_money, renewals_query
+from techmap import context
+from techmap.appstate import AppState
+from techmap.queries import apply_filter, borough_metrics
+from tests.unit.test_api import HACKNEY, instance
+
+CAMDEN = "E09000007"
+
+
+def page(name: str) -> Any:
+    return sys.modules[f"pages.{name}"]
+
+
+def render(component: Any) -> str:
+    return json.dumps(component, cls=PlotlyJSONEncoder, ensure_ascii=False)
+
+
+def store(query: str) -> dict[str, Any]:
+    state = AppState.from_query_string(query)
+    return {**state.to_dict(), "query": state.to_query_string()}
+
+
+def find(component: Any, wanted: Any) -> Any:
+    if getattr(component, "id", None) == wanted:
+        return component
+    children = getattr(component, "children", None)
+    for child in children if isinstance(children, (list, tuple)) else [children]:
+        if hasattr(child, "to_plotly_json"):
+            hit = find(child, wanted)
+            if hit is not None:
+                return hit
+    return None
+
+
+def walk(component: Any) -> Iterator[Any]:
+    if isinstance(component, (list, tuple)):
+        for item in component:
+            yield from walk(item)
+        return
+    if not hasattr(component, "to_plotly_json"):
+        return
+    yield component
+    yield from walk(getattr(component, "children", None))
+
+
+def area_headings(body: Any) -> list[str]:
+    """The service-area headings (h3) of 'Systems by service area'."""
+    return [c.children for c in walk(body) if type(c).__name__ == "H3"]
+
+
+# ---- borough profile ------------------------------------------------------------------------------
+
+
+def test_profile_follows_the_filters():
+    everything = page("borough").update_profile(store(""), CAMDEN)
+    housing = page("borough").update_profile(store("?area=housing"), CAMDEN)
+    assert len(area_headings(everything)) > 1
+    assert area_headings(housing) == ["Housing"]
+    camden_housing = apply_filter(context.dataset().contracts, AppState.from_query_string("?area=housing").filters)
+    camden_housing = camden_housing[camden_housing["authority_code"] == CAMDEN]
+    assert f"{len(camden_housing):,} contracts with" in render(housing) and "(filtered)." in render(housing)
+
+
+def test_profile_callback_gives_what_a_reload_of_the_url_gives():
+    query = "?area=housing&area=libraries&ends_from=2026-11-22&metric=suppliers"
+    layout = page("borough").layout(key="camden", area=["housing", "libraries"], ends_from="2026-11-22",
+                                    metric="suppliers")
+    assert render(find(layout, ids.BOROUGH_BODY).children) == render(page("borough").update_profile(store(query),
+                                                                                                     CAMDEN))
+    assert find(layout, ids.BOROUGH_CODE).data == CAMDEN
+
+
+def test_the_borough_filter_does_not_narrow_its_own_profile():
+    own = page("borough").update_profile(store("?authority=E09000012"), CAMDEN)
+    unfiltered = page("borough").update_profile(store(""), CAMDEN)
+    assert area_headings(own) == area_headings(unfiltered) and len(area_headings(own)) > 1
+    assert "(filtered)" not in render(own)
+
+
+@pytest.mark.parametrize("code", [None, 5, "", "E09999999", "<script>", ["E09000007"]])
+def test_profile_callback_ignores_a_junk_borough(code):
+    assert page("borough").update_profile(store("?area=housing"), code) is dash.no_update
+
+
+@pytest.mark.parametrize("junk", [None, "x", 5, {"filters": "x"}, {"filters": {"area": ["<b>"]}, "view": 3}])
+def test_profile_callback_survives_a_malformed_store(junk):
+    assert area_headings(page("borough").update_profile(junk, CAMDEN)) == area_headings(
+        page("borough").update_profile(store(""), CAMDEN))
+
+
+def test_see_its_renewals_keeps_the_filters_and_adds_the_borough():
+    body = render(page("borough").update_profile(store("?authority=E09000012&area=housing&within=6"), CAMDEN))
+    assert '"/renewals?authority=E09000012&authority=E09000007&area=housing&within=6"' in body
+    assert renewals_query(AppState.from_query_string("?authority=E09000007&q=x"), CAMDEN) == (
+        "?authority=E09000007&q=x")
+    assert renewals_query(AppState(), CAMDEN) == "?authority=E09000007"
+
+
+def test_links_on_the_profile_carry_the_filters():
+    body = render(page("borough").update_profile(store("?area=housing"), CAMDEN))
+    assert '"/boroughs?area=housing"' in body
+    assert re.search(r'"/suppliers/[a-z0-9-]+\?area=housing"', body)
+
+
+def test_unknown_borough_page():
+    text = render(page("borough").layout(key="atlantis" * 50))
+    assert "Borough not found" in text and "atlantis" * 15 in text and "atlantis" * 16 not in text
+
+
+# ---- values withheld on a public instance ----------------------------------------------------------
+
+
+@pytest.fixture(params=[False, True], ids=["private", "public"])
+def public(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[bool]:
+    with instance(monkeypatch, public=request.param):
+        yield request.param
+
+
+def test_a_withheld_value_says_not_published_on_the_borough_page(public: bool):
+    """Hackney's only valued contract (A-003, £918,273) has value_public false."""
+    text = render(page("borough").layout(key="hackney"))
+    comparison = text[text.index("Annual value of contracts with a published value"):][:200]
+    if public:
+        assert "918,273" not in text and "£0" not in comparison
+        assert "not published" in comparison
+        assert text.count("not published") >= 2  # the comparison and A-003's row
+    else:
+        assert "£918,273" in comparison
+
+
+def test_money_text():
+    assert fmt_money(1234.4) == "£1,234"
+    assert fmt_money(float("nan")) == "not known"
+    assert fmt_money(None, public=False) == "not published"
+
+
+# ---- boroughs index ---------------------------------------------------------------------------------
+
+
+def test_boroughs_index_follows_the_filters():
+    table = page("boroughs").update_table(store("?area=housing&authority=E09000007"))
+    text = render(table)
+    assert text.count("/borough/") == 33  # the borough filter does not shorten the list to choose from
+    assert "/borough/camden?authority=E09000007&area=housing" in text
+    housing = apply_filter(context.dataset().contracts, AppState.from_query_string("?area=housing").filters)
+    counts = borough_metrics(housing, today=context.today())
+    camden_row = text[text.index("/borough/camden"):][:300]
+    assert f'"{counts.at[CAMDEN, "contracts"]:,}"' in camden_row
+    assert "under the current filters" in text
+    assert text != render(page("boroughs").update_table(store("")))
+    assert "under the current filters" not in render(page("boroughs").update_table(store("")))
+
+
+def test_boroughs_callback_gives_what_a_reload_gives_and_survives_junk():
+    layout = page("boroughs").layout(area="housing")
+    assert render(find(layout, ids.BOROUGHS_TABLE).children) == render(
+        page("boroughs").update_table(store("?area=housing")))
+    for junk in (None, "x", 5, {"filters": []}):
+        assert render(page("boroughs").update_table(junk)) == render(page("boroughs").update_table(store("")))
+
+
+def test_hackney_fixture_is_what_the_public_test_assumes():
+    with pytest.MonkeyPatch.context() as mp, instance(mp, public=True):
+        rows = context.dataset().contracts
+        assert rows.loc[rows["authority_code"] == HACKNEY, "annual_value_gbp"].isna().all()
