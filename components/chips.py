@@ -3,6 +3,7 @@ the sentence announced to screen readers after each change."""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from dash import html
@@ -11,7 +12,7 @@ import ids
 from techmap.authorities import by_code
 from techmap.dataset import Dataset
 from techmap.filters import FilterState
-from techmap.schema import SERVICE_AREAS_BY_SLUG
+from techmap.schema import SERVICE_AREAS, SERVICE_AREAS_BY_SLUG
 
 _PARAM_LABELS = {
     "authority": "Borough",
@@ -67,17 +68,37 @@ def filter_chips(filters: FilterState, data: Dataset) -> list[Any]:
     return chips
 
 
-def synthetic_banner(contracts: int, synthetic: int) -> Any | None:
-    """A plain-language warning whenever illustrative rows are in view; None when there are none."""
+@lru_cache(maxsize=4)
+def public_source_areas(data: Dataset) -> tuple[str, ...]:
+    """Names of the service areas that hold at least one non-synthetic row, in the schema's order
+    (computed once per dataset: the banner is redrawn on every filter change)."""
+    rows = data.contracts
+    present = set(rows.loc[~rows["synthetic"].astype(bool), "service_area"].astype(str))
+    known = [a.name for a in SERVICE_AREAS if a.slug in present]
+    return (*known, *sorted(present - {a.slug for a in SERVICE_AREAS}))
+
+
+def _and_list(names: tuple[str, ...]) -> str:
+    """'A', 'A and B', 'A, B, and C' (the serial comma: area names contain "and" themselves)."""
+    if len(names) <= 2:
+        return " and ".join(names)
+    return ", ".join(names[:-1]) + ", and " + names[-1]
+
+
+def synthetic_banner(contracts: int, synthetic: int, public_areas: tuple[str, ...] = ()) -> Any | None:
+    """A plain-language warning whenever illustrative rows are in view; None when there are none.
+    `public_areas`: the service areas with rows from public sources (public_source_areas), named
+    so that readers know which part is real; the sentence is left out when there are none."""
     if not synthetic:
         return None
     scope = "All" if synthetic == contracts else f"{synthetic:,} of the {contracts:,}"
+    real = (f"The contracts that come from public sources are all in {_and_list(public_areas)}. "
+            if public_areas else "")
     return html.P(
         [
             html.Strong("Illustrative data. "),
             f"{scope} contracts shown are made up for demonstration ({synthetic / contracts:.0%}). "
-            "They are not real contracts of any council. Only the library, planning and elections "
-            "systems come from public sources. ",
+            f"They are not real contracts of any council. {real}",
             html.A("Why?", href="/about#data"),
         ],
         className="mb-0",

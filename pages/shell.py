@@ -10,7 +10,7 @@ from typing import Any
 from dash import ALL, Input, Output, State, callback, clientside_callback, ctx, no_update
 
 import ids
-from components.chips import filter_chips, live_message, synthetic_banner
+from components.chips import filter_chips, live_message, public_source_areas, synthetic_banner
 from techmap import context
 from techmap.appstate import VIEW_PARAMS, AppState, reduce_state
 from techmap.filters import MULTI_PARAMS
@@ -96,8 +96,9 @@ def _control_trigger(trigger: Any) -> Any:
 def show_state(data: Any) -> tuple[Any, ...]:
     state = AppState.from_dict(data)
     contracts, boroughs, synthetic = in_view(state.filters)
-    banner = synthetic_banner(contracts, synthetic)
-    return (filter_chips(state.filters, context.dataset()), banner, banner is None,
+    dataset = context.dataset()
+    banner = synthetic_banner(contracts, synthetic, public_source_areas(dataset))
+    return (filter_chips(state.filters, dataset), banner, banner is None,
             live_message(contracts, boroughs))
 
 

@@ -1,0 +1,262 @@
+"""The shell's callbacks (pages/shell.py) called as plain functions, with the callback context Dash
+would give them: the reducer wrapper (the URL is its base state, no-op changes are skipped, only
+changed controls are written back, reset, toggling, malformed input) and the shared views of the
+state (chips, banner, live announcement). The pure reducer itself is tested in test_appstate.py."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from dash import no_update
+from dash._callback_context import context_value
+from dash._utils import AttributeDict, stringify_id
+from plotly.utils import PlotlyJSONEncoder
+
+import app as app_module  # noqa: F401  (loads the pages and the shell callbacks, as Dash does)
+import ids
+from techmap import context
+from techmap.appstate import AppState
+from techmap.views import in_view
+
+CAMDEN, HACKNEY = "E09000007", "E09000012"
+CONTROLS = list(ids.FILTER_CONTROLS)  # the reducer's control outputs, in this order
+PROPS = {ids.URL: "search", ids.CLEAR_ALL: "n_clicks"}
+
+
+def shell() -> Any:
+    return sys.modules["pages.shell"]
+
+
+@contextmanager
+def fired(trigger: Any = None, value: Any = None, views: tuple[str, ...] = ()) -> Iterator[None]:
+    """Dash's callback context for one firing: what triggered it (None = first load) and which
+    view settings (ids.view(name)) are on the page, i.e. the ALL outputs the reducer fills."""
+    if trigger is None:
+        triggered: list[dict[str, Any]] = []
+    else:
+        prop = PROPS.get(trigger) if isinstance(trigger, str) else None
+        if prop is None:
+            prop = "value" if isinstance(trigger, str) or trigger.get("type") == "view" else (
+                "clickData" if trigger.get("type") in ("map-graph", "treemap") else "n_clicks")
+        triggered = [{"prop_id": f"{stringify_id(trigger)}.{prop}", "value": value}]
+    outputs = [{"id": ids.APP_STATE, "property": "data"}, {"id": ids.URL, "property": "search"},
+               *[{"id": ids.FILTER_CONTROLS[p], "property": "value"} for p in CONTROLS],
+               [{"id": ids.view(name), "property": "value"} for name in views]]
+    token = context_value.set(AttributeDict(triggered_inputs=triggered, outputs_list=outputs))
+    try:
+        yield
+    finally:
+        context_value.reset(token)
+
+
+def reduce(search: str | None, trigger: Any = None, value: Any = None,
+           views: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Call reduce_app_state as Dash does (search first, then every input) and name its outputs."""
+    with fired(trigger, value, views):
+        out = shell().reduce_app_state(search, *([None] * 14))
+    assert len(out) == 3 + len(CONTROLS)
+    return {"store": out[0], "search": out[1], "controls": dict(zip(CONTROLS, out[2:-1], strict=True)),
+            "views": out[-1]}
+
+
+def skipped(result: dict[str, Any]) -> bool:
+    return (result["store"] is no_update and result["search"] is no_update
+            and all(v is no_update for v in result["controls"].values())
+            and all(v is no_update for v in result["views"]))
+
+
+# ---- the reducer wrapper -------------------------------------------------------------------------
+
+
+def test_first_load_takes_the_url_and_fills_every_control():
+    out = reduce("?authority=E09000007&area=housing&ends_to=2027-11-22&q=mosaic&metric=suppliers",
+                 views=("metric",))
+    assert out["store"]["filters"]["authority"] == [CAMDEN]
+    assert out["store"]["view"] == {"metric": "suppliers"}
+    assert out["store"]["query"] == "?authority=E09000007&area=housing&ends_to=2027-11-22&q=mosaic&metric=suppliers"
+    assert out["search"] is no_update  # the URL already says this
+    assert out["controls"] == {"authority": [CAMDEN], "area": ["housing"], "supplier": [], "system": [],
+                               "ends_from": "", "ends_to": "2027-11-22", "q": "mosaic"}
+    assert out["views"] == ["suppliers"]
+
+
+def test_a_url_in_another_order_or_with_junk_is_rewritten_in_canonical_form():
+    out = reduce("?q=mosaic&authority=E09000007&authority=junk&metric=contracts")
+    assert out["search"] == "?authority=E09000007&q=mosaic"
+
+
+def test_the_url_is_the_base_state_not_the_store():
+    """A control change is applied to the state in the URL (the store may lag behind it)."""
+    out = reduce("?authority=E09000007", ids.FILTER_CONTROLS["area"], ["housing"])
+    assert out["store"]["filters"]["authority"] == [CAMDEN]
+    assert out["store"]["filters"]["area"] == ["housing"]
+    assert out["search"] == "?authority=E09000007&area=housing"
+
+
+def test_only_the_changed_controls_are_written_back():
+    out = reduce("?authority=E09000007&q=mos", ids.FILTER_CONTROLS["area"], ["housing"])
+    assert out["controls"]["area"] == ["housing"]
+    # the search box may still be being typed in: never overwritten by a response about another control
+    for param in ("authority", "supplier", "system", "ends_from", "ends_to", "q"):
+        assert out["controls"][param] is no_update, param
+
+
+def test_a_control_is_written_back_cleaned():
+    out = reduce("", ids.FILTER_CONTROLS["q"], "  two   spaces  ")
+    assert out["controls"]["q"] == "two spaces"
+    assert out["search"] == "?q=two+spaces"
+
+
+def test_no_op_changes_are_skipped():
+    # components that just appeared fire with the values the URL already holds
+    assert skipped(reduce("?area=housing", ids.FILTER_CONTROLS["area"], ["housing"], views=("metric",)))
+    assert skipped(reduce("", ids.FILTER_CONTROLS["q"], ""))
+    assert skipped(reduce("", ids.view("metric"), "contracts", views=("metric",)))
+    assert skipped(reduce("", ids.CLEAR_ALL, 0))  # a button rendered with n_clicks=0
+    assert skipped(reduce("", ids.toggle("authority", CAMDEN), 0))
+
+
+def test_back_and_forward_replace_the_state_from_the_url():
+    out = reduce("?area=housing", ids.URL, "?area=housing")
+    assert out["store"]["filters"]["area"] == ["housing"]
+    assert out["search"] is no_update
+    assert out["controls"]["area"] == ["housing"] and out["controls"]["authority"] == []
+
+
+def test_clear_all_resets_filters_keeps_view_and_empties_every_control():
+    out = reduce("?authority=E09000007&area=housing&q=x&metric=suppliers", ids.CLEAR_ALL, 1, views=("metric",))
+    assert out["store"]["filters"] == AppState().filters.to_dict()
+    assert out["store"]["view"] == {"metric": "suppliers"}
+    assert out["search"] == "?metric=suppliers"
+    assert out["controls"]["authority"] == [] and out["controls"]["area"] == [] and out["controls"]["q"] == ""
+    assert out["controls"]["supplier"] is no_update  # was empty already
+
+
+def test_toggle_adds_then_removes_a_borough():
+    added = reduce("?authority=E09000012", ids.toggle("authority", CAMDEN), 1)
+    assert added["store"]["filters"]["authority"] == [HACKNEY, CAMDEN]
+    assert added["search"] == "?authority=E09000012&authority=E09000007"
+    assert added["controls"]["authority"] == [HACKNEY, CAMDEN]
+    removed = reduce(added["search"], ids.toggle("authority", CAMDEN), 2)
+    assert removed["store"]["filters"]["authority"] == [HACKNEY]
+    assert removed["search"] == "?authority=E09000012"
+
+
+def test_map_click_and_chip_remove():
+    click = {"points": [{"location": CAMDEN}]}
+    out = reduce("", ids.MAP_GRAPH, click)
+    assert out["search"] == "?authority=E09000007"
+    out = reduce("?authority=E09000007&area=housing", ids.chip_remove("area", "housing"), 1)
+    assert out["search"] == "?authority=E09000007"
+    assert out["controls"]["area"] == [] and out["controls"]["authority"] is no_update
+
+
+def test_view_setting_is_written_to_the_url_and_its_control():
+    out = reduce("?area=housing", ids.view("metric"), "ending_12m", views=("metric",))
+    assert out["search"] == "?area=housing&metric=ending_12m"
+    assert out["views"] == ["ending_12m"]
+
+
+@pytest.mark.parametrize("search", [None, "", "?", "%%%", "?authority=E09999999&area=<b>&ends_from=2024-02-31"
+                                    "&metric=<script>&supplier=Bad Slug", "?" + "a=1&" * 2000])
+def test_malformed_url_gives_a_valid_state(search):
+    out = reduce(search, views=("metric",))
+    assert AppState.from_dict(out["store"]).filters == AppState().filters
+    assert out["store"]["query"] == ""
+    assert out["search"] is no_update or out["search"] == ""  # the junk leaves the address bar
+    assert out["views"] == ["contracts"]
+
+
+@pytest.mark.parametrize("trigger,value", [
+    (ids.FILTER_CONTROLS["area"], ["no-such-area", 5, None]),
+    (ids.FILTER_CONTROLS["ends_from"], "2024-02-31"),
+    (ids.MAP_GRAPH, {"points": "junk"}),
+    (ids.MAP_GRAPH, None),
+    (ids.toggle("nonsense", "x"), 1),
+    (ids.view("metric"), "<script>"),
+    (ids.view("no-such-view"), "x"),
+    ({"type": "unknown"}, 1),
+])
+def test_malformed_input_changes_nothing(trigger, value):
+    assert skipped(reduce("?authority=E09000007", trigger, value, views=("metric",)))
+
+
+def test_junk_values_from_a_control_are_dropped_and_the_rest_kept():
+    out = reduce("", ids.FILTER_CONTROLS["authority"], ["E09999999", CAMDEN, "<b>", 7])
+    assert out["search"] == "?authority=E09000007"
+    assert out["controls"]["authority"] == [CAMDEN]  # the control is told what was kept
+
+
+# ---- the shared views of the state ---------------------------------------------------------------
+
+
+def render(component: Any) -> str:
+    return json.dumps(component, cls=PlotlyJSONEncoder, ensure_ascii=False)
+
+
+def test_show_state_chips_banner_and_announcement():
+    state = AppState.from_query_string("?authority=E09000007&area=housing")
+    chips, banner, hidden, live = shell().show_state(state.to_dict())
+    contracts, boroughs, synthetic = in_view(state.filters)
+    assert contracts and synthetic == contracts  # housing rows are all illustrative
+    assert "Borough: Camden" in render(chips) and "Service area: Housing" in render(chips)
+    assert hidden is False and "All contracts shown are made up" in render(banner)
+    assert live == f"Showing {contracts:,} contract{'s' if contracts != 1 else ''} in 1 borough."
+
+
+def test_show_state_hides_the_banner_when_nothing_illustrative_is_in_view():
+    libraries = AppState.from_query_string("?area=libraries").to_dict()
+    _chips, banner, hidden, live = shell().show_state(libraries)
+    assert banner is None and hidden is True
+    assert live == f"Showing {in_view(AppState.from_dict(libraries).filters)[0]:,} contracts in 33 boroughs."
+
+
+def test_show_state_when_nothing_matches():
+    chips, banner, hidden, live = shell().show_state({"filters": {"q": "no-such-thing-at-all"}})
+    assert hidden is True and live == "No contracts match these filters."
+    assert "Search: “no-such-thing-at-all”" in render(chips)
+
+
+@pytest.mark.parametrize("junk", [None, "x", 5, [], {"filters": "x"}, {"filters": {"authority": ["<script>"]}}])
+def test_show_state_survives_a_malformed_store(junk):
+    chips, _banner, hidden, live = shell().show_state(junk)
+    assert "No filters: showing all of London." in render(chips)
+    assert live == f"Showing {len(context.dataset().contracts):,} contracts in 33 boroughs."
+
+
+# ---- the synthetic-data banner names what is real, from the dataset --------------------------------
+
+
+def test_banner_names_the_service_areas_with_rows_from_public_sources(monkeypatch: pytest.MonkeyPatch):
+    """The API fixture's only non-synthetic rows: A-002 (revenues and benefits), A-005 (libraries)."""
+    from components.chips import public_source_areas
+    from tests.unit.test_api import instance
+
+    with instance(monkeypatch, public=False):
+        assert public_source_areas(context.dataset()) == ("Revenues and benefits", "Libraries")
+        _chips, banner, hidden, _live = shell().show_state(AppState().to_dict())
+        text = render(banner)
+        assert hidden is False
+        assert "The contracts that come from public sources are all in Revenues and benefits and Libraries." in text
+        assert "library, planning and elections" not in text
+
+
+def test_banner_lists_three_areas_with_a_serial_comma_and_none_when_all_are_illustrative():
+    from dataclasses import replace as dc_replace
+
+    from components.chips import public_source_areas, synthetic_banner
+
+    london = context.dataset()
+    areas = public_source_areas(london)
+    assert areas == ("Planning and building control", "Libraries", "Elections and electoral registration")
+    assert ("all in Planning and building control, Libraries, and Elections and electoral registration."
+            in render(synthetic_banner(10, 5, areas)))
+    all_made_up = dc_replace(london, contracts=london.contracts.assign(synthetic=True))
+    assert public_source_areas(all_made_up) == ()
+    text = render(synthetic_banner(10, 10, public_source_areas(all_made_up)))
+    assert "All contracts shown are made up" in text and "public sources" not in text
