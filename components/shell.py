@@ -45,7 +45,9 @@ def filter_options(data: Dataset) -> dict[str, list[dict[str, str]]]:
 
 
 def _labelled(label: str, control: Any, control_id: str, hint: str | None = None) -> html.Div:
-    children: list[Any] = [html.Label(label, htmlFor=control_id, className="form-label")]
+    # The id lets assets/a11y_fixes.js name Dash 4's drop-down button by this label (it has no prop).
+    children: list[Any] = [html.Label(label, htmlFor=control_id, className="form-label",
+                                      id=f"{control_id}-label")]
     if hint:
         children.append(html.Div(hint, className="form-hint", id=f"{control_id}-hint"))
     children.append(control)
