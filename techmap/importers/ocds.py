@@ -2,8 +2,8 @@
 publishers -> technology contract rows of London boroughs.
 
 Reads release packages, record packages (compiledRelease, else versionedRelease, else embedded
-releases), bare lists of releases, single releases, and JSON Lines / concatenated packages, in
-UTF-8 or Windows-1252 / ISO-8859-1. Releases of one `ocid` (across all the files given) are merged
+releases), bare lists of releases, single releases, JSON Lines / concatenated packages and
+Contracts Finder's flattened CSV export (ocds_csv.py), in UTF-8 or Windows-1252 / ISO-8859-1. Releases of one `ocid` (across all the files given) are merged
 in date order with the OCDS merge rules (objects merged, arrays of objects merged by `id`, other
 values replaced, null removes), so the latest release wins field by field.
 
@@ -14,6 +14,7 @@ row per supplier; everything else is accounted for in the report with its file, 
 from __future__ import annotations
 
 import copy
+import csv
 import json
 import re
 from bisect import bisect_right
@@ -32,6 +33,7 @@ from techmap.importers.classify import (
     detect_hosting,
     detect_route,
 )
+from techmap.importers.ocds_csv import first_record, is_flattened_ocds, read_flattened
 from techmap.importers.report import ImportReport, Kept
 from techmap.importers.rows import (
     ImportResult,
@@ -232,13 +234,13 @@ def read_ocds_file(path: Path, order_start: int, problems: list[Problem]) -> Ocd
     lines = _Lines(text)
     order = order_start
 
-    def add(release: Any, shape: str) -> None:
+    def add(release: Any, shape: str, at: int | None = None) -> None:
         nonlocal order
         if not isinstance(release, dict) or not release.get("ocid"):
-            problems.append(Problem(label, None, "ocid", "", f"a {shape} without an ocid is "
+            problems.append(Problem(label, at, "ocid", "", f"a {shape} without an ocid is "
                                     "skipped"))
             return
-        line = lines.next_ocid(str(release["ocid"]))
+        line = at if at is not None else lines.next_ocid(str(release["ocid"]))
         result.items.append(ReleaseItem(release, label, line, order))
         result.shapes[shape] += 1
         order += 1
@@ -262,9 +264,32 @@ def read_ocds_file(path: Path, order_start: int, problems: list[Problem]) -> Ocd
             problems.append(Problem(label, line, "-", "", "not an OCDS release, release package "
                                     "or record package; skipped"))
 
+    if not text.lstrip().startswith(("{", "[")) and is_flattened_ocds(first_record(text)):
+        _read_flattened_csv(text, label, result, add, problems)
+        return result
     for line, value in _values(text, lines, label, problems):
         walk(value, line)
     return result
+
+
+def _read_flattened_csv(text: str, label: str, result: OcdsFile,
+                        add: Callable[[Any, str, int | None], None],
+                        problems: list[Problem]) -> None:
+    """Contracts Finder's flattened CSV export: each row is one package of one release."""
+    shape = "release in a flattened CSV row (Contracts Finder export)"
+    try:
+        for line, package in read_flattened(text):
+            releases = package.pop("releases", None)
+            result.packages.append(package)
+            if not isinstance(releases, list) or not releases:
+                problems.append(Problem(label, line, "-", "", "row has no release columns "
+                                        "filled in; skipped"))
+                continue
+            for release in releases:
+                add(release, shape, line)
+    except csv.Error as exc:
+        problems.append(Problem(label, None, "-", "", f"cannot read CSV: {exc} (an unclosed "
+                                "quote can cause this); the rows after it are not read"))
 
 
 def _add_record(record: Any, add: Callable[[Any, str], None], label: str, lines: _Lines,

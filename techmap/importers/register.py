@@ -315,8 +315,33 @@ def _find_header(table: Table) -> tuple[int, ColumnMap] | None:
     return best
 
 
-def read_register_table(path: Path, label: str) -> tuple[Table, int, ColumnMap]:
-    """The table, the index of its header record and the column map. Raises RegisterError."""
+@dataclass
+class Sheet:
+    """A table with a contracts header: a CSV file, or one sheet of a workbook."""
+
+    name: str  # the sheet's name; "" for a CSV file
+    table: Table
+    header_index: int  # index of the header record in table.records
+    columns: ColumnMap
+
+    def where(self, row: int) -> int | str:
+        """A row's place for the report: the CSV line, or "sheet!row" in a workbook."""
+        return f"{self.name}!{row}" if self.name else row
+
+
+@dataclass
+class Workbook:
+    sheets: list[Sheet]  # every table with a contracts header, in file order
+    passed_over: list[tuple[str, int]]  # (sheet name, non-empty rows) of sheets without one
+
+
+EXPECTED_HEADER = "'Title' (or 'Description'), 'Supplier' and one more such as 'Start date'"
+
+
+def read_register_tables(path: Path, label: str) -> Workbook:
+    """Every table of the file that has a contracts header (registers often have one sheet per
+    quarter or year), and the sheets that have none. Raises RegisterError when no table has
+    one, or the file cannot be read."""
     suffix = path.suffix.lower()
     if suffix in OLD_FORMATS:
         raise RegisterError(Problem(label, None, "-", "", f"{suffix} files are not read; save "
@@ -325,19 +350,37 @@ def read_register_table(path: Path, label: str) -> tuple[Table, int, ColumnMap]:
         raise RegisterError(Problem(label, None, "-", "", "no such file"))
     candidates = (_excel_tables(path, label) if suffix in EXCEL_SUFFIXES
                   else [("", _csv_table(path, label))])
-    passed: list[str] = []
+    book = Workbook([], [])
     for name, table in candidates:
+        _refuse_flattened_ocds(table, label)
         found = _find_header(table)
         if found is not None:
-            if passed:
-                table.described += (f" (sheets without a contracts header passed over: "
-                                    f"{', '.join(repr(p) for p in passed)})")
-            return table, found[0], found[1]
-        passed.append(name)
-    expected = "'Title' (or 'Description'), 'Supplier' and one more such as 'Start date'"
-    raise RegisterError(Problem(label, None, "-", "", f"no header row found in the first "
-                                f"{HEADER_SEARCH_ROWS} rows: expected columns {expected}; see "
-                                "docs/importing.md for the names understood"))
+            book.sheets.append(Sheet(name, table, found[0], found[1]))
+        else:
+            rows = sum(1 for _, cells in table.records if any(clean_text(c) for c in cells))
+            book.passed_over.append((name, rows))
+    if not book.sheets:
+        where = "" if suffix not in EXCEL_SUFFIXES else (
+            " of any sheet (" + ", ".join(repr(n) for n, _ in book.passed_over) + ")")
+        raise RegisterError(Problem(label, None, "-", "", f"no header row found in the first "
+                                    f"{HEADER_SEARCH_ROWS} rows{where}: expected columns "
+                                    f"{EXPECTED_HEADER}; see docs/importing.md for the names "
+                                    "understood"))
+    return book
+
+
+def _refuse_flattened_ocds(table: Table, label: str) -> None:
+    """Contracts Finder's "Notices Data CSV" export is OCDS flattened to one column per JSON path
+    ('releases/0/tender/title'). Its headers pass for a register's ('title', 'suppliers/0/name')
+    while meaning something else, so it is recognised first and sent to the OCDS importer."""
+    for line, cells in table.records[:HEADER_SEARCH_ROWS]:
+        paths = [c for c in (clean_text(x) for x in cells) if c.startswith("releases/")]
+        if len(paths) >= 3:
+            raise RegisterError(Problem(
+                label, line, "-", paths[0],
+                "this is Contracts Finder's flattened OCDS export (columns such as "
+                "'releases/0/tender/title'), not a contracts register: import it with "
+                f"python -m techmap import ocds {label} --out DATASET"))
 
 
 # --- rows ----------------------------------------------------------------------------------------
@@ -349,7 +392,8 @@ _DATE_IN_TEXT = re.compile(r"(\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}"
 
 @dataclass
 class _Candidate:
-    line: int
+    line: int | str  # the CSV line or "sheet!row"
+    order: int  # position across all sheets read, for "the later line wins"
     contract_id: str
     row: dict[str, str]
     number: str
@@ -361,30 +405,87 @@ class _Candidate:
 
 def import_register(path: Path, authority: Authority, *, url: str = "",
                     licence: str = OGL3) -> ImportResult:
-    """Read a register file and return the technology rows for `authority`, with the report."""
+    """Read a register file (every sheet with a contracts header) and return the technology rows
+    for `authority`, with the report."""
     path = Path(path)
     label = str(path)
     report = ImportReport(kind="register", files=[label])
     source = source_key("register", authority.slug, path.stem)
     report.sources[source] = label
     try:
-        table, header_index, columns = read_register_table(path, label)
+        book = read_register_tables(path, label)
     except RegisterError as exc:
         report.fatal.append(exc.problem)
         return ImportResult([], report)
 
+    for name, rows in book.passed_over:
+        if rows:
+            report.skip(label, f"{name}!1", "-", name, f"sheet {name!r} has no contracts header "
+                        f"in its first {HEADER_SEARCH_ROWS} rows (expected columns "
+                        f"{EXPECTED_HEADER}), so its {rows:,} non-empty rows are not imported",
+                        "sheet without a contracts header")
+        else:
+            report.notes.append(f"sheet {name!r} is empty")
+    candidates: list[_Candidate] = []
+    effective: list[date] = []
+    other_orgs: Counter[str] = Counter()
+    for sheet in book.sheets:
+        _read_sheet(sheet, label, authority, source, report, candidates, effective, other_orgs)
+    for name, count in other_orgs.most_common():
+        report.notes.append(f"{count:,} rows name the organisation {name!r}, which is not a "
+                            f"London borough: imported for {authority.name} as given by "
+                            "--authority")
+
+    kept = _resolve_duplicates(candidates, label, report)
+    rows = [c.row for c in kept]
+    rows = finish_suppliers(rows, [c.number for c in kept], report)
+    for candidate, row in zip(kept, rows, strict=True):
+        candidate.row = row
+        report.kept.append(Kept(label, candidate.line, row["contract_id"], candidate.why,
+                                row["service_area"], candidate.area_reason))
+        for column, value, reason in candidate.flags:
+            report.flag(label, candidate.line, column, value, reason)
+
+    as_of, as_of_from = _as_of(path, effective, book.sheets)
+    report.notes.append(f"as_of {as_of} ({as_of_from})")
+    publisher = official_name(authority.code, authority.name)
+    report_sources = {source: {
+        "title": f"{publisher}: contracts register ({path.name})",
+        "url": url,
+        "publisher": publisher,
+        "licence": licence,
+        "attribution": attribution_for(licence, publisher),
+        "as_of": as_of,
+        "synthetic": False,
+        "file": path.name,
+        "imported_with": "python -m techmap import register",
+    }}
+    return ImportResult(rows, report, report_sources,
+                        title=f"{publisher}: technology contracts",
+                        description=f"Technology contracts of {publisher}, imported from its "
+                                    "published contracts register with python -m techmap import.")
+
+
+def _read_sheet(sheet: Sheet, label: str, authority: Authority, source: str,
+                report: ImportReport, candidates: list[_Candidate], effective: list[date],
+                other_orgs: Counter[str]) -> None:
+    """Read the rows of one table below its header into `candidates`, accounting for each."""
+    table, header_index, columns = sheet.table, sheet.header_index, sheet.columns
+    # In a workbook every note names its sheet; a CSV file has one table, so no prefix.
+    prefix = f"sheet {sheet.name!r}: " if sheet.name else ""
     header_line = table.records[header_index][0]
-    report.notes.append(f"read as {table.described}; header on line {header_line}")
+    place = "row" if sheet.name else "line"
+    report.notes.append(f"{prefix}read as {table.described}; header on {place} {header_line}")
     if header_index:
         block = " | ".join(clean_text(c) for _, cells in table.records[:header_index]
                            for c in cells if clean_text(c))
-        report.notes.append(f"lines 1-{header_line - 1} above the header read as a title "
-                            f"block: {block[:160]!r}")
+        report.notes.append(f"{prefix}{place}s 1-{header_line - 1} above the header read as a "
+                            f"title block: {block[:160]!r}")
     for name, position in columns.fields.items():
-        report.notes.append(f"column {columns.headers[position]!r} -> {name}")
+        report.notes.append(f"{prefix}column {columns.headers[position]!r} -> {name}")
     unused = [h for i, h in enumerate(columns.headers) if h and i not in columns.fields.values()]
     if unused:
-        report.notes.append("columns not used: " + ", ".join(repr(h) for h in unused))
+        report.notes.append(f"{prefix}columns not used: " + ", ".join(repr(h) for h in unused))
 
     def cell(cells: list[object], name: str) -> object:
         position = columns.fields.get(name)
@@ -394,11 +495,9 @@ def import_register(path: Path, authority: Authority, *, url: str = "",
         return clean_text(cell(cells, name))
 
     header_key = [normalise_header(h) for h in table.records[header_index][1]]
-    candidates: list[_Candidate] = []
-    effective: list[date] = []
-    other_orgs: Counter[str] = Counter()
     empty = 0
-    for line, cells in table.records[header_index + 1:]:
+    for number, cells in table.records[header_index + 1:]:
+        line = sheet.where(number)
         if not any(clean_text(c) for c in cells):
             empty += 1
             continue
@@ -421,7 +520,8 @@ def import_register(path: Path, authority: Authority, *, url: str = "",
         eff = read_date(cell(cells, "effective_date"))
         if isinstance(eff.value, date):
             effective.append(eff.value)
-        candidate = _read_row(label, line, cells, text, cell, authority, source, report)
+        candidate = _read_row(label, line, len(candidates), cells, text, cell, authority, source,
+                              report)
         if candidate is not None:
             extra = [clean_text(c) for c in cells[len(header_key):] if clean_text(c)]
             if extra:
@@ -430,43 +530,11 @@ def import_register(path: Path, authority: Authority, *, url: str = "",
                                         "may have shifted the columns after it"))
             candidates.append(candidate)
     if empty:
-        report.notes.append(f"{empty:,} empty rows ignored")
-    for name, count in other_orgs.most_common():
-        report.notes.append(f"{count:,} rows name the organisation {name!r}, which is not a "
-                            f"London borough: imported for {authority.name} as given by "
-                            "--authority")
-
-    kept = _resolve_duplicates(candidates, label, report)
-    rows = [c.row for c in kept]
-    rows = finish_suppliers(rows, [c.number for c in kept], report)
-    for candidate, row in zip(kept, rows, strict=True):
-        candidate.row = row
-        report.kept.append(Kept(label, candidate.line, row["contract_id"], candidate.why,
-                                row["service_area"], candidate.area_reason))
-        for column, value, reason in candidate.flags:
-            report.flag(label, candidate.line, column, value, reason)
-
-    as_of, as_of_from = _as_of(path, effective, table, header_index)
-    report.notes.append(f"as_of {as_of} ({as_of_from})")
-    publisher = official_name(authority.code, authority.name)
-    report_sources = {source: {
-        "title": f"{publisher}: contracts register ({path.name})",
-        "url": url,
-        "publisher": publisher,
-        "licence": licence,
-        "attribution": attribution_for(licence, publisher),
-        "as_of": as_of,
-        "synthetic": False,
-        "file": path.name,
-        "imported_with": "python -m techmap import register",
-    }}
-    return ImportResult(rows, report, report_sources,
-                        title=f"{publisher}: technology contracts",
-                        description=f"Technology contracts of {publisher}, imported from its "
-                                    "published contracts register with python -m techmap import.")
+        report.notes.append(f"{prefix}{empty:,} empty rows ignored")
 
 
-def _read_row(label: str, line: int, cells: list[object], text: Callable[[list[object], str], str],
+def _read_row(label: str, line: int | str, order: int, cells: list[object],
+              text: Callable[[list[object], str], str],
               cell: Callable[[list[object], str], object], authority: Authority, source: str,
               report: ImportReport) -> _Candidate | None:
     title, description = text(cells, "title"), text(cells, "description")
@@ -543,8 +611,8 @@ def _read_row(label: str, line: int, cells: list[object], text: Callable[[list[o
         hosting=detect_hosting([title, description]), procurement_route=route,
         source=source, synthetic="false",
     )
-    return _Candidate(line, contract_id, row, text(cells, "company_number"), decision.reason,
-                      area.reason, flags, reference)
+    return _Candidate(line, order, contract_id, row, text(cells, "company_number"),
+                      decision.reason, area.reason, flags, reference)
 
 
 def _resolve_duplicates(candidates: list[_Candidate], label: str, report: ImportReport
@@ -576,21 +644,23 @@ def _resolve_duplicates(candidates: list[_Candidate], label: str, report: Import
             report.fold(label, earlier.line, "contract_id", earlier.contract_id, reason,
                         "duplicate line" if same else "superseded line")
         final[candidate.contract_id] = candidate
-    return sorted(final.values(), key=lambda c: c.line)
+    return sorted(final.values(), key=lambda c: c.order)
 
 
-def _as_of(path: Path, effective: list[date], table: Table, header_index: int
-           ) -> tuple[str, str]:
+def _as_of(path: Path, effective: list[date], sheets: list[Sheet]) -> tuple[str, str]:
     if effective:
         return max(effective).isoformat(), "latest effective date in the file"
-    for _, cells in table.records[:header_index]:
-        for value in cells:
-            read = read_date(value)
-            if isinstance(read.value, date):
-                return read.value.isoformat(), "date in the title block"
-            text = clean_text(value)
-            if match := _DATE_IN_TEXT.search(text):
-                found = read_date(match[1])
-                if isinstance(found.value, date):
-                    return found.value.isoformat(), "date in the title block"
+    found: list[date] = []
+    for sheet in sheets:  # a date in a title block ("as at 30/06/2025"); the latest of them
+        for _, cells in sheet.table.records[:sheet.header_index]:
+            for value in cells:
+                read = read_date(value)
+                if isinstance(read.value, date):
+                    found.append(read.value)
+                elif match := _DATE_IN_TEXT.search(clean_text(value)):
+                    in_text = read_date(match[1])
+                    if isinstance(in_text.value, date):
+                        found.append(in_text.value)
+    if found:
+        return max(found).isoformat(), "date in the title block"
     return file_date(path), "the file's modification date"

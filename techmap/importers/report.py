@@ -13,11 +13,16 @@ from techmap.problems import Problem
 if TYPE_CHECKING:
     from techmap.importers.merge import MergeResult
 
+# Where a row is: a line number (CSV, JSON) or, in a workbook, "sheet!row" (Excel's own notation,
+# e.g. "2025-26!14"), since row 14 alone does not say which sheet. Problem.line is typed int, but
+# only ever formatted with str(), so a "sheet!row" text prints the same way.
+Line = int | str | None
+
 
 @dataclass(frozen=True)
 class Kept:
     file: str
-    line: int | None
+    line: Line
     contract_id: str
     why: str  # why it counts as technology (CPV code / keyword / survey)
     area: str
@@ -70,18 +75,16 @@ class ImportReport:
 
     # -- building ---------------------------------------------------------------------------------
 
-    def skip(self, file: str, line: int | None, column: str, value: object, reason: str,
+    def skip(self, file: str, line: Line, column: str, value: object, reason: str,
              key: str) -> None:
-        self.skipped.append(Entry(Problem(file, line, column, _shown(value), reason, "warning"),
-                                  key))
+        self.skipped.append(Entry(_note(file, line, column, value, reason), key))
 
-    def fold(self, file: str, line: int | None, column: str, value: object, reason: str,
+    def fold(self, file: str, line: Line, column: str, value: object, reason: str,
              key: str = "merged") -> None:
-        self.merged.append(Entry(Problem(file, line, column, _shown(value), reason, "warning"),
-                                 key))
+        self.merged.append(Entry(_note(file, line, column, value, reason), key))
 
-    def flag(self, file: str, line: int | None, column: str, value: object, reason: str) -> None:
-        self.flagged.append(Problem(file, line, column, _shown(value), reason, "warning"))
+    def flag(self, file: str, line: Line, column: str, value: object, reason: str) -> None:
+        self.flagged.append(_note(file, line, column, value, reason))
 
     # -- reading ----------------------------------------------------------------------------------
 
@@ -172,6 +175,10 @@ class ImportReport:
                 continue
             out += ["", f"## {title} ({len(items):,})", *items]
         return "\n".join(out) + "\n"
+
+
+def _note(file: str, line: Line, column: str, value: object, reason: str) -> Problem:
+    return Problem(file, line, column, _shown(value), reason, "warning")  # type: ignore[arg-type]
 
 
 def _shown(value: object) -> str:

@@ -351,3 +351,43 @@ def test_release_instant(value: str, expected: str) -> None:
 
 def test_release_without_a_readable_date_sorts_first() -> None:
     assert release_instant(None) == release_instant("not a date") < release_instant("1900-01-01")
+
+
+# --- Contracts Finder's flattened CSV export ("Notices Data CSV") ----------------------------------
+
+CF_CSV = FIXTURES / "cf_export-2020-07-01_awards_first3.csv"  # the real export's first 3 rows
+
+
+def test_flattened_csv_export_is_read_as_ocds() -> None:
+    result = import_ocds([CF_CSV])
+    report = result.report
+    assert report.fatal == [] and result.rows == []
+    assert report.read == 3
+    assert [(e.problem.line, e.key, e.problem.value) for e in report.skipped] == [
+        (2, "not a London borough", "Department for Work and Pensions"),
+        (5, "not a London borough", "General Medical Council (GMC)"),  # row 1 spans lines 2-4
+        (6, "not a London borough", "DEPARTMENT OF HEALTH AND SOCIAL CARE"),
+    ]
+    assert report.notes == [f"{CF_CSV}: 3 × release in a flattened CSV row (Contracts Finder "
+                            "export)"]
+    source = next(iter(result.sources.values()))
+    assert (source["publisher"], source["licence"]) == ("Contracts Finder", "OGL-2.0")
+
+
+def test_flattened_csv_award_of_a_borough_is_kept(tmp_path: Path) -> None:
+    # The first real row, with a London borough as buyer and an IT CPV code: one kept award,
+    # its value read back as a number and its supplier from 'awards/0/suppliers/0/name'.
+    text = CF_CSV.read_text(encoding="utf-8")
+    text = text.replace("Department for Work and Pensions", "London Borough of Camden", 1)
+    text = text.replace(",79000000,", ",72000000,", 1)
+    path = tmp_path / "cf_export_camden.csv"
+    path.write_text(text, encoding="utf-8")
+    result = import_ocds([path])
+    ocid = "ocds-b5fd17-1270ee0c-bfb1-471a-b260-c3c2274112ea"
+    assert [(r["contract_id"], r["authority_code"], r["supplier"], r["total_value_gbp"],
+             r["system"]) for r in result.rows] == [
+        (f"{ocid}/ed195e9b-39ba-40b4-bf89-5682348c75a3/E09000007", "E09000007",
+         "Pixel Global T/A Pixel Group Ltd", "231265",
+         "BPDTS Commercial Managed Service Contract Award Notice")]
+    assert [k.line for k in result.report.kept] == [2]
+    assert [e.problem.line for e in result.report.skipped] == [5, 6]

@@ -16,6 +16,7 @@ FIXTURES = REPO / "tests" / "fixtures" / "importers" / "register"
 CAMDEN = FIXTURES / "camden_contracts_register_2025q2.csv"
 HACKNEY = FIXTURES / "hackney_contracts_register_2025q3.xlsx"
 LAMBETH = FIXTURES / "lambeth_lga_layout_2025-03.csv"
+SOUTHWARK = FIXTURES / "southwark_contracts_register_by_year.xlsx"
 NORFOLK_RAW = Path("/work/shared/data/procurement_samples/"
                    "norfolk_cc_contracts_register_2015-03_raw_cp1252.csv")
 COLUMNS = ("contract_id", "service_area", "system", "manufacturer", "supplier", "start_date",
@@ -163,19 +164,81 @@ def test_hackney_excel_register() -> None:
          "2022-01-01", "2027-12-31", "", "", "", "150000", "", ""),
     ]
     report = result.report
-    assert [k.line for k in report.kept] == [5, 7, 8, 10, 11]
+    sheet = "Contracts Register"
+    assert [k.line for k in report.kept] == [f"{sheet}!{n}" for n in (5, 7, 8, 10, 11)]
     assert _entries(report.skipped) == [
-        (6, "not technology", "not technology: no CPV code and no technology keyword in the "
-                              "title, description or category"),
-        (9, "repeated header", "the header row repeated"),
+        ("Notes!1", "sheet without a contracts header",
+         "sheet 'Notes' has no contracts header in its first 40 rows (expected columns 'Title' "
+         "(or 'Description'), 'Supplier' and one more such as 'Start date'), so its 2 non-empty "
+         "rows are not imported"),
+        (f"{sheet}!6", "not technology", "not technology: no CPV code and no technology keyword "
+                                        "in the title, description or category"),
+        (f"{sheet}!9", "repeated header", "the header row repeated"),
     ]
     assert report.merged == []
-    assert _flags(report) == [(11, "max_end_date", "2026-12-31",
+    assert _flags(report) == [(f"{sheet}!11", "max_end_date", "2026-12-31",
                                "latest end is before the end date; left blank")]
-    assert report.notes[0] == ("read as Excel sheet 'Contracts Register' (sheets without a "
-                               "contracts header passed over: 'Notes'); header on line 4")
-    assert "column 'End date including extensions' -> max_end" in report.notes
+    assert str(report.flagged[0]).startswith(f"{HACKNEY}:Contracts Register!11: max_end_date:")
+    assert report.notes[0] == (f"sheet '{sheet}': read as Excel sheet '{sheet}'; header on row 4")
+    assert f"sheet '{sheet}': column 'End date including extensions' -> max_end" in report.notes
     assert result.sources[next(iter(result.sources))]["as_of"] == "2025-10-05"
+
+
+# --- Southwark: one sheet per year, sheets of notes and lookups ------------------------------------
+
+def test_every_sheet_with_a_contracts_header_is_read() -> None:
+    result = import_register(SOUTHWARK, by_code()["E09000028"])
+    assert _table(result.rows) == [
+        ("E09000028-SWK-201", "libraries", "Spydus", "", "Civica", "2022-04-01", "2027-03-31",
+         "", "", "", "95000", "", ""),
+        ("E09000028-SWK-203", "end-user-devices", "Managed print service (MFDs) - extended", "",
+         "XMA", "2024-04-01", "2026-03-31", "", "", "", "90000", "", ""),
+        ("E09000028-SWK-301", "cyber-security", "Firewall support and maintenance", "",
+         "Softcat", "2025-06-01", "2028-05-31", "", "", "", "42000", "", ""),
+    ]
+    report = result.report
+    assert [k.line for k in report.kept] == ["2024-25!4", "2025-26!2", "2025-26!3"]
+    assert _entries(report.skipped) == [
+        ("Read me!1", "sheet without a contracts header",
+         "sheet 'Read me' has no contracts header in its first 40 rows (expected columns 'Title' "
+         "(or 'Description'), 'Supplier' and one more such as 'Start date'), so its 2 non-empty "
+         "rows are not imported"),
+        ("Lookups!1", "sheet without a contracts header",
+         "sheet 'Lookups' has no contracts header in its first 40 rows (expected columns 'Title' "
+         "(or 'Description'), 'Supplier' and one more such as 'Start date'), so its 3 non-empty "
+         "rows are not imported"),
+        ("2024-25!5", "not technology", "not technology: no CPV code and no technology keyword "
+                                        "in the title, description or category"),
+        ("2025-26!4", "not technology", "not technology: no CPV code and no technology keyword "
+                                        "in the title, description or category"),
+    ]
+    # SWK-203 is in both years: the later sheet's line wins, the earlier is listed as merged
+    assert _entries(report.merged) == [
+        ("2024-25!6", "superseded line", "superseded by line 2025-26!2 (same reference and "
+                                         "supplier; the later line is kept)")]
+    rows = [e for e in report.skipped if e.key != "sheet without a contracts header"]
+    assert report.read == 6 == len(report.kept) + len(rows) + len(report.merged)
+    assert "sheet 'Blank' is empty" in report.notes
+    assert "sheet '2024-25': read as Excel sheet '2024-25'; header on row 3" in report.notes
+    assert "sheet '2025-26': read as Excel sheet '2025-26'; header on row 1" in report.notes
+    assert "sheet '2025-26': column 'Supplier Name' -> supplier" in report.notes
+    assert "sheet '2024-25': column 'Contractor' -> supplier" in report.notes
+
+
+def test_a_workbook_without_any_contracts_header(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.title = "Notes"
+    book.active["A1"] = "Nothing here yet"
+    book.create_sheet("Lookups")["A1"] = "Open"
+    path = tmp_path / "register.xlsx"
+    book.save(path)
+    result = import_register(path, by_code()["E09000028"])
+    assert [p.reason for p in result.report.fatal] == [
+        "no header row found in the first 40 rows of any sheet ('Notes', 'Lookups'): expected "
+        "columns 'Title' (or 'Description'), 'Supplier' and one more such as 'Start date'; see "
+        "docs/importing.md for the names understood"]
 
 
 # --- Lambeth: the LGA's 39-column layout, as Norfolk publishes it -------------------------------------
@@ -295,3 +358,20 @@ def test_real_norfolk_register_raw_cp1252() -> None:
     ids = {r["contract_id"] for r in result.rows}
     assert "E09000007-AFN44753" in ids  # Oracle Fusion
     assert "E09000007-APN44450" not in ids  # an ICT *course* for adult learners
+
+
+# --- Contracts Finder's flattened OCDS CSV is not a register ---------------------------------------
+
+CF_CSV = REPO / "tests" / "fixtures" / "importers" / "ocds" / "cf_export-2020-07-01_awards_first3.csv"
+
+
+def test_contracts_finder_flattened_csv_is_sent_to_the_ocds_importer() -> None:
+    # The real export's first three rows: its 'releases/0/tender/title' and
+    # 'releases/0/awards/0/suppliers/0/name' columns would pass for a register's header.
+    result = import_register(CF_CSV, by_code()["E09000007"])
+    assert result.rows == [] and result.report.read == 0
+    assert [(p.line, p.value, p.reason) for p in result.report.fatal] == [
+        (1, "releases/0/ocid",
+         "this is Contracts Finder's flattened OCDS export (columns such as "
+         "'releases/0/tender/title'), not a contracts register: import it with python -m "
+         f"techmap import ocds {CF_CSV} --out DATASET")]
