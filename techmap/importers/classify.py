@@ -8,7 +8,9 @@ it is: the rules every importer shares, kept in one place so that they can be re
    classification). A row without a CPV code is technology when its title, description or
    category contains one of TECH_KEYWORDS (whole words; a few are case-sensitive, e.g. 'IT') or
    names a known product (PRODUCTS), unless the text is about teaching it (TEACHING: "ICT
-   courses for adult learners").
+   courses for adult learners"). A product whose name is also a word or another body's name
+   ("Mosaic Foster Care Ltd", "Family Mosaic", "SAP ratings") needs the same text to show it is
+   software (PRODUCT_CONTEXT: "system", "licences", "support and maintenance", ... or its maker).
 2. Service area. The first service-area term (SERVICE_AREA_TERMS, or a known product in
    PRODUCTS) in the title, else in the description, else in the category / department text, else
    what the CPV code says (302 devices, 32 telecoms, ...); otherwise "unclassified". "First"
@@ -131,7 +133,7 @@ def decide_technology(codes: Sequence[str], fields: Sequence[tuple[str, str]]) -
                                         f"({teaching[0]!r})")
                 return TechDecision(True, "keyword", f"keyword {match[0]!r} ({label}) in {name}")
         if product := detect_product([text]):
-            found = product.pattern.search(text)
+            found = product.search(text)
             shown = found[0] if found else product.system
             return TechDecision(True, "keyword", f"product {shown!r} ({product.system}) in {name}")
     return TechDecision(False, "none", "not technology: no CPV code and no technology keyword in "
@@ -146,24 +148,60 @@ class Product:
     system: str
     manufacturer: str
     area: str  # service-area slug
+    # For a name that is also an ordinary word or another body's name ("Mosaic Foster Care
+    # Ltd", "Family Mosaic" the housing association, "SAP ratings"): the name only counts when
+    # the same text shows it is software (PRODUCT_CONTEXT, a technology keyword, or the maker).
+    context: re.Pattern[str] | None = None
+
+    def search(self, text: str) -> re.Match[str] | None:
+        match = self.pattern.search(text)
+        if match is None or self.context is None:
+            return match
+        if self.context.search(text) or any(p.search(text) for _, p in TECH_KEYWORDS):
+            return match
+        return None
 
 
-def _p(pattern: str, system: str, manufacturer: str, area: str, flags: int = re.IGNORECASE
-       ) -> Product:
+# Words that say a product name is meant as software.
+PRODUCT_CONTEXT = _words(
+    r"systems?", r"software", r"licen[cs]es?", r"hosting", r"hosted", r"saas", r"cloud",
+    r"upgrades?", r"implementation", r"modules?", r"case management", r"platform", r"database",
+    r"applications?", r"integration", r"interfaces?", r"data migration", r"portal",
+    r"(?:software|system|technical|application|IT|ICT) support", r"support and maintenance",
+    r"maintenance and support")
+
+
+def _p(pattern: str, system: str, manufacturer: str, area: str, flags: int = re.IGNORECASE,
+       *, context: str | None = None) -> Product:
+    """A product; `context` (the maker's names) marks a name that needs technology context."""
+    needed = None
+    if context is not None:
+        needed = re.compile(PRODUCT_CONTEXT.pattern + "|" + r"(?<![\w-])(?:" + context
+                            + r")(?![\w-])", re.IGNORECASE)
     return Product(re.compile(r"(?<![\w-])(?:" + pattern + r")(?![\w-])", flags), system,
-                   manufacturer, area)
+                   manufacturer, area, needed)
 
 
 # Products London boroughs commonly run, named as contracts name them. Generic English words
-# ('Uniform', 'Academy', 'Confirm', 'Eclipse') only count next to their maker or purpose.
+# ('Uniform', 'Academy', 'Confirm', 'Eclipse') only count next to their maker or purpose; names
+# that are words or other bodies' names on their own ('Mosaic', 'Whitespace', 'Soprano',
+# 'Tableau', 'Business World', 'SAP', 'LCS', 'EHM') only count in a text that shows they are
+# software (`context`).
 PRODUCTS: tuple[Product, ...] = (
-    _p(r"Liquid ?logic (?:children'?s|LCS)|LCS", "Liquidlogic LCS", "System C",
+    _p(r"Liquid ?logic (?:children'?s|LCS)", "Liquidlogic LCS", "System C",
        "childrens-social-care"),
+    _p(r"LCS", "Liquidlogic LCS", "System C", "childrens-social-care", flags=0,
+       context=r"Liquid ?logic|System C"),
     _p(r"Liquid ?logic (?:adults'?|LAS)|Liquidlogic LAS", "Liquidlogic LAS", "System C",
        "adult-social-care"),
-    _p(r"Liquid ?logic EHM|EHM", "Liquidlogic EHM", "System C", "childrens-social-care"),
+    _p(r"Liquid ?logic EHM", "Liquidlogic EHM", "System C", "childrens-social-care"),
+    _p(r"EHM", "Liquidlogic EHM", "System C", "childrens-social-care", flags=0,
+       context=r"Liquid ?logic|System C"),
     _p(r"ContrOCC", "ContrOCC", "System C", "adult-social-care"),
-    _p(r"Mosaic", "Mosaic", "System C", "adult-social-care"),
+    # Not "Mosaic Foster Care Ltd" (fostering, Norfolk's register) nor "Family Mosaic" (a
+    # housing association), and only as software.
+    _p(r"(?<!Family )Mosaic(?! Foster| Housing| Homes| Community)", "Mosaic", "System C",
+       "adult-social-care", context=r"System C|Servelec"),
     _p(r"Care ?First|CareFirst", "CareFirst", "OLM", "adult-social-care"),
     _p(r"OLM Eclipse|Eclipse (?:case management|social care)", "Eclipse", "OLM",
        "childrens-social-care"),
@@ -186,13 +224,17 @@ PRODUCTS: tuple[Product, ...] = (
        "planning-building-control"),
     _p(r"(?:Objective )?Keyplan", "Objective Keyplan", "Objective Corporation",
        "planning-building-control"),
-    _p(r"Whitespace|Bartec|Yotta|Confirm (?:asset|system)", "Waste and street management system",
+    _p(r"Bartec|Yotta|Confirm (?:asset|system)", "Waste and street management system",
        "", "waste-street-scene"),
+    _p(r"Whitespace", "Waste and street management system", "", "waste-street-scene",
+       context=r"Whitespace Work Software|waste|refuse|recycling"),
     _p(r"Chipside|Taranto|MiPermit|RingGo|PayByPhone", "Parking system", "", "parking"),
     _p(r"Spydus", "Spydus", "Civica", "libraries"),
     _p(r"SirsiDynix|Sirsi Dynix|Symphony (?:library|LMS)", "Symphony", "SirsiDynix", "libraries"),
     _p(r"Axiell|Arena ?V7", "Axiell Arena", "Axiell", "libraries"),
-    _p(r"Prism (?:library|catalogue)|Soprano", "Library management system", "", "libraries"),
+    _p(r"Prism (?:library|catalogue)", "Library management system", "", "libraries"),
+    _p(r"Soprano", "Library management system", "", "libraries",
+       context=r"librar(?:y|ies)|Capita"),
     _p(r"Xpress (?:electoral|election|software)", "Xpress", "Xpress Software Solutions",
        "elections"),
     _p(r"Idox Eros|Eros electoral|Halarose", "Eros", "Idox", "elections"),
@@ -203,9 +245,12 @@ PRODUCTS: tuple[Product, ...] = (
     _p(r"Dynamics (?:365 )?CRM|Microsoft Dynamics", "Microsoft Dynamics", "Microsoft",
        "customer-contact-crm"),
     _p(r"Oracle (?:Fusion|E-?Business|Cloud ERP|ERP)", "Oracle Fusion", "Oracle", "finance-erp"),
-    _p(r"SAP (?:S/4 ?HANA|ERP|system)|SAP", "SAP", "SAP", "finance-erp", flags=0),
-    _p(r"Agresso|Unit ?4 (?:ERP|Business World)|Business World", "Unit4 ERP", "Unit4",
-       "finance-erp"),
+    _p(r"SAP (?:S/4 ?HANA|ERP|system)", "SAP", "SAP", "finance-erp", flags=0),
+    # A bare "SAP" is also the Standard Assessment Procedure of homes' energy ratings.
+    _p(r"SAP(?! (?:assessments?|ratings?|calculations?|surveys?|assessors?))", "SAP", "SAP",
+       "finance-erp", flags=0, context=r"S/4 ?HANA|Fiori|SuccessFactors|Ariba"),
+    _p(r"Agresso|Unit ?4 (?:ERP|Business World)", "Unit4 ERP", "Unit4", "finance-erp"),
+    _p(r"Business World", "Unit4 ERP", "Unit4", "finance-erp", context=r"Unit ?4|Agresso"),
     _p(r"Civica Pay|Pay360|Paris income", "Income management system", "", "finance-erp"),
     _p(r"iTrent", "iTrent", "MHR", "hr-payroll"),
     _p(r"ResourceLink|Resource Link", "ResourceLink", "Zellis", "hr-payroll"),
@@ -213,8 +258,10 @@ PRODUCTS: tuple[Product, ...] = (
        "document-records"),
     _p(r"ArcGIS|Esri", "ArcGIS", "Esri", "gis"),
     _p(r"Power ?BI", "Power BI", "Microsoft", "data-analytics"),
-    _p(r"Qlik(?: ?Sense| ?View)?|Tableau", "Business intelligence platform", "",
+    _p(r"Qlik(?: ?Sense| ?View)?", "Business intelligence platform", "",
        "data-analytics"),
+    _p(r"Tableau", "Business intelligence platform", "", "data-analytics",
+       context=r"dashboards?|analytics|business intelligence|Salesforce"),
     _p(r"(?:Microsoft|Office|M) ?365|Office 365|Microsoft Enterprise Agreement",
        "Microsoft 365", "Microsoft", "end-user-devices"),
     _p(r"(?:Microsoft )?Azure", "Microsoft Azure", "Microsoft", "hosting-cloud"),
@@ -330,7 +377,7 @@ def _first_term(text: str) -> tuple[int, int, str, str] | None:
     """(start, -length, slug, matched text) of the leftmost (then longest) area term or product."""
     best: tuple[int, int, str, str] | None = None
     for product in PRODUCTS:
-        if match := product.pattern.search(text):
+        if match := product.search(text):
             candidate = (match.start(), -len(match[0]), product.area, match[0])
             best = candidate if best is None or candidate[:2] < best[:2] else best
     for pattern, slug in SERVICE_AREA_TERMS:
@@ -360,7 +407,7 @@ def detect_product(texts: Iterable[str]) -> Product | None:
             continue
         found: tuple[int, Product] | None = None
         for product in PRODUCTS:
-            if (match := product.pattern.search(text)) and (found is None or
+            if (match := product.search(text)) and (found is None or
                                                             match.start() < found[0]):
                 found = (match.start(), product)
         if found:

@@ -130,3 +130,44 @@ def test_routes() -> None:
     assert detect_route(["Call-off under G-Cloud 14"]) == "G-Cloud 14"
     assert detect_route(["under the ESPO 509_23 framework"]) == "ESPO 509_23"
     assert detect_route(["Open procedure"]) == ""
+
+
+# --- product names that are also words or other bodies' names need technology context ------------
+
+@pytest.mark.parametrize("text", [
+    "Foster care for children and young people - pre-select list (Mosaic Foster Care)",
+    "Family Mosaic tenancy support",  # a housing association
+    "Family Mosaic housing management system",  # technology, but not the Mosaic product
+    "Mosaic tiles for the town hall",
+    "SAP assessments for council homes",  # the Standard Assessment Procedure (energy ratings)
+    "Whitespace",
+    "Business World",
+])
+def test_ordinary_words_are_not_products(text: str) -> None:
+    assert detect_product([text]) is None
+    assert "product" not in decide_technology([], [("title", text)]).reason
+
+
+@pytest.mark.parametrize(("text", "system"), [
+    ("Mosaic licences", "Mosaic"),
+    ("Mosaic support and maintenance", "Mosaic"),
+    ("Social care case management system (Mosaic)", "Mosaic"),
+    ("Servelec Mosaic", "Mosaic"),
+    ("SAP licences", "SAP"),
+    ("Whitespace waste management", "Waste and street management system"),
+    ("Unit4 Business World", "Unit4 ERP"),
+    ("Tableau licences", "Business intelligence platform"),
+])
+def test_the_same_names_as_software_are_products(text: str, system: str) -> None:
+    product = detect_product([text])
+    assert product is not None and product.system == system
+    assert decide_technology([], [("title", text)]).keep
+
+
+def test_mosaic_foster_care_is_not_technology() -> None:
+    decision = decide_technology([], [("title", "Foster care for children and young people - "
+                                                "rolling select list (Mosaic Foster Care)"),
+                                      ("category", "Childrens services - fostering")])
+    assert not decision.keep
+    area = classify_service_area([("title", "Fostering placements (Mosaic Foster Care)")])
+    assert area.slug == "childrens-social-care"  # by 'Fostering', not by the Mosaic product

@@ -358,6 +358,9 @@ def test_real_norfolk_register_raw_cp1252() -> None:
     ids = {r["contract_id"] for r in result.rows}
     assert "E09000007-AFN44753" in ids  # Oracle Fusion
     assert "E09000007-APN44450" not in ids  # an ICT *course* for adult learners
+    # fostering with "Mosaic Foster Care" (lines 1026, 1039) is not the Mosaic system
+    assert {"E09000007-BAN42493F", "E09000007-BON42252A"}.isdisjoint(ids)
+    assert not [k for k in report.kept if "Mosaic" in k.why]
 
 
 # --- Contracts Finder's flattened OCDS CSV is not a register ---------------------------------------
@@ -375,3 +378,19 @@ def test_contracts_finder_flattened_csv_is_sent_to_the_ocds_importer() -> None:
          "this is Contracts Finder's flattened OCDS export (columns such as "
          "'releases/0/tender/title'), not a contracts register: import it with python -m "
          f"techmap import ocds {CF_CSV} --out DATASET")]
+
+
+# --- product names that are also other bodies' names ---------------------------------------------
+
+def test_mosaic_foster_care_is_not_the_mosaic_system() -> None:
+    # Norfolk's real register (header, lines 1026 and 1039 of the raw Windows-1252 file): "Mosaic
+    # Foster Care" is a fostering agency, not System C's Mosaic.
+    path = FIXTURES / "norfolk_mosaic_foster_care_lines.csv"
+    result = import_register(path, by_code()["E09000007"])
+    assert result.rows == []
+    assert _entries(result.report.skipped) == [
+        (2, "not technology", "not technology: no CPV code and no technology keyword in the "
+                              "title, description or category"),
+        (3, "not technology", "not technology: no CPV code and no technology keyword in the "
+                              "title, description or category"),
+    ]
