@@ -62,7 +62,8 @@ def by_slug() -> dict[str, Authority]:
 # Words that decorate a council's name without identifying it.
 _DECORATIONS = re.compile(
     r"\b(the|london borough of|royal borough of|borough of|lb|rb|rbkc|council|"
-    r"borough|city council|corporation|london|of|mayor and burgesses)\b"
+    r"borough|city council|corporation|london|of|mayor and burgesses|"
+    r"lbc|l b c|l b|royal)\b"  # "Camden LBC", "L.B. Camden", "Royal Greenwich"
 )
 _ALIASES = {
     "city": "E09000001",  # what is left of "City of London Corporation" after the decorations
@@ -72,6 +73,7 @@ _ALIASES = {
     "the city of london corporation": "E09000001",
     "city of westminster": "E09000033",
     "westminster city": "E09000033",
+    "city westminster": "E09000033",  # "City of Westminster Council" without its decorations
     "kingston": "E09000021",
     "richmond": "E09000027",
     "kensington": "E09000020",
