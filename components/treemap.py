@@ -2,27 +2,26 @@
 coloured by service-area group, built as a plain figure dict and then patched.
 
 Node ids are "area", "area/supplier_slug" and "area/supplier_slug/system_slug": the shell's
-reducer (techmap.appstate) reads the supplier from the clicked node's id. Selected suppliers are
-outlined and every other supplier is faded; the view never zooms (pages/suppliers.py stops
-plotly's click-to-zoom in the browser and forwards the click as clickData instead).
+reducer (techmap.appstate) reads the supplier from the clicked node's id, so a click on a system
+tile selects its supplier too. Selected suppliers are outlined and every other supplier (with its
+systems) is faded; the view never zooms (pages/suppliers.py stops plotly's click-to-zoom in the
+browser and forwards the click as clickData instead).
 
-Only the areas and suppliers are drawn (maxdepth 2): system tiles would be too small to read. The
-systems stay in the tree as the leaves that carry the sizes, and are listed in the hover text and
-the table alternative. Nodes are ordered areas-and-suppliers first, systems last, so the per-tile
-arrays (colours, hover text, outlines) only need to cover that drawn prefix: that keeps a
-selection change down to a few kilobytes.
+All three levels are drawn: areas and suppliers as headed boxes (one line of name), systems as
+the tiles inside them. Small tiles carry no label (uniformtext hides text that would be under
+10 px); the hover text gives every tile's details and the table alternative lists them all.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
-from html import escape
 from typing import Any
 
 import pandas as pd
 from dash import Patch, html
 
+from components.safe_text import plotly_text
 from techmap.schema import GROUP_NAMES
 
 # Okabe-Ito (safe for the common colour-vision deficiencies); every tile also carries its name.
@@ -41,13 +40,16 @@ SELECTED_LINE = "#1b1b1b"
 NORMAL_LINE = "#ffffff"
 SELECTED_WIDTH = 4
 NORMAL_WIDTH = 1
-SUPPLIER_TINT = 0.45  # supplier tiles: the group colour mixed with this much white
+SUPPLIER_TINT = 0.45  # supplier boxes: the group colour mixed with this much white
+SYSTEM_TINT = 0.7  # system tiles inside them: lighter, so the supplier's header stands out
 FADED_TINT = 0.85  # suppliers that are not selected while others are: nearly white
-MAXDEPTH = 2
+FADED_SYSTEM_TINT = 0.92
+MAXDEPTH = 3  # area > supplier > system
 HOVERTEMPLATE = "%{hovertext}<extra></extra>"
-# Supplier tiles: the (wrapped) name and its share of the service area. Area tiles are headers,
-# which plotly labels with the node's label whatever the template says.
-TEXTTEMPLATE = "%{text}<br>%{percentParent:.0%}"
+# System tiles (the leaves): the wrapped name. Area and supplier boxes are headers, which plotly
+# labels with the node's label whatever the template says.
+TEXTTEMPLATE = "%{text}"
+HEADER_PX = 19  # the header band of area and supplier boxes: one line of 13 px text
 SIZE_LABELS = {"count": "contracts", "value": "annual value"}
 
 # Tile headers are one line high: the longest service-area names get a short form on the tile
@@ -70,12 +72,6 @@ def mix(colour: str, white: float) -> str:
     """`colour` (#rrggbb) mixed with `white` (0..1) parts of white, as #rrggbb."""
     rgb = [int(colour[i:i + 2], 16) for i in (1, 3, 5)]
     return "#" + "".join(f"{round(c + (255 - c) * white):02x}" for c in rgb)
-
-
-def safe(text: object) -> str:
-    """Dataset text for plotly labels and hover, which read a little HTML: escaped, so a name such
-    as "<b>" shows as written."""
-    return escape(str(text), quote=False)
 
 
 def wrap_label(text: str, width: int = 14) -> str:
@@ -111,31 +107,31 @@ def systems_text(systems: Sequence[str], limit: int = 4) -> str:
 
 @dataclass(frozen=True)
 class Nodes:
-    """The treemap's nodes: the `drawn` areas and suppliers first (each area followed by its
-    suppliers), then the systems. kinds/groups/suppliers/hover/text cover the drawn nodes only."""
+    """The treemap's nodes, one entry per tile in every list: each area, then its suppliers
+    (largest first), then every system."""
 
     ids: list[str] = field(default_factory=list)
     labels: list[str] = field(default_factory=list)
     parents: list[str] = field(default_factory=list)
     values: list[float] = field(default_factory=list)
-    kinds: list[str] = field(default_factory=list)  # "area" | "supplier"
+    kinds: list[str] = field(default_factory=list)  # "area" | "supplier" | "system"
     groups: list[str] = field(default_factory=list)  # service-area group
     suppliers: list[str] = field(default_factory=list)  # supplier slug, "" for areas
     hover: list[str] = field(default_factory=list)
-    text: list[str] = field(default_factory=list)  # what the tile says
-
-    @property
-    def drawn(self) -> int:
-        return len(self.kinds)
+    text: list[str] = field(default_factory=list)  # what a system tile says ("" for headers)
 
     def __len__(self) -> int:
         return len(self.ids)
 
 
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
 def treemap_nodes(h: pd.DataFrame, size_by: str = "count") -> Nodes:
     """Nodes from techmap.concentration.hierarchy() (rows in area order, largest first). Leaves
     carry the size and parents 0: plotly adds the children up (branchvalues="remainder"), so float
-    sums never have to match exactly."""
+    sums never have to match exactly. Dataset text is escaped for plotly (safe_text.plotly_text)."""
     nodes = Nodes()
     if h.empty:
         return nodes
@@ -143,10 +139,11 @@ def treemap_nodes(h: pd.DataFrame, size_by: str = "count") -> Nodes:
     area = h["service_area"].tolist()
     sup = h["supplier_slug"].tolist()
     system_slug = h["system_slug"].tolist()
-    area_name = [safe(v) for v in h["area_name"].tolist()]
+    area_name = [plotly_text(v) for v in h["area_name"].tolist()]
     group = h["group"].tolist()
-    supplier = [safe(v) for v in h["supplier"].tolist()]
-    system = [safe(v) for v in h["system"].tolist()]
+    supplier = [plotly_text(v) for v in h["supplier"].tolist()]
+    system = [plotly_text(v) for v in h["system"].tolist()]
+    boroughs = h["boroughs"].tolist()
     sizes = h[size_col].to_numpy(dtype="float64").tolist()
 
     area_total: dict[str, float] = {}
@@ -159,11 +156,12 @@ def treemap_nodes(h: pd.DataFrame, size_by: str = "count") -> Nodes:
         pair_systems.setdefault((a, s), []).append(name)
         area_suppliers.setdefault(a, set()).add(s)
 
-    def add(node_id: str, label: str, parent: str, kind: str, grp: str, slug: str, hover: str, text: str) -> None:
+    def add(node_id: str, label: str, parent: str, value: float, kind: str, grp: str, slug: str,
+            hover: str, text: str) -> None:
         nodes.ids.append(node_id)
         nodes.labels.append(label)
         nodes.parents.append(parent)
-        nodes.values.append(0.0)
+        nodes.values.append(value)
         nodes.kinds.append(kind)
         nodes.groups.append(grp)
         nodes.suppliers.append(slug)
@@ -177,28 +175,27 @@ def treemap_nodes(h: pd.DataFrame, size_by: str = "count") -> Nodes:
             seen_area.add(a)
             n_sup = len(area_suppliers[a])
             short = SHORT_AREA_NAMES.get(a, area_name[i])
-            add(a, short, "", "area", group[i], "",
+            add(a, short, "", 0.0, "area", group[i], "",
                 f"<b>{area_name[i]}</b> ({GROUP_NAMES.get(group[i], 'Other').lower()})<br>"
-                f"{fmt_size(area_total[a], size_by)} · {n_sup} supplier{'s' if n_sup != 1 else ''}", "")
+                f"{fmt_size(area_total[a], size_by)} · {_plural(n_sup, 'supplier')}", "")
         if (a, s) not in seen_pair:
             seen_pair.add((a, s))
             total = pair_total[(a, s)]
             share = total / area_total[a] if area_total[a] else 0.0
-            add(f"{a}/{s}", supplier[i], a, "supplier", group[i], s,
+            add(f"{a}/{s}", supplier[i], a, 0.0, "supplier", group[i], s,
                 f"<b>{supplier[i]}</b> in {area_name[i]}<br>{fmt_size(total, size_by)}, "
-                f"{share:.0%} of the area<br>{systems_text(pair_systems[(a, s)])}", wrap_label(supplier[i]))
+                f"{share:.0%} of the area<br>{systems_text(pair_systems[(a, s)])}", "")
     for i, (a, s) in enumerate(zip(area, sup, strict=True)):
-        nodes.ids.append(f"{a}/{s}/{system_slug[i]}")
-        nodes.labels.append(system[i])
-        nodes.parents.append(f"{a}/{s}")
-        nodes.values.append(round(sizes[i], 2))
+        add(f"{a}/{s}/{system_slug[i]}", system[i], f"{a}/{s}", round(sizes[i], 2), "system", group[i], s,
+            f"<b>{system[i]}</b> from {supplier[i]}<br>{area_name[i]}: {fmt_size(sizes[i], size_by)} "
+            f"in {_plural(int(boroughs[i]), 'borough')}", wrap_label(system[i]))
     return nodes
 
 
 def highlight(nodes: Nodes, selected: Collection[str]) -> dict[str, list[Any]]:
-    """Per drawn tile: fill, text colour, outline width and colour. Selected suppliers keep their
-    colour and get a thick dark outline, the other suppliers fade; with no selection every tile
-    has its group colour."""
+    """Per tile: fill, text colour, outline width and colour. Selected suppliers keep their
+    colours and get a thick dark outline, the other suppliers and their systems fade; with no
+    selection every tile has its group colour."""
     chosen = set(selected)
     colours: list[str] = []
     text: list[str] = []
@@ -214,10 +211,15 @@ def highlight(nodes: Nodes, selected: Collection[str]) -> dict[str, list[Any]]:
             continue
         is_selected = slug in chosen
         faded = bool(chosen) and not is_selected
-        colours.append(mix(base, FADED_TINT if faded else SUPPLIER_TINT))
+        if kind == "supplier":
+            colours.append(mix(base, FADED_TINT if faded else SUPPLIER_TINT))
+            widths.append(SELECTED_WIDTH if is_selected else NORMAL_WIDTH)
+            lines.append(SELECTED_LINE if is_selected else NORMAL_LINE)
+        else:  # a system: the supplier's outline is around it already
+            colours.append(mix(base, FADED_SYSTEM_TINT if faded else SYSTEM_TINT))
+            widths.append(NORMAL_WIDTH)
+            lines.append(NORMAL_LINE)
         text.append(FADED_TEXT if faded else INK)
-        widths.append(SELECTED_WIDTH if is_selected else NORMAL_WIDTH)
-        lines.append(SELECTED_LINE if is_selected else NORMAL_LINE)
     return {"colors": colours, "text_colors": text, "line_widths": widths, "line_colors": lines}
 
 
@@ -250,7 +252,7 @@ def treemap_figure(nodes: Nodes, selected: Collection[str]) -> dict[str, Any]:
         "outsidetextfont": {"color": root_text_colour(nodes)},
         "marker": {"colors": style["colors"],
                    "line": {"width": style["line_widths"], "color": style["line_colors"]},
-                   "pad": {"t": 22, "l": 3, "r": 3, "b": 3}},
+                   "pad": {"t": HEADER_PX, "l": 3, "r": 3, "b": 3}},
         "pathbar": {"visible": False},
         "tiling": {"packing": "squarify", "pad": 2},
         "root": {"color": "#ffffff"},

@@ -9,6 +9,8 @@ import pandas as pd
 import pytest
 
 from components.treemap import (
+    FADED_SYSTEM_TINT,
+    FADED_TEXT,
     FADED_TINT,
     GROUP_COLOURS,
     INK,
@@ -18,6 +20,7 @@ from components.treemap import (
     SELECTED_LINE,
     SELECTED_WIDTH,
     SUPPLIER_TINT,
+    SYSTEM_TINT,
     area_rows,
     highlight,
     mix,
@@ -63,8 +66,8 @@ def nodes(frame: pd.DataFrame):
 # ---- nodes --------------------------------------------------------------------------------------
 
 
-def test_node_ids_are_area_supplier_system_in_drawn_order(nodes) -> None:
-    # drawn prefix: each area followed by its suppliers (largest first), then every system
+def test_node_ids_are_area_supplier_system(nodes) -> None:
+    # each area followed by its suppliers (largest first), then every system; all are drawn
     assert nodes.ids == [
         "housing", "housing/capita", "housing/nec",
         "finance-erp", "finance-erp/civica",
@@ -73,10 +76,10 @@ def test_node_ids_are_area_supplier_system_in_drawn_order(nodes) -> None:
     ]
     assert nodes.parents == ["", "housing", "housing", "", "finance-erp",
                              "housing/capita", "housing/capita", "housing/nec", "finance-erp/civica"]
-    assert nodes.drawn == 5
-    assert nodes.kinds == ["area", "supplier", "supplier", "area", "supplier"]
-    assert nodes.groups == ["frontline", "frontline", "frontline", "corporate", "corporate"]
-    assert nodes.suppliers == ["", "capita", "nec", "", "civica"]
+    assert nodes.kinds == ["area", "supplier", "supplier", "area", "supplier"] + ["system"] * 4
+    assert nodes.groups == ["frontline", "frontline", "frontline", "corporate", "corporate",
+                            "frontline", "frontline", "frontline", "corporate"]
+    assert nodes.suppliers == ["", "capita", "nec", "", "civica", "capita", "capita", "nec", "civica"]
     # sizes live on the leaves (branchvalues="remainder"); parents are 0
     assert nodes.values == [0, 0, 0, 0, 0, 2, 1, 1, 2]
     assert nodes.labels[:5] == ["Housing", "Capita", "NEC", "Finance and ERP", "Civica"]
@@ -87,14 +90,24 @@ def test_hover_states_size_share_and_systems(nodes) -> None:
     assert nodes.hover[0] == "<b>Housing</b> (frontline services)<br>4 contracts · 2 suppliers"
     assert nodes.hover[1] == "<b>Capita</b> in Housing<br>3 contracts, 75% of the area<br>Systems: Academy, OHMS"
     assert nodes.hover[2] == "<b>NEC</b> in Housing<br>1 contract, 25% of the area<br>System: Northgate"
-    assert len(nodes.hover) == len(nodes.text) == nodes.drawn
+    # system tiles: their supplier, area, size and boroughs (Academy: Camden and Hackney)
+    assert nodes.hover[5] == "<b>Academy</b> from Capita<br>Housing: 2 contracts in 2 boroughs"
+    assert nodes.hover[7] == "<b>Northgate</b> from NEC<br>Housing: 1 contract in 1 borough"
+    assert len(nodes.hover) == len(nodes.text) == len(nodes) == 9
+
+
+def test_only_system_tiles_carry_text(nodes) -> None:
+    # areas and suppliers are headers: plotly writes their label; systems say their (wrapped) name
+    assert nodes.text == ["", "", "", "", "", "Academy", "OHMS", "Northgate", "Financials"]
+    long = treemap_nodes(hierarchy(make_frame([row("Capita", "Capita Open Housing Repairs")])), "count")
+    assert long.text[-1] == "Capita Open<br>Housing<br>Repairs"
 
 
 def test_nodes_by_value_leave_out_tiles_without_value(frame: pd.DataFrame) -> None:
     nodes = treemap_nodes(hierarchy(frame, size_by="value"), "value")
     # Capita's OHMS row has value 0 and Civica's second row none: OHMS has no tile at all
     assert "housing/capita/ohms" not in nodes.ids
-    leaves = dict(zip(nodes.ids[nodes.drawn:], nodes.values[nodes.drawn:], strict=True))
+    leaves = {i: v for i, v, kind in zip(nodes.ids, nodes.values, nodes.kinds, strict=True) if kind == "system"}
     assert leaves == {"housing/capita/academy": 200.0, "housing/nec/northgate": 300.0,
                       "finance-erp/civica/financials": 600.0}
     assert nodes.hover[nodes.ids.index("housing/nec")] == (
@@ -114,9 +127,29 @@ def test_dataset_text_is_escaped_for_plotly() -> None:
     assert nodes.labels[2] == "X&lt;br&gt;Y"
 
 
+def test_hostile_dataset_text_reaches_plotly_escaped() -> None:
+    import html
+    from pathlib import Path
+
+    from techmap.dataset import load_dataset
+
+    data = load_dataset(Path(__file__).resolve().parents[1] / "fixtures" / "hostile_dataset")
+    for size in ("count", "value"):
+        nodes = treemap_nodes(hierarchy(data.contracts, size_by=size), size)
+        trace = treemap_figure(nodes, ())["data"][0]
+        texts = trace["labels"] + trace["hovertext"] + trace["text"]
+        for raw in ("<b>Bold</b>", "<i>Co</i>", "<a href", "<script>", "<img src", "<svg onload"):
+            assert not any(raw in t for t in texts), raw
+        labels = {html.unescape(label) for label in trace["labels"]}
+        assert "<b>Bold</b> & <i>Co</i>" in labels  # a system tile
+        assert "<img src=x onerror=\"window.__xss='supplier'\">" in labels  # a supplier box
+        assert any("<a href=\"javascript:window.__xss='link'\">click</a>" in html.unescape(h)
+                   for h in trace["hovertext"])
+
+
 def test_no_rows_no_nodes() -> None:
     nodes = treemap_nodes(hierarchy(empty_frame()), "count")
-    assert len(nodes) == 0 and nodes.drawn == 0
+    assert len(nodes) == 0
     assert treemap_figure(nodes, ())["data"][0]["ids"] == []
 
 
@@ -159,35 +192,43 @@ def test_highlight_without_selection(nodes) -> None:
     style = highlight(nodes, ())
     blue, orange = GROUP_COLOURS["frontline"], GROUP_COLOURS["corporate"]
     assert style["colors"] == [blue, mix(blue, SUPPLIER_TINT), mix(blue, SUPPLIER_TINT),
-                               orange, mix(orange, SUPPLIER_TINT)]
-    assert style["text_colors"] == ["#ffffff", INK, INK, INK, INK]  # white only on the blue header
-    assert style["line_widths"] == [NORMAL_WIDTH] * 5
-    assert style["line_colors"] == [NORMAL_LINE] * 5
+                               orange, mix(orange, SUPPLIER_TINT),
+                               mix(blue, SYSTEM_TINT), mix(blue, SYSTEM_TINT), mix(blue, SYSTEM_TINT),
+                               mix(orange, SYSTEM_TINT)]
+    assert style["text_colors"] == ["#ffffff"] + [INK] * 8  # white only on the blue header
+    assert style["line_widths"] == [NORMAL_WIDTH] * 9
+    assert style["line_colors"] == [NORMAL_LINE] * 9
 
 
 def test_highlight_outlines_the_selection_and_fades_the_rest(nodes) -> None:
     style = highlight(nodes, ["capita"])
     blue, orange = GROUP_COLOURS["frontline"], GROUP_COLOURS["corporate"]
     assert style["colors"] == [blue, mix(blue, SUPPLIER_TINT), mix(blue, FADED_TINT),
-                               orange, mix(orange, FADED_TINT)]
-    assert style["line_widths"] == [NORMAL_WIDTH, SELECTED_WIDTH, NORMAL_WIDTH, NORMAL_WIDTH, NORMAL_WIDTH]
+                               orange, mix(orange, FADED_TINT),
+                               # Capita's systems keep their colour, NEC's and Civica's fade
+                               mix(blue, SYSTEM_TINT), mix(blue, SYSTEM_TINT), mix(blue, FADED_SYSTEM_TINT),
+                               mix(orange, FADED_SYSTEM_TINT)]
+    # only the selected supplier's box is outlined (its systems sit inside the outline)
+    assert style["line_widths"] == [NORMAL_WIDTH, SELECTED_WIDTH] + [NORMAL_WIDTH] * 7
     assert style["line_colors"][1] == SELECTED_LINE
     assert style["text_colors"][1] == INK and style["text_colors"][2] != INK
+    assert style["text_colors"][5:] == [INK, INK, FADED_TEXT, FADED_TEXT]
 
 
 # ---- figure and patch ---------------------------------------------------------------------------
 
 
-def test_figure_keeps_the_root_view_and_draws_two_levels(nodes) -> None:
+def test_figure_keeps_the_root_view_and_draws_three_levels(nodes) -> None:
     fig = treemap_figure(nodes, ["nec"])
     trace = fig["data"][0]
     assert trace["type"] == "treemap"
-    assert trace["maxdepth"] == MAXDEPTH == 2
+    assert trace["maxdepth"] == MAXDEPTH == 3  # area > supplier > system
+    assert fig["layout"]["uniformtext"] == {"minsize": 10, "mode": "hide"}  # no label that does not fit
     assert trace["level"] == ""
     assert trace["pathbar"] == {"visible": False}
     assert trace["branchvalues"] == "remainder"
     assert trace["ids"] == nodes.ids
-    assert len(trace["marker"]["colors"]) == len(trace["hovertext"]) == nodes.drawn
+    assert len(trace["marker"]["colors"]) == len(trace["hovertext"]) == len(trace["textfont"]["color"]) == 9
     assert trace["marker"]["line"]["width"][2] == SELECTED_WIDTH
     assert trace["outsidetextfont"] == {"color": INK}  # two areas: no lone root
 
