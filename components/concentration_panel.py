@@ -15,7 +15,6 @@ import ids
 from techmap.concentration import HHI_BANDS, HHI_HIGH, HHI_MODERATE, NO_DATA
 
 RANKED_LIMIT = 30
-AREA_TOP_N = 3  # per service area: the usual three-firm concentration ratio (CR3)
 
 # Words first; the marker only repeats the band for sighted readers scanning the column.
 _BAND_MARKERS = {HHI_BANDS[0]: "●○○", HHI_BANDS[1]: "●●○", HHI_BANDS[2]: "●●●", NO_DATA: "–"}
@@ -89,15 +88,54 @@ def band_summary(conc: pd.DataFrame) -> str:
             f"and {n(low)} unconcentrated (under {HHI_MODERATE:,.0f}).")
 
 
-def most_concentrated_sentence(conc: pd.DataFrame, weight: str) -> str:
-    """'Most concentrated: Adults' social care, where System C holds 85% of contracts (HHI 7,345).'"""
+def _holders(n: int, suppliers: int, share: float, measure: str) -> str:
+    """'the 5 largest of 12 suppliers hold 90% of contracts' / 'its 3 suppliers hold all
+    contracts' (an area with no more than n suppliers: they hold everything)."""
+    if suppliers <= 1:
+        return f"one supplier holds all {measure}"
+    if suppliers <= n:
+        return f"its {suppliers} suppliers hold all {measure}"
+    return f"the {n} largest of {suppliers:,} suppliers hold {pct(share)} of {measure}"
+
+
+def most_concentrated_sentence(conc: pd.DataFrame, weight: str, n: int) -> str:
+    """'Most concentrated: Adults' social care, where the 5 largest of 9 suppliers hold 98% of
+    contracts and System C alone 85% (HHI 7,345).' and, with two or more areas, the least
+    concentrated one in the same words. `conc` is concentration_by(..., n=n)."""
     rated = conc[conc["band"] != NO_DATA]
     if rated.empty:
         return ""
-    top = rated.iloc[0]  # concentration_by sorts by HHI, highest first
     measure = "annual value" if weight == "value" else "contracts"
-    return (f"Most concentrated: {top['name']}, where {top['top_supplier']} holds "
-            f"{pct(float(top['top_supplier_share']))} of {measure} (HHI {top['hhi']:,.0f}).")
+
+    def words(r: Any) -> str:
+        text = _holders(n, int(r["suppliers"]), float(r["top_n_share"]), measure)
+        if int(r["suppliers"]) > 1:
+            text += f" and {r['top_supplier']} alone {pct(float(r['top_supplier_share']))}"
+        else:
+            text = f"{r['top_supplier']} holds all {measure}"
+        return f"{r['name']}, where {text} (HHI {r['hhi']:,.0f})"
+
+    top = rated.iloc[0]  # concentration_by sorts by HHI, highest first
+    out = f"Most concentrated: {words(top)}."
+    if len(rated) > 1:
+        out += f" Least concentrated: {words(rated.iloc[-1])}."
+    return out
+
+
+def majority_sentence(conc: pd.DataFrame, weight: str, n: int) -> str:
+    """'In 18 of 21 service areas the 5 largest suppliers hold more than half of the contracts.'"""
+    rated = conc[conc["band"] != NO_DATA]
+    if len(rated) < 2:
+        return ""
+    measure = "annual value" if weight == "value" else "contracts"
+    held = int((rated["top_n_share"] > 0.5).sum())
+    largest = "the largest supplier holds" if n == 1 else f"the {n} largest suppliers hold"
+    if held == len(rated):
+        return f"In every service area shown {largest} more than half of the {measure}."
+    if held == 0:
+        who = "does the largest supplier" if n == 1 else f"do the {n} largest suppliers"
+        return f"In no service area shown {who} hold more than half of the {measure}."
+    return f"In {held:,} of {len(rated):,} service areas {largest} more than half of the {measure}."
 
 
 def band_label(band: str) -> html.Span:
@@ -122,9 +160,14 @@ def toggle_button(param: str, value: str, name: str, selected: bool) -> html.But
     return html.Button(props.pop("children"), id=ids.toggle(param, value), n_clicks=0, **props)
 
 
-def hhi_table(conc: pd.DataFrame, weight: str, selected_areas: Collection[str] = ()) -> Any:
-    """Per service area: contracts, suppliers, the largest supplier and its share, the top-3 share,
-    HHI and its band in words. Each area has a button that filters by it."""
+def top_n_heading(n: int) -> str:
+    return "Share of the largest supplier" if n == 1 else f"Share of the {n} largest"
+
+
+def hhi_table(conc: pd.DataFrame, weight: str, n: int, selected_areas: Collection[str] = ()) -> Any:
+    """Per service area: contracts, suppliers, the largest supplier and its share, the share of the
+    n largest (conc is concentration_by(..., n=n)), HHI and its band in words. Each area has a
+    button that filters by it."""
     if conc.empty:
         return html.P("No service area has contracts that match these filters.", className="empty-state")
     measure = "annual value" if weight == "value" else "contracts"
@@ -143,13 +186,14 @@ def hhi_table(conc: pd.DataFrame, weight: str, selected_areas: Collection[str] =
         ], className="is-selected" if chosen else None))
     return html.Table(
         [
-            html.Caption(f"Supplier concentration per service area, by {measure} (most concentrated first)"),
+            html.Caption(f"Supplier concentration per service area, by {measure}, with the share held by "
+                         f"the {n} largest suppliers of each (most concentrated first)"),
             html.Thead(html.Tr([
                 html.Th("Service area", scope="col"),
                 html.Th("Contracts", scope="col", className="num"),
                 html.Th("Suppliers", scope="col", className="num"),
                 html.Th("Largest supplier (share)", scope="col"),
-                html.Th(f"Top {AREA_TOP_N} share", scope="col", className="num"),
+                html.Th(top_n_heading(n), scope="col", className="num"),
                 html.Th(html.Abbr("HHI", title="Herfindahl-Hirschman index, 0 to 10,000"), scope="col",
                         className="num"),
                 html.Th("Concentration", scope="col"),
@@ -268,15 +312,16 @@ def selection_summary(shares: pd.DataFrame, selected: Sequence[str], names: Mapp
     return html.Div([html.H2("Selected suppliers", className="h6 mb-1"), html.Ul(items, className="mb-0")])
 
 
-def concentration_panel(conc: pd.DataFrame, weight: str, selected_areas: Collection[str] = ()) -> list[Any]:
-    """The HHI sentences, the per-area table and what the bands mean."""
+def concentration_panel(conc: pd.DataFrame, weight: str, n: int, selected_areas: Collection[str] = ()) -> list[Any]:
+    """The HHI and top-n sentences, the per-area table and what the bands mean. `conc` is
+    concentration_by(..., n=n), n the page's "Count the largest" choice."""
     sentences = [band_summary(conc)]
-    most = most_concentrated_sentence(conc, weight)
-    if most:
-        sentences.append(most)
+    for sentence in (majority_sentence(conc, weight, n), most_concentrated_sentence(conc, weight, n)):
+        if sentence:
+            sentences.append(sentence)
     return [
         html.P(" ".join(sentences), className="conc-sentences"),
-        html.Div(hhi_table(conc, weight, selected_areas), className="table-responsive", tabIndex="0",
+        html.Div(hhi_table(conc, weight, n, selected_areas), className="table-responsive", tabIndex="0",
                  role="region", **{"aria-label": "Supplier concentration per service area"}),
         html.P(["The Herfindahl-Hirschman index (HHI) adds up the squared percentage shares of every "
                 "supplier: 10,000 means one supplier holds everything. Under ", f"{HHI_MODERATE:,.0f}",

@@ -21,7 +21,6 @@ from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
 import ids
 from components.concentration_panel import (
-    AREA_TOP_N,
     concentration_panel,
     ranked_patch,
     ranked_slugs,
@@ -70,7 +69,6 @@ class Counted(NamedTuple):
     hierarchy: pd.DataFrame
     nodes: Nodes
     shares: pd.DataFrame
-    conc: pd.DataFrame
     value_known: float  # share of the counted contracts with an annual value
 
 
@@ -81,6 +79,7 @@ class View(NamedTuple):  # not a dataclass: Dash imports page modules outside sy
     size: str
     top: int
     counted: Counted
+    conc: pd.DataFrame  # concentration per service area, with the share of the `top` largest
     selected: tuple[str, ...]
     selected_names: tuple[str, ...]
     filtered: bool
@@ -94,44 +93,64 @@ def drawn_key(state: AppState) -> str:
     return hashlib.sha1(basis.encode()).hexdigest()[:16]
 
 
-# dataset -> {(filters query without the supplier, size): Counted}, most recent last. Keyed weakly
-# by the dataset so that a reloaded dataset (tests, context.reset()) never meets stale counts.
-_COUNTED: weakref.WeakKeyDictionary[Dataset, dict[tuple[str, str], Counted]] = weakref.WeakKeyDictionary()
-_COUNTED_MAX = 32
+# dataset -> {key: value}, most recent last: Counted per (filters query without the supplier,
+# size), and the per-area concentration per (query, size, top N). Keyed weakly by the dataset so
+# that a reloaded dataset (tests, context.reset()) never meets stale counts.
+_COUNTED: weakref.WeakKeyDictionary[Dataset, dict[tuple[str, ...], Any]] = weakref.WeakKeyDictionary()
+_CONC: weakref.WeakKeyDictionary[Dataset, dict[tuple[str, ...], Any]] = weakref.WeakKeyDictionary()
+_CACHE_MAX = 32
+
+
+def _remembered(store: weakref.WeakKeyDictionary[Dataset, dict[tuple[str, ...], Any]], data: Dataset,
+                key: tuple[str, ...], make: Any) -> Any:
+    cache = store.setdefault(data, {})
+    hit = cache.pop(key, None)
+    if hit is None:
+        hit = make()
+    cache[key] = hit
+    while len(cache) > _CACHE_MAX:
+        cache.pop(next(iter(cache)))
+    return hit
+
+
+def _rows(data: Dataset, query: str) -> pd.DataFrame:
+    # The selection is highlighted, not filtered: shares and tiles count every supplier.
+    return apply_filter(data.contracts, FilterState.from_query_string(query))
 
 
 def count(data: Dataset, query: str, size: str) -> Counted:
     """What the page counts for the filters in `query` (without the supplier selection)."""
-    cache = _COUNTED.setdefault(data, {})
-    key = (query, size)
-    hit = cache.pop(key, None)
-    if hit is None:
-        # The selection is highlighted, not filtered: shares and tiles count every supplier.
-        rows = apply_filter(data.contracts, FilterState.from_query_string(query))
+    def make() -> Counted:
+        rows = _rows(data, query)
         h = hierarchy(rows, size_by=size, supplier_names=data.supplier_names, system_names=data.system_names)
         shares = supplier_shares(rows, weight=size, supplier_names=data.supplier_names)
-        conc = concentration_by(rows, "service_area", n=AREA_TOP_N, weight=size,
-                                supplier_names=data.supplier_names)
         known = float(rows["annual_value_gbp"].notna().mean()) if len(rows) else 1.0
-        hit = Counted(h, treemap_nodes(h, size), shares, conc, known)
-    cache[key] = hit
-    while len(cache) > _COUNTED_MAX:
-        cache.pop(next(iter(cache)))
-    return hit
+        return Counted(h, treemap_nodes(h, size), shares, known)
+    return _remembered(_COUNTED, data, (query, size), make)
+
+
+def concentration(data: Dataset, query: str, size: str, top: int) -> pd.DataFrame:
+    """Concentration per service area for the filters in `query`, with the share of the `top`
+    largest suppliers of each (the "Count the largest" picker)."""
+    return _remembered(_CONC, data, (query, size, str(top)), lambda: concentration_by(
+        _rows(data, query), "service_area", n=top, weight=size, supplier_names=data.supplier_names))
 
 
 def clear_cache() -> None:
     """Forget every count (benchmarks measure a state no one has asked for yet)."""
     _COUNTED.clear()
+    _CONC.clear()
 
 
 def build_view(state: AppState) -> View:
     data = context.dataset()
     f = state.filters
     size = state.view_value("size")
-    counted = count(data, f.without("supplier").to_query_string(), size)
+    top = int(state.view_value("top"))
+    query = f.without("supplier").to_query_string()
     return View(
-        state=state, size=size, top=int(state.view_value("top")), counted=counted, selected=f.supplier,
+        state=state, size=size, top=top, counted=count(data, query, size),
+        conc=concentration(data, query, size, top), selected=f.supplier,
         selected_names=tuple(data.supplier_names.get(s, s) for s in f.supplier),
         filtered=not f.without("supplier").is_empty, query=state.to_query_string(), key=drawn_key(state),
     )
@@ -148,7 +167,8 @@ def _summary(v: View) -> list[Any]:
 
 
 def _drawn(v: View) -> dict[str, Any]:
-    return {"key": v.key, "shown": ranked_slugs(v.counted.shares, v.selected), "selected": list(v.selected)}
+    return {"key": v.key, "shown": ranked_slugs(v.counted.shares, v.selected), "selected": list(v.selected),
+            "top": v.top}
 
 
 def layout(**query: Any) -> html.Div:
@@ -186,7 +206,8 @@ def layout(**query: Any) -> html.Div:
                 [
                     html.Section([
                         html.H2("How concentrated is supply?", className="h4"),
-                        html.Div(concentration_panel(c.conc, v.size, v.state.filters.area), id=CONCENTRATION_ID),
+                        html.Div(concentration_panel(v.conc, v.size, v.top, v.state.filters.area),
+                                 id=CONCENTRATION_ID),
                     ], className="conc-section"),
                     html.Section([
                         html.H2("Suppliers ranked", className="h4"),
@@ -240,7 +261,8 @@ def update_page(data: Any, drawn: Any) -> tuple[Any, ...]:
         selection_summary(c.shares, v.selected, names, v.size, v.query),
         treemap_caption(c.shares, v.size, v.selected_names),
         dash.no_update if same else treemap_table(c.hierarchy, v.size),
-        dash.no_update if same else concentration_panel(c.conc, v.size, v.state.filters.area),
+        dash.no_update if same and before.get("top") == v.top
+        else concentration_panel(v.conc, v.size, v.top, v.state.filters.area),
         ranked,
     )
 

@@ -19,6 +19,7 @@ from components.concentration_panel import (
     band_summary,
     concentration_panel,
     hhi_table,
+    majority_sentence,
     most_concentrated_sentence,
     pct,
     ranked_patch,
@@ -99,8 +100,26 @@ def test_band_summary_and_most_concentrated(banded: pd.DataFrame) -> None:
     assert band_summary(conc) == (
         "Of 3 service areas, 1 is highly concentrated (HHI over 2,000), 1 moderately (1,000 to 2,000) "
         "and 1 unconcentrated (under 1,000).")
-    assert most_concentrated_sentence(conc, "count") == (
-        "Most concentrated: Housing, where Alpha holds 50% of contracts (HHI 3,800).")
+    # housing has 3 suppliers, so "the 3 largest" are all of them
+    assert most_concentrated_sentence(conc, "count", 3) == (
+        "Most concentrated: Housing, where its 3 suppliers hold all contracts and Alpha alone 50% "
+        "(HHI 3,800). Least concentrated: GIS and mapping, where the 3 largest of 20 suppliers hold "
+        "15% of contracts and Map 0 alone 5% (HHI 500).")
+    two = concentration_by(banded, "service_area", n=2)
+    assert most_concentrated_sentence(two, "count", 2).startswith(
+        "Most concentrated: Housing, where the 2 largest of 3 suppliers hold 80% of contracts and Alpha "
+        "alone 50% (HHI 3,800).")
+    # housing 100% / 80%, finance-erp 3 of 10 = 30%, gis 15%
+    assert majority_sentence(conc, "count", 3) == (
+        "In 1 of 3 service areas the 3 largest suppliers hold more than half of the contracts.")
+    twelve = concentration_by(banded, "service_area", n=12)  # finance-erp 100%, gis 60%
+    assert majority_sentence(twelve, "count", 12) == (
+        "In every service area shown the 12 largest suppliers hold more than half of the contracts.")
+    gis = concentration_by(banded[banded["service_area"] == "gis"], "service_area", n=1)
+    assert majority_sentence(gis, "count", 1) == ""  # one area: the table says it
+    areas = concentration_by(banded[banded["service_area"] != "housing"], "service_area", n=1)
+    assert majority_sentence(areas, "count", 1) == (
+        "In no service area shown does the largest supplier hold more than half of the contracts.")
     one = concentration_by(banded[banded["service_area"] == "gis"], "service_area")
     assert band_summary(one) == "The one service area shown is unconcentrated (HHI 500)."
 
@@ -118,7 +137,7 @@ def _text(component: Any) -> str:
 
 def test_hhi_table_states_bands_in_words(banded: pd.DataFrame) -> None:
     conc = concentration_by(banded, "service_area", n=3)
-    table = hhi_table(conc, "count", selected_areas=("gis",))
+    table = hhi_table(conc, "count", 3, selected_areas=("gis",))
     body = table.children[2].children
     cells = [[_text(td) for td in tr.children] for tr in body]
     assert [c[0] for c in cells] == ["Housing", "Finance and ERP", "GIS and mapping"]
@@ -126,6 +145,12 @@ def test_hhi_table_states_bands_in_words(banded: pd.DataFrame) -> None:
     assert [c[6].split(" ", 1)[1] for c in cells] == [
         "highly concentrated", "moderately concentrated", "unconcentrated"]
     assert [c[4] for c in cells] == ["100%", "30%", "15%"]  # top-3 share: 3/10, 3/20
+    heads = [_text(th) for th in table.children[1].children.children]
+    assert heads[4] == "Share of the 3 largest"
+    assert "the 3 largest suppliers of each" in _text(table.children[0])
+    five = hhi_table(concentration_by(banded, "service_area", n=5), "count", 5)
+    assert _text(five.children[1].children.children[4]) == "Share of the 5 largest"
+    assert [[_text(td) for td in tr.children][4] for tr in five.children[2].children] == ["100%", "50%", "25%"]
     assert cells[0][3] == "Alpha (50%)"
     buttons = [tr.children[7].children for tr in body]
     assert buttons[2].id == ids.toggle("area", "gis")
@@ -134,7 +159,7 @@ def test_hhi_table_states_bands_in_words(banded: pd.DataFrame) -> None:
 
 
 def test_concentration_panel_explains_the_bands(banded: pd.DataFrame) -> None:
-    panel = concentration_panel(concentration_by(banded, "service_area"), "count")
+    panel = concentration_panel(concentration_by(banded, "service_area"), "count", 3)
     text = _text(panel)
     assert "Under 1,000 is unconcentrated, 1,000 to 2,000 moderately and over 2,000 highly concentrated" in text
 
@@ -331,3 +356,23 @@ def test_close_matches(pages) -> None:
     assert profile.close_matches("nec software solution", names) == [
         ("nec-software-solutions", "NEC Software Solutions")]
     assert profile.close_matches("zzz", names) == []
+
+
+def test_the_largest_n_picker_drives_the_per_area_share(pages, dataset: Dataset) -> None:
+    suppliers, _ = pages
+    suppliers.clear_cache()
+    # housing: Alpha 5, Beta 3, Gamma 1 (9); finance-erp: Alpha 1
+    first = suppliers.update_page({"filters": {}, "view": {"top": "5"}}, None)
+    panel = first[6]
+    assert "Share of the 5 largest" in _text(panel)
+    assert "Finance and ERP, where Alpha holds all contracts (HHI 10,000)" in _text(panel)
+    # the same filters with another N: the treemap stays, the concentration panel is redrawn
+    other = suppliers.update_page({"filters": {}, "view": {"top": "10"}}, first[1])
+    assert other[5] is dash.no_update
+    assert other[6] is not dash.no_update and "Share of the 10 largest" in _text(other[6])
+    again = suppliers.update_page({"filters": {}, "view": {"top": "10"}}, other[1])
+    assert again[6] is dash.no_update
+    housing = suppliers.concentration(dataset, "?area=housing", "count", 5)
+    assert housing["top_n_share"].tolist() == [1.0]
+    smallest = suppliers.concentration(dataset, "?area=housing", "count", 1)  # not a picker value: any N works
+    assert smallest["top_n_share"].round(6).tolist() == [round(5 / 9, 6)]
