@@ -247,6 +247,18 @@ def _distinct_per_borough(positions: np.ndarray, values: pd.Series) -> np.ndarra
     return seen[:, :-1].sum(axis=1)
 
 
+ENDING_MONTHS = 12  # the default window of "contracts ending within N months"
+
+
+def ending_within(df: pd.DataFrame, *, today: date, months: int = ENDING_MONTHS) -> np.ndarray:
+    """Row mask: end_date in [today, today + months] inclusive (undated rows are False). The end
+    of the window is the same day `months` calendar months on (31 Jan + 1 month = 28/29 Feb)."""
+    if isinstance(months, bool) or not isinstance(months, (int, np.integer)) or months < 0:
+        raise ValueError(f"months must be a whole number >= 0, not {months!r}")
+    ends = df["end_date"].to_numpy()
+    return (ends >= _day(today)) & (ends <= _day(add_months(today, int(months))))
+
+
 METRIC_COLUMNS = ("name", "slug", "contracts", "suppliers", "systems", "ending_12m",
                   "annual_value", "supplier_share", "runs_system")
 
@@ -257,14 +269,16 @@ def borough_metrics(
     today: date,
     supplier: Sequence[str] = (),
     system: Sequence[str] = (),
+    months: int = ENDING_MONTHS,
 ) -> pd.DataFrame:
     """One row per London authority (all 33, in ONS-code order, zeros where `df` has no rows),
     indexed by ONS code: name, slug, contracts, suppliers and systems (distinct slugs), ending_12m
-    (end_date in [today, today + 12 months]), annual_value (sum of the known annual_value_gbp;
-    NaN when the borough has no known value), supplier_share (share 0..1 of the borough's
-    contracts held by any of `supplier`; NaN when no supplier is given or the borough has no
-    contracts), runs_system (1.0 when any of the borough's rows has one of `system`, else 0.0;
-    NaN when no system is given)."""
+    (end_date in [today, today + `months` months], 12 by default; the column keeps its name
+    whatever the window, since the pages' metric key and URLs use it), annual_value (sum of the
+    known annual_value_gbp; NaN when the borough has no known value), supplier_share (share 0..1
+    of the borough's contracts held by any of `supplier`; NaN when no supplier is given or the
+    borough has no contracts), runs_system (1.0 when any of the borough's rows has one of
+    `system`, else 0.0; NaN when no system is given)."""
     size = len(AUTHORITY_CODES)
     positions = authority_positions(df)
     valid = positions >= 0
@@ -272,8 +286,7 @@ def borough_metrics(
         df = df.loc[valid]
         positions = positions[valid]
     contracts = np.bincount(positions, minlength=size)
-    ends = df["end_date"].to_numpy()
-    ending = (ends >= _day(today)) & (ends <= _day(add_months(today, 12)))
+    ending = ending_within(df, today=today, months=months)
     raw = df["annual_value_gbp"].to_numpy(dtype="float64")
     values = np.nan_to_num(raw, nan=0.0)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -326,12 +339,13 @@ def _distinct(codes: np.ndarray, size: int) -> int:
     return int(np.count_nonzero(np.bincount(codes[codes >= 0], minlength=size)))
 
 
-def headline(df: pd.DataFrame, *, today: date, top_n: int = 15) -> dict[str, float | int]:
+def headline(df: pd.DataFrame, *, today: date, top_n: int = 15,
+             months: int = ENDING_MONTHS) -> dict[str, float | int]:
     """The figures above the map: contracts, boroughs, suppliers, systems, top_n, top_n_share
     (share of contracts held by the top_n suppliers by contract count), ending_12m (end_date in
-    [today, today + 12 months]) and annual_value (sum, 0 when none)."""
-    ends = df["end_date"].to_numpy()
-    ending = (ends >= _day(today)) & (ends <= _day(add_months(today, 12)))
+    [today, today + `months` months], 12 by default, under the same key whatever the window) and
+    annual_value (sum, 0 when none)."""
+    ending = ending_within(df, today=today, months=months)
     positions = authority_positions(df)
     supplier_codes, suppliers = factorize(df["supplier_slug"])  # once for the count and the share
     return {

@@ -21,6 +21,7 @@ from techmap.queries import (
     borough_metrics,
     filter_mask,
     format_metric,
+    ending_within,
     headline,
     rank,
 )
@@ -159,6 +160,37 @@ def test_borough_metrics_values(frame: pd.DataFrame) -> None:
     assert metrics["contracts"].sum() == 6
     assert metrics["supplier_share"].isna().all()
     assert metrics["runs_system"].isna().all()
+
+
+@pytest.mark.parametrize(("months", "camden", "hackney", "islington"), [
+    # today 2026-11-22. C1 (Camden) ends today, C6 (Islington) 2027-06-30, C2 (Camden)
+    # 2027-11-22, C3 (Camden) 2027-11-23; C4 (Hackney) ended yesterday, C5 has no end date.
+    (0, 1, 0, 0),  # [today, today]: C1
+    (7, 1, 0, 0),  # to 2027-06-22: C6 is 8 days out
+    (8, 1, 0, 1),  # to 2027-07-22: C1, C6
+    (12, 2, 0, 1),  # to 2027-11-22: C1, C2, C6 (the default)
+    (13, 3, 0, 1),  # to 2027-12-22: C1, C2, C3, C6
+])
+def test_contracts_ending_within_n_months(frame: pd.DataFrame, months: int, camden: int,
+                                          hackney: int, islington: int) -> None:
+    metrics = borough_metrics(frame, today=TODAY, months=months)
+    assert metrics.loc[[CAMDEN, HACKNEY, ISLINGTON], "ending_12m"].tolist() == [
+        camden, hackney, islington]
+    assert metrics["ending_12m"].sum() == camden + hackney + islington
+    assert headline(frame, today=TODAY, months=months)["ending_12m"] == camden + hackney + islington
+
+
+def test_ending_window_defaults_to_12_months_and_ends_on_a_real_day(frame: pd.DataFrame) -> None:
+    assert borough_metrics(frame, today=TODAY)["ending_12m"].equals(
+        borough_metrics(frame, today=TODAY, months=12)["ending_12m"])
+    # 31 January + 1 month is 28 February 2027 (no 31 February): the 28th is in, 1 March out
+    month_end = make_frame([{"end_date": "2027-02-28"}, {"end_date": "2027-03-01"},
+                            {"end_date": "2027-01-30"}])
+    assert ending_within(month_end, today=date(2027, 1, 31), months=1).tolist() == [
+        True, False, False]
+    for bad in (-1, 1.5, True, "12"):
+        with pytest.raises(ValueError, match="months must be a whole number"):
+            borough_metrics(frame, today=TODAY, months=bad)  # type: ignore[arg-type]
 
 
 def test_supplier_share_and_runs_system(frame: pd.DataFrame) -> None:
