@@ -89,7 +89,7 @@ def quality_flags(df: pd.DataFrame, *, sources: Mapping[str, Mapping[str, Any]],
 
 
 COVERAGE_COLUMNS = ("name", "records", "share_with_end_date", "share_with_value", "newest_source",
-                    "oldest_source", "flagged")
+                    "oldest_source", "flagged", "stale_records", "share_stale")
 
 
 def coverage_by_borough(df: pd.DataFrame, *, sources: Mapping[str, Mapping[str, Any]],
@@ -97,7 +97,10 @@ def coverage_by_borough(df: pd.DataFrame, *, sources: Mapping[str, Mapping[str, 
     """Per authority (all 33, ONS-code order, indexed by code): name, records, share_with_end_date
     and share_with_value (0..1 of records with an end date / an annual or total value; NaN when
     there are no records), newest_source and oldest_source (as_of dates of the sources its rows
-    cite; None when none known), flagged (records with any quality flag)."""
+    cite; None when none known), flagged (records with any quality flag), stale_records and
+    share_stale (records whose source is stale, as the stale_source flag says: dated before `today`
+    minus two years, undated or not in `sources`; the share is 0..1 of records, NaN when there are
+    none). Pass the dataset's as_of as `today` to judge the sources against the dataset's own date."""
     size = len(AUTHORITY_CODES)
     positions = authority_positions(df)
     valid = positions >= 0
@@ -109,9 +112,11 @@ def coverage_by_borough(df: pd.DataFrame, *, sources: Mapping[str, Mapping[str, 
     has_value = (frame["annual_value_gbp"].notna() | frame["total_value_gbp"].notna()).to_numpy()
     with_value = np.bincount(positions, weights=has_value, minlength=size)
     flagged = np.bincount(positions, weights=flags.to_numpy().any(axis=1), minlength=size)
+    stale = np.bincount(positions, weights=flags["stale_source"].to_numpy(), minlength=size)
     with np.errstate(invalid="ignore", divide="ignore"):
         share_end = np.where(records > 0, with_end / np.maximum(records, 1), np.nan)
         share_value = np.where(records > 0, with_value / np.maximum(records, 1), np.nan)
+        share_stale = np.where(records > 0, stale / np.maximum(records, 1), np.nan)
 
     dates = source_dates(sources)
     newest: list[date | None] = [None] * size
@@ -135,6 +140,8 @@ def coverage_by_borough(df: pd.DataFrame, *, sources: Mapping[str, Mapping[str, 
             "newest_source": pd.Series(newest, dtype="object").to_numpy(),
             "oldest_source": pd.Series(oldest, dtype="object").to_numpy(),
             "flagged": flagged.astype("int64"),
+            "stale_records": stale.astype("int64"),
+            "share_stale": share_stale,
         },
         index=pd.Index(AUTHORITY_CODES, name="authority_code"),
     )

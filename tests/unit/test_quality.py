@@ -75,7 +75,8 @@ def test_coverage_by_borough(frame: pd.DataFrame) -> None:
     cover = coverage_by_borough(frame, sources=SOURCES, today=TODAY)
     assert cover.index.tolist() == [a.code for a in authorities()]
     assert list(cover.columns) == ["name", "records", "share_with_end_date", "share_with_value",
-                                   "newest_source", "oldest_source", "flagged"]
+                                   "newest_source", "oldest_source", "flagged", "stale_records",
+                                   "share_stale"]
     camden, hackney, city = cover.loc[CAMDEN], cover.loc[HACKNEY], cover.loc[CITY]
     # Camden: C1, C2, C5, C6 -> ends on C1, C5, C6; values on C1, C2, C5; flagged C2, C5, C6
     assert camden["name"] == "Camden"
@@ -96,6 +97,24 @@ def test_coverage_by_borough(frame: pd.DataFrame) -> None:
     assert city["newest_source"] is None and city["oldest_source"] is None
 
 
+def test_coverage_counts_stale_sources_per_borough(frame: pd.DataFrame) -> None:
+    cover = coverage_by_borough(frame, sources=SOURCES, today=TODAY)
+    assert cover["stale_records"].dtype == "int64"
+    # Camden: C1 fresh, C2 at the two-year edge (fresh), C5 not in the manifest, C6 garbled date
+    assert (cover.loc[CAMDEN, "stale_records"], cover.loc[CAMDEN, "share_stale"]) == (2, 0.5)
+    # Hackney: C3 a day older than two years, C4 undated
+    assert (cover.loc[HACKNEY, "stale_records"], cover.loc[HACKNEY, "share_stale"]) == (2, 1.0)
+    assert cover.loc[CITY, "stale_records"] == 0 and math.isnan(cover.loc[CITY, "share_stale"])
+    # A day later, the edge source (C2) is stale too: judged against the `today` given
+    later = coverage_by_borough(frame, sources=SOURCES, today=date(2026, 11, 23))
+    assert (later.loc[CAMDEN, "stale_records"], later.loc[CAMDEN, "share_stale"]) == (3, 0.75)
+    # Judged against an as_of two years back, every dated source is fresh
+    early = coverage_by_borough(frame, sources=SOURCES, today=date(2025, 1, 31))
+    assert early.loc[CAMDEN, "stale_records"] == 2  # C5 and C6 have no date at all
+    assert early.loc[HACKNEY, "stale_records"] == 1  # C4 undated; C3 (2024-11-21) is now fresh
+
+
 def test_coverage_of_nothing() -> None:
     cover = coverage_by_borough(empty_frame(), sources=SOURCES, today=TODAY)
     assert len(cover) == 33 and cover["records"].sum() == 0
+    assert cover["stale_records"].sum() == 0 and cover["share_stale"].isna().all()
