@@ -1,5 +1,8 @@
 """`python -m techmap ...`: the command-line interface. Each subcommand lives in its own module;
-this file only parses arguments and never lets a traceback reach the user."""
+this file only parses arguments and never lets a traceback reach the user.
+
+Exit codes: 0 done (for `validate`: no errors), 1 problems found and listed (for `validate`, a path
+that does not exist is one of them), 2 a usage error (argparse) or an unexpected failure."""
 
 from __future__ import annotations
 

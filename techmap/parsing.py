@@ -5,7 +5,7 @@ Each kind has a per-value parser (raising ValueError with a reason a person can 
 column parser that does the common case vectorised with pandas and only falls back to the slow
 per-value parser for the distinct values the fast path could not read. That keeps a 100k-row file
 fast while still accepting what councils actually publish (UK day-first dates, Excel serial dates,
-"£1,234.50").
+ISO date-times, "£1,234.50").
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import math
 import re
 from collections.abc import Callable, Hashable
 from datetime import date, datetime, timedelta
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -36,7 +36,14 @@ for _number in range(1, 13):
     _MONTHS[calendar.month_abbr[_number].lower()] = _number
 _MONTHS["sept"] = 9
 
-_ISO = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[T ]00:00(?::00(?:\.0+)?)?Z?)?$")
+_ISO = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})$")
+# A time of day after a date, as databases, pandas and Excel exports write it: '2024-03-31T10:30:00',
+# '2024-03-31 10:30:00.000+01:00', '31/03/2024 10:30'. The date is kept as written (no time-zone
+# conversion) and the time dropped: contracts start and end on days. The validator warns when the
+# time is not midnight, since then the day may not be the one meant.
+_TIME_OF_DAY = re.compile(r"^(?P<date>.*?\d)(?:[Tt]|\s+)(?P<h>\d{1,2}):(?P<m>\d{2})"
+                          r"(?::(?P<s>\d{2})(?P<f>[.,]\d{1,9})?)?\s*(?:Z|z|[+-]\d{2}(?::?\d{2})?)?$")
+_TIME_SEPARATORS = "Tt \t"
 _DAY_FIRST = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})$")
 _TEXT_MONTH = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?[\s\-]+([a-z]+)\.?,?[\s\-]+(\d{4}|\d{2})$")
 _NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
@@ -64,9 +71,24 @@ def _make_date(year: int, month: int, day: int, *, day_first: bool = False) -> d
     return date(year, month, day)
 
 
+def _split_time(value: str) -> tuple[str, tuple[int, int, int, str] | None]:
+    """(the date part, (hours, minutes, seconds, fraction digits) or None when there is no time)."""
+    match = _TIME_OF_DAY.match(value)
+    if not match:
+        return value, None
+    return match["date"], (int(match["h"]), int(match["m"]), int(match["s"] or 0),
+                           (match["f"] or ".")[1:])
+
+
 def parse_date(text: str) -> date:
-    """One date cell (already stripped, not blank). Raises ValueError with the reason."""
-    value = text.strip()
+    """One date cell (already stripped, not blank); a time of day after it is dropped (see
+    dropped_time). Raises ValueError with the reason."""
+    value, time_of_day = _split_time(text.strip())
+    if time_of_day is not None:
+        hours, minutes, seconds, _ = time_of_day
+        if hours > 23 or minutes > 59 or seconds > 59:
+            shown = text.strip()[len(value):].lstrip(_TIME_SEPARATORS)
+            raise ValueError(f"{shown!r} is not a time of day; {_DATE_HINT}")
     lowered = value.lower()
     if match := _ISO.match(value):
         return _make_date(int(match[1]), int(match[2]), int(match[3]))
@@ -88,6 +110,24 @@ def parse_date(text: str) -> date:
                              f"and {_EXCEL_MAX} ({MAX_YEAR}); {_DATE_HINT}")
         return _EXCEL_EPOCH + timedelta(days=int(serial))  # a time of day is dropped
     raise ValueError(f"not a date; {_DATE_HINT}")
+
+
+def dropped_time(text: str) -> str | None:
+    """The time of day that parse_date drops from a date cell it reads ('10:30:00' of
+    '2024-03-31T10:30:00', '18:00' of the Excel serial 45382.75); None when there is none or it is
+    midnight."""
+    value = text.strip()
+    date_part, time_of_day = _split_time(value)
+    if time_of_day is not None:
+        hours, minutes, seconds, fraction = time_of_day
+        if hours or minutes or seconds or fraction.strip("0"):
+            return value[len(date_part):].lstrip(_TIME_SEPARATORS)
+        return None
+    if _NUMBER.match(value) and "." in value and len(value.split(".")[0]) == 5:  # Excel serial
+        seconds = round(float("0." + value.split(".")[1]) * 86400)
+        if 0 < seconds < 86400:
+            return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}"
+    return None
 
 
 _NUMBER_TEXT = re.compile(r"^(?:£|gbp)?\s*(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?$", re.IGNORECASE)
@@ -154,21 +194,38 @@ def _slow_path(values: pd.Series, parse: Callable[[str], T]) -> tuple[dict[str, 
     return ok, bad
 
 
+class DateColumn(NamedTuple):
+    dates: pd.Series  # datetime64, NaT where blank or bad
+    reasons: Reasons  # the cells that are not dates, and why (errors)
+    notes: Reasons  # the cells whose time of day was dropped (warnings)
+
+
 def parse_date_column(values: pd.Series) -> tuple[pd.Series, Reasons]:
     """Stripped text column -> datetime64 column (NaT where blank or bad) and the bad cells."""
+    column = read_date_column(values)
+    return column.dates, column.reasons
+
+
+def read_date_column(values: pd.Series) -> DateColumn:
+    """parse_date_column, plus a note for each cell whose (non-midnight) time of day was dropped."""
     parsed = pd.to_datetime(values, format="%Y-%m-%d", errors="coerce").astype(DATE_DTYPE)
     years = parsed.dt.year
     out_of_range = parsed.notna() & ((years < MIN_YEAR) | (years > MAX_YEAR))
     parsed = parsed.mask(out_of_range)
     todo = (values != "") & parsed.isna()
     reasons: Reasons = {}
+    notes: Reasons = {}
     if todo.any():
         ok, bad = _slow_path(values[todo], parse_date)
         if ok:
             found = values[todo].map({k: pd.Timestamp(v) for k, v in ok.items()})
             parsed = parsed.fillna(found.astype(DATE_DTYPE))
         reasons = {i: bad[v] for i, v in values[todo].items() if v in bad}
-    return parsed.astype(DATE_DTYPE), reasons
+        # Only the slow path reads times of day: the fast path's format is a bare date.
+        times = {v: t for v in ok if (t := dropped_time(v)) is not None}
+        notes = {i: f"the time of day ({times[v]}) is dropped: only the date is kept"
+                 for i, v in values[todo].items() if v in times}
+    return DateColumn(parsed.astype(DATE_DTYPE), reasons, notes)
 
 
 def _numeric_column(values: pd.Series, parse: Callable[[str], float]) -> tuple[pd.Series, Reasons]:
@@ -214,16 +271,36 @@ def parse_bool_column(values: pd.Series, *, default: bool) -> tuple[pd.Series, R
 # --- text encodings ------------------------------------------------------------------------------
 
 ENCODING_NAMES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 with BOM", "cp1252": "Windows-1252",
-                  "latin-1": "Latin-1", "utf-16": "UTF-16"}
+                  "latin-1": "Latin-1", "utf-16": "UTF-16",
+                  "utf-16-le": "UTF-16 without BOM", "utf-16-be": "UTF-16 without BOM"}
+
+
+def _bomless_utf16(data: bytes) -> str | None:
+    """'utf-16-le'/'utf-16-be' when the bytes look like UTF-16 text without a byte-order mark
+    (mostly-ASCII text where every other byte is NUL), else None. Read as UTF-8 such a file would
+    give a NUL between every two letters."""
+    sample = data[:4096]
+    if len(sample) < 4 or sample.count(0) < len(sample) // 3:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    for codec, nuls, text in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+        if nuls.count(0) >= 0.9 * len(nuls) and text.count(0) <= 0.1 * len(text):
+            return codec
+    return None
 
 
 def decode_text(data: bytes) -> tuple[str, str]:
     """Decode a text file's bytes: UTF-8 (with or without BOM), UTF-16 with BOM (Excel's
-    'Unicode text'), else Windows-1252 (what Excel on Windows writes for 'CSV'), else Latin-1,
-    which never fails. Returns (text, codec name)."""
+    'Unicode text') or without one, else Windows-1252 (what Excel on Windows writes for 'CSV'),
+    else Latin-1, which never fails. Returns (text, codec name)."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            pass
+    if b"\x00" in data and (codec := _bomless_utf16(data)):
+        try:
+            return data.decode(codec), codec
         except UnicodeDecodeError:
             pass
     for codec in ("utf-8-sig", "cp1252"):

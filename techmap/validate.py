@@ -18,6 +18,7 @@ import io
 import json
 import re
 import sys
+import threading
 from collections.abc import Collection, Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -35,11 +36,11 @@ from techmap.parsing import (
     decode_text,
     iso_or_blank,
     parse_bool_column,
-    parse_date_column,
     parse_money_column,
     parse_rating_column,
+    read_date_column,
 )
-from techmap.problems import DatasetError, Problem, Severity
+from techmap.problems import WHOLE_FILE_LINE, DatasetError, Problem, Severity
 from techmap.schema import (
     COLUMN_NAMES,
     COLUMNS_BY_NAME,
@@ -60,6 +61,10 @@ MANIFEST_REQUIRED_KEYS: tuple[str, ...] = ("title", "as_of", "licence", "sources
 MANIFEST_SYNTHETIC_VALUES: tuple[str, ...] = ("none", "mixed", "all")
 # Warnings that repeat on many rows (a blank end_date) are listed this many times, then counted.
 MAX_LISTED_WARNINGS = 10
+# The most characters a spreadsheet cell holds (Excel's limit): a longer CSV field is almost always
+# an unclosed quote or not a contracts file, and is reported. The field is still read (csv's own
+# 128 KB limit would stop the whole file at it, hiding every later row's problems).
+MAX_FIELD_CHARS = 32_767
 
 DERIVED_COLUMNS: tuple[str, ...] = ("authority_name", "supplier_slug", "system_slug", "line",
                                     "search_text")
@@ -69,7 +74,25 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # --- reading a file into rows of text ------------------------------------------------------------
 
 class _Unreadable(Exception):
-    """The file cannot be read as a table at all; carries the reason."""
+    """The file cannot be read as a table at all; carries the reason and the line where reading
+    stopped (line 1 when the file as a whole is unreadable)."""
+
+    def __init__(self, reason: str, line: int = WHOLE_FILE_LINE):
+        super().__init__(reason)
+        self.line = line
+
+
+_field_limit_lock = threading.Lock()
+
+
+def _allow_fields_up_to(size: int) -> None:
+    """Raise csv's field size limit to `size` characters. The default (128 KB) protects readers of
+    unbounded streams; here the whole text is already in memory, so no field can be longer than it
+    and raising the limit to its length costs nothing. The limit is process-wide, so it only grows
+    (a smaller value could break another thread's read)."""
+    with _field_limit_lock:
+        if csv.field_size_limit() < size:
+            csv.field_size_limit(size)
 
 
 @dataclass
@@ -89,6 +112,7 @@ def _csv_records(text: str, label: str,
     delimiter = ","
     if "," not in first_line:  # Excel in many locales writes ';', its 'Unicode text' uses tabs
         delimiter = "\t" if "\t" in first_line else ";" if ";" in first_line else ","
+    _allow_fields_up_to(len(text) + 1)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     previous = 0
     last: tuple[int, list[str]] = (0, [])
@@ -99,8 +123,7 @@ def _csv_records(text: str, label: str,
                 last = (start, record)
                 yield last
     except csv.Error as exc:
-        hint = " (an unclosed quote can cause this)" if "field larger" in str(exc) else ""
-        raise _Unreadable(f"cannot read CSV after line {previous}: {exc}{hint}") from None
+        raise _Unreadable(f"cannot read CSV from this line on: {exc}", previous + 1) from None
     # The lenient reader silently reads an unclosed quote to the end of the file; the strict one
     # notices. Only worth asking when the last record swallowed line breaks.
     if any("\n" in field or "\r" in field for field in last[1]):
@@ -120,6 +143,8 @@ def _excel_cell(value: object) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, datetime) and value.time() != time(0, 0):
+        return value.isoformat()  # keeps the time of day, so that the date check can warn of it
     if isinstance(value, (datetime, date)):
         return iso_or_blank(value)
     if isinstance(value, time):
@@ -153,6 +178,7 @@ def _read_table(path: Path, label: str, problems: list[Problem]) -> _Table:
     if suffix in UNSUPPORTED_SUFFIXES:
         raise _Unreadable(f"{suffix} files are not read; save the sheet as CSV (UTF-8) or .xlsx")
     encoding = "xlsx"
+    scan_nul = scan_long = False  # openpyxl refuses NUL in cells; Excel caps their length
     if suffix in EXCEL_SUFFIXES:
         records: Iterable[tuple[int, list[str]]] = _excel_records(path)
     else:
@@ -164,6 +190,7 @@ def _read_table(path: Path, label: str, problems: list[Problem]) -> _Table:
         if not text.strip():
             raise _Unreadable("file is empty")
         records = _csv_records(text, label, problems)
+        scan_nul, scan_long = "\x00" in text, len(text) > MAX_FIELD_CHARS
 
     header: list[str] | None = None
     header_line = 1
@@ -178,9 +205,12 @@ def _read_table(path: Path, label: str, problems: list[Problem]) -> _Table:
         raw_rows.append(record)
         lines.append(line)
     if header is None:
-        raise _Unreadable("file is empty")
+        raise _Unreadable("file is empty")  # only empty cells
 
     names, keep = _normalise_header(header, header_line, raw_rows, label, problems)
+    if scan_nul or scan_long:
+        _check_cells(header, header_line, raw_rows, lines, dict(zip(keep, names, strict=True)),
+                     scan_nul, label, problems)
     width = len(header)
     rows: list[list[str]] = []
     for record, line in zip(raw_rows, lines, strict=True):
@@ -217,6 +247,38 @@ def _normalise_header(header: list[str], line: int, rows: list[list[str]], label
     return names, keep
 
 
+def _check_cells(header: list[str], header_line: int, rows: list[list[str]], lines: list[int],
+                 names: Mapping[int, str], scan_nul: bool, label: str,
+                 problems: list[Problem]) -> None:
+    """Report each cell holding a NUL character (a binary file, or a bad export) and each field
+    longer than MAX_FIELD_CHARS, on the physical line where it is."""
+    records = [header, *rows]
+    starts = [header_line, *lines]
+    # Only a record longer than the limit in all can hold an over-long field: joining each record
+    # and measuring it is a C loop, ~20x cheaper than measuring every cell of 100k rows.
+    joined = list(map("".join, records))
+    lengths = np.fromiter(map(len, joined), dtype=np.int64, count=len(joined))
+    suspects = set(np.flatnonzero(lengths > MAX_FIELD_CHARS).tolist())
+    if scan_nul:
+        suspects.update(i for i, text in enumerate(joined) if "\x00" in text)
+    for i in sorted(suspects):
+        at = starts[i]  # the physical line where the cell starts: earlier cells may span lines
+        for position, cell in enumerate(records[i]):
+            column = "-" if i == 0 else names.get(position, f"column_{position + 1}")
+            column = column.replace("\x00", "\\x00")  # a NUL in the header's name too
+            if "\x00" in cell:
+                nul_line = at + cell.count("\n", 0, cell.index("\x00"))
+                problems.append(Problem(label, nul_line, column, cell[:200], "contains a NUL "
+                                        "character (byte 0): is this a binary file, or a "
+                                        "damaged export? Remove it or save the sheet as CSV again"))
+            if len(cell) > MAX_FIELD_CHARS:
+                problems.append(Problem(label, at, column, cell[:200],
+                                        f"field is {len(cell):,} characters long; a spreadsheet "
+                                        f"cell holds at most {MAX_FIELD_CHARS:,} (is a quote left "
+                                        "open?)"))
+            at += cell.count("\n")
+
+
 def _ragged_row(record: list[str], width: int, line: int, label: str,
                 problems: list[Problem]) -> None:
     extra = [c for c in record[width:] if c.strip()]
@@ -238,8 +300,9 @@ class _Checker:
     label: str
     lines: np.ndarray
     raw: dict[str, pd.Series]
+    header_line: int = 1
     problems: list[Problem] = field(default_factory=list)
-    notes: list[Problem] = field(default_factory=list)  # whole-file summaries, listed last
+    notes: list[Problem] = field(default_factory=list)  # counts of repeated warnings, listed last
     _cells: dict[str, list[str]] = field(default_factory=dict)  # raw columns as plain lists
 
     def add(self, index: Hashable, column: str, reason: str,
@@ -257,14 +320,16 @@ class _Checker:
 
     def add_capped(self, indexes: Iterable[Hashable], column: str, reason: str,
                    summary: str) -> None:
-        """A warning that may repeat on many rows: the first few listed, then one count."""
+        """A warning that may repeat on many rows: the first few listed, then one count, on the
+        line of the first row it does not list. `summary` may use {rest}, {n} and {listed}."""
         indexes = list(indexes)
         for index in indexes[:MAX_LISTED_WARNINGS]:
             self.add(index, column, reason, "warning")
         if len(indexes) > MAX_LISTED_WARNINGS:
-            self.notes.append(Problem(self.label, None, column, "",
-                                      summary.format(n=f"{len(indexes):,}",
-                                                     listed=MAX_LISTED_WARNINGS), "warning"))
+            first_unlisted = int(self.lines[int(indexes[MAX_LISTED_WARNINGS])])  # type: ignore[call-overload]
+            text = summary.format(rest=f"{len(indexes) - MAX_LISTED_WARNINGS:,}",
+                                  n=f"{len(indexes):,}", listed=MAX_LISTED_WARNINGS)
+            self.notes.append(Problem(self.label, first_unlisted, column, "", text, "warning"))
 
 
 def _first_lines(values: pd.Series) -> dict[str, tuple[int, int]]:
@@ -355,8 +420,11 @@ def _check_duplicate_ids(check: _Checker) -> None:
 def _check_dates(check: _Checker, present: set[str]) -> dict[str, pd.Series]:
     dates: dict[str, pd.Series] = {}
     for column in DATE_COLUMNS:
-        dates[column], reasons = parse_date_column(check.raw[column])
-        check.add_reasons(column, reasons)
+        parsed = read_date_column(check.raw[column])
+        dates[column] = parsed.dates
+        check.add_reasons(column, parsed.reasons)
+        for index, note in parsed.notes.items():
+            check.add(index, column, note, "warning")
     start, end, max_end = dates["start_date"], dates["end_date"], dates["max_end_date"]
     for i in end.index[(end < start).to_numpy()]:
         check.add(i, "end_date", f"ends before it starts (start_date {start.iat[i]:%Y-%m-%d})")
@@ -364,13 +432,15 @@ def _check_dates(check: _Checker, present: set[str]) -> dict[str, pd.Series]:
         check.add(i, "max_end_date",
                   f"latest end is before the current end (end_date {end.iat[i]:%Y-%m-%d})")
     if "end_date" not in present:
-        check.notes.append(Problem(check.label, None, "end_date", "", "no end_date column: renewal "
-                                   "views cannot show these contracts", "warning"))
+        check.problems.append(Problem(check.label, check.header_line, "end_date", "", "no end_date "
+                                      "column: renewal views cannot show these contracts",
+                                      "warning"))
     else:
         blank = check.raw["end_date"] == ""
         check.add_capped(end.index[blank.to_numpy()], "end_date",
                          "end_date is blank: renewal views leave this contract out",
-                         "{n} rows in all have a blank end_date; the first {listed} are listed")
+                         "{rest} more rows from this line on have a blank end_date ({n} in all; "
+                         "the first {listed} are listed above)")
     return dates
 
 
@@ -398,13 +468,13 @@ def _typed_frame(table: _Table, label: str, sources: Collection[str] | None,
     present = set(raw)
     for name in COLUMN_NAMES:
         raw.setdefault(name, pd.Series([""] * n, index=index, dtype="str"))
-    check = _Checker(label, lines, raw)
+    check = _Checker(label, lines, raw, table.header_line)
     for name in REQUIRED_COLUMNS:
         if name not in present:
             problems.append(Problem(label, table.header_line, name, "",
                                     "required column is missing from the header"))
     if n == 0:
-        problems.append(Problem(label, None, "-", "", "no data rows (only a header)"))
+        problems.append(Problem(label, table.header_line, "-", "", "no data rows (only a header)"))
     for name in REQUIRED_COLUMNS:
         if name in present:
             for i in index[(raw[name] == "").to_numpy()]:
@@ -440,10 +510,11 @@ def _typed_frame(table: _Table, label: str, sources: Collection[str] | None,
     frame = frame[[*COLUMN_NAMES, *[c for c in out if c not in COLUMNS_BY_NAME]]]
     _add_derived(frame, lines)
     # One list in line order: structural problems found while reading, then the cell checks
-    # (a stable sort keeps whole-file problems, line None, first and each line's columns in order).
+    # (a stable sort keeps the problems of the header's line first and each line's columns in
+    # order).
     order = {name: position for position, name in enumerate(frame.columns)}
     problems.extend(check.problems)
-    problems.sort(key=lambda p: (p.line or 0, order.get(p.column, -1)))
+    problems.sort(key=lambda p: (p.line or WHOLE_FILE_LINE, order.get(p.column, -1)))
     problems.extend(check.notes)
     return frame
 
@@ -485,10 +556,11 @@ def _read_contracts(path: Path, label: str, sources: Collection[str] | None) -> 
     try:
         table = _read_table(path, label, problems)
     except _Unreadable as exc:
-        problems.append(Problem(label, None, "-", "", str(exc)))
+        problems.append(Problem(label, exc.line, "-", "", str(exc)))
         return _ContractsResult(_typed_frame(table, label, None, []), problems, 0, table.encoding)
     except OSError as exc:
-        problems.append(Problem(label, None, "-", "", f"cannot read file: {exc.strerror or exc}"))
+        problems.append(Problem(label, WHOLE_FILE_LINE, "-", "",
+                                f"cannot read file: {exc.strerror or exc}"))
         return _ContractsResult(_typed_frame(table, label, None, []), problems, 0, table.encoding)
     frame = _typed_frame(table, label, sources, problems)
     return _ContractsResult(frame, problems, len(table.rows), table.encoding)
@@ -513,8 +585,13 @@ def read_contracts(path: Path, *, file_label: str | None = None,
 
 
 def _unexpected(label: str, exc: Exception) -> Problem:
-    return Problem(label, None, "-", "", f"unexpected error while checking this file "
+    return Problem(label, WHOLE_FILE_LINE, "-", "", f"unexpected error while checking this file "
                    f"({type(exc).__name__}: {exc}); please report it")
+
+
+def _object_line(text: str) -> int:
+    """The line where the manifest's top-level object opens (what a missing key belongs to)."""
+    return text.count("\n", 0, max(text.find("{"), 0)) + 1
 
 
 def _key_line(text: str, key: str) -> int | None:
@@ -529,12 +606,15 @@ def check_manifest(path: Path, *, file_label: str | None = None
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except FileNotFoundError:
-        return None, [Problem(label, None, "-", "", "missing: a dataset folder needs manifest.json "
-                              "next to contracts.csv")]
+        return None, [Problem(label, WHOLE_FILE_LINE, "-", "", "missing: a dataset folder needs "
+                              "manifest.json next to contracts.csv")]
     except UnicodeDecodeError as exc:
-        return None, [Problem(label, None, "-", "", f"not UTF-8 text (byte {exc.start})")]
+        line = exc.object[:exc.start].count(b"\n") + 1
+        return None, [Problem(label, line, "-", "", f"not UTF-8 text (byte {exc.start}); save "
+                              "the file as UTF-8")]
     except OSError as exc:
-        return None, [Problem(label, None, "-", "", f"cannot read file: {exc.strerror or exc}")]
+        return None, [Problem(label, WHOLE_FILE_LINE, "-", "",
+                              f"cannot read file: {exc.strerror or exc}")]
     try:
         manifest = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -551,7 +631,7 @@ def check_manifest(path: Path, *, file_label: str | None = None
 
     for key in MANIFEST_REQUIRED_KEYS:
         if key not in manifest:
-            problems.append(Problem(label, None, key, "", "required key is missing"))
+            problems.append(Problem(label, _object_line(text), key, "", "required key is missing"))
     for key in ("title", "licence"):
         if key in manifest and not (isinstance(manifest[key], str) and manifest[key].strip()):
             add(key, manifest[key], "must be a non-empty text")
@@ -622,8 +702,8 @@ def _check_path(path: Path) -> _Check:
         except Exception as exc:
             manifest, problems = None, [_unexpected(str(manifest_path), exc)]
         if not contracts_path.exists():
-            problems.append(Problem(str(contracts_path), None, "-", "", "missing: a dataset folder "
-                                    "needs contracts.csv next to manifest.json"))
+            problems.append(Problem(str(contracts_path), WHOLE_FILE_LINE, "-", "", "missing: a "
+                                    "dataset folder needs contracts.csv next to manifest.json"))
             return _Check(problems, manifest=manifest)
         sources = _manifest_sources(manifest)
         try:
@@ -642,12 +722,16 @@ def _check_path(path: Path) -> _Check:
     return _Check(result.problems, result.rows, result.encoding, None, result.frame)
 
 
+def _no_such_path(path: Path) -> Problem:
+    return Problem(str(path), WHOLE_FILE_LINE, "-", "", "no such file or folder")
+
+
 def validate_path(path: Path) -> list[Problem]:
     """Every problem of a dataset folder (manifest.json + contracts.csv) or of a single contracts
     file (no manifest, so no check of the source column)."""
     path = Path(path)
     if not path.exists():
-        return [Problem(str(path), None, "-", "", "no such file or folder")]
+        return [_no_such_path(path)]
     return _check_path(path).problems
 
 
@@ -658,7 +742,7 @@ def load_validated(path: Path) -> Dataset:
     if not path.is_dir():
         reason = "no such folder" if not path.exists() else (
             "not a dataset folder (a folder with manifest.json and contracts.csv)")
-        raise DatasetError([Problem(str(path), None, "-", "", reason)])
+        raise DatasetError([Problem(str(path), WHOLE_FILE_LINE, "-", "", reason)])
     check = _check_path(path)
     if any(p.severity == "error" for p in check.problems) or check.frame is None:
         raise DatasetError(check.problems)
@@ -697,12 +781,9 @@ def _emit(text: str, stream: Any = None) -> None:
 
 def run_validate_command(path: Path) -> int:
     """`python -m techmap validate PATH`: every problem, then a summary. Exit 0 without errors,
-    1 with errors, 2 when PATH does not exist."""
+    1 with errors (a PATH that does not exist is one, reported like the others)."""
     path = Path(path)
-    if not path.exists():
-        _emit(f"error: {path}: no such file or folder", sys.stderr)
-        return 2
-    check = _check_path(path)
+    check = _check_path(path) if path.exists() else _Check([_no_such_path(path)])
     for problem in check.problems:
         _emit(str(problem))
     _emit(summary_line(check.problems, check.rows, check.encoding))

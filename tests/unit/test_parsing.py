@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from techmap.parsing import (
     DATE_DTYPE,
     decode_text,
+    dropped_time,
     parse_bool,
     parse_bool_column,
     parse_date,
@@ -21,6 +22,7 @@ from techmap.parsing import (
     parse_money_column,
     parse_rating,
     parse_rating_column,
+    read_date_column,
 )
 
 
@@ -36,6 +38,13 @@ def text_series(values: list[str]) -> pd.Series:
     ("2024-3-5", date(2024, 3, 5)),
     ("2024-03-31 00:00:00", date(2024, 3, 31)),  # pandas/Excel exports add a midnight time
     ("2024-03-31T00:00:00", date(2024, 3, 31)),
+    # ISO date-times, as the importers read them: the date is kept as written (see dropped_time)
+    ("2024-01-01T10:30:00", date(2024, 1, 1)),
+    ("2024-03-31 14:00", date(2024, 3, 31)),
+    ("2024-03-31T23:59:59.999+01:00", date(2024, 3, 31)),  # no time-zone shift of the day
+    ("2024-03-31T00:00:00Z", date(2024, 3, 31)),
+    ("31/03/2024 10:30", date(2024, 3, 31)),
+    ("31 Mar 2024 09:00:00", date(2024, 3, 31)),
     ("31/03/2024", date(2024, 3, 31)),  # UK day first
     ("31-03-2024", date(2024, 3, 31)),
     ("31.03.2024", date(2024, 3, 31)),
@@ -68,7 +77,11 @@ def test_parse_date_accepts_common_formats(text: str, expected: date) -> None:
     ("2024", "a year alone is not a date"),
     ("12", "a number, but not an Excel date serial between 18264 (1950)"),
     ("soon", "not a date; use YYYY-MM-DD"),
-    ("2024-03-31 14:00", "not a date"),
+    ("2024-03-31T24:00", "'24:00' is not a time of day"),
+    ("2024-03-31 10:60", "'10:60' is not a time of day"),
+    ("2024-02-30T10:00:00", "no such date: February 2024 has 29 days"),
+    ("2024-03-31T10", "not a date"),  # an hour alone is not a time
+    ("10:30", "not a date"),
 ])
 def test_parse_date_rejects_with_reason(text: str, reason: str) -> None:
     with pytest.raises(ValueError) as caught:
@@ -110,6 +123,36 @@ def test_date_column_keeps_blanks_and_reports_bad_cells_by_index() -> None:
         4: "year 1 is out of range (1900-2200)",  # the ISO fast path parses it; the range check not
         6: "no such date: February 2024 has 29 days",
     }
+
+
+@pytest.mark.parametrize(("text", "time"), [
+    ("2024-01-01T10:30:00", "10:30:00"),
+    ("2024-01-01 10:30", "10:30"),
+    ("2024-03-31T23:59:59+01:00", "23:59:59+01:00"),
+    ("31/03/2024 09:00", "09:00"),
+    ("45382.75", "18:00"),  # three quarters of a day
+    ("45382.5", "12:00"),
+    ("2024-01-01T00:00:00", None),  # midnight: nothing is lost
+    ("2024-01-01 00:00:00.000Z", None),
+    ("2024-01-01", None),
+    ("45382", None),
+    ("45382.0", None),
+])
+def test_dropped_time(text: str, time: str | None) -> None:
+    assert dropped_time(text) == time
+
+
+def test_date_column_notes_each_cell_whose_time_is_dropped() -> None:
+    values = text_series(["2024-03-31", "2024-03-31T10:30:00", "2024-03-31T00:00:00", "",
+                          "2024-03-31T10:30:00", "2024-03-31T99:00"])
+    column = read_date_column(values)
+    assert column.dates.tolist()[:3] == [pd.Timestamp("2024-03-31")] * 3
+    assert column.dates.iloc[4] == pd.Timestamp("2024-03-31")
+    assert column.notes == {1: "the time of day (10:30:00) is dropped: only the date is kept",
+                            4: "the time of day (10:30:00) is dropped: only the date is kept"}
+    assert list(column.reasons) == [5]
+    parsed, reasons = parse_date_column(values)  # the two-value form gives the same
+    assert parsed.equals(column.dates) and reasons == column.reasons
 
 
 def test_date_column_of_nothing() -> None:
@@ -211,6 +254,11 @@ def test_decode_text() -> None:
     assert decode_text(b"\xa35 caf\xe9") == ("£5 café", "cp1252")  # Windows-1252 bytes
     assert decode_text(b"\x93quoted\x94") == ("\u201cquoted\u201d", "cp1252")
     assert decode_text("a\tb".encode("utf-16")) == ("a\tb", "utf-16")
+    # UTF-16 without a byte-order mark is valid UTF-8 with a NUL after every letter: read it right
+    assert decode_text("a,b\nc,dé".encode("utf-16-le")) == ("a,b\nc,dé", "utf-16-le")
+    assert decode_text("a,b\nc,dé".encode("utf-16-be")) == ("a,b\nc,dé", "utf-16-be")
+    # a few NULs in a UTF-8 file are not UTF-16: they stay, for the validator to report
+    assert decode_text(b"a,b\nc\x00,d\n") == ("a,b\nc\x00,d\n", "utf-8")
     # 0x81 is undefined in Windows-1252: Latin-1 still reads it rather than failing.
     assert decode_text(b"x\x81y") == ("x\x81y", "latin-1")
 

@@ -6,8 +6,10 @@ the tests pin the exact problems found: line, column, value, severity and the gi
 
 from __future__ import annotations
 
+import csv
 import json
 import math
+import re
 import shutil
 import subprocess
 import sys
@@ -24,6 +26,7 @@ from techmap.dataset import Dataset, load_dataset
 from techmap.problems import DatasetError, Problem
 from techmap.schema import COLUMN_NAMES, HOSTING_VALUES, SERVICE_AREAS
 from techmap.validate import (
+    MAX_FIELD_CHARS,
     MAX_LISTED_WARNINGS,
     load_validated,
     read_contracts,
@@ -231,8 +234,8 @@ def test_windows_1252_file() -> None:
 
 def test_empty_file() -> None:
     frame, problems = read("empty.csv")
-    assert found(problems) == [(None, "-", "", "error")]
-    assert problems[0].reason == "file is empty"
+    assert found(problems) == [(1, "-", "", "error")]
+    assert str(problems[0]) == "empty.csv:1: -: '': file is empty"
     assert frame.empty and list(frame.columns[:19]) == list(COLUMN_NAMES)
 
 
@@ -245,8 +248,8 @@ def test_whitespace_only_file_is_empty(tmp_path: Path) -> None:
 
 def test_header_only_file() -> None:
     frame, problems = read("header_only.csv")
-    assert found(problems) == [(None, "-", "", "error")]
-    assert problems[0].reason.startswith("no data rows")
+    assert found(problems) == [(1, "-", "", "error")]  # the header's line
+    assert str(problems[0]) == "header_only.csv:1: -: '': no data rows (only a header)"
     assert frame.empty
 
 
@@ -273,8 +276,10 @@ def test_many_blank_end_dates_are_counted_not_all_listed(tmp_path: Path) -> None
     _, problems = read_contracts(path)
     assert len(problems) == MAX_LISTED_WARNINGS + 1
     assert [p.line for p in problems[:MAX_LISTED_WARNINGS]] == list(range(2, 12))
-    assert problems[-1].line is None
-    assert problems[-1].reason == "15 rows in all have a blank end_date; the first 10 are listed"
+    # the count is on the line of the first row it does not list: the 11th, on line 12
+    assert str(problems[-1]) == (f"{path}:12: end_date: '': 5 more rows from this line on have a "
+                                 "blank end_date (15 in all; the first 10 are listed above) "
+                                 "(warning)")
     assert {p.severity for p in problems} == {"warning"}
 
 
@@ -299,14 +304,20 @@ def test_ragged_rows() -> None:
     assert len(frame) == 3  # line 2's two empty trailing fields are no problem
 
 
+EVERY_PROBLEM = [  # every_problem.csv: line, column, severity; its notes column says what each is
+    (1, "source", "error"),  # the header has no source column
+    (2, "authority_code", "error"), (3, "service_area", "error"), (4, "end_date", "error"),
+    (5, "end_date", "error"), (6, "max_end_date", "error"), (7, "annual_value_gbp", "error"),
+    (8, "annual_value_gbp", "error"), (9, "contract_id", "error"), (10, "hosting", "error"),
+    (11, "satisfaction", "error"), (12, "value_public", "error"), (13, "system", "error"),
+    (14, "end_date", "warning"), (15, "start_date", "error"), (16, "authority_code", "warning"),
+]
+
+
 def test_every_problem_at_once() -> None:
-    _, problems = read("every_problem.csv")
-    assert [(p.line, p.column) for p in problems] == [
-        (2, "authority_code"), (3, "service_area"), (4, "end_date"), (5, "end_date"),
-        (6, "max_end_date"), (7, "annual_value_gbp"), (8, "annual_value_gbp"),
-        (9, "contract_id"), (10, "hosting"), (11, "satisfaction"), (12, "value_public"),
-        (13, "system"), (14, "end_date")]
-    assert [p.severity for p in problems] == ["error"] * 12 + ["warning"]
+    frame, problems = read("every_problem.csv")
+    assert [(p.line, p.column, p.severity) for p in problems] == EVERY_PROBLEM
+    assert frame["notes"].iloc[-1] == "authority variant, read as E09000007"  # extra column kept
 
 
 def test_header_names_are_normalised_and_duplicates_reported(tmp_path: Path) -> None:
@@ -410,7 +421,7 @@ def test_bad_manifest() -> None:
     label = str(FIXTURES / "bad_manifest_dataset" / "manifest.json")
     assert {p.file for p in problems} == {label}
     assert found(problems) == [
-        (None, "licence", "", "error"),
+        (1, "licence", "", "error"),  # a missing key: the line where the object opens
         (2, "title", "", "error"),
         (3, "as_of", "1 November 2026", "error"),
         (4, "synthetic", "some", "error"),
@@ -430,7 +441,7 @@ def test_folder_without_manifest_still_checks_contracts(tmp_path: Path) -> None:
     shutil.copy(FILES / "duplicate_id.csv", tmp_path / "contracts.csv")
     problems = validate_path(tmp_path)
     assert [(Path(p.file).name, p.line, p.column) for p in problems] == [
-        ("manifest.json", None, "-"), ("contracts.csv", 4, "contract_id")]
+        ("manifest.json", 1, "-"), ("contracts.csv", 4, "contract_id")]
     assert problems[0].reason.startswith("missing")
 
 
@@ -555,15 +566,12 @@ def test_cli_every_problem(capsys: pytest.CaptureFixture[str]) -> None:
     path = FILES / "every_problem.csv"
     assert main(["validate", str(path)]) == 1
     lines = capsys.readouterr().out.splitlines()
-    assert lines[-1] == "12 errors, 1 warning in 13 rows"
-    assert lines[0] == (f"{path}:2: authority_code: 'Manchester': not a London borough: use an "
+    assert lines[-1] == "14 errors, 2 warnings in 15 rows"
+    assert lines[0] == f"{path}:1: source: '': required column is missing from the header"
+    assert lines[1] == (f"{path}:2: authority_code: 'Manchester': not a London borough: use an "
                         "ONS code (E09000001-E09000033) or a borough name")
-    named = [(line.split(":")[1], line.split(": ")[1]) for line in lines[:-1]]
-    assert named == [("2", "authority_code"), ("3", "service_area"), ("4", "end_date"),
-                     ("5", "end_date"), ("6", "max_end_date"), ("7", "annual_value_gbp"),
-                     ("8", "annual_value_gbp"), ("9", "contract_id"), ("10", "hosting"),
-                     ("11", "satisfaction"), ("12", "value_public"), ("13", "system"),
-                     ("14", "end_date")]
+    named = [(int(line.split(":")[1]), line.split(": ")[1]) for line in lines[:-1]]
+    assert named == [(line, column) for line, column, _ in EVERY_PROBLEM]
 
 
 def test_cli_windows_1252_reports_the_encoding(capsys: pytest.CaptureFixture[str]) -> None:
@@ -576,19 +584,278 @@ def test_cli_warnings_only_exit_zero(capsys: pytest.CaptureFixture[str]) -> None
     assert capsys.readouterr().out.splitlines()[-1] == "OK: 2 rows, 0 errors, 1 warning"
 
 
-def test_cli_missing_path(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    assert main(["validate", str(tmp_path / "nowhere")]) == 2
+def test_cli_missing_path_is_a_problem_like_the_others(capsys: pytest.CaptureFixture[str],
+                                                        tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere"
+    assert main(["validate", str(missing)]) == 1
     captured = capsys.readouterr()
-    assert captured.out == ""
-    assert captured.err == f"error: {tmp_path / 'nowhere'}: no such file or folder\n"
+    assert captured.out == (f"{missing}:1: -: '': no such file or folder\n"
+                            "1 error, 0 warnings in 0 rows\n")
+    assert captured.err == ""
 
 
 @pytest.mark.parametrize(("target", "code"), [
     (VALID, 0), (FILES / "every_problem.csv", 1), (FILES / "empty.csv", 1),
-    (FILES / "does-not-exist.csv", 2),
+    (FILES / "does-not-exist.csv", 1),
 ])
 def test_python_dash_m_exit_codes(target: Path, code: int) -> None:
     result = subprocess.run([sys.executable, "-m", "techmap", "validate", str(target)],
                             cwd=REPO, capture_output=True, text=True, timeout=60, check=False)
     assert result.returncode == code, result.stderr
     assert "Traceback" not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("arguments", [["validate"], ["validate", "a.csv", "b.csv"],
+                                       ["validate", "--strict", "a.csv"]])
+def test_usage_errors_exit_2(arguments: list[str]) -> None:
+    result = subprocess.run([sys.executable, "-m", "techmap", *arguments], cwd=REPO,
+                            capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 2
+    assert result.stdout == "" and result.stderr.startswith("usage: python -m techmap")
+    assert "Traceback" not in result.stderr
+
+
+# --- the exact report of each problem issue 2 lists (see the fixtures' README) -------------------
+
+EXACT_REPORTS: dict[str, list[str]] = {
+    "missing_required_column.csv": [
+        "missing_required_column.csv:1: supplier: '': required column is missing from the header"],
+    "authority_names.csv": [
+        "authority_names.csv:2: authority_code: 'LB Camden': read as E09000007 (Camden); 2 rows "
+        "use this spelling (the ONS code is preferred) (warning)",
+        "authority_names.csv:3: authority_code: 'Royal Borough of Greenwich': read as E09000011 "
+        "(Greenwich); row uses this spelling (the ONS code is preferred) (warning)",
+        "authority_names.csv:4: authority_code: 'City of Westminster': read as E09000033 "
+        "(Westminster); row uses this spelling (the ONS code is preferred) (warning)"],
+    "unknown_authority.csv": [
+        "unknown_authority.csv:2: authority_code: 'Manchester': not a London borough: use an ONS "
+        "code (E09000001-E09000033) or a borough name",
+        "unknown_authority.csv:3: authority_code: 'E08000003': not a London borough code: "
+        "London's are E09000001 to E09000033",
+        "unknown_authority.csv:4: authority_code: 'Camdn': not a London borough: use an ONS code "
+        "(E09000001-E09000033) or a borough name; did you mean 'Camden'?"],
+    "unknown_service_area.csv": [
+        "unknown_service_area.csv:2: service_area: 'social care': not a service area: use a slug "
+        "from the list in datasets/README.md",
+        "unknown_service_area.csv:3: service_area: 'housng': not a service area: use a slug from "
+        "the list in datasets/README.md; did you mean 'housing'?"],
+    "bad_dates.csv": [
+        "bad_dates.csv:2: end_date: '31/02/2024': no such date: February 2024 has 29 days",
+        "bad_dates.csv:3: start_date: 'soon': not a date; use YYYY-MM-DD (DD/MM/YYYY, "
+        "'31 Mar 2024' and Excel date numbers are also read)",
+        "bad_dates.csv:4: end_date: '03/31/2024': there is no month 31: dates are read day first "
+        "(DD/MM/YYYY); is this a US month-first date?",
+        "bad_dates.csv:5: end_date: '2024-02-30': no such date: February 2024 has 29 days"],
+    "date_formats.csv": [],  # day-first UK dates and Excel serials are read
+    "end_before_start.csv": [
+        "end_before_start.csv:2: end_date: '2023-03-31': ends before it starts "
+        "(start_date 2024-04-01)"],
+    "bad_values.csv": [
+        "bad_values.csv:2: annual_value_gbp: 'abc': not an amount; write a plain amount in "
+        "pounds, e.g. 1234.50 (£ and thousands commas are read)",
+        "bad_values.csv:2: total_value_gbp: '-5': negative amount; write a plain amount in "
+        "pounds, e.g. 1234.50 (£ and thousands commas are read)",
+        "bad_values.csv:3: annual_value_gbp: '1,23': not an amount; write a plain amount in "
+        "pounds, e.g. 1234.50 (£ and thousands commas are read)",
+        "bad_values.csv:3: total_value_gbp: '£-10': negative amount; write a plain amount in "
+        "pounds, e.g. 1234.50 (£ and thousands commas are read)"],
+    "values.csv": [],  # "£1,234.50" and friends are read
+    "duplicate_id.csv": [
+        "duplicate_id.csv:4: contract_id: 'DUP-1': duplicate contract_id: also on line 2"],
+    "bom.csv": [],
+    "utf8.csv": [],
+    "cp1252.csv": [],
+    "empty.csv": ["empty.csv:1: -: '': file is empty"],
+    "header_only.csv": ["header_only.csv:1: -: '': no data rows (only a header)"],
+    "extra_columns.csv": [],
+}
+
+
+@pytest.mark.parametrize("name", list(EXACT_REPORTS))
+def test_exact_report_of_each_listed_problem(name: str) -> None:
+    _, problems = read(name)
+    assert [str(p) for p in problems] == EXACT_REPORTS[name]
+
+
+def test_utf8_without_bom_is_not_mistaken_for_windows_1252() -> None:
+    data = (FILES / "utf8.csv").read_bytes()
+    assert "é".encode() in data and not data.startswith(b"\xef\xbb\xbf")
+    frame, problems = read("utf8.csv")
+    assert problems == []
+    assert frame["system"].tolist() == ["Café Système"]
+    assert frame["supplier"].tolist() == ["Société Générale"]
+    assert frame["annual_value_gbp"].tolist() == [2500.0]
+    assert summary_line(problems, 1, validate_module._check_path(FILES / "utf8.csv").encoding) == (
+        "OK: 1 row, 0 errors, 0 warnings")  # no "(read as ...)": it is UTF-8
+
+
+# --- every reported problem has a line -----------------------------------------------------------
+
+def _whole_file_cases(tmp_path: Path) -> list[Path]:
+    """Paths whose problems are about a whole file (or a header), one case each."""
+    cases = []
+    for name, data in [("blank.csv", b"\n \n"), ("contracts.xls", b"\xd0\xcf\x11\xe0"),
+                       ("zip.csv", b"PK\x03\x04 a zip"), ("broken.xlsx", b"not a workbook"),
+                       ("no_end.csv", b"contract_id,authority_code,service_area,system,supplier,"
+                                      b"source,synthetic\nX-1,E09000007,housing,S,S,demo,false\n")]:
+        (tmp_path / name).write_bytes(data)
+        cases.append(tmp_path / name)
+    folder = tmp_path / "folder_of_nothing"
+    folder.mkdir()
+    directory_as_file = tmp_path / "directory_as_file"
+    (directory_as_file / "contracts.csv").mkdir(parents=True)
+    shutil.copy(VALID / "manifest.json", directory_as_file / "manifest.json")
+    no_keys = tmp_path / "no_keys"
+    no_keys.mkdir()
+    (no_keys / "manifest.json").write_text('\n\n{"title": "No keys"}\n')
+    shutil.copy(VALID / "contracts.csv", no_keys / "contracts.csv")
+    return [*cases, folder, directory_as_file, no_keys, FILES / "empty.csv",
+            FILES / "header_only.csv", tmp_path / "nowhere.csv"]
+
+
+def test_every_problem_is_printed_with_a_line_number(tmp_path: Path) -> None:
+    problems = [p for path in _whole_file_cases(tmp_path) for p in validate_path(path)]
+    assert len(problems) >= 12
+    for problem in problems:
+        assert isinstance(problem.line, int) and problem.line >= 1, problem
+        assert re.match(rf"{re.escape(problem.file)}:[1-9][0-9]*: [^:]+: '.*': ", str(problem))
+    lines = {(Path(p.file).name, p.line, p.reason.split(":")[0].split(";")[0]) for p in problems}
+    assert ("no_end.csv", 1, "no end_date column") in lines  # the header's line
+    assert ("manifest.json", 3, "required key is missing") in lines  # where the object opens
+    assert ("contracts.csv", 1, "cannot read file") in lines  # contracts.csv is a folder
+
+
+def test_a_problem_without_a_line_prints_line_1() -> None:
+    # The importers still build whole-file problems with line None: they print as line 1 too.
+    assert str(Problem("f.csv", None, "-", "", "no such file")) == "f.csv:1: -: '': no such file"
+
+
+def test_manifest_that_is_not_utf8_names_the_line(tmp_path: Path) -> None:
+    shutil.copy(VALID / "contracts.csv", tmp_path / "contracts.csv")
+    (tmp_path / "manifest.json").write_bytes(b'{\n  "title": "x",\n  "licence": "Caf\xe9"\n}\n')
+    problems = validate_path(tmp_path)
+    assert [(Path(p.file).name, p.line, p.reason) for p in problems] == [
+        ("manifest.json", 3, "not UTF-8 text (byte 35); save the file as UTF-8")]  # 2 + 16 + 17
+
+
+# --- over-long fields and NUL characters ---------------------------------------------------------
+
+def test_a_field_over_csvs_limit_is_one_problem_and_other_rows_are_still_checked(
+        tmp_path: Path) -> None:
+    path = tmp_path / "contracts.csv"
+    long_system = "x" * 200_000  # over csv's default 131,072-character limit
+    path.write_text("\n".join([
+        HEADER, GOOD_ROW.format(id="L-1", end="2026-03-31"),
+        GOOD_ROW.format(id="L-2", end="2026-03-31").replace("Northgate,", long_system + ",", 1),
+        GOOD_ROW.format(id="L-3", end="31/02/2026"),
+        GOOD_ROW.format(id="L-1", end="2026-03-31")]) + "\n")
+    frame, problems = read_contracts(path, file_label="contracts.csv")
+    assert found(problems)[1:] == [(4, "end_date", "31/02/2026", "error"),
+                                   (5, "contract_id", "L-1", "error")]
+    assert str(problems[0]) == ("contracts.csv:3: system: '" + "x" * 57 + "...': field is 200,000 "
+                                "characters long; a spreadsheet cell holds at most 32,767 (is a "
+                                "quote left open?)")
+    assert len(frame) == 4 and frame["line"].tolist() == [2, 3, 4, 5]
+
+
+def test_a_field_at_the_spreadsheet_limit_is_fine(tmp_path: Path) -> None:
+    path = tmp_path / "contracts.csv"
+    row = GOOD_ROW.format(id="L-1", end="2026-03-31").replace("Northgate,", "y" * MAX_FIELD_CHARS
+                                                              + ",", 1)
+    path.write_text(f"{HEADER}\n{row}\n")
+    frame, problems = read_contracts(path)
+    assert problems == []
+    assert len(frame["system"].iloc[0]) == MAX_FIELD_CHARS
+
+
+def test_an_unclosed_quote_in_a_large_file_is_reported_where_it_opens(tmp_path: Path) -> None:
+    path = tmp_path / "contracts.csv"
+    rows = [GOOD_ROW.format(id=f"Q-{i}", end="2026-03-31") for i in range(3000)]  # ~250 KB
+    rows[1] = rows[1].replace("Northgate,", '"Northgate,', 1)  # line 3 opens a quote
+    text = "\n".join([HEADER, *rows]) + "\n"
+    path.write_text(text)
+    swallowed = len(text) - text.index('"') - 1  # everything after the quote is one field
+    _, problems = read_contracts(path, file_label="contracts.csv")
+    reasons = [(p.line, p.column, p.reason.split(";")[0].split(" (")[0]) for p in problems]
+    assert reasons[:3] == [
+        (3, "-", "a quote opened on this line is never closed, so the rest of the file was read "
+                 "as one field"),
+        (3, "-", "row has 4 fields but the header has 9"),
+        (3, "system", f"field is {swallowed:,} characters long"),
+    ]
+    assert swallowed > 131_072  # more than csv's default limit, which stopped the whole file
+    assert "Traceback" not in "".join(str(p) for p in problems)
+
+
+def test_nul_characters_are_reported_on_their_line_and_column() -> None:
+    assert (FILES / "nul.csv").read_bytes().count(b"\x00") == 2
+    _, problems = read("nul.csv")
+    assert found(problems) == [
+        (3, "supplier", "Northgate\x00 Public Services", "error"),
+        (5, "system", "Northgate\nHous\x00ing", "error"),  # the field starts on line 4
+        (6, "synthetic", "maybe", "error"),  # the other rows are still checked
+    ]
+    assert str(problems[0]) == ("nul.csv:3: supplier: 'Northgate\\x00 Public Services': contains "
+                                "a NUL character (byte 0): is this a binary file, or a damaged "
+                                "export? Remove it or save the sheet as CSV again")
+
+
+def test_nul_in_the_header_is_reported(tmp_path: Path) -> None:
+    path = tmp_path / "contracts.csv"
+    path.write_bytes(HEADER.replace("system", "sys\x00tem").encode() + b"\n" +
+                     GOOD_ROW.format(id="H-1", end="2026-03-31").encode() + b"\n")
+    _, problems = read_contracts(path)
+    assert (1, "-", "sys\x00tem", "error") in found(problems)
+    assert (1, "system", "", "error") in found(problems)  # so the system column is missing
+
+
+def test_utf16_without_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    # Read as UTF-8 it would be valid text with a NUL after every letter.
+    path = tmp_path / "contracts.csv"
+    text = HEADER + "\n" + GOOD_ROW.format(id="W-1", end="2026-03-31").replace("Northgate", "Nörth")
+    path.write_bytes(text.encode("utf-16-le"))
+    frame, problems = read_contracts(path)
+    assert problems == []
+    assert frame["system"].tolist() == ["Nörth"]
+    assert validate_module._check_path(path).encoding == "utf-16-le"
+
+
+# --- dates with a time of day --------------------------------------------------------------------
+
+def test_date_times_keep_the_date_and_warn_of_a_dropped_time() -> None:
+    frame, problems = read("date_times.csv")
+    assert [str(p) for p in problems] == [
+        "date_times.csv:2: end_date: '2024-03-31T10:30:00': the time of day (10:30:00) is "
+        "dropped: only the date is kept (warning)",
+        "date_times.csv:3: end_date: '2024-03-31 23:59:59+01:00': the time of day "
+        "(23:59:59+01:00) is dropped: only the date is kept (warning)",
+        "date_times.csv:4: start_date: '01/04/2020 09:00': the time of day (09:00) is dropped: "
+        "only the date is kept (warning)",
+        "date_times.csv:4: end_date: '45382.75': the time of day (18:00) is dropped: only the "
+        "date is kept (warning)",
+        "date_times.csv:5: end_date: '2024-03-31T25:00': '25:00' is not a time of day; use "
+        "YYYY-MM-DD (DD/MM/YYYY, '31 Mar 2024' and Excel date numbers are also read)",
+    ]
+    assert frame["start_date"].tolist() == [pd.Timestamp("2020-04-01")] * 4  # midnight: no warning
+    assert frame["end_date"].tolist()[:3] == [pd.Timestamp("2024-03-31")] * 3
+    assert pd.isna(frame["end_date"].iloc[3])
+
+
+def test_excel_date_time_cells_warn_like_csv_ones(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(HEADER.split(","))
+    sheet.append(["XT-1", "E09000007", "housing", "Northgate", "Northgate", datetime(2020, 4, 1),
+                  datetime(2026, 3, 31, 17, 45), "demo", False])
+    path = tmp_path / "contracts.xlsx"
+    book.save(path)
+    frame, problems = read_contracts(path)
+    assert [(p.line, p.column, p.value, p.severity) for p in problems] == [
+        (2, "end_date", "2026-03-31T17:45:00", "warning")]
+    assert frame["end_date"].tolist() == [pd.Timestamp("2026-03-31")]
+
+
+def test_field_size_limit_only_grows() -> None:
+    before = csv.field_size_limit()
+    validate_module._allow_fields_up_to(10)
+    assert csv.field_size_limit() == before
