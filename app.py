@@ -53,7 +53,7 @@ def create_app() -> dash.Dash:
         update_title=None,
         suppress_callback_exceptions=True,  # page components appear only on their page
         serve_locally=True,
-        compress=True,  # gzip HTML, JSON and JavaScript (flask-compress)
+        compress=False,  # web.hosting sets up compression (flask-compress plus cached static files)
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"},
                    {"name": "description", "content": "Which systems, suppliers and contracts "
                     "power each of London's 33 borough councils."}],

@@ -2,10 +2,9 @@
 
 Environment: HOST, PORT (bind address), WEB_CONCURRENCY (worker processes, default 2),
 GUNICORN_THREADS (threads per worker, default 4), GUNICORN_TIMEOUT (seconds, default 60),
-FORWARDED_ALLOW_IPS (proxies trusted for X-Forwarded-*; default 127.0.0.1).
+FORWARDED_ALLOW_IPS (proxies trusted for X-Forwarded-*; default 127.0.0.1), LOG_LEVEL (default info).
 """
 
-import json
 import os
 
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8050')}"
@@ -23,11 +22,18 @@ limit_request_line = 8190
 limit_request_fields = 100
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
-# Structured request logs: one JSON object per line on stdout.
+# Structured request logs: one JSON object per line on stdout, every value escaped by json.dumps
+# ("client" is the visitor behind a proxy listed in FORWARDED_ALLOW_IPS, from X-Forwarded-For).
 accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info")
-access_log_format = json.dumps({
-    "time": "%(t)s", "remote": "%(h)s", "method": "%(m)s", "path": "%(U)s", "query": "%(q)s",
-    "status": "%(s)s", "bytes": "%(B)s", "duration_ms": "%(M)s", "referer": "%(f)s", "agent": "%(a)s",
-})
+logger_class = "web.access_log.JsonAccessLogger"
+
+
+def when_ready(server):
+    """Before the workers fork: compress the static files of a first visit once, for all of them."""
+    if server.cfg.preload_app:
+        import app
+        from web.hosting import warm_static
+
+        server.log.info(warm_static(app.app))

@@ -1,30 +1,47 @@
 """What a hosted instance needs on every response: security headers (a strict Content-Security-
-Policy built from Dash's own inline-script hashes), cache headers for fingerprinted assets, a
-health endpoint, and JSON or plain errors instead of tracebacks."""
+Policy built from Dash's own inline-script hashes), compression, cache headers for fingerprinted
+assets, a health endpoint, HTTP 404 for pages that do not exist, and JSON or plain errors instead
+of tracebacks."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
+from collections.abc import Callable
 from typing import Any
 
 import dash
+from dash._pages import _path_to_page  # the page router's own matcher: status and page agree
+from dash.exceptions import DependencyException
+from dash.fingerprint import check_fingerprint
 from flask import Blueprint, Flask, Response, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from techmap import context
-from techmap.cache import MISSING
-from techmap.cache import BoundedCache
-from techmap.authorities import GEOJSON
+from techmap.authorities import GEOJSON, resolve_authority
+from web import compression
+from web.byte_cache import ByteLRU
 from web.callback_guard import check_dispatch
 
 bp = Blueprint("hosting", __name__)
 log = logging.getLogger("techmap.web")
 
 ONE_YEAR = 31_536_000
-# Callback responses kept per process: bounded in number and in size of each (a few MB in all).
-RESPONSES = BoundedCache(size=int(os.environ.get("TECHMAP_RESPONSE_CACHE", "400")))
+IMMUTABLE = f"public, max-age={ONE_YEAR}, immutable"
+# Callback responses kept per process, keyed by a digest of the request: at most
+# TECHMAP_RESPONSE_CACHE of them (default 400), each at most 256 KB, and 32 MB in all. Most are
+# 1-40 KB, so the default holds a few MB; 32 MB is the worst case per worker.
+RESPONSES = ByteLRU(max_entries=int(os.environ.get("TECHMAP_RESPONSE_CACHE", "400")),
+                    max_bytes=32 * 1024 * 1024)
 MAX_CACHED_RESPONSE = 256 * 1024
+# Pages whose URL names a thing: the page exists only when the thing does (the page itself says
+# "not found"; the status says so to crawlers, link checkers and monitoring).
+PROFILE_KEYS: dict[str, Callable[[dict[str, str]], bool]] = {
+    "pages.borough": lambda v: resolve_authority(v.get("key") or "") is not None,
+    "pages.supplier": lambda v: (v.get("slug") or "") in context.dataset().supplier_names,
+}
+NOT_FOUND_PAGE = "pages.not_found_404"
 
 
 @bp.get("/healthz")
@@ -46,8 +63,26 @@ def boundaries_geojson(digest: str) -> Response:
     if boundaries_url() != f"/boundaries/london_boroughs.{digest}.geojson":
         return Response("Not found\n", status=404, mimetype="text/plain")
     response = Response(GEOJSON.read_bytes(), mimetype="application/geo+json")
-    response.headers["Cache-Control"] = f"public, max-age={ONE_YEAR}, immutable"
-    return response
+    response.set_etag(digest)
+    response.headers["Cache-Control"] = IMMUTABLE
+    # 230 KB raw, 45 KB compressed: the same bytes for everyone, so compressed once
+    return compression.compress_static(response, ("boundaries", digest))
+
+
+def page_exists(app: dash.Dash, path: str) -> bool:
+    """Whether Dash's page router renders a real page for `path` (not its 404 page)."""
+    page, variables = _path_to_page(app.strip_relative_path(path) or "")
+    if not page or page.get("module") == NOT_FOUND_PAGE:
+        return False
+    check = PROFILE_KEYS.get(page.get("module", ""))
+    return check is None or check(variables or {})
+
+
+def warm_static(app: dash.Dash) -> str:
+    """Compress the static files of a first visit now (gunicorn's when_ready, before forking)."""
+    from components.map_figure import boundaries_url
+
+    return compression.warm(app.server, compression.first_load_urls(app.server, [boundaries_url()]))
 
 
 def content_security_policy(app: dash.Dash, frame_ancestors: str) -> str:
@@ -72,12 +107,31 @@ def content_security_policy(app: dash.Dash, frame_ancestors: str) -> str:
 def install(app: dash.Dash) -> None:
     """Attach headers and error handling to the Dash app's Flask server."""
     server: Flask = app.server
+    prefix = app.config.routes_pathname_prefix
+    index_endpoints = {prefix, f"{prefix}<path:path>"}  # Dash's index and catch-all views
+
+    # Flask runs after_request hooks last-registered first: this one runs after the compression,
+    # which leaves error statuses plain, so the "not found" page is compressed too.
+    @server.after_request
+    def _not_found_status(response: Response) -> Response:
+        # Dash answers every path with its page shell and renders a "not found" page in the
+        # browser; the same body with status 404 keeps its client-side routing and tells the truth.
+        if (request.endpoint in index_endpoints and response.status_code == 200
+                and not page_exists(app, request.path)):
+            response.status_code = 404
+        return response
+
+    # Before the hooks below, so that it runs after them: it compresses what they leave plain.
+    compression.install(server)
     server.register_blueprint(bp)
     server.config["MAX_CONTENT_LENGTH"] = 2 * 1024 * 1024  # callback payloads are a few KB
     policy: dict[str, str] = {}
 
     @server.before_request
     def _guard_callbacks() -> Any:
+        if request.path == "/_reload-hash" and not app._dev_tools.hot_reload:
+            # Only the debug server's hot reload polls it; elsewhere it would list the packages.
+            return Response("Not found\n", status=404, mimetype="text/plain")
         if request.path != "/_dash-update-component":
             return None
         if request.method != "POST":
@@ -93,10 +147,13 @@ def install(app: dash.Dash) -> None:
         # today, so identical requests get identical answers: a popular view costs the server once.
         # The settings (public or not) and the dataset are part of the key, so an instance whose
         # configuration changes (tests switch to public mode) never gets another's answer.
-        key = (request.get_data(), context.today(), context.settings(), id(context.dataset()))
+        # A digest, not the body itself: the key costs 32 bytes whatever the request's size.
+        body_digest = hashlib.sha256(request.get_data()).digest()
+        key = hashlib.sha256(body_digest + repr((context.today(), context.settings(),
+                                                 id(context.dataset()))).encode()).digest()
         g.callback_cache_key = key
         cached = RESPONSES.get(key)
-        if cached is not MISSING:
+        if cached is not None:
             return Response(cached, status=200, mimetype="application/json")
         return None
 
@@ -119,13 +176,34 @@ def install(app: dash.Dash) -> None:
         response.headers["Permissions-Policy"] = "geolocation=(), camera=(), microphone=()"
         response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
         path = request.path
-        # Dash fingerprints its own bundles (…/dash_core_components.v4_4_1m17….js) and adds ?m=<mtime>
-        # to our assets, so both can be cached for a year: a new version gets a new URL.
-        if path.startswith("/_dash-component-suites/") or (path.startswith("/assets/") and "m" in request.args):
-            response.headers["Cache-Control"] = f"public, max-age={ONE_YEAR}, immutable"
-        elif path.startswith("/_dash-update-component"):
+        if path.startswith("/_dash-update-component"):
             response.headers["Cache-Control"] = "no-store"
+        elif response.status_code not in (200, 304):
+            pass  # an error is never cached for a year
+        elif path.startswith("/_dash-component-suites/"):
+            # Dash fingerprints its bundles (…/dash_core_components.v4_4_1m17….js), so a new
+            # version gets a new URL. What it loads later by a plain name (plotly.min.js, the
+            # async-*.js chunks) is revalidated with its ETag instead.
+            fingerprinted = check_fingerprint(path)[1]
+            response.headers["Cache-Control"] = IMMUTABLE if fingerprinted else "no-cache"
+        elif path.startswith("/assets/") and "m" in request.args:  # Dash adds ?m=<mtime>
+            response.headers["Cache-Control"] = IMMUTABLE
         return response
+
+    @server.after_request
+    def _compress_static(response: Response) -> Response:
+        args = request.view_args or {}
+        if request.path.startswith("/_dash-component-suites/") and "fingerprinted_path" in args:
+            name = check_fingerprint(args["fingerprinted_path"])[0]
+            return compression.compress_static(response, ("suite", args.get("package_name"), name))
+        if request.path.startswith("/assets/") and "filename" in args:
+            return compression.compress_static(response, ("asset", args["filename"]))
+        return response
+
+    @server.errorhandler(DependencyException)
+    def _no_such_bundle(error: DependencyException) -> Any:
+        # /_dash-component-suites/<package>/<path> for a package or file Dash has not registered
+        return jsonify({"error": {"status": 404, "message": "no such component bundle"}}), 404
 
     @server.errorhandler(HTTPException)
     def _http_error(error: HTTPException) -> Any:

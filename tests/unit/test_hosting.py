@@ -1,0 +1,330 @@
+"""Hosting (web/hosting.py, web/compression.py, web/access_log.py, gunicorn.conf.py): security
+headers, compression, cache headers, status codes, debug off, and JSON access logs from a real
+gunicorn."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import brotli
+import pytest
+from flask_compress.compat import compression as codecs
+
+import app as app_module
+from techmap.settings import load_settings
+from web import compression, hosting
+from web.access_log import client_address
+from web.byte_cache import ByteLRU
+
+ROOT = Path(__file__).resolve().parents[2]
+SERVER = app_module.server
+client = SERVER.test_client()
+BROWSER = "gzip, deflate, br, zstd"  # Chromium's Accept-Encoding
+INDEX = client.get("/").get_data(as_text=True)
+BUNDLES = re.findall(r'src="(/_dash-component-suites/[^"]+)"', INDEX)
+FINGERPRINTED = next(u for u in BUNDLES if "dash_renderer.v" in u)
+PLOTLY = "/_dash-component-suites/plotly/package_data/plotly.min.js"
+ASSET = re.search(r'href="(/assets/10_techmap\.css\?m=[^"]+)"', INDEX).group(1)
+
+
+def _boundaries() -> str:
+    from components.map_figure import boundaries_url
+
+    return boundaries_url()
+
+
+def _decode(response) -> bytes:
+    data = response.get_data()
+    encoding = response.headers.get("Content-Encoding")
+    if encoding == "gzip":
+        return gzip.decompress(data)
+    if encoding == "br":
+        return brotli.decompress(data)
+    if encoding == "zstd":
+        return codecs.zstd.decompress(data)
+    assert encoding is None, encoding
+    return data
+
+
+# ---- security headers -------------------------------------------------------------------------
+
+EVERY_KIND = ["/", "/suppliers", "/nope", "/api/v1/summary", "/api/v1/openapi.json", "/api/v1/nope",
+              "/download/contracts.csv", "/download/contracts-template.csv", "/calendar/E09000007.ics",
+              "/healthz", FINGERPRINTED, ASSET, "/_dash-layout", "/_dash-component-suites/foo/bar.js"]
+
+
+@pytest.mark.parametrize("path", EVERY_KIND)
+def test_security_headers_on_every_kind_of_response(path):
+    response = client.get(path)
+    csp = response.headers.get("Content-Security-Policy", "")
+    directives = dict(d.strip().split(" ", 1) for d in csp.split(";") if " " in d.strip())
+    assert "'self'" in directives["script-src"]
+    assert "unsafe-inline" not in directives["script-src"]
+    assert "unsafe-eval" not in directives["script-src"]
+    assert directives["object-src"] == "'none'"
+    assert directives["frame-ancestors"] == "'self'"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+
+
+def test_the_page_shell_runs_no_script_the_policy_does_not_allow():
+    """Every inline <script> of the page is allowed by one of the policy's hashes."""
+    import base64
+    import hashlib
+
+    csp = client.get("/").headers["Content-Security-Policy"]
+    allowed = set(re.findall(r"'(sha256-[^']+)'", csp))
+    # inline scripts that run: no src, and not a data block such as <script type="application/json">
+    inline = re.findall(r"<script(?![^>]*\b(?:src|type)=)[^>]*>(.*?)</script>", INDEX, flags=re.S)
+    assert inline, "Dash's page has inline scripts (clientside callbacks, the renderer)"
+    for body in inline:
+        digest = base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()
+        assert f"sha256-{digest}" in allowed
+
+
+def _run_app(env_extra: dict[str, str], code: str) -> str:
+    env = {**os.environ, **env_extra}
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
+                            text=True, timeout=240)
+    assert result.returncode == 0, result.stderr[-2000:]
+    return result.stdout
+
+
+def test_frame_ancestors_follow_the_setting():
+    out = _run_app({"TECHMAP_FRAME_ANCESTORS": "'self' https://www.camden.gov.uk"},
+                   "import app; print(app.server.test_client().get('/').headers['Content-Security-Policy'])")
+    assert "frame-ancestors 'self' https://www.camden.gov.uk" in out
+
+
+# ---- debug off --------------------------------------------------------------------------------
+
+def test_debug_is_off_unless_asked_for(monkeypatch):
+    monkeypatch.delenv("TECHMAP_DEBUG", raising=False)
+    assert load_settings().debug is False
+    monkeypatch.setenv("TECHMAP_DEBUG", "1")
+    assert load_settings().debug is True
+    dev = app_module.app._dev_tools
+    assert not (dev.ui or dev.hot_reload or dev.serve_dev_bundles or dev.props_check)
+    assert SERVER.debug is False
+
+
+def test_reload_hash_says_nothing_on_a_non_debug_instance():
+    response = client.get("/_reload-hash")
+    assert response.status_code == 404
+    assert b"packages" not in response.get_data()
+
+
+def test_health_endpoint():
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["status"] == "ok" and body["contracts"] > 0
+    assert "Cache-Control" not in response.headers or "immutable" not in response.headers["Cache-Control"]
+
+
+# ---- status codes -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("path", ["/nope", "/borough/<script>", "/borough/E09000099", "/borough/none",
+                                  "/suppliers/no-such-supplier", "/404", "/about/extra"])
+def test_unknown_pages_get_404_with_the_app_shell(path):
+    response = client.get(path)
+    assert response.status_code == 404
+    body = response.get_data(as_text=True)
+    # the same shell as any page: Dash's router renders "not found" in the browser
+    assert 'id="react-entry-point"' in body and 'id="_dash-config"' in body
+
+
+@pytest.mark.parametrize("path", ["/", "/suppliers", "/renewals", "/boroughs", "/data", "/about",
+                                  "/borough/camden", "/borough/E09000007", "/suppliers/capita"])
+def test_real_pages_get_200(path):
+    assert client.get(path).status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/_dash-component-suites/foo/bar.js", "/_dash-component-suites/dash/x.v1m1.js",
+                                  "/_dash-component-suites/dash/dcc/nope.v4_4_1m1.js",
+                                  "/_dash-component-suites/plotly/../setup.py"])
+def test_malformed_bundle_urls_get_404_without_traceback(path):
+    response = client.get(path)
+    assert response.status_code == 404
+    body = response.get_data(as_text=True)
+    assert "Traceback" not in body and "registered" not in body
+    assert "immutable" not in response.headers.get("Cache-Control", "")
+
+
+# ---- cache headers ----------------------------------------------------------------------------
+
+def test_long_cache_only_on_fingerprinted_successes():
+    assert client.get(FINGERPRINTED).headers["Cache-Control"] == hosting.IMMUTABLE
+    assert client.get(ASSET).headers["Cache-Control"] == hosting.IMMUTABLE
+    assert client.get(_boundaries()).headers["Cache-Control"] == hosting.IMMUTABLE
+    # plotly.min.js and the async chunks have no version in their URL: revalidated, not kept a year
+    assert client.get(PLOTLY).headers["Cache-Control"] == "no-cache"
+    for path in ["/", "/suppliers", "/nope", "/healthz", "/_dash-layout", "/api/v1/nope",
+                 "/assets/nope.css?m=1", FINGERPRINTED.replace("dash_renderer", "no_such_renderer")]:
+        assert "immutable" not in client.get(path).headers.get("Cache-Control", ""), path
+    assert client.post("/_dash-update-component", json={}).headers["Cache-Control"] == "no-store"
+
+
+def test_unversioned_bundles_revalidate_with_their_etag():
+    first = client.get(PLOTLY, headers={"Accept-Encoding": BROWSER})
+    etag = first.headers["ETag"]
+    again = client.get(PLOTLY, headers={"Accept-Encoding": BROWSER, "If-None-Match": etag})
+    assert again.status_code == 304 and again.get_data() == b""
+    other = client.get(PLOTLY, headers={"Accept-Encoding": "gzip", "If-None-Match": etag})
+    assert other.status_code == 200  # another encoding, another validator
+
+
+# ---- compression ------------------------------------------------------------------------------
+
+COMPRESSIBLE = ["/", "/_dash-layout", "/api/v1/summary", "/api/v1/openapi.json", FINGERPRINTED,
+                PLOTLY, ASSET, "/download/contracts.csv", "/calendar/E09000007.ics"]
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "br", "zstd"])
+@pytest.mark.parametrize("path", COMPRESSIBLE + ["BOUNDARIES"])
+def test_compressed_when_asked(path, encoding):
+    path = _boundaries() if path == "BOUNDARIES" else path
+    if path.startswith("/download/") and encoding == "gzip":
+        pytest.skip("flask-compress streams a download with zstd, br or deflate, not gzip")
+    plain = client.get(path)
+    assert plain.status_code == 200 and "Content-Encoding" not in plain.headers
+    packed = client.get(path, headers={"Accept-Encoding": encoding})
+    assert packed.headers["Content-Encoding"] == encoding
+    assert "Accept-Encoding" in packed.headers["Vary"]
+    assert len(packed.get_data()) < len(plain.get_data())
+    def same(data: bytes) -> bytes:  # Dash puts a fresh end_id in every page
+        return re.sub(rb'"end_id":"[^"]*"', b"", data)
+    assert same(_decode(packed)) == same(plain.get_data())
+
+
+def test_browser_gets_the_smallest_encoding_it_accepts():
+    assert compression.choose(BROWSER) == "zstd"
+    assert compression.choose("gzip, deflate, br") == "br"  # Safari
+    assert compression.choose("gzip;q=1, zstd;q=0.5") == "gzip"
+    assert compression.choose("zstd;q=0, br;q=0") is None
+    assert compression.choose("identity") is None
+    assert compression.choose("*") == "zstd"
+    assert compression.choose("gzip;q=abc, br;q=") in ("br", None)
+    assert client.get(PLOTLY, headers={"Accept-Encoding": BROWSER}).headers["Content-Encoding"] == "zstd"
+
+
+def test_first_load_fits_the_budget_and_big_files_are_compressed_once():
+    """What Chromium fetches for `/`, at its encodings, is under 2 MB (bodies; benchmarks/
+    first_load.py measures the real browser), and a repeat costs no compression."""
+    urls = compression.first_load_urls(SERVER, [_boundaries()])
+    assert PLOTLY in urls and _boundaries() in urls and FINGERPRINTED in urls
+    urls = [u for u in urls if "async-community" not in u]  # the grid's chunk: data pages only
+    total = 0
+    for url in urls:
+        total += len(client.get(url, headers={"Accept-Encoding": BROWSER}).get_data())
+    assert total < 2 * 1024 * 1024, f"{total / 1024:.0f} KB"
+    made = compression.STATIC.made
+    for url in urls:
+        client.get(url, headers={"Accept-Encoding": BROWSER})
+    assert compression.STATIC.made == made
+
+
+def test_static_cache_is_bounded_in_bytes():
+    cache = ByteLRU(max_entries=10, max_bytes=100)
+    for n in range(5):
+        cache.set(n, b"x" * 30)
+    assert cache.bytes <= 100 and len(cache) == 3
+    assert cache.get(0) is None and cache.get(4) == b"x" * 30
+    cache.set("huge", b"x" * 101)
+    assert cache.get("huge") is None
+    calls = []
+    assert cache.get_or_make("k", lambda: calls.append(1) or b"v") == b"v"
+    assert cache.get_or_make("k", lambda: calls.append(1) or b"v") == b"v"
+    assert calls == [1]
+
+
+def test_callback_response_cache_keys_are_digests_and_bounded():
+    hosting.RESPONSES.clear()
+    body = {"output": "x", "outputs": {}, "inputs": [], "changedPropIds": []}
+    client.post("/_dash-update-component", json=body)  # malformed: not cached
+    router = {"output": ".._pages_content.children..._pages_store.data..",
+              "outputs": [{"id": "_pages_content", "property": "children"},
+                          {"id": "_pages_store", "property": "data"}],
+              "inputs": [{"id": "_pages_location", "property": "pathname", "value": "/about"},
+                         {"id": "_pages_location", "property": "search", "value": ""}],
+              "state": [], "changedPropIds": ["_pages_location.pathname"]}
+    first = client.post("/_dash-update-component", json=router)
+    assert first.status_code == 200 and len(hosting.RESPONSES) == 1
+    assert all(isinstance(k, bytes) and len(k) == 32 for k in hosting.RESPONSES._data)
+    assert client.post("/_dash-update-component", json=router).get_data() == first.get_data()
+    assert hosting.RESPONSES.max_bytes <= 32 * 1024 * 1024
+
+
+# ---- access log from a real gunicorn ----------------------------------------------------------
+
+def test_client_address_behind_a_trusted_proxy():
+    trusted = ["127.0.0.1", "10.0.0.0/8"]
+    assert client_address("127.0.0.1", "203.0.113.9", trusted) == "203.0.113.9"
+    assert client_address("127.0.0.1", "6.6.6.6, 203.0.113.9, 10.1.2.3", trusted) == "203.0.113.9"
+    assert client_address("198.51.100.7", "203.0.113.9", trusted) == "198.51.100.7"  # not a proxy
+    assert client_address("127.0.0.1", "", trusted) == "127.0.0.1"
+    assert client_address("10.0.0.1", "unknown", ["*"]) == "unknown"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_gunicorn_access_log_is_json_lines_whatever_the_request_holds():
+    port = _free_port()
+    log = Path(tempfile.mkdtemp(prefix="techmap-log-")) / "access.log"
+    errors = log.with_name("error.log")
+    env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(port), "WEB_CONCURRENCY": "1"}
+    with errors.open("w") as err:
+        proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "app:server", "--access-logfile", str(log)],
+                                cwd=ROOT, env=env, stdout=err, stderr=subprocess.STDOUT)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.time() + 180
+        while True:
+            assert proc.poll() is None, errors.read_text()[-2000:]
+            try:
+                urllib.request.urlopen(base + "/healthz", timeout=2).close()
+                break
+            except OSError:
+                assert time.time() < deadline, "gunicorn did not start"
+                time.sleep(0.3)
+        hostile = 'Mozilla/5.0 "quoted" \\back\\slash\\ {"json": 1} %(h)s \u00e9'
+        for path in ['/?q="x"\\', "/nope", "/healthz"]:
+            request = urllib.request.Request(base + urllib.parse.quote(path, safe="/?="), headers={
+                "User-Agent": hostile.encode("utf-8").decode("latin-1"), "Referer": 'x"y\\z',
+                "X-Forwarded-For": "203.0.113.9"})
+            try:
+                urllib.request.urlopen(request, timeout=30).close()
+            except urllib.error.HTTPError as error:
+                assert error.code == 404
+        deadline = time.time() + 30
+        while len(log.read_text().splitlines()) < 4 and time.time() < deadline:
+            time.sleep(0.2)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    lines = log.read_text().splitlines()
+    records = [json.loads(line) for line in lines]  # every line parses
+    mine = [r for r in records if r["agent"] and "quoted" in r["agent"]]
+    assert len(mine) == 3
+    assert all('"quoted" \\back\\slash\\' in r["agent"] and r["referer"] == 'x"y\\z' for r in mine)
+    assert {r["status"] for r in mine} == {200, 404}
+    assert all(r["client"] == "203.0.113.9" and r["remote"] == "127.0.0.1" for r in mine)
+    assert all(isinstance(r["duration_ms"], float) for r in mine)
+    # the static files of a first visit were compressed before the worker forked
+    assert "compressed" in errors.read_text() and "static responses" in errors.read_text()

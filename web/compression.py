@@ -1,0 +1,153 @@
+"""Response compression for a hosted instance.
+
+Dynamic responses (pages, JSON, callbacks, CSV, calendars) go through flask-compress at its fast
+levels. The big static files (Dash's component bundles, plotly.min.js, the assets, the boundaries
+GeoJSON) are the same bytes for every visitor, so they are compressed once per process at a high
+level and kept: plotly.min.js is 4.7 MB raw, 1.41 MB at flask-compress's zstd level 3 and 1.15 MB
+at level 19, which takes about 3 s on this machine: too slow per request, fine once. gunicorn's
+when_ready hook (gunicorn.conf.py) warms the files of a first visit before it forks, so the
+workers share them; anything else is compressed on its first request.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Hashable, Iterable
+
+from flask import Flask, Response, request
+from flask_compress import Compress
+from flask_compress.compat import compression  # zstd and gzip, as flask-compress itself uses them
+
+from web.byte_cache import ByteLRU
+
+try:  # the brotli binding flask-compress depends on, as it imports it
+    import brotlicffi as brotli
+except ImportError:
+    import brotli
+
+
+# flask-compress's list plus what this app serves beside it.
+MIMETYPES = [
+    "text/html", "text/css", "text/plain", "text/xml", "text/javascript", "application/javascript",
+    "application/x-javascript", "application/json", "application/vnd.api+json", "application/xml",
+    "application/manifest+json", "image/svg+xml", "image/x-icon", "image/vnd.microsoft.icon",
+    "application/geo+json", "text/csv", "text/calendar",
+]
+# Preference when the browser accepts several equally: smallest first (Chromium and Firefox send
+# "gzip, deflate, br, zstd"; Safari has no zstd and gets br).
+ALGORITHMS = ("zstd", "br", "gzip")
+# What warm() prepares at start: what today's browsers take. gzip (old clients) is fast enough to
+# make on a file's first request.
+WARM_ALGORITHMS = ("zstd", "br")
+MIN_SIZE = 1024
+# The compressed static files kept per process. All of a first visit at all three encodings is
+# about 7 MB; the cap bounds what odd requests for the other registered bundles can add.
+MAX_STATIC_BYTES = 48 * 1024 * 1024
+# Loaded by the browser after the page's own <script> and <link> tags, so not in the HTML: what the
+# map page and the grid pages fetch next (warm() adds the page's tags itself).
+LATER_LOADS = (
+    "/_dash-component-suites/plotly/package_data/plotly.min.js",
+    "/_dash-component-suites/dash/dcc/async-graph.js",
+    "/_dash-component-suites/dash/dcc/async-dropdown.js",
+    "/_dash-component-suites/dash_ag_grid/async-community.js",
+    "/assets/topojson/world_110m.json",
+)
+
+
+def install(server: Flask) -> None:
+    """flask-compress for dynamic responses (app.py passes compress=False to Dash so that the
+    configuration lives here: Dash's own set-up leaves out GeoJSON, CSV and calendars)."""
+    server.config.update(
+        COMPRESS_MIMETYPES=MIMETYPES,
+        COMPRESS_ALGORITHM=list(ALGORITHMS),
+        COMPRESS_ALGORITHM_STREAMING=["zstd", "br", "deflate"],
+        COMPRESS_MIN_SIZE=500,
+    )
+    Compress(server)
+
+
+def choose(accept_encoding: str) -> str | None:
+    """The encoding to use for a request's Accept-Encoding, honouring q-values (q=0 refuses)."""
+    best: tuple[float, int] | None = None
+    chosen = None
+    for part in accept_encoding.lower().split(","):
+        name, _, params = part.strip().partition(";")
+        name = name.strip()
+        quality = 1.0
+        match = re.search(r"q\s*=\s*([0-9.]+)", params)
+        if match:
+            try:
+                quality = float(match.group(1))
+            except ValueError:
+                quality = 0.0
+        candidates = ALGORITHMS if name == "*" else (name,)
+        for algorithm in candidates:
+            if algorithm in ALGORITHMS and quality > 0:
+                rank = (quality, -ALGORITHMS.index(algorithm))
+                if best is None or rank > best:
+                    best, chosen = rank, algorithm
+    return chosen
+
+
+def compress(data: bytes, algorithm: str) -> bytes:
+    if algorithm == "zstd":
+        return compression.zstd.compress(data, 19)
+    if algorithm == "br":
+        return brotli.compress(data, quality=9, lgwin=22)
+    return compression.gzip.compress(data, 9, mtime=0)
+
+
+STATIC = ByteLRU(max_entries=1000, max_bytes=MAX_STATIC_BYTES)
+
+
+def compress_static(response: Response, identity: Hashable) -> Response:
+    """Encode a 200 static response from the cache, for what the request accepts. `identity` names
+    the file's content (path plus ETag, or a fingerprint)."""
+    if (response.status_code != 200 or "Content-Encoding" in response.headers
+            or response.mimetype not in MIMETYPES):
+        return response
+    if response.content_length is not None and response.content_length < MIN_SIZE:
+        return response
+    algorithm = choose(request.headers.get("Accept-Encoding", ""))
+    _vary(response)
+    if algorithm is None:
+        return response
+    etag, weak = response.get_etag()
+    key = (identity, etag, algorithm)
+    response.direct_passthrough = False  # send_file's file wrapper: read it here if need be
+
+    body = STATIC.get_or_make(key, lambda: compress(response.get_data(), algorithm))
+    response.close()  # the file behind send_file, when the body came from the cache
+    response.set_data(body)
+    response.headers["Content-Encoding"] = algorithm
+    if etag:  # one validator per encoding, so a cache never mixes them up
+        response.set_etag(f"{etag}-{algorithm}", weak=weak)
+        response.make_conditional(request)
+    return response
+
+
+def _vary(response: Response) -> None:
+    vary = response.headers.get("Vary", "")
+    if "accept-encoding" not in vary.lower():
+        response.headers["Vary"] = f"{vary}, Accept-Encoding" if vary else "Accept-Encoding"
+
+
+def first_load_urls(server: Flask, extra: Iterable[str] = ()) -> list[str]:
+    """The static URLs a first visit to `/` fetches: the page's tags, then LATER_LOADS."""
+    html = server.test_client().get("/").get_data(as_text=True)
+    tags = re.findall(r'<(?:script|link)[^>]+(?:src|href)="(/[^"]+)"', html)
+    return list(dict.fromkeys([*tags, *LATER_LOADS, *extra]))
+
+
+def warm(server: Flask, urls: Iterable[str]) -> str:
+    """Compress `urls` at WARM_ALGORITHMS now (gunicorn calls this before forking the workers);
+    says what it did, for the server's log."""
+    start = time.perf_counter()
+    client = server.test_client()
+    before = STATIC.made
+    for url in urls:
+        for algorithm in WARM_ALGORITHMS:
+            client.get(url, headers={"Accept-Encoding": algorithm}).close()
+    return (f"compressed {STATIC.made - before} static responses in {time.perf_counter() - start:.1f} s "
+            f"({STATIC.bytes / 1e6:.1f} MB kept)")
