@@ -25,6 +25,7 @@ from dash import ALL, Input, Output, State, callback, clientside_callback, ctx, 
 
 import ids
 from components.controls import view_radio
+from components.downloads import calendar_items, contract_download_items
 from components.figure_frame import GRAPH_CONFIG, chart_figure
 from components.joint_procurement import (
     finder_caption,
@@ -47,10 +48,12 @@ from components.timeline import (
 from techmap import context
 from techmap.appstate import AppState
 from techmap.authorities import by_code
+from techmap.calendar_export import calendar_contracts
 from techmap.dataset import Dataset
 from techmap.filters import FilterState
 from techmap.queries import apply_filter
 from techmap.renewals import Cluster, add_months, joint_procurement_clusters, quarterly_end_summary
+from web.downloads import XLSX_MAX_ROWS  # the Excel route's limit: say so rather than link to a refusal
 
 dash.register_page(__name__, path="/renewals", title="Contract renewals – London Tech Map",
                    name="Renewals", order=2)
@@ -221,25 +224,12 @@ def window_status(state: AppState, today: date) -> list[Any]:
     return [text, dcc.Link("Show every end date", href="/renewals" + everything.to_query_string())]
 
 
-def downloads(state: AppState) -> list[Any]:
-    """Links to the downloads and calendar feeds of the current selection."""
-    q = state.to_query_string()
-    items: list[Any] = [
-        html.Li(html.A("Download these contracts (CSV)", href=f"/download/contracts.csv{q}")),
-        html.Li(html.A("Download these contracts (Excel)", href=f"/download/contracts.xlsx{q}")),
-        html.Li(html.A("Add these renewals to your calendar (iCalendar, .ics)", href=f"/calendar/renewals.ics{q}")),
-    ]
-    if len(state.filters.authority) == 1:
-        authority = by_code().get(state.filters.authority[0])
-        if authority:
-            items.append(html.Li([
-                html.A(f"Subscribe to {authority.name}'s renewals calendar", href=f"/calendar/{authority.code}.ics"),
-                html.Span(" — copy this link into Outlook or Google Calendar (“subscribe from web” / "
-                          "“from URL”) and it stays up to date.", className="small muted"),
-            ]))
-    else:
-        items.append(html.Li("Choose one borough in the filters to get its calendar subscription link.",
-                             className="small muted"))
+def downloads(state: AppState, rows: Any) -> list[Any]:
+    """Links to the downloads and calendar feeds of the contracts on screen (`rows`, the filtered
+    contracts): they carry the filters only (components.downloads), so they hold these rows."""
+    f = state.filters
+    items = contract_download_items(f, len(rows), xlsx_max_rows=XLSX_MAX_ROWS)
+    items += calendar_items(f, state.view_value("lead"), calendar_contracts(rows))
     return [html.Ul(items, className="download-list")]
 
 
@@ -360,7 +350,7 @@ def layout(**query: Any) -> html.Div:
             html.Section(
                 [
                     html.H2("Download", className="h4", id="download"),
-                    html.Div(downloads(state), id=DOWNLOADS),
+                    html.Div(downloads(state, rows), id=DOWNLOADS),
                 ],
                 className="renewals-section",
             ),
@@ -377,7 +367,8 @@ def controls_response(data: Any, months: list[Any]) -> tuple[Any, ...]:
     state = AppState.from_dict(data)
     today = context.today()
     pressed = [isinstance(m, int) and window_pressed(state, m, today) for m in months]
-    return (window_status(state, today), downloads(state),
+    rows = apply_filter(context.dataset().contracts, state.filters)
+    return (window_status(state, today), downloads(state, rows),
             ["true" if p else "false" for p in pressed],
             ["btn btn-sm " + ("btn-primary" if p else "btn-outline-primary") for p in pressed])
 

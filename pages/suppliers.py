@@ -29,6 +29,7 @@ from components.concentration_panel import (
     top_n_sentence,
 )
 from components.controls import view_radio
+from components.downloads import contract_download_items
 from components.figure_frame import GRAPH_CONFIG, chart_figure
 from components.treemap import (
     Nodes,
@@ -45,6 +46,7 @@ from techmap.concentration import concentration_by, hierarchy, supplier_shares
 from techmap.dataset import Dataset
 from techmap.filters import FilterState
 from techmap.queries import apply_filter
+from web.downloads import XLSX_MAX_ROWS  # the Excel route's limit: say so rather than link to a refusal
 
 dash.register_page(__name__, path="/suppliers", title="Suppliers to London's councils – London Tech Map",
                    name="Suppliers", order=1)
@@ -57,6 +59,7 @@ CONCENTRATION_ID = "suppliers-concentration"
 RANKED_ID = "suppliers-ranked"
 DRAWN = "suppliers-drawn"  # what is on screen: its key, the ranked rows and their selection
 TREEMAP_WRAP = "suppliers-treemap-wrap"
+DOWNLOADS_ID = "suppliers-downloads"
 NO_ZOOM = "suppliers-no-zoom"
 
 SIZE_OPTIONS = [{"label": "Number of contracts", "value": "count"},
@@ -166,6 +169,26 @@ def _summary(v: View) -> list[Any]:
     return children
 
 
+def downloads(v: View) -> list[Any]:
+    """CSV and Excel of the contracts the page counts (every filter but the supplier selection,
+    which is highlighted, not filtered, here) and, with suppliers selected, of theirs alone."""
+    shares = v.counted.shares
+    f = v.state.filters
+    total = int(shares["contracts"].sum()) if len(shares) else 0
+    children: list[Any] = [html.Ul(contract_download_items(f.without("supplier"), total,
+                                                           xlsx_max_rows=XLSX_MAX_ROWS), className="download-list")]
+    if v.selected:
+        mine = int(shares.loc[shares["supplier_slug"].isin(v.selected), "contracts"].sum()) if len(shares) else 0
+        subject = "the selected supplier's" if len(v.selected) == 1 else "the selected suppliers'"
+        children += [html.P("Only the outlined suppliers:", className="mb-1"),
+                     html.Ul(contract_download_items(f, mine, xlsx_max_rows=XLSX_MAX_ROWS, subject=subject),
+                             className="download-list")]
+    children.append(html.P(["The files use the data dictionary's column names, so they can be checked with ",
+                            html.Code("python -m techmap validate"), " or imported again. Cells that a "
+                            "spreadsheet would run as a formula are stored as text."], className="small muted"))
+    return children
+
+
 def _drawn(v: View) -> dict[str, Any]:
     return {"key": v.key, "shown": ranked_slugs(v.counted.shares, v.selected), "selected": list(v.selected),
             "top": v.top}
@@ -220,6 +243,10 @@ def layout(**query: Any) -> html.Div:
                 ],
                 className="suppliers-grid",
             ),
+            html.Section([
+                html.H2("Download", className="h4"),
+                html.Div(downloads(v), id=DOWNLOADS_ID),
+            ], className="downloads-section"),
             dcc.Store(id=DRAWN, data=_drawn(v)),
             dcc.Store(id=NO_ZOOM),
         ],
@@ -236,6 +263,7 @@ def layout(**query: Any) -> html.Div:
     Output(TABLE_ID, "children"),
     Output(CONCENTRATION_ID, "children"),
     Output(RANKED_ID, "children"),
+    Output(DOWNLOADS_ID, "children"),
     Input(ids.APP_STATE, "data"),
     State(DRAWN, "data"),
     prevent_initial_call=True,
@@ -264,6 +292,7 @@ def update_page(data: Any, drawn: Any) -> tuple[Any, ...]:
         dash.no_update if same and before.get("top") == v.top
         else concentration_panel(v.conc, v.size, v.top, v.state.filters.area),
         ranked,
+        downloads(v),
     )
 
 

@@ -236,14 +236,87 @@ def test_controls_window_buttons_and_downloads(dataset: Dataset) -> None:
     assert "Showing contracts ending between 22 Nov 2026 and 22 Nov 2027 (the next 12 months). " in status
     items = downloads[0].children
     links = {item.children.children: item.children.href for item in items[:3]}
-    query = state.to_query_string()
-    assert links["Download these contracts (CSV)"] == f"/download/contracts.csv{query}"
-    assert links["Download these contracts (Excel)"] == f"/download/contracts.xlsx{query}"
-    assert links["Add these renewals to your calendar (iCalendar, .ics)"] == f"/calendar/renewals.ics{query}"
+    query = state.filters.to_query_string()
+    # Camden in the window: C1 and C5 (C7 has no end date)
+    assert links["Download these 2 contracts (CSV)"] == f"/download/contracts.csv{query}"
+    assert links["Download these 2 contracts (Excel)"] == f"/download/contracts.xlsx{query}"
+    assert links["Add the renewals of these 2 contracts to your calendar (iCalendar, .ics)"] == (
+        f"/calendar/renewals.ics{query}")
     assert items[3].children[0].href == f"/calendar/{CAMDEN}.ics"
     nothing = page.controls_response(store(AppState()), [6, 12, 24])
     assert nothing[0] == ["Showing every end date."]
     assert nothing[2] == ["false", "false", "false"]
+
+
+def _links(downloads: list[Any]) -> dict[str, str]:
+    """Link text -> href of the download list."""
+    out = {}
+    for item in downloads[0].children:
+        children = item.children if isinstance(item.children, list) else [item.children]
+        for child in children:
+            if type(child).__name__ == "A":
+                out[child.children] = child.href
+    return out
+
+
+def test_downloads_carry_exactly_the_views_filters(dataset: Dataset) -> None:
+    # settings of other pages (the data page's quality flag, the map's metric) and of this one
+    # (grouping, the finder's window) must not reach the download routes, which read them
+    state = AppState(FilterState(area=("housing",), supplier=("nec",)))
+    for name, value in (("flag", "missing_end_date"), ("metric", "suppliers"), ("group", "authority"),
+                        ("within", "6"), ("lead", "12")):
+        state = state.with_view(name, value)
+    assert state.view_value("flag") == "missing_end_date"
+    links = _links(page.controls_response(store(state), [])[1])
+    assert links["Download these 2 contracts (CSV)"] == "/download/contracts.csv?area=housing&supplier=nec"
+    assert links["Download these 2 contracts (Excel)"] == "/download/contracts.xlsx?area=housing&supplier=nec"
+    # the calendar keeps the lead time, which moves its re-procurement events, and nothing else
+    assert links["Add the renewals of these 2 contracts to your calendar (iCalendar, .ics)"] == (
+        "/calendar/renewals.ics?area=housing&supplier=nec&lead=12")
+    camden = AppState(FilterState(authority=(CAMDEN,))).with_view("lead", "12").with_view("flag", "missing_end_date")
+    assert _links(page.controls_response(store(camden), [])[1])["Subscribe to Camden's renewals calendar"] == (
+        f"/calendar/{CAMDEN}.ics?lead=12")
+    # the first paint says the same as the callback
+    first = next(c for c in _walk(page.layout(**dict(state.filters.to_pairs()), flag="missing_end_date",
+                                              lead="12")) if getattr(c, "id", None) == page.DOWNLOADS)
+    assert _links(first.children) == links
+
+
+def test_downloads_over_a_limit_say_so_instead_of_linking(dataset: Dataset, monkeypatch: pytest.MonkeyPatch) -> None:
+    import components.downloads
+
+    monkeypatch.setattr(page, "XLSX_MAX_ROWS", 6)
+    monkeypatch.setattr(components.downloads, "MAX_CALENDAR_CONTRACTS", 5)
+    everything = page.controls_response(store(AppState()), [])[1]
+    links = _links(everything)
+    text = " ".join(_text(everything))
+    # 7 contracts, 6 of them with a date: over both limits
+    assert list(links) == ["Download these 7 contracts (CSV)"]
+    assert "Excel: up to 6 contracts, and these filters give 7. Download the CSV" in text
+    assert "Calendar file: up to 5 contracts, and these filters give 6 with dates. Narrow the filters" in text
+    housing = _links(page.controls_response(store(AppState(FilterState(area=("housing",)))), [])[1])
+    assert set(housing) == {"Download these 3 contracts (CSV)", "Download these 3 contracts (Excel)",
+                            "Add the renewals of these 3 contracts to your calendar (iCalendar, .ics)"}
+
+
+def test_the_limits_are_the_routes_own() -> None:
+    import components.downloads
+    import web.calendar
+    import web.downloads
+
+    assert page.XLSX_MAX_ROWS is web.downloads.XLSX_MAX_ROWS
+    assert components.downloads.MAX_CALENDAR_CONTRACTS is web.calendar.MAX_CALENDAR_CONTRACTS
+
+
+def _walk(node: Any):
+    if isinstance(node, (list, tuple)):
+        for item in node:
+            yield from _walk(item)
+        return
+    if node is None or isinstance(node, (str, int, float)):
+        return
+    yield node
+    yield from _walk(getattr(node, "children", None))
 
 
 def test_layout_first_paint_matches_the_callbacks(dataset: Dataset) -> None:
@@ -294,3 +367,32 @@ def test_hostile_page_stores_are_clamped_or_ignored(dataset: Dataset) -> None:
     finder = page.finder_response(store(state), {"page": -10**9, "key": None}, step=-1)
     assert finder[-1]["page"] == 0
     assert page.summary_response(store(state), ["not", "a", "dict"])[3] == page.summary_keys(state)
+
+
+def test_the_download_links_fetch_exactly_the_rows_on_screen() -> None:
+    """Through the real routes and the bundled dataset: what each link returns is the page's rows,
+    even with a data-page quality flag left in the state."""
+    import csv
+    import io
+
+    import icalendar
+
+    import app
+    from techmap.export import UTF8_BOM
+    from techmap.queries import apply_filter
+
+    context.reset()
+    client = app.server.test_client()
+    state = AppState(FilterState(area=("housing",))).with_view("flag", "missing_end_date")
+    rows = apply_filter(context.dataset().contracts, state.filters)
+    assert 0 < len(rows) and rows["end_date"].notna().any()  # the flag would narrow the file
+    links = _links(page.controls_response(store(state), [])[1])
+    csv_href = links[f"Download these {len(rows):,} contracts (CSV)"]
+    body = client.get(csv_href).data
+    got = [r["contract_id"] for r in csv.DictReader(io.StringIO(body[len(UTF8_BOM):].decode("utf-8")))]
+    assert got == rows["contract_id"].tolist()
+    ics_href = next(h for t, h in links.items() if t.startswith("Add the renewals"))
+    cal = icalendar.Calendar.from_ical(client.get(ics_href).data)
+    in_calendar = {str(e["DESCRIPTION"]).rsplit("Contract ID: ", 1)[1].split("\n")[0] for e in cal.events}
+    dated = rows[rows[["end_date", "max_end_date", "review_date"]].notna().any(axis=1)]
+    assert in_calendar == set(dated["contract_id"])

@@ -376,3 +376,42 @@ def test_the_largest_n_picker_drives_the_per_area_share(pages, dataset: Dataset)
     assert housing["top_n_share"].tolist() == [1.0]
     smallest = suppliers.concentration(dataset, "?area=housing", "count", 1)  # not a picker value: any N works
     assert smallest["top_n_share"].round(6).tolist() == [round(5 / 9, 6)]
+
+
+def _download_links(children: Any) -> dict[str, str]:
+    return {c.children: c.href for c in _walk(children) if type(c).__name__ == "A"}
+
+
+def test_downloads_hold_the_counted_contracts_and_the_selection(pages, dataset: Dataset) -> None:
+    suppliers, _ = pages
+    suppliers.clear_cache()
+    # 10 contracts; Beta 3 of them. View settings (size, top, the data page's flag) stay out.
+    view = {"size": "value", "top": "5", "flag": "missing_end_date"}
+    out = suppliers.update_page({"filters": {"area": ["housing"]}, "view": view}, None)
+    links = _download_links(out[8])
+    assert links == {"Download these 9 contracts (CSV)": "/download/contracts.csv?area=housing",
+                     "Download these 9 contracts (Excel)": "/download/contracts.xlsx?area=housing"}
+    chosen = suppliers.update_page({"filters": {"area": ["housing"], "supplier": ["beta"]}, "view": view}, out[1])
+    links = _download_links(chosen[8])
+    assert links["Download these 9 contracts (CSV)"] == "/download/contracts.csv?area=housing"
+    assert links["Download the selected supplier's 3 contracts (CSV)"] == (
+        "/download/contracts.csv?area=housing&supplier=beta")
+    assert links["Download the selected supplier's 3 contracts (Excel)"] == (
+        "/download/contracts.xlsx?area=housing&supplier=beta")
+    # the first paint has the same links
+    page = suppliers.layout(area="housing", supplier="beta", **view)
+    block = next(c for c in _walk(page) if getattr(c, "id", None) == suppliers.DOWNLOADS_ID)
+    assert _download_links(block.children) == links
+
+
+def test_downloads_over_the_excel_limit_say_so(pages, dataset: Dataset, monkeypatch: pytest.MonkeyPatch) -> None:
+    suppliers, _ = pages
+    monkeypatch.setattr(suppliers, "XLSX_MAX_ROWS", 4)
+    out = suppliers.update_page({"filters": {"supplier": ["beta"]}, "view": {}}, None)
+    links = _download_links(out[8])
+    assert set(links) == {"Download these 10 contracts (CSV)", "Download the selected supplier's 3 contracts (CSV)",
+                          "Download the selected supplier's 3 contracts (Excel)"}
+    assert "Excel: up to 4 contracts, and these filters give 10." in _text(out[8])
+    import web.downloads
+    monkeypatch.undo()
+    assert suppliers.XLSX_MAX_ROWS is web.downloads.XLSX_MAX_ROWS
