@@ -43,12 +43,25 @@ def cluster_href(cluster: Cluster, state: AppState) -> str:
     return "/renewals" + cluster_state(cluster, state).to_query_string()
 
 
+def borough_href(cluster: Cluster, code: str, state: AppState) -> str | None:
+    """A group member's profile, showing its contracts for the group's system or service area
+    under the current filters (the profile ignores the borough filter: it is about one borough)."""
+    authority = by_code().get(code)
+    if authority is None:
+        return None
+    key_filter = {"system": [cluster.key]} if cluster.kind == "system" else {"area": [cluster.key]}
+    filters = state.filters.without("authority").with_values(**key_filter)
+    return f"/borough/{authority.slug}" + AppState(filters, state.view).to_query_string()
+
+
 ALL_BUT_MAX = 8  # "all except ..." when at most this many boroughs are missing
 
 
-def _borough_links(codes: tuple[str, ...], selected: tuple[str, ...]) -> list[Any]:
-    """Links to the boroughs' profiles, or, when nearly every borough is in, the few that are not
-    (33 links say less than 'all except Sutton')."""
+def _borough_links(cluster: Cluster, state: AppState) -> list[Any]:
+    """Links to the boroughs' profiles (each showing its contracts for the group's system or
+    service area), or, when nearly every borough is in, the few that are not (33 links say less
+    than 'all except Sutton')."""
+    codes, selected = cluster.authorities, state.filters.authority
     everyone = by_code()
     missing = sorted(everyone[c].name for c in everyone if c not in codes)
     if len(codes) > len(everyone) // 2 and len(missing) <= ALL_BUT_MAX:
@@ -57,12 +70,13 @@ def _borough_links(codes: tuple[str, ...], selected: tuple[str, ...]) -> list[An
         return [text + (f" (including {', '.join(mine)})" if mine else "")]
     out: list[Any] = []
     for code in codes:
-        authority = by_code().get(code)
+        authority = everyone.get(code)
         name = authority.name if authority else code
         text: Any = html.Strong(name) if code in selected else name
         if out:
             out.append(", ")
-        out.append(dcc.Link(text, href=f"/borough/{authority.slug}") if authority else text)
+        href = borough_href(cluster, code, state)
+        out.append(dcc.Link(text, href=href) if href else text)
     return out
 
 
@@ -84,7 +98,6 @@ def start_words(cluster: Cluster, lead: int, today: date) -> list[Any]:
 
 def cluster_card(cluster: Cluster, state: AppState, today: date, lead: int) -> html.Article:
     """One group as a card (kept flat: a page of cards is rebuilt on every change)."""
-    selected = state.filters.authority
     n = len(cluster.contract_ids)
     kind = KIND_WORDS[cluster.kind]
     heading = cluster.label if cluster.kind == "system" else f"{cluster.label} (any system)"
@@ -95,7 +108,7 @@ def cluster_card(cluster: Cluster, state: AppState, today: date, lead: int) -> h
             html.H3([heading, html.Span(kind, className="jp-kind")], className="h6 jp-title"),
             html.P(start_words(cluster, lead, today), className="jp-start"),
             html.P([html.Strong(f"Boroughs ({cluster.boroughs}): "),
-                    *_borough_links(cluster.authorities, selected)], className="jp-fact"),
+                    *_borough_links(cluster, state)], className="jp-fact"),
             html.P([html.Strong("Suppliers: " if len(cluster.suppliers) != 1 else "Supplier: "),
                     _suppliers(cluster.suppliers)], className="jp-fact"),
             html.P([html.Strong("Contracts end: "), ends], className="jp-fact"),

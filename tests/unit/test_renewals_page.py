@@ -350,12 +350,31 @@ def test_nearly_every_borough_is_said_in_words() -> None:
     from components.joint_procurement import _borough_links
     from techmap.authorities import authorities
 
+    from dataclasses import replace
+
+    northgate = next(c for c in clusters() if c.key == "northgate-housing")
     codes = tuple(a.code for a in authorities())
-    assert _borough_links(codes, ()) == ["all London boroughs"]
+    assert _borough_links(replace(northgate, authorities=codes), AppState()) == ["all London boroughs"]
     some = tuple(c for c in codes if c not in (LAMBETH, HACKNEY))
-    assert _borough_links(some, (CAMDEN,)) == ["all except Hackney, Lambeth (including Camden)"]
-    few = _borough_links((CAMDEN, HACKNEY), (HACKNEY,))
-    assert [getattr(x, "href", x) for x in few] == ["/borough/camden", ", ", "/borough/hackney"]
+    assert _borough_links(replace(northgate, authorities=some), AppState(FilterState(authority=(CAMDEN,)))) == [
+        "all except Hackney, Lambeth (including Camden)"]
+
+
+def test_borough_links_keep_the_groups_system_and_the_filters() -> None:
+    from components.joint_procurement import _borough_links
+
+    northgate = next(c for c in clusters() if c.key == "northgate-housing")
+    state = AppState(FilterState(authority=(HACKNEY,), supplier=("nec",))).with_view("lead", "12")
+    few = _borough_links(northgate, state)
+    # each profile shows the borough's Northgate Housing contracts under the other filters; the
+    # borough filter is the profile's own business
+    assert [getattr(x, "href", x) for x in few] == [
+        "/borough/camden?supplier=nec&system=northgate-housing&lead=12", ", ",
+        "/borough/hackney?supplier=nec&system=northgate-housing&lead=12"]
+    assert type(few[2].children).__name__ == "Strong"  # the selected borough stands out
+    housing = next(c for c in clusters() if c.key == "housing")
+    assert [x.href for x in _borough_links(housing, AppState()) if hasattr(x, "href")][0] == (
+        "/borough/camden?area=housing")
 
 
 def test_hostile_page_stores_are_clamped_or_ignored(dataset: Dataset) -> None:
@@ -396,3 +415,21 @@ def test_the_download_links_fetch_exactly_the_rows_on_screen() -> None:
     in_calendar = {str(e["DESCRIPTION"]).rsplit("Contract ID: ", 1)[1].split("\n")[0] for e in cal.events}
     dated = rows[rows[["end_date", "max_end_date", "review_date"]].notna().any(axis=1)]
     assert in_calendar == set(dated["contract_id"])
+
+
+@pytest.mark.parametrize("query", ["", "?area=housing", "?supplier=civica&within=24",
+                                   "?ends_from=2027-01-01&ends_to=2028-12-31&within=6"])
+def test_each_card_link_shows_exactly_its_groups_contracts(query: str) -> None:
+    """On the bundled dataset: 'Show these N contracts on the timeline' leads to a view of exactly
+    those N contracts, for every group the finder lists."""
+    from components.joint_procurement import cluster_state
+    from techmap.queries import apply_filter
+
+    context.reset()
+    state = AppState.from_query_string(query)
+    found = page.finder_clusters(state, context.today())
+    assert found
+    contracts = context.dataset().contracts
+    for cluster in found:
+        shown = apply_filter(contracts, cluster_state(cluster, state).filters)
+        assert sorted(shown["contract_id"]) == sorted(cluster.contract_ids), cluster.label
