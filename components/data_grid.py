@@ -1,14 +1,16 @@
-"""The data page's grid: its columns (each header carries the data dictionary's help text) and the
-server side of AG Grid's infinite row model.
+"""The data page's grid: its columns (each header carries the data dictionary's help text, each
+column a filter of its kind) and the server side of AG Grid's infinite row model.
 
 Only one block of BLOCK_ROWS rows travels per request, so a 140k-row view stays smooth. The rows of
-a view are apply_filter's rows (the shared filter bar is the grid's only filter, so a download of
-the same filters holds the same rows), optionally narrowed to one quality flag, in dataset order
-unless the grid asks for a sort. Sorting is done here, on ranks computed once per column, and the
-ordered view is cached: the first block of a new view sorts once, later pages only slice.
+a view are the shared filter bar's rows, optionally narrowed to one quality flag, then by the
+grid's own column filters and search box (techmap.table_query), in dataset order unless the grid
+asks for a sort. Filtering and sorting happen on the server (AG Grid's infinite row model filters
+nothing itself): each getRowsRequest carries the grid's filterModel and sortModel, which are
+allow-listed here. The ordered view is cached (techmap.views.table_positions): the first block of a
+new view filters and sorts once, later pages only slice.
 
-The row functions (view_positions, ordered_positions, grid_block, records) are plain functions of
-the dataset; only data_grid() builds a component.
+The row functions (grid_query, grid_block, records) are plain functions of the dataset; only
+data_grid() builds a component.
 """
 
 from __future__ import annotations
@@ -16,12 +18,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
 from typing import Any
 
 import dash_ag_grid as dag
 import numpy as np
-import pandas as pd
 
 from components.safe_text import safe_url
 from techmap.authorities import by_code
@@ -29,21 +29,28 @@ from techmap.dataset import Dataset
 from techmap.filters import FilterState
 from techmap.quality import FLAGS
 from techmap.schema import COLUMNS_BY_NAME, SERVICE_AREAS_BY_SLUG
-from techmap.views import row_flags, view_positions
+from techmap.table_query import (
+    FIELDS_BY_NAME,
+    HOSTING_LABELS,
+    OPTIONS,
+    SHORT_FLAG_LABELS,
+    TableQuery,
+    flags_text,
+    labels_of_categories,
+    money_text,
+    parse_filter_model,
+    parse_search,
+    parse_sort_model,
+)
+from techmap.views import row_flags, table_positions, view_positions
+
+__all__ = ["BLOCK_ROWS", "GRID_COLUMNS", "HOSTING_LABELS", "SHORT_FLAG_LABELS", "column_defs", "data_grid",
+           "grid_block", "grid_query", "money_text", "parse_filter_model", "parse_sort_model", "records",
+           "row_flags", "view_positions"]
 
 GRID_TYPE = "data-grid"
 BLOCK_ROWS = 100  # rows per request and per page of the grid
 MAX_BLOCK_ROWS = 500  # a request for more is cut to this (the grid never asks for more than a block)
-MAX_SORT_COLUMNS = 3
-
-HOSTING_LABELS = {"saas": "SaaS", "hosted": "Hosted", "on_premises": "On premises", "unknown": "Unknown"}
-SHORT_FLAG_LABELS: dict[str, str] = {
-    "missing_end_date": "no end date",
-    "end_before_start": "ends before it starts",
-    "placeholder_date": "placeholder date",
-    "zero_value": "£0 value",
-    "stale_source": "old source",
-}
 
 
 def _help(name: str, extra: str = "") -> str:
@@ -52,52 +59,55 @@ def _help(name: str, extra: str = "") -> str:
 
 @dataclass(frozen=True)
 class GridColumn:
-    field: str  # key of the row dicts sent to the grid
-    header: str
+    field: str  # key of the row dicts sent to the grid, and of techmap.table_query.TABLE_FIELDS
     help: str  # the header's tooltip and the column guide
     width: int
-    kind: str  # how the server sorts it: text, date, money, number, bool
     renderer: str | None = None  # a function of assets/dashAgGridComponentFunctions.js
     renderer_params: Mapping[str, str] = field(default_factory=dict)
-    numeric: bool = False
-    private: bool = False  # never shown on a public instance
+
+    @property
+    def header(self) -> str:
+        return FIELDS_BY_NAME[self.field].label
+
+    @property
+    def kind(self) -> str:  # how it filters: text, number or date
+        return FIELDS_BY_NAME[self.field].kind
+
+    @property
+    def private(self) -> bool:  # never shown on a public instance
+        return FIELDS_BY_NAME[self.field].private
 
 
 GRID_COLUMNS: tuple[GridColumn, ...] = (
-    GridColumn("contract_id", "Contract ID", _help("contract_id"), 230, "text"),
-    GridColumn("authority_name", "Borough", "The borough council that holds the contract. "
-               "Follow the name for the borough's profile.", 170, "text", "ProfileLink",
+    GridColumn("contract_id", _help("contract_id"), 230),
+    GridColumn("authority_name", "The borough council that holds the contract. "
+               "Follow the name for the borough's profile.", 170, "ProfileLink",
                {"base": "/borough/", "slugField": "authority_slug"}),
-    GridColumn("service_area_name", "Service area", "The service area the system mainly serves "
-               "(the service-area list is on the About page).", 190, "text"),
-    GridColumn("system", "System", _help("system"), 190, "text"),
-    GridColumn("supplier", "Supplier", _help("supplier", "Follow the name for the supplier's profile."),
-               190, "text", "ProfileLink", {"base": "/suppliers/", "slugField": "supplier_slug"}),
-    GridColumn("manufacturer", "Manufacturer", _help("manufacturer"), 160, "text"),
-    GridColumn("start_date", "Start date", _help("start_date"), 120, "date"),
-    GridColumn("end_date", "End date", _help("end_date"), 120, "date"),
-    GridColumn("max_end_date", "Latest end (with extensions)", _help("max_end_date"), 150, "date"),
-    GridColumn("review_date", "Review / notice date", _help("review_date"), 140, "date"),
-    GridColumn("annual_value_gbp", "Annual value (£)", _help("annual_value_gbp"), 140, "money",
-               numeric=True),
-    GridColumn("total_value_gbp", "Total value (£)", _help("total_value_gbp"), 140, "money",
-               numeric=True),
-    GridColumn("hosting", "Hosting", _help("hosting"), 120, "text"),
-    GridColumn("procurement_route", "Procurement route", _help("procurement_route"), 170, "text"),
-    GridColumn("shared_ref", "Shared contract", _help("shared_ref"), 140, "text"),
-    GridColumn("satisfaction", COLUMNS_BY_NAME["satisfaction"].label, _help("satisfaction"), 130,
-               "number", numeric=True, private=True),
-    GridColumn("value_public", "Values public", _help("value_public"), 110, "text"),
-    GridColumn("source_title", "Source", "Where the row comes from (the dataset manifest's source). "
-               "Follow the title for the source itself, where it is published.", 260, "text",
-               "SourceLink"),
-    GridColumn("source_as_of", "Source as of", "The date of the row's source: how current it is.",
-               120, "date"),
-    GridColumn("synthetic", "Real or illustrative", _help("synthetic", "Illustrative rows are made "
-               "up to show how the app works."), 140, "text"),
-    GridColumn("flags", "Quality flags", "What looks incomplete or suspicious about the row: no end "
-               "date, an end before the start, a placeholder date, a £0 value, or a source more than "
-               "two years old.", 200, "flags"),
+    GridColumn("service_area_name", "The service area the system mainly serves "
+               "(the service-area list is on the About page).", 190),
+    GridColumn("system", _help("system"), 190),
+    GridColumn("supplier", _help("supplier", "Follow the name for the supplier's profile."),
+               190, "ProfileLink", {"base": "/suppliers/", "slugField": "supplier_slug"}),
+    GridColumn("manufacturer", _help("manufacturer"), 160),
+    GridColumn("start_date", _help("start_date"), 170),
+    GridColumn("end_date", _help("end_date"), 170),
+    GridColumn("max_end_date", _help("max_end_date"), 180),
+    GridColumn("review_date", _help("review_date"), 170),
+    GridColumn("annual_value_gbp", _help("annual_value_gbp"), 140),
+    GridColumn("total_value_gbp", _help("total_value_gbp"), 140),
+    GridColumn("hosting", "How the system is hosted: SaaS, Hosted, On premises or Unknown.", 120),
+    GridColumn("procurement_route", _help("procurement_route"), 170),
+    GridColumn("shared_ref", _help("shared_ref"), 140),
+    GridColumn("satisfaction", _help("satisfaction"), 130),
+    GridColumn("value_public", _help("value_public", "The table shows Yes or No."), 110),
+    GridColumn("source_title", "Where the row comes from (the dataset manifest's source). "
+               "Follow the title for the source itself, where it is published.", 260, "SourceLink"),
+    GridColumn("source_as_of", "The date of the row's source: how current it is.", 170),
+    GridColumn("synthetic", _help("synthetic", "The table shows Real or Illustrative: illustrative "
+               "rows are made up to show how the app works."), 140),
+    GridColumn("flags", "What looks incomplete or suspicious about the row: no end date, an end "
+               "before the start, a placeholder date, a £0 value, or a source more than two years "
+               "old (sorting puts the rows with the most flags first or last).", 200),
 )
 
 
@@ -105,23 +115,42 @@ def grid_columns(*, public: bool) -> tuple[GridColumn, ...]:
     return tuple(c for c in GRID_COLUMNS if not (public and c.private))
 
 
+_FILTERS = {"text": "agTextColumnFilter", "number": "agNumberColumnFilter", "date": "agDateColumnFilter"}
+
+
+def _filter_params(kind: str) -> dict[str, Any]:
+    """One condition per column (the URL form of a download carries one), only the options the
+    server applies (techmap.table_query.OPTIONS), ranges inclusive at both ends, and a Reset
+    button in the filter's pop-up."""
+    params: dict[str, Any] = {"filterOptions": list(OPTIONS[kind]), "maxNumConditions": 1,  # type: ignore[index]
+                              "buttons": ["reset"], "debounceMs": 400}
+    if kind in ("number", "date"):
+        params["inRangeInclusive"] = True
+    if kind == "date":
+        params.update(browserDatePicker=True, minValidYear=1800, maxValidYear=2200)
+    return params
+
+
 def column_defs(*, public: bool) -> list[dict[str, Any]]:
-    """AG Grid columnDefs: sortable (on the server), no column filters (the filter bar filters)."""
+    """AG Grid columnDefs: sortable and filtered (both on the server), a filter of each column's
+    kind with its input under the header (floatingFilter)."""
     defs: list[dict[str, Any]] = []
     for col in grid_columns(public=public):
         spec: dict[str, Any] = {"field": col.field, "headerName": col.header,
-                                "headerTooltip": col.help, "width": col.width}
+                                "headerTooltip": col.help, "width": col.width,
+                                "filter": _FILTERS[col.kind], "filterParams": _filter_params(col.kind)}
         if col.renderer:
             spec["cellRenderer"] = col.renderer
             if col.renderer_params:
                 spec["cellRendererParams"] = dict(col.renderer_params)
-        if col.numeric:
+        if col.kind == "number":
             spec["type"] = "rightAligned"
         defs.append(spec)
     return defs
 
 
-ROW_PX, FRAME_PX, MAX_VISIBLE_ROWS = 42, 125, 12  # quartz row height; header, pager (two lines on a phone), scrollbar
+# quartz row height; header, its row of filters, pager (two lines on a phone), scrollbar
+ROW_PX, FRAME_PX, MAX_VISIBLE_ROWS = 42, 173, 12
 
 
 def grid_height(rows: int) -> str:
@@ -143,8 +172,9 @@ def data_grid(*, public: bool, instance: str) -> Any:
         id=grid_id(instance),
         rowModelType="infinite",
         columnDefs=column_defs(public=public),
-        defaultColDef={"sortable": True, "filter": False, "resizable": True,
-                       "suppressHeaderMenuButton": True},
+        defaultColDef={"sortable": True, "resizable": True, "floatingFilter": True,
+                       "suppressHeaderMenuButton": True, "suppressHeaderFilterButton": True,
+                       "suppressFloatingFilterButton": False},
         dashGridOptions={
             "pagination": True,
             "paginationPageSize": BLOCK_ROWS,
@@ -162,7 +192,16 @@ def data_grid(*, public: bool, instance: str) -> Any:
     )
 
 
-# ---- which rows, in which order (techmap.views.view_positions) ------------------------------------
+# ---- which rows, in which order (techmap.views.table_positions) -------------------------------
+
+
+def grid_query(request: Mapping[str, Any], search: object, *, public: bool) -> TableQuery:
+    """The table part of a getRowsRequest (its filterModel and sortModel) and the search box."""
+    return TableQuery(parse_filter_model(request.get("filterModel"), public=public), parse_search(search),
+                      parse_sort_model(request.get("sortModel"), public=public))
+
+
+# ---- one block of rows as cell values ---------------------------------------------------------
 
 
 def _source_meta(data: Dataset) -> dict[str, dict[str, str]]:
@@ -174,107 +213,9 @@ def _source_meta(data: Dataset) -> dict[str, dict[str, str]]:
     return out
 
 
-def _labels_of_categories(series: pd.Series, labels: Mapping[str, str]) -> np.ndarray:
-    """Per-row display text of a categorical column ("" where missing), mapping each category once."""
-    categories = [labels.get(str(c), str(c)) for c in series.cat.categories]
-    return np.array([*categories, ""], dtype=object)[series.cat.codes.to_numpy()]
-
-
-def _sort_values(data: Dataset, name: str, today: date) -> np.ndarray:
-    """Values that order the whole table by grid column `name`: float (NaN = blank) or text
-    ("" = blank)."""
-    df = data.contracts
-    col = next(c for c in GRID_COLUMNS if c.field == name)
-    if col.kind == "date" and name in df.columns:
-        days = df[name].to_numpy().astype("datetime64[D]")
-        return np.where(np.isnat(days), np.nan, days.astype("int64").astype("float64"))
-    if col.kind in ("money", "number"):
-        return df[name].to_numpy(dtype="float64", na_value=np.nan)
-    if col.kind == "flags":
-        return row_flags(data, today).sum(axis=1).astype("float64")
-    if name == "service_area_name":
-        return _labels_of_categories(df["service_area"], {a.slug: a.name for a in SERVICE_AREAS_BY_SLUG.values()})
-    if name == "hosting":
-        return _labels_of_categories(df["hosting"], HOSTING_LABELS)
-    if name in ("source_title", "source_as_of"):
-        meta = _source_meta(data)
-        key = "title" if name == "source_title" else "as_of"
-        return _labels_of_categories(df["source"], {k: v[key] for k, v in meta.items()})
-    if name == "value_public":
-        return np.where(df["value_public"].to_numpy(dtype=bool), "Yes", "No").astype(object)
-    if name == "synthetic":
-        return np.where(df["synthetic"].to_numpy(dtype=bool), "Illustrative", "Real").astype(object)
-    return df[name].astype("str").to_numpy(dtype=object)
-
-
-@lru_cache(maxsize=64)
-def _ranks(data: Dataset, name: str, today: date) -> np.ndarray:
-    """Dense rank (0 = first ascending) of every row by column `name`; -1 for blanks. Text is
-    compared without regard to case. Computed once per column."""
-    values = _sort_values(data, name, today)
-    ranks = np.full(len(values), -1, dtype=np.int32)
-    if values.dtype.kind == "f":
-        known = ~np.isnan(values)
-        if known.any():
-            _, inverse = np.unique(values[known], return_inverse=True)
-            ranks[known] = inverse
-        return ranks
-    codes, uniques = pd.factorize(values)
-    order = sorted(range(len(uniques)), key=lambda i: (str(uniques[i]).casefold(), str(uniques[i])))
-    position = np.empty(len(uniques) + 1, dtype=np.int32)
-    position[order] = np.arange(len(uniques))
-    position[-1] = -1  # factorize's code for missing values
-    ranks = position[codes]
-    ranks[values == ""] = -1
-    return ranks
-
-
-def parse_sort_model(sort_model: object, *, public: bool) -> tuple[tuple[str, str], ...]:
-    """AG Grid's sortModel ([{"colId": ..., "sort": "asc"|"desc"}]) allow-listed to the grid's
-    columns; anything else is dropped."""
-    if not isinstance(sort_model, list):
-        return ()
-    allowed = {c.field for c in grid_columns(public=public)}
-    out: list[tuple[str, str]] = []
-    for item in sort_model[:MAX_SORT_COLUMNS]:
-        if not isinstance(item, Mapping):
-            continue
-        col, direction = item.get("colId"), item.get("sort")
-        if col in allowed and direction in ("asc", "desc") and col not in (c for c, _ in out):
-            out.append((str(col), str(direction)))
-    return tuple(out)
-
-
-@lru_cache(maxsize=16)
-def ordered_positions(data: Dataset, filters: FilterState, flag: str,
-                      sort: tuple[tuple[str, str], ...], today: date) -> np.ndarray:
-    """The view's positions in display order: sorted by `sort` (first key first), blanks last in
-    either direction, ties in dataset order. Cached: paging through a view only slices this."""
-    positions = view_positions(data, filters, flag, today=today).astype(np.int32)  # half the cache
-    if not sort or positions.size < 2:
-        return positions
-    keys = []
-    for name, direction in sort:
-        ranks = _ranks(data, name, today)
-        r = ranks[positions]
-        top = int(ranks.max()) + 1
-        keys.append(np.where(r < 0, top + 1, r if direction == "asc" else top - 1 - r))
-    # lexsort sorts by its last key first, and is stable (ties keep dataset order).
-    return positions[np.lexsort(keys[::-1])]
-
-
-# ---- one block of rows as cell values ---------------------------------------------------------
-
-
-def _dates(series: pd.Series) -> list[str]:
+def _dates(series: Any) -> list[str]:
     days = series.to_numpy().astype("datetime64[D]")
     return np.where(np.isnat(days), "", days.astype(str)).tolist()
-
-
-def money_text(value: float) -> str:
-    if value != value:  # NaN: not known (or withheld on a public instance)
-        return ""
-    return f"£{value:,.0f}" if float(value).is_integer() else f"£{value:,.2f}"
 
 
 def records(data: Dataset, positions: np.ndarray, *, today: date, public: bool) -> list[dict[str, Any]]:
@@ -287,11 +228,12 @@ def records(data: Dataset, positions: np.ndarray, *, today: date, public: bool) 
     meta = _source_meta(data)
     sources = frame["source"].astype("str").tolist()
     flags = row_flags(data, today)[positions]
+    bits = (flags.astype(np.int32) << np.arange(len(FLAGS), dtype=np.int32)).sum(axis=1)
     columns: dict[str, list[Any]] = {
         "contract_id": frame["contract_id"].tolist(),
         "authority_name": frame["authority_name"].tolist(),
         "authority_slug": [authorities[c].slug if c in authorities else "" for c in codes],
-        "service_area_name": _labels_of_categories(
+        "service_area_name": labels_of_categories(
             frame["service_area"], {a.slug: a.name for a in SERVICE_AREAS_BY_SLUG.values()}).tolist(),
         "system": frame["system"].tolist(),
         "supplier": frame["supplier"].tolist(),
@@ -300,7 +242,7 @@ def records(data: Dataset, positions: np.ndarray, *, today: date, public: bool) 
         **{name: _dates(frame[name]) for name in ("start_date", "end_date", "max_end_date", "review_date")},
         **{name: [money_text(v) for v in frame[name].to_numpy(dtype="float64", na_value=np.nan).tolist()]
            for name in ("annual_value_gbp", "total_value_gbp")},
-        "hosting": _labels_of_categories(frame["hosting"], HOSTING_LABELS).tolist(),
+        "hosting": labels_of_categories(frame["hosting"], HOSTING_LABELS).tolist(),
         "procurement_route": frame["procurement_route"].tolist(),
         "shared_ref": frame["shared_ref"].tolist(),
         "value_public": ["Yes" if v else "No" for v in frame["value_public"].to_numpy(dtype=bool).tolist()],
@@ -308,8 +250,7 @@ def records(data: Dataset, positions: np.ndarray, *, today: date, public: bool) 
         "source_url": [meta.get(s, {}).get("url", "") for s in sources],
         "source_as_of": [meta.get(s, {}).get("as_of", "") for s in sources],
         "synthetic": ["Illustrative" if v else "Real" for v in frame["synthetic"].to_numpy(dtype=bool).tolist()],
-        "flags": ["; ".join(SHORT_FLAG_LABELS[f] for f, on in zip(FLAGS, row, strict=True) if on)
-                  for row in flags.tolist()],
+        "flags": [flags_text(int(b)) for b in bits.tolist()],
     }
     if not public:
         columns["satisfaction"] = ["" if v != v else int(v)
@@ -325,15 +266,16 @@ def _int(value: object, default: int) -> int:
 
 
 def grid_block(data: Dataset, filters: FilterState, flag: str, request: object, *, today: date,
-               public: bool) -> dict[str, Any]:
-    """The answer to one getRowsRequest ({startRow, endRow, sortModel}): {"rowData": [...],
-    "rowCount": rows in the whole view}. Malformed requests get the first block."""
+               public: bool, search: object = "") -> dict[str, Any]:
+    """The answer to one getRowsRequest ({startRow, endRow, sortModel, filterModel}), with the
+    search box's text: {"rowData": [...], "rowCount": rows in the whole view}. Malformed
+    requests get the first block; malformed filters and sorts are dropped."""
     request = request if isinstance(request, Mapping) else {}
     start = max(0, _int(request.get("startRow"), 0))
     end = _int(request.get("endRow"), start + BLOCK_ROWS)
     end = min(max(end, start), start + MAX_BLOCK_ROWS)
-    sort = parse_sort_model(request.get("sortModel"), public=public)
-    order = ordered_positions(data, filters, flag if flag in FLAGS else "all", sort, today)
+    query = grid_query(request, search, public=public)
+    order = table_positions(data, filters, flag if flag in FLAGS else "all", query, today, public)
     return {"rowData": records(data, order[start:end], today=today, public=public),
             "rowCount": int(order.size)}
 

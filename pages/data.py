@@ -2,10 +2,15 @@
 far to trust them (quality flags, per-borough coverage, sources).
 
 The grid uses AG Grid's infinite row model: the browser asks for one page of rows at a time
-(getRowsRequest) and serve_rows answers from components.data_grid. The shared filter bar is the
-grid's only filter (so the downloads, which take the same filters, hold the same rows); the view
-setting `flag` narrows the grid to one quality flag. A filter change purges the grid's cache in the
-browser, which then asks again for its first page.
+(getRowsRequest) and serve_rows answers from components.data_grid. The grid's rows are the shared
+filter bar's, narrowed by the view setting `flag` (one quality flag), by the grid's own column
+filters (in the request) and by the table's search box. The search box searches this table only,
+in every column as shown, because the filter bar's Search already narrows every page by names:
+the table's box is the spreadsheet-style "find" the grid lacks. Column filters, search and sort are
+the grid's own state (not in the page's URL); the download links carry them (techmap.table_query's
+URL form), so a download holds exactly the rows on screen, in their order. A change of the shared
+filters or of the search purges the grid's cache in the browser, which then asks again for its
+first page; AG Grid does that itself for a column filter or a sort.
 """
 
 from __future__ import annotations
@@ -13,8 +18,9 @@ from __future__ import annotations
 from typing import Any
 from uuid import uuid4
 
+from urllib.parse import urlencode
+
 import dash
-import numpy as np
 from dash import ALL, MATCH, Input, Output, State, callback, clientside_callback, dcc, html, no_update
 
 import ids
@@ -26,13 +32,22 @@ from components.data_grid import (
     grid_block,
     grid_height,
     grid_id,
-    row_flags,
 )
 from components.quality_panel import flag_link_href, quality_panel
 from techmap import context
 from techmap.appstate import AppState
 from techmap.quality import FLAG_LABELS, FLAGS
 from techmap.queries import apply_filter
+from techmap.table_query import (
+    TableQuery,
+    describe_column_filter,
+    describe_sort,
+    parse_filter_model,
+    parse_search,
+    parse_sort_model,
+    to_params,
+)
+from techmap.views import table_positions
 
 try:  # the Excel download refuses larger views; say so instead of linking to an error
     from web.downloads import XLSX_MAX_ROWS
@@ -51,38 +66,77 @@ TABLE_HEADING = "data-table-heading"
 GRID_WRAP = "data-grid-wrap"
 RENDERED = "data-rendered"
 SCROLLED = "data-scrolled"
+SEARCH = "data-table-search"
+CLEAR_TABLE = "data-table-clear"
+TABLE_STATUS = "data-table-status"  # announces what a column filter or the search left
 
 
-def grid_key(state: AppState) -> str:
-    return f"{state.filters.to_query_string()}|{state.view_value('flag')}"
+def grid_key(state: AppState, search: str = "") -> str:
+    """What the grid's rows depend on besides its own filters and sort: a change purges its cache."""
+    return f"{state.filters.to_query_string()}|{state.view_value('flag')}|{search}"
+
+
+def page_key(state: AppState, table: TableQuery) -> str:
+    return f"{state.to_query_string()}|{urlencode(to_params(table))}"
+
+
+def table_query(filter_models: Any, column_states: Any, search: Any, *, public: bool) -> TableQuery:
+    """The grid's column filters and sort (from its filterModel and columnState props, one per
+    grid on the page: the last one drawn counts) and the search box, allow-listed."""
+    def last(values: Any) -> Any:
+        return values[-1] if isinstance(values, list) and values else None
+
+    return TableQuery(parse_filter_model(last(filter_models), public=public), parse_search(search),
+                      parse_sort_model(last(column_states), public=public))
 
 
 def _noun(n: int) -> str:
     return "contract" if n == 1 else "contracts"
 
 
-def view_summary(state: AppState, total: int, shown: int) -> list[Any]:
-    """What the grid holds, in words: '1,234 contracts match the filters.' or, with a flag, how
-    many of them carry it and a way back to all of them."""
+def table_narrowing(state: AppState, table: TableQuery) -> list[str]:
+    """What narrows the table beyond the filter bar, in words."""
+    parts = []
     flag = state.view_value("flag")
     if flag in FLAGS:
-        return [
-            html.Strong(f"Showing {shown:,} of the {total:,} {_noun(total)} behind the filters: "
-                        f"only those flagged “{FLAG_LABELS[flag]}”. "),
-            dcc.Link("Show all contracts", href=flag_link_href(state, "all")),
-        ]
+        parts.append(f"only those flagged “{FLAG_LABELS[flag]}”")
+    if table.columns:
+        parts.append("column filters: " + ", ".join(describe_column_filter(c) for c in table.columns))
+    if table.search:
+        parts.append(f"table search: “{table.search}”")
+    return parts
+
+
+def view_summary(state: AppState, total: int, shown: int, table: TableQuery = TableQuery()) -> list[Any]:
+    """What the grid holds, in words: '1,234 contracts match the filters.' or, with a flag,
+    column filters or a table search, how many of them the table keeps, why, and ways back."""
+    narrowing = table_narrowing(state, table)
+    if narrowing:
+        out: list[Any] = [html.Strong(f"Showing {shown:,} of the {total:,} {_noun(total)} behind the "
+                                      f"filters; {'; '.join(narrowing)}. ")]
+        if state.view_value("flag") in FLAGS:
+            out.append(dcc.Link("Show all contracts", href=flag_link_href(state, "all")))
+        return out
     if not total:
         return [html.Strong("No contracts match the filters. "),
                 "Remove a filter above (or use “Clear all filters”) to see more."]
     return [html.Strong(f"{total:,} {_noun(total)} match the filters.")]
 
 
-def downloads(state: AppState, total: int) -> list[Any]:
-    """The same CSV and Excel downloads as the renewals page, for the same filters."""
+def download_query(state: AppState, table: TableQuery) -> str:
+    """The page's state plus the table's view: `table=data` asks the download for the table's rows
+    (its flag, column filters, search and sort), not only the filters' rows."""
+    extra = urlencode([("table", "data"), *to_params(table)])
     q = state.to_query_string()
+    return f"{q}&{extra}" if q else f"?{extra}"
+
+
+def downloads(state: AppState, total: int, table: TableQuery = TableQuery()) -> list[Any]:
+    """The same CSV and Excel downloads as the renewals page, for the rows the table shows."""
+    q = download_query(state, table)
     excel: Any
     if total > XLSX_MAX_ROWS:
-        excel = html.Li(f"Excel: up to {XLSX_MAX_ROWS:,} contracts; these filters give {total:,}. "
+        excel = html.Li(f"Excel: up to {XLSX_MAX_ROWS:,} contracts; the table holds {total:,}. "
                         "Narrow the filters, or use the CSV, which has no limit.", className="muted")
     else:
         excel = html.Li(html.A(f"Download the {total:,} {_noun(total)} as Excel (.xlsx)",
@@ -91,37 +145,33 @@ def downloads(state: AppState, total: int) -> list[Any]:
         html.Li(html.A(f"Download the {total:,} {_noun(total)} as CSV", href=f"/download/contracts.csv{q}")),
         excel,
     ]
+    narrowing = table_narrowing(state, table)
+    held = "; ".join(["the contracts behind the filters at the top of the page", *narrowing])
+    order = describe_sort(table.sort) if table.sort else "in the dataset's order"
     notes: list[Any] = [
-        "The files hold the contracts in the table, in the table's original order, with the data "
-        "dictionary's column names, so they can be checked with ", html.Code("python -m techmap validate"),
+        f"The files hold the rows in the table ({held}), {order}. They use the "
+        "data dictionary's column names, so they can be checked with ", html.Code("python -m techmap validate"),
         " or imported again. Cells that a spreadsheet would run as a formula are stored as text."]
-    if state.view_value("flag") in FLAGS:
-        notes.append(" Like the table, they hold only the flagged contracts.")
     return [html.Ul(items, className="data-download-list"), html.P(notes, className="small muted")]
 
 
-def _view(state: AppState) -> tuple[Any, np.ndarray, int]:
-    """The filtered rows, their positions in the loaded table and how many the grid shows."""
-    data = context.dataset()
+def _parts(state: AppState, table: TableQuery = TableQuery(), *, quality: bool = True) -> dict[str, Any]:
+    """Everything the page shows that depends on the state and the table's view, except the
+    grid's rows. The quality panel describes the filters' rows, whatever the table narrows."""
+    data, today, public = context.dataset(), context.today(), context.settings().public
     rows = apply_filter(data.contracts, state.filters)
-    positions = data.contracts.index.get_indexer(rows.index)
     flag = state.view_value("flag")
-    shown = int(row_flags(data, context.today())[positions, FLAGS.index(flag)].sum()) if flag in FLAGS else len(rows)
-    return rows, positions, shown
-
-
-def _parts(state: AppState) -> dict[str, Any]:
-    """Everything the page shows that depends on the state, except the grid's rows."""
-    data = context.dataset()
-    rows, positions, shown = _view(state)
-    total = len(rows)
-    return {
-        "summary": view_summary(state, total, shown),
-        "downloads": downloads(state, shown),
-        "quality": quality_panel(data, rows, positions, state, today=context.today(),
-                                 public=context.settings().public),
+    shown = int(table_positions(data, state.filters, flag if flag in FLAGS else "all", table, today, public).size)
+    parts = {
+        "summary": view_summary(state, len(rows), shown, table),
+        "downloads": downloads(state, shown, table),
         "height": grid_height(shown),
+        "status": f"The table shows {shown:,} {_noun(shown)}.",
     }
+    if quality:
+        positions = data.contracts.index.get_indexer(rows.index)
+        parts["quality"] = quality_panel(data, rows, positions, state, today=today, public=public)
+    return parts
 
 
 def layout(**query: Any) -> html.Div:
@@ -144,11 +194,24 @@ def layout(**query: Any) -> html.Div:
                     html.P(parts["summary"], id=COUNT, className="data-count"),
                     html.P([
                         f"{BLOCK_ROWS} rows a page. Select a column header to sort (again to reverse; "
-                        "Shift adds a second column). To narrow or search the table, use the filters "
-                        "at the top of the page (behind the Filters button on a phone): the ", html.A("Search box", href=f"#{ids.FILTER_CONTROLS['q']}"),
+                        "Shift adds a second column). Type in the box under a header to filter that "
+                        "column; its button offers other conditions (does not contain, before, after, "
+                        "between, blank…). “Search the table” finds rows with every word somewhere in "
+                        "their columns. These narrow this table and its downloads only; the filters at "
+                        "the top of the page (behind the Filters button on a phone) narrow every page, "
+                        "and their ", html.A("Search box", href=f"#{ids.FILTER_CONTROLS['q']}"),
                         " looks in contract IDs, systems, suppliers, manufacturers, boroughs and "
                         "service areas. Borough and supplier names link to their profiles.",
                     ], className="small data-hint"),
+                    html.Div([
+                        html.Label("Search the table", htmlFor=SEARCH, className="form-label"),
+                        html.Div([
+                            dcc.Input(id=SEARCH, type="search", debounce=0.5, value="", maxLength=200,
+                                      autoComplete="off", className="form-control"),
+                            html.Button("Clear the table’s filters and search", id=CLEAR_TABLE,
+                                        type="button", className="btn btn-outline-secondary"),
+                        ], className="data-search-row"),
+                    ], className="data-search", role="search", **{"aria-label": "The table"}),
                     html.Div(data_grid(public=public, instance=uuid4().hex[:12]), id=GRID_WRAP,
                              className="data-grid-wrap", style={"height": parts["height"]}, role="region",
                              **{"aria-labelledby": TABLE_HEADING}),
@@ -167,8 +230,9 @@ def layout(**query: Any) -> html.Div:
                 id="quality",
                 className="data-section",
             ),
+            html.P(id=TABLE_STATUS, className="visually-hidden", **{"aria-live": "polite", "aria-atomic": "true"}),
             dcc.Store(id=GRID_KEY, data=grid_key(state)),
-            dcc.Store(id=PAGE_KEY, data=state.to_query_string()),
+            dcc.Store(id=PAGE_KEY, data=page_key(state, TableQuery())),
             dcc.Store(id=GRID_REFRESHED),
             dcc.Store(id=RENDERED, data=True),
             dcc.Store(id=SCROLLED),
@@ -180,16 +244,18 @@ def layout(**query: Any) -> html.Div:
     Output(grid_id(MATCH), "getRowsResponse"),
     Input(grid_id(MATCH), "getRowsRequest"),
     State(ids.URL, "search"),
+    State(SEARCH, "value"),
     prevent_initial_call=True,
 )
-def serve_rows(request: Any, search: Any) -> Any:
+def serve_rows(request: Any, search: Any, find: Any = "") -> Any:
     """One page of rows. The state comes from the URL: it is current from the first paint on,
-    whereas the store is written by a callback that may not have run yet."""
+    whereas the store is written by a callback that may not have run yet. The request carries
+    the grid's column filters and sort; the search box is read as it is now."""
     if not isinstance(request, dict):
         return no_update
     state = AppState.from_query_string(search if isinstance(search, str) else "")
     return grid_block(context.dataset(), state.filters, state.view_value("flag"), request,
-                      today=context.today(), public=context.settings().public)
+                      today=context.today(), public=context.settings().public, search=find)
 
 
 @callback(
@@ -199,21 +265,46 @@ def serve_rows(request: Any, search: Any) -> Any:
     Output(GRID_WRAP, "style"),
     Output(GRID_KEY, "data"),
     Output(PAGE_KEY, "data"),
+    Output(TABLE_STATUS, "children"),
     Input(ids.APP_STATE, "data"),
+    Input(grid_id(ALL), "filterModel"),
+    Input(grid_id(ALL), "columnState"),
+    Input(SEARCH, "value"),
     State(GRID_KEY, "data"),
     State(PAGE_KEY, "data"),
     prevent_initial_call=True,
 )
-def update_view(data: Any, shown_grid: Any = None, shown_page: Any = None) -> tuple[Any, ...]:
-    """Counts, downloads and the quality panel; a new grid key when the grid's rows change."""
+def update_view(data: Any, filter_models: Any = None, column_states: Any = None, search: Any = "",
+                shown_grid: Any = None, shown_page: Any = None) -> tuple[Any, ...]:
+    """Counts, downloads and the quality panel; a new grid key when the grid's rows change
+    other than by its own filters and sort (which the grid refetches for by itself)."""
     state = AppState.from_dict(data)
-    page = state.to_query_string()
+    table = table_query(filter_models, column_states, search, public=context.settings().public)
+    page = page_key(state, table)
     if page == shown_page:
-        return (no_update,) * 6
-    parts = _parts(state)
-    key = grid_key(state)
-    return (parts["summary"], parts["downloads"], parts["quality"], {"height": parts["height"]},
-            key if key != shown_grid else no_update, page)
+        return (no_update,) * 7
+    # Only the table changed: the quality panel stays, and the live region says what is left
+    # (a filter-bar change is announced by the shell).
+    same_state = isinstance(shown_page, str) and shown_page.split("|", 1)[0] == state.to_query_string()
+    parts = _parts(state, table, quality=not same_state)
+    key = grid_key(state, table.search)
+    return (parts["summary"], parts["downloads"], parts.get("quality", no_update),
+            {"height": parts["height"]}, key if key != shown_grid else no_update, page,
+            parts["status"] if same_state else no_update)
+
+
+@callback(
+    Output(grid_id(ALL), "filterModel"),
+    Output(SEARCH, "value"),
+    Input(CLEAR_TABLE, "n_clicks"),
+    State(grid_id(ALL), "id"),
+    prevent_initial_call=True,
+)
+def clear_table(clicks: Any, grids: Any) -> tuple[Any, ...]:
+    """Remove every column filter and the search (the filter bar's filters stay)."""
+    if not clicks:
+        return no_update, no_update
+    return [{} for _ in (grids or [])], ""
 
 
 # A new grid key: back to the first page and ask the server again (it reads the new filters).

@@ -26,6 +26,7 @@ from openpyxl.utils import get_column_letter
 
 from techmap.authorities import by_code
 from techmap.filters import MULTI_PARAMS, FilterState
+from techmap.quality import FLAG_LABELS, FLAGS
 from techmap.schema import (
     ALWAYS_PRIVATE_COLUMNS,
     COLUMN_NAMES,
@@ -33,6 +34,7 @@ from techmap.schema import (
     SERVICE_AREAS_BY_SLUG,
     slugify,
 )
+from techmap.table_query import TableQuery, describe_column_filter, describe_sort, filename_parts
 
 # Schema columns in order, with the borough's name beside its code.
 EXPORT_COLUMNS: tuple[str, ...] = (
@@ -194,7 +196,7 @@ def _xlsx_text(value: Any) -> Any:
 
 def _about_rows(rows: pd.DataFrame, positions: np.ndarray | None, *, title: str,
                 filters_text: str, manifest: Mapping[str, Any], columns: Sequence[str],
-                generated: date | None) -> list[tuple[str, str]]:
+                generated: date | None, view_rows: Sequence[tuple[str, str]] = ()) -> list[tuple[str, str]]:
     synthetic = rows["synthetic"].to_numpy(dtype=bool) if "synthetic" in rows else np.zeros(
         len(rows), dtype=bool)
     sources_col = rows["source"].astype("str").to_numpy() if "source" in rows else np.array([])
@@ -206,6 +208,7 @@ def _about_rows(rows: pd.DataFrame, positions: np.ndarray | None, *, title: str,
     out: list[tuple[str, str]] = [
         ("Dataset", title),
         ("Filters", filters_text),
+        *view_rows,
         ("Contracts", f"{total:,}"),
         ("Data as of", str(manifest.get("as_of") or "not stated")),
         ("Licence", str(manifest.get("licence") or "not stated")),
@@ -237,10 +240,12 @@ def xlsx_bytes(rows: pd.DataFrame, *, title: str, filters_text: str,
                manifest: Mapping[str, Any] | None = None,
                columns: Sequence[str] = EXPORT_COLUMNS,
                positions: np.ndarray | None = None,
-               generated: date | None = None) -> bytes:
+               generated: date | None = None,
+               view_rows: Sequence[tuple[str, str]] = ()) -> bytes:
     """An Excel workbook: sheet "contracts" (the rows, dataset column names in row 1, dates as
-    dates, values as numbers) and sheet "about" (dataset title, the filters, as-of date, licence,
-    attribution, sources, a note on illustrative rows and the meaning of each column).
+    dates, values as numbers) and sheet "about" (dataset title, the filters, `view_rows` (what
+    else narrowed or ordered the rows: describe_view), as-of date, licence, attribution, sources,
+    a note on illustrative rows and the meaning of each column).
     Written in openpyxl's write-only mode, which streams rows to the file."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("contracts")
@@ -263,7 +268,8 @@ def xlsx_bytes(rows: pd.DataFrame, *, title: str, filters_text: str,
     about.column_dimensions["A"].width = 24
     about.column_dimensions["B"].width = 100
     for label, text in _about_rows(rows, positions, title=title, filters_text=filters_text,
-                                   manifest=manifest or {}, columns=columns, generated=generated):
+                                   manifest=manifest or {}, columns=columns, generated=generated,
+                                   view_rows=view_rows):
         label_cell = WriteOnlyCell(about, value=_xlsx_text(neutralise(label)))
         label_cell.font = bold
         about.append([label_cell, _xlsx_text(neutralise(text))])
@@ -314,13 +320,33 @@ def describe_filters(state: Any, *, supplier_names: Mapping[str, str] | None = N
     return "; ".join(parts)
 
 
+def describe_view(flag: str = "all", table: TableQuery | None = None) -> list[tuple[str, str]]:
+    """Rows of the Excel "about" sheet for what narrowed the data page's table beyond the filters
+    (its quality flag, column filters and search) and its order."""
+    table = table or TableQuery()
+    rows: list[tuple[str, str]] = []
+    if flag in FLAGS:
+        rows.append(("Quality flag", f"only the contracts flagged “{FLAG_LABELS[flag]}”"))
+    if table.columns:
+        rows.append(("Column filters", "; ".join(describe_column_filter(c) for c in table.columns)))
+    if table.search:
+        rows.append(("Table search", f"rows with every word of “{table.search}” in some column"))
+    if table.sort:
+        rows.append(("Order", describe_sort(table.sort)))
+    return rows
+
+
 def download_filename(state: Any, ext: str, *, today: date | None = None,
-                      kind: str = "contracts", max_length: int = MAX_FILENAME_LENGTH) -> str:
+                      kind: str = "contracts", max_length: int = MAX_FILENAME_LENGTH,
+                      flag: str = "all", table: TableQuery | None = None) -> str:
     """'london-tech-map_contracts_authority-E09000007_area-housing_2026-11-22.csv'.
 
-    One part per filter (repeated values joined by '-'); only letters, digits, '.', '-' and the
-    '_' between parts. When the filters do not fit in `max_length`, they are cut and a short hash
-    of the full filter text is added, so different views still get different names."""
+    One part per filter (repeated values joined by '-'), then the data page table's quality
+    `flag` ('flag-missing-end-date'), column filters ('system-contains-mosaic') and search
+    ('find-civica'), so that a narrowed download is never named as if it held every contract;
+    only letters, digits, '.', '-' and the '_' between parts. When they do not fit in
+    `max_length`, they are cut and a short hash of the full text is added, so different views
+    still get different names."""
     filters = _filters_of(state)
     ext = _NAME_UNSAFE.sub("", ext.lstrip(".")).lower() or "txt"
     kind = slugify(kind) or "contracts"
@@ -333,6 +359,10 @@ def download_filename(state: Any, ext: str, *, today: date | None = None,
         parts.append(f"to-{filters.ends_to.isoformat()}")
     if filters.q and (q := slugify(filters.q)):
         parts.append(f"q-{q}")
+    if flag in FLAGS:
+        parts.append(f"flag-{flag.replace('_', '-')}")
+    if table is not None:
+        parts.extend(filename_parts(table))
     parts = [_NAME_UNSAFE.sub("-", p).strip("-") for p in parts]
     middle = "_".join(p for p in parts if p)
     fixed = len(FILENAME_PREFIX) + len(kind) + len(day) + len(ext) + 3  # 2 "_" and the "."

@@ -8,12 +8,10 @@ filtered DataFrames themselves are not cached.
 from __future__ import annotations
 
 from datetime import date
-
-import pandas as pd
-
 from functools import lru_cache
 
 import numpy as np
+import pandas as pd
 
 from techmap import context
 from techmap.cache import memoised
@@ -21,6 +19,7 @@ from techmap.dataset import Dataset
 from techmap.filters import FilterState
 from techmap.quality import FLAGS, quality_flags
 from techmap.queries import apply_filter, borough_metrics, filter_mask, headline
+from techmap.table_query import TableQuery, sorted_positions, table_mask
 
 
 def rows(filters: FilterState, ignore: tuple[str, ...] = ()) -> pd.DataFrame:
@@ -55,11 +54,26 @@ def row_flags(data: Dataset, today: date) -> np.ndarray:
     return flags[list(FLAGS)].to_numpy(dtype=bool)
 
 
-def view_positions(data: Dataset, filters: FilterState, flag: str = "all", *, today: date) -> np.ndarray:
+def view_positions(data: Dataset, filters: FilterState, flag: str = "all", *, today: date,
+                   table: TableQuery | None = None, public: bool = False) -> np.ndarray:
     """Positions (into data.contracts) of the rows in view, in dataset order: apply_filter's rows,
-    and of those only the ones with `flag` when it names a quality flag. The data page's grid and
-    the downloads both use this, so a download holds exactly the rows on screen."""
+    of those only the ones with `flag` when it names a quality flag, and of those the ones the data
+    page's column filters and search keep (`table`; its sort is table_positions'). The data page's
+    grid and the downloads both use this, so a download holds exactly the rows on screen."""
     mask = filter_mask(data.contracts, filters)
     if flag in FLAGS:
         mask &= row_flags(data, today)[:, FLAGS.index(flag)]
+    if table is not None and (narrowed := table_mask(data, table, today, public=public)) is not None:
+        mask &= narrowed
     return np.flatnonzero(mask)
+
+
+@lru_cache(maxsize=16)
+def table_positions(data: Dataset, filters: FilterState, flag: str, table: TableQuery, today: date,
+                    public: bool) -> np.ndarray:
+    """view_positions in the table's order (its sort; blanks last, ties in dataset order).
+    Cached: paging through the grid only slices this. Read-only, as it is shared."""
+    positions = view_positions(data, filters, flag, today=today, table=table, public=public).astype(np.int32)
+    order = sorted_positions(data, positions, table.sort, today)
+    order.setflags(write=False)
+    return order

@@ -1,8 +1,12 @@
 """CSV and Excel downloads of the contracts behind the current view.
 
 Both routes take the app's query string (the same filters as every page) and export exactly
-techmap.queries.apply_filter(contracts, state.filters). The CSV is streamed in chunks from the
-loaded table, so memory stays at one copy of the data however large the export.
+techmap.queries.apply_filter(contracts, state.filters). With `table=data` (the data page's links)
+they export the data page's table instead: those rows narrowed to its quality flag (`flag`), column
+filters (`col.<column>`) and search (`find`), in its order (`sort`); see techmap.table_query. Without
+it a `flag` left in the state by a visit to the data page is ignored, so the renewals page's
+download is never silently narrowed. The CSV is streamed in chunks from the loaded table, so
+memory stays at one copy of the data (plus an index of the rows) however large the export.
 """
 
 from __future__ import annotations
@@ -17,10 +21,13 @@ from techmap.export import (
     XLSX_MEDIA_TYPE,
     csv_chunks,
     describe_filters,
+    describe_view,
     download_filename,
     export_columns,
     xlsx_bytes,
 )
+from techmap.quality import FLAGS
+from techmap.table_query import TableQuery, from_params
 
 bp = Blueprint("downloads", __name__)
 
@@ -34,12 +41,22 @@ def request_state() -> AppState:
     return AppState.from_query_string(request.query_string.decode("utf-8", "replace"))
 
 
-def view_positions(state: AppState) -> np.ndarray | None:
-    """Integer positions of the view's rows in the loaded table (the filters, and the data page's
-    quality flag when one is chosen); None for every row. No copy of the rows is made."""
+def request_table(state: AppState) -> tuple[str, TableQuery]:
+    """The data page table's flag and query when the link asks for them (`table=data`)."""
+    if request.args.get("table") != "data":
+        return "all", TableQuery()
+    flag = state.view_value("flag")
+    table = from_params(request.args.items(multi=True), public=context.settings().public)
+    return (flag if flag in FLAGS else "all"), table
+
+
+def view_positions(state: AppState, flag: str = "all", table: TableQuery = TableQuery()) -> np.ndarray | None:
+    """Integer positions of the view's rows in the loaded table, in the view's order; None for
+    every row in dataset order. No copy of the rows is made."""
     data = context.dataset()
-    positions = views.view_positions(data, state.filters, state.view_value("flag"), today=context.today())
-    return None if len(positions) == len(data.contracts) else positions
+    positions = views.table_positions(data, state.filters, flag, table, context.today(),
+                                      context.settings().public)
+    return None if len(positions) == len(data.contracts) and not table.sort else positions
 
 
 def _attachment(response: Response, filename: str) -> Response:
@@ -53,18 +70,21 @@ def _attachment(response: Response, filename: str) -> Response:
 @bp.get("/download/contracts.csv")
 def contracts_csv() -> Response:
     state = request_state()
+    flag, table = request_table(state)
     contracts = context.dataset().contracts
     chunks = csv_chunks(contracts, columns=export_columns(public=context.settings().public),
-                        positions=view_positions(state))
+                        positions=view_positions(state, flag, table))
     response = Response(chunks, mimetype="text/csv")
-    return _attachment(response, download_filename(state, "csv", today=context.today()))
+    return _attachment(response, download_filename(state, "csv", today=context.today(), flag=flag,
+                                                   table=table))
 
 
 @bp.get("/download/contracts.xlsx")
 def contracts_xlsx() -> Response:
     state = request_state()
+    flag, table = request_table(state)
     data = context.dataset()
-    positions = view_positions(state)
+    positions = view_positions(state, flag, table)
     rows = len(data.contracts) if positions is None else len(positions)
     if rows > XLSX_MAX_ROWS:
         return Response(
@@ -80,6 +100,8 @@ def contracts_xlsx() -> Response:
         columns=export_columns(public=context.settings().public),
         positions=positions,
         generated=context.today(),
+        view_rows=describe_view(flag, table),
     )
     response = Response(body, mimetype=XLSX_MEDIA_TYPE)
-    return _attachment(response, download_filename(state, "xlsx", today=context.today()))
+    return _attachment(response, download_filename(state, "xlsx", today=context.today(), flag=flag,
+                                                   table=table))

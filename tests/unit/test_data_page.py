@@ -17,7 +17,10 @@ import numpy as np
 import pandas as pd
 import pytest
 from dash import no_update
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from flask import Flask
+from openpyxl import load_workbook
 from plotly.utils import PlotlyJSONEncoder
 
 import app as app_module  # noqa: F401  (loads the pages, as Dash does)
@@ -36,7 +39,7 @@ from components.quality_panel import (
     sources_table,
 )
 from components.safe_text import safe_url
-from techmap import context
+from techmap import context, table_query
 from techmap.appstate import AppState
 from techmap.dataset import Dataset
 from techmap.filters import FilterState
@@ -96,11 +99,16 @@ def test_sort_by_date_puts_blanks_last_in_both_directions(data: Dataset) -> None
 
 
 def test_sort_by_text_ignores_case_and_keeps_ties_in_dataset_order(data: Dataset) -> None:
-    # suppliers: NEC, "=cmd...", Civica, NEC, System C, civica. "=" sorts before letters; "Civica"
-    # and "civica" fold to the same text (the exact spelling breaks the tie); the two NEC rows tie
-    # and keep dataset order in either direction.
+    # suppliers: NEC, "=cmd...", Civica, NEC, System C, civica. "=" sorts before letters; the two NEC
+    # rows tie and keep dataset order in either direction. "Civica" and "civica" fold to the same
+    # text: the exact spelling breaks the tie, unless loading shows both as one spelling, when they
+    # tie too.
     assert ids_of(data, sort=[{"colId": "supplier", "sort": "asc"}]) == ["D-02", "D-03", "D-06", "D-01", "D-04", "D-05"]
-    assert ids_of(data, sort=[{"colId": "supplier", "sort": "desc"}]) == ["D-05", "D-01", "D-04", "D-06", "D-03", "D-02"]
+    spellings = data.contracts.set_index("contract_id")["supplier"]
+    civica = ["D-03", "D-06"] if spellings["D-03"] == spellings["D-06"] else ["D-06", "D-03"]
+    assert ids_of(data, sort=[{"colId": "supplier", "sort": "desc"}]) == ["D-05", "D-01", "D-04", *civica, "D-02"]
+    # systems keep their spellings: Spydus (D-03) before spydus (D-06), the other way round descending
+    assert ids_of(data, sort=[{"colId": "system", "sort": "desc"}])[:2] == ["D-06", "D-03"]
 
 
 def test_second_sort_column_orders_ties_of_the_first(data: Dataset) -> None:
@@ -159,6 +167,203 @@ def test_end_before_start_is_flagged(data: Dataset) -> None:
     contracts.loc[contracts["contract_id"] == "D-04", "end_date"] = pd.Timestamp("2021-06-30")
     broken = replace(data, contracts=contracts)
     assert ids_of(broken, flag="end_before_start") == ["D-04"]
+
+
+# ---- column filters and the table search (applied on the server) ------------------------------
+
+
+def filtered(data: Dataset, model: Any, search: str = "", filters: FilterState = FilterState(),
+             flag: str = "all", sort: list[dict[str, str]] | None = None, public: bool = False) -> list[str]:
+    block = grid_block(data, filters, flag, {"startRow": 0, "endRow": 100, "filterModel": model,
+                                             "sortModel": sort or []},
+                       today=context.today(), public=public, search=search)
+    assert block["rowCount"] == len(block["rowData"])
+    return [row["contract_id"] for row in block["rowData"]]
+
+
+def text(col: str, option: str, value: str | None = None) -> dict[str, Any]:
+    return {col: {"filterType": "text", "type": option, **({"filter": value} if value is not None else {})}}
+
+
+def number(col: str, option: str, value: Any = None, to: Any = None) -> dict[str, Any]:
+    return {col: {"filterType": "number", "type": option, "filter": value, "filterTo": to}}
+
+
+def day(col: str, option: str, value: str | None = None, to: str | None = None) -> dict[str, Any]:
+    return {col: {"filterType": "date", "type": option, "dateFrom": value and f"{value} 00:00:00",
+                  "dateTo": to and f"{to} 00:00:00"}}
+
+
+@pytest.mark.parametrize(("model", "expected"), [
+    # text, as the cell shows it, without regard to case. systems: D-01 Open Housing, D-02
+    # <script>alert(1)</script>, D-03 Spydus, D-04 Open Housing, D-05 Mosaic, D-06 spydus
+    (text("system", "contains", "SPY"), ["D-03", "D-06"]),
+    (text("system", "notContains", "spy"), ["D-01", "D-02", "D-04", "D-05"]),
+    (text("system", "equals", "open housing"), ["D-01", "D-04"]),
+    (text("system", "notEqual", "open housing"), ["D-02", "D-03", "D-05", "D-06"]),
+    (text("system", "startsWith", "<scr"), ["D-02"]),
+    (text("system", "endsWith", "DUS"), ["D-03", "D-06"]),
+    (text("contract_id", "equals", "d-05"), ["D-05"]),
+    # blanks: D-02 has no manufacturer; a blank does not contain, and is not, the value
+    (text("manufacturer", "blank"), ["D-02"]),
+    (text("manufacturer", "notBlank"), ["D-01", "D-03", "D-04", "D-05", "D-06"]),
+    (text("manufacturer", "notContains", "civica"), ["D-01", "D-02", "D-04", "D-05"]),
+    (text("manufacturer", "contains", "civica"), ["D-03", "D-06"]),
+    # the shown text of coded columns, not the stored code
+    (text("hosting", "equals", "on premises"), ["D-04"]),
+    (text("hosting", "equals", "on_premises"), []),
+    (text("synthetic", "equals", "illustrative"), ["D-04", "D-05", "D-06"]),
+    (text("value_public", "equals", "no"), ["D-02"]),
+    (text("service_area_name", "contains", "social"), ["D-05"]),
+    (text("authority_name", "startsWith", "hack"), ["D-03", "D-04"]),
+    (text("source_title", "contains", "<b>"), ["D-03"]),
+    (text("flags", "contains", "old source"), ["D-03"]),
+    (text("flags", "blank"), ["D-01", "D-04", "D-05", "D-06"]),
+    # numbers. annual values: D-01 120000, D-02 0, D-03 blank, D-04 50000, D-05 643219, D-06 25000.5
+    (number("annual_value_gbp", "greaterThan", 50000), ["D-01", "D-05"]),
+    (number("annual_value_gbp", "greaterThanOrEqual", 50000), ["D-01", "D-04", "D-05"]),
+    (number("annual_value_gbp", "lessThan", 25000.5), ["D-02"]),
+    (number("annual_value_gbp", "lessThanOrEqual", 25000.5), ["D-02", "D-06"]),
+    (number("annual_value_gbp", "equals", 25000.5), ["D-06"]),
+    (number("annual_value_gbp", "inRange", 0, 50000), ["D-02", "D-04", "D-06"]),  # inclusive
+    (number("annual_value_gbp", "inRange", 50000, 0), ["D-02", "D-04", "D-06"]),  # either way round
+    (number("annual_value_gbp", "notEqual", 0), ["D-01", "D-04", "D-05", "D-06"]),  # a blank is not "not 0"
+    (number("annual_value_gbp", "blank"), ["D-03"]),
+    (number("satisfaction", "greaterThanOrEqual", 4), ["D-01", "D-04"]),
+    # dates. end dates: D-01 2027-03-31, D-02 blank, D-03 2026-12-31, D-04 2026-05-31,
+    # D-05 2029-12-15, D-06 2026-01-31
+    (day("end_date", "lessThan", "2026-06-01"), ["D-04", "D-06"]),
+    (day("end_date", "greaterThan", "2027-03-31"), ["D-05"]),  # after: the day itself is not
+    (day("end_date", "equals", "2026-12-31"), ["D-03"]),
+    (day("end_date", "notEqual", "2026-12-31"), ["D-01", "D-04", "D-05", "D-06"]),
+    (day("end_date", "inRange", "2026-05-31", "2026-12-31"), ["D-03", "D-04"]),
+    (day("end_date", "blank"), ["D-02"]),
+    (day("start_date", "lessThan", "1901-01-01"), ["D-03"]),
+    # source dates: register 2026-06-30 (D-01, D-02), old survey 2023-01-15 (D-03), demo 2026-11-01
+    (day("source_as_of", "lessThan", "2026-01-01"), ["D-03"]),
+    (day("source_as_of", "equals", "2026-06-30"), ["D-01", "D-02"]),
+    # several columns: all of them must pass
+    ({**text("system", "contains", "o"), **number("annual_value_gbp", "lessThan", 100000)}, ["D-04"]),
+])
+def test_column_filters(data: Dataset, model: dict[str, Any], expected: list[str]) -> None:
+    assert filtered(data, model) == expected
+
+
+def test_column_filters_narrow_the_filter_bar_and_flag_rows_and_keep_the_sort(data: Dataset) -> None:
+    camden = FilterState(authority=(CAMDEN,))  # D-01, D-02, D-06
+    assert filtered(data, text("supplier", "notEqual", "nec"), filters=camden) == ["D-02", "D-06"]
+    assert filtered(data, text("supplier", "notEqual", "nec"), filters=camden, flag="zero_value") == ["D-02"]
+    by_value = [{"colId": "annual_value_gbp", "sort": "desc"}]
+    assert filtered(data, number("annual_value_gbp", "notBlank"), sort=by_value) == ["D-05", "D-01", "D-04", "D-06", "D-02"]
+
+
+@pytest.mark.parametrize(("search", "expected"), [
+    ("civica", ["D-03", "D-06"]),  # supplier or manufacturer
+    ("HACKNEY spydus", ["D-03"]),  # every word, each in any column
+    ("2029", ["D-01", "D-05"]),  # D-01's latest end 2029-03-31, D-05's end 2029-12-15
+    ("£25,000", ["D-06"]),  # the value as shown
+    ("illustrative", ["D-04", "D-05", "D-06"]),
+    ("g-cloud", ["D-01"]),  # procurement route
+    ("shared-lib", ["D-03", "D-06"]),
+    ("old source", ["D-03"]),
+    ("<script>", ["D-02"]),
+    ("nothing-like-this", []),
+    ("   ", ALL_ROWS),
+])
+def test_search_finds_rows_with_every_word_in_some_column(data: Dataset, search: str, expected: list[str]) -> None:
+    assert filtered(data, {}, search=search) == expected
+
+
+def test_search_and_filters_never_look_at_restricted_fields_on_a_public_instance(public_data: Dataset) -> None:
+    # satisfaction: D-01 4, D-04 5. Not a column on a public instance, so not filtered on.
+    assert filtered(public_data, number("satisfaction", "greaterThanOrEqual", 4), public=True) == ALL_ROWS
+    assert "satisfaction" not in {f.name for f in table_query.table_fields(public=True)}
+    # D-02's values are not public: redacted at load, so neither its £0 nor its flag is found
+    assert filtered(public_data, number("annual_value_gbp", "equals", 0), public=True) == []
+    assert filtered(public_data, {}, search="£0", public=True) == []
+
+
+JUNK_MODELS: list[Any] = [
+    None, "system", 42, [], [{"system": {}}],
+    {"system": None}, {"system": "contains"}, {"system": {"type": "contains"}},  # no value
+    {"system": {"filterType": "number", "type": "contains", "filter": "x"}},  # wrong kind
+    {"system": {"filterType": "text", "type": "regex", "filter": ".*"}},  # unknown option
+    {"system": {"filterType": "text", "type": "contains", "filter": ["x"]}},
+    {"system": {"filterType": "text", "type": "contains", "filter": ""}},
+    {"system": {"filterType": "text", "operator": "OR", "conditions": [
+        {"filterType": "text", "type": "equals", "filter": "Mosaic"}]}},  # combined: not offered
+    {"search_text": {"filterType": "text", "type": "contains", "filter": "x"}},  # not a column
+    {"__proto__": {"filterType": "text", "type": "contains", "filter": "x"}},
+    {"annual_value_gbp": {"filterType": "number", "type": "greaterThan", "filter": "NaN"}},
+    {"annual_value_gbp": {"filterType": "number", "type": "greaterThan", "filter": float("inf")}},
+    {"annual_value_gbp": {"filterType": "number", "type": "greaterThan", "filter": True}},
+    {"annual_value_gbp": {"filterType": "number", "type": "inRange", "filter": 1}},  # no end
+    {"annual_value_gbp": {"filterType": "number", "type": "greaterThan", "filter": "9" * 400}},
+    {"end_date": {"filterType": "date", "type": "lessThan", "dateFrom": "2027-13-45 00:00:00"}},
+    {"end_date": {"filterType": "date", "type": "lessThan", "dateFrom": 20270101}},
+    {"end_date": {"filterType": "date", "type": "inRange", "dateFrom": "2027-01-01", "dateTo": "soon"}},
+    {"end_date": {"filterType": "date", "type": "contains", "dateFrom": "2027-01-01"}},
+    {str(i): {"filterType": "text", "type": "contains", "filter": "x"} for i in range(1000)},
+]
+
+
+@pytest.mark.parametrize("model", JUNK_MODELS, ids=[str(i) for i in range(len(JUNK_MODELS))])
+def test_malformed_filter_models_are_dropped_not_errors(data: Dataset, model: Any) -> None:
+    assert table_query.parse_filter_model(model, public=False) == ()
+    assert filtered(data, model) == ALL_ROWS
+
+
+def test_filters_of_the_wrong_kind_keep_the_rest_of_the_model(data: Dataset) -> None:
+    model = {**text("system", "contains", "spy"), "end_date": {"filterType": "text", "type": "contains",
+                                                                "filter": "2026"}}
+    assert filtered(data, model) == ["D-03", "D-06"]
+    long = "x" * 5000  # cut to MAX_TEXT characters, not refused
+    [only] = table_query.parse_filter_model(text("system", "contains", long), public=False)
+    assert only.value == "x" * table_query.MAX_TEXT
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=12),
+                    lambda inner: st.lists(inner, max_size=4)
+                    | st.dictionaries(st.sampled_from(["system", "end_date", "annual_value_gbp", "flags",
+                                                       "filterType", "type", "filter", "filterTo", "dateFrom",
+                                                       "dateTo", "text", "number", "date", "contains",
+                                                       "inRange", "operator", "conditions", "x"]),
+                                      inner, max_size=5), max_leaves=20),
+       st.text(max_size=30))
+def test_any_request_gets_rows_not_an_error(data: Dataset, model: Any, search: str) -> None:
+    ids = filtered(data, model, search=search)
+    assert set(ids) <= set(ALL_ROWS)
+
+
+def test_the_grids_columns_are_the_table_fields_each_with_a_filter_of_its_kind() -> None:
+    assert [c.field for c in data_grid.GRID_COLUMNS] == [f.name for f in table_query.TABLE_FIELDS]
+    kinds = {"text": "agTextColumnFilter", "number": "agNumberColumnFilter", "date": "agDateColumnFilter"}
+    for spec in column_defs(public=False):
+        kind = table_query.FIELDS_BY_NAME[spec["field"]].kind
+        assert spec["filter"] == kinds[kind], spec["field"]
+        # the grid offers exactly the options the server applies, one condition per column
+        assert spec["filterParams"]["filterOptions"] == list(table_query.OPTIONS[kind])
+        assert spec["filterParams"]["maxNumConditions"] == 1
+        assert spec["filterParams"].get("inRangeInclusive", kind == "text")
+
+
+def test_the_url_form_of_a_table_query_round_trips() -> None:
+    query = table_query.TableQuery(
+        table_query.parse_filter_model({**text("supplier", "contains", "a:b c"),
+                                        **number("annual_value_gbp", "inRange", 1000, 25000.5),
+                                        **day("end_date", "lessThan", "2027-01-01"),
+                                        **text("manufacturer", "blank")}, public=False),
+        "civica cloud", (("end_date", "desc"), ("system", "asc")))
+    pairs = table_query.to_params(query)
+    assert pairs == [("col.supplier", "contains:a:b c"), ("col.manufacturer", "blank"),
+                     ("col.end_date", "lessThan:2027-01-01"), ("col.annual_value_gbp", "inRange:1000:25000.5"),
+                     ("find", "civica cloud"), ("sort", "-end_date"), ("sort", "system")]
+    assert table_query.from_params(pairs, public=False) == query
+    junk = [("col.nope", "contains:x"), ("col.system", "regex:.*"), ("col.end_date", "lessThan:tomorrow"),
+            ("col.annual_value_gbp", "inRange:1"), ("col.satisfaction", "equals:4"), ("sort", "-nope"),
+            ("sort", ""), ("col.", "x"), ("find", "")]
+    assert table_query.from_params(junk, public=True) == table_query.TableQuery()
 
 
 # ---- cells ------------------------------------------------------------------------------------
@@ -232,22 +437,60 @@ def test_serve_rows_reads_the_view_from_the_url(data: Dataset) -> None:
     assert page().serve_rows(None, "") is no_update
 
 
+def update(state: AppState, shown_grid: Any = None, shown_page: Any = None, *, model: Any = None,
+           columns: Any = None, search: str = "") -> tuple[Any, ...]:
+    return page().update_view(state.to_dict(), [model] if model is not None else [],
+                              [columns] if columns is not None else [], search, shown_grid, shown_page)
+
+
 def test_update_view_counts_and_purges_the_grid_only_when_its_rows_change(data: Dataset) -> None:
     camden = AppState(FilterState(authority=(CAMDEN,)))
-    count, links, quality, style, grid_key, page_key = page().update_view(camden.to_dict(), None, None)
+    count, links, quality, style, grid_key, page_key, status = update(camden)
     assert "3 contracts match the filters." in render(count)
-    assert style == {"height": "251px"}  # header, pager and scrollbar 125 px + 3 rows of 42 px
-    assert grid_key == f"?authority={CAMDEN}|all" and page_key == f"?authority={CAMDEN}"
-    assert page().update_view(camden.to_dict(), grid_key, page_key) == (no_update,) * 6
+    assert style == {"height": "299px"}  # header, filter row, pager and scrollbar 173 px + 3 rows of 42 px
+    assert grid_key == f"?authority={CAMDEN}|all|" and page_key == f"?authority={CAMDEN}|"
+    assert status is no_update  # a filter-bar change is announced by the shell
+    assert update(camden, grid_key, page_key) == (no_update,) * 7
     # a view setting of another page changes the links, not the grid's rows
     other = camden.with_view("metric", "suppliers")
-    out = page().update_view(other.to_dict(), grid_key, page_key)
-    assert out[4] is no_update and out[5] == f"?authority={CAMDEN}&metric=suppliers"
+    out = update(other, grid_key, page_key)
+    assert out[4] is no_update and out[5] == f"?authority={CAMDEN}&metric=suppliers|"
     flagged = camden.with_view("flag", "missing_end_date")
-    out = page().update_view(flagged.to_dict(), grid_key, page_key)
-    assert out[4] == f"?authority={CAMDEN}|missing_end_date"
-    assert out[3] == {"height": "209px"}  # one row: room for two
+    out = update(flagged, grid_key, page_key)
+    assert out[4] == f"?authority={CAMDEN}|missing_end_date|"
+    assert out[3] == {"height": "257px"}  # one row: room for two
     assert "Showing 1 of the 3 contracts behind the filters" in render(out[0])
+
+
+def test_update_view_follows_the_grids_column_filters_search_and_sort(data: Dataset) -> None:
+    camden = AppState(FilterState(authority=(CAMDEN,)))
+    _, _, _, _, grid_key, page_key, _ = update(camden)
+    model = {"system": {"filterType": "text", "type": "contains", "filter": "o"},
+             "no_such_column": {"filterType": "text", "type": "contains", "filter": "x"}}
+    columns = [{"colId": "end_date", "sort": "desc", "sortIndex": 0}, {"colId": "system", "sort": None}]
+    count, links, quality, style, key, page_key2, status = update(camden, grid_key, page_key, model=model,
+                                                                  columns=columns)
+    # Camden: D-01 Open Housing, D-02 <script>..., D-06 spydus; "o" is in D-01 only
+    text = render(count)
+    assert "Showing 1 of the 3 contracts behind the filters; column filters: System contains “o”." in text
+    assert quality is no_update  # the panel describes the filters' rows, which did not change
+    assert key is no_update  # the grid refetches by itself for its own filters and sort
+    assert status == "The table shows 1 contract."
+    assert style == {"height": "257px"}
+    downloads_text = render(links)
+    assert ("/download/contracts.csv?authority=E09000007&table=data&col.system=contains%3Ao&sort=-end_date"
+            in downloads_text)
+    assert "System contains “o”" in downloads_text and "sorted by End date (latest first)" in downloads_text
+    assert update(camden, grid_key, page_key2, model=model, columns=columns) == (no_update,) * 7
+    # the search box: the grid's rows change without a request of its own, so the key purges it
+    out = update(camden, grid_key, page_key2, model=model, columns=columns, search="  open   housing ")
+    assert out[4] == f"?authority={CAMDEN}|all|open housing"
+    assert "table search: “open housing”" in render(out[0])
+
+
+def test_clear_table_resets_every_grids_filters_and_the_search() -> None:
+    assert page().clear_table(1, [{"type": "data-grid", "instance": "a"}]) == ([{}], "")
+    assert page().clear_table(None, [{"type": "data-grid", "instance": "a"}]) == (no_update, no_update)
 
 
 def _walk(component: Any) -> Iterator[Any]:
@@ -284,8 +527,9 @@ def test_download_links_carry_the_state_and_excel_says_when_it_is_too_big(data: 
     monkeypatch.setattr(page(), "XLSX_MAX_ROWS", 2)
     text = render(page().downloads(state, 3))
     assert "contracts.xlsx" not in text and "Narrow the filters" in text
-    flagged = render(page().downloads(state.with_view("flag", "zero_value"), 3))
-    assert "only the flagged contracts" in flagged
+    flagged = render(page().downloads(state.with_view("flag", "zero_value"), 1))
+    assert "only those flagged “Value recorded as £0”" in flagged
+    assert f"/download/contracts.csv?authority={CAMDEN}&flag=zero_value&table=data" in flagged
 
 
 def test_the_csv_download_holds_the_grids_rows_in_the_grids_order(data: Dataset) -> None:
@@ -298,6 +542,61 @@ def test_the_csv_download_holds_the_grids_rows_in_the_grids_order(data: Dataset)
         body = server.test_client().get("/download/contracts.csv" + query).data.decode("utf-8-sig")
         downloaded = [row["contract_id"] for row in csv.DictReader(io.StringIO(body))]
         assert downloaded == ids_of(data, filters), query
+
+
+def download_client() -> Any:
+    from web import downloads
+
+    server = Flask("data-page-test")
+    server.register_blueprint(downloads.bp)
+    return server.test_client()
+
+
+@pytest.mark.parametrize(("model", "search", "sort", "flag"), [
+    (text("system", "contains", "o"), "", [], "all"),
+    (number("annual_value_gbp", "notBlank"), "", [{"colId": "annual_value_gbp", "sort": "desc"}], "all"),
+    ({}, "civica", [{"colId": "end_date", "sort": "asc"}], "all"),
+    ({**day("end_date", "lessThan", "2027-01-01"), **text("supplier", "contains", ":/ C")}, "", [], "all"),
+    (text("hosting", "notEqual", "hosted"), "", [{"colId": "hosting", "sort": "asc"},
+                                                   {"colId": "end_date", "sort": "desc"}], "zero_value"),
+])
+def test_a_download_holds_the_grids_rows_under_its_column_filters_search_and_sort(
+        data: Dataset, model: dict[str, Any], search: str, sort: list[dict[str, str]], flag: str) -> None:
+    state = AppState(FilterState()).with_view("flag", flag)
+    grid = filtered(data, model, search=search, sort=sort, flag=flag)
+    # the page builds the links from the grid's filterModel and columnState, as the browser sends them
+    columns = [{**s, "sortIndex": i} for i, s in enumerate(sort)]
+    table = page().table_query([model], [columns], search, public=False)
+    query = page().download_query(state, table)
+    for ext in ("csv", "xlsx"):
+        body = download_client().get(f"/download/contracts.{ext}{query}").data
+        if ext == "csv":
+            downloaded = [row["contract_id"] for row in csv.DictReader(io.StringIO(body.decode("utf-8-sig")))]
+        else:
+            sheet = list(load_workbook(io.BytesIO(body), read_only=True)["contracts"].iter_rows(values_only=True))
+            downloaded = [row[0] for row in sheet[1:]]
+        assert downloaded == grid, (ext, query)
+
+
+def test_a_narrowed_download_says_so_in_its_name_and_about_sheet(data: Dataset) -> None:
+    state = AppState(FilterState(authority=(CAMDEN,))).with_view("flag", "zero_value")
+    table = page().table_query([text("system", "contains", "script")], [[{"colId": "end_date", "sort": "desc",
+                                                                          "sortIndex": 0}]], "cmd", public=False)
+    response = download_client().get(f"/download/contracts.xlsx{page().download_query(state, table)}")
+    name = response.headers["Content-Disposition"]
+    assert ("london-tech-map_contracts_authority-E09000007_flag-zero-value_system-contains-script_find-cmd_"
+            in name)
+    about = dict(row for row in load_workbook(io.BytesIO(response.data), read_only=True)["about"].iter_rows(
+        values_only=True) if row[0])
+    assert about["Filters"] == "Borough: Camden"
+    assert about["Quality flag"] == "only the contracts flagged “Value recorded as £0”"
+    assert about["Column filters"] == "System contains “script”"
+    assert about["Table search"] == "rows with every word of “cmd” in some column"
+    assert about["Order"] == "sorted by End date (latest first)"
+    assert about["Contracts"] == "1"
+    csv_name = download_client().get(f"/download/contracts.csv{page().download_query(state, table)}").headers[
+        "Content-Disposition"]
+    assert csv_name == name.replace(".xlsx", ".csv")
 
 
 # ---- quality panel ----------------------------------------------------------------------------
@@ -344,17 +643,22 @@ def test_grid_caches_are_keyed_on_the_dataset_object(data: Dataset) -> None:
 
 
 def test_download_in_a_flag_view_holds_exactly_the_flagged_rows():
-    import csv
-    import io
-
-    from techmap import context
     from techmap.views import view_positions
 
     data = context.dataset()
     state = AppState.from_query_string("?area=housing&flag=missing_end_date")
     expected = data.contracts["contract_id"].iloc[
         view_positions(data, state.filters, "missing_end_date", today=context.today())].tolist()
-    response = app_module.server.test_client().get("/download/contracts.csv?area=housing&flag=missing_end_date")
+    client = app_module.server.test_client()
+    response = client.get("/download/contracts.csv?area=housing&flag=missing_end_date&table=data")
     rows = list(csv.DictReader(io.StringIO(response.get_data().decode("utf-8-sig"))))
     assert [r["contract_id"] for r in rows] == expected
     assert 0 < len(expected) < len(data.contracts[data.contracts["service_area"] == "housing"])
+    # named as what it holds, not as every housing contract
+    assert "_area-housing_flag-missing-end-date_" in response.headers["Content-Disposition"]
+    # Without table=data (the renewals page's links, whose state may still hold the data page's
+    # flag) the download holds the filters' rows, and its name says nothing of a flag.
+    plain = client.get("/download/contracts.csv?area=housing&flag=missing_end_date")
+    rows = list(csv.DictReader(io.StringIO(plain.get_data().decode("utf-8-sig"))))
+    assert len(rows) == len(data.contracts[data.contracts["service_area"] == "housing"])
+    assert "flag" not in plain.headers["Content-Disposition"]

@@ -17,6 +17,7 @@ from techmap.export import (
     UTF8_BOM,
     csv_chunks,
     describe_filters,
+    describe_view,
     download_filename,
     export_columns,
     neutralise,
@@ -24,6 +25,7 @@ from techmap.export import (
 )
 from techmap.filters import FilterState
 from techmap.schema import COLUMN_NAMES
+from techmap.table_query import TableQuery, parse_filter_model
 from tests.unit.frames import CAMDEN, HACKNEY, empty_frame, make_frame
 
 TODAY = date(2026, 11, 22)
@@ -210,6 +212,59 @@ def test_download_filename_every_filter():
     assert download_filename(state, "ics", today=TODAY, kind="renewals") == (
         "london-tech-map_renewals_authority-E09000007-E09000012_supplier-capita_system-mosaic_"
         "from-2026-11-22_to-2027-11-22_q-adult-social-care_2026-11-22.ics")
+
+
+def test_download_filename_names_the_flag_column_filters_and_search():
+    state = AppState.from_query_string("?area=housing&flag=missing_end_date")
+    # A caller that does not apply the flag (the calendar) does not pass it, and gets the old name.
+    assert download_filename(state, "csv", today=TODAY) == "london-tech-map_contracts_area-housing_2026-11-22.csv"
+    assert download_filename(state, "csv", today=TODAY, flag="missing_end_date") == (
+        "london-tech-map_contracts_area-housing_flag-missing-end-date_2026-11-22.csv")
+    table = TableQuery(parse_filter_model({
+        "system": {"filterType": "text", "type": "contains", "filter": "Open Housing"},
+        "manufacturer": {"filterType": "text", "type": "blank"}}, public=False), "Civica  cloud")
+    assert download_filename(state, "xlsx", today=TODAY, flag="zero_value", table=table) == (
+        "london-tech-map_contracts_area-housing_flag-zero-value_system-contains-open-housing_"
+        "manufacturer-blank_find-civica-cloud_2026-11-22.xlsx")
+    table = TableQuery(parse_filter_model({
+        "end_date": {"filterType": "date", "type": "inRange", "dateFrom": "2027-01-01 00:00:00",
+                     "dateTo": "2027-12-31 00:00:00"},
+        "annual_value_gbp": {"filterType": "number", "type": "greaterThan", "filter": 1000.5}}, public=False))
+    assert download_filename(FilterState(), "csv", today=TODAY, table=table) == (
+        "london-tech-map_contracts_end-date-inRange-2027-01-01-2027-12-31_"
+        "annual-value-gbp-greaterThan-1000-5_2026-11-22.csv")
+    longer = TableQuery(table.columns, "civica cloud hosting platform services")
+    names = {download_filename(state, "csv", today=TODAY, flag=flag, table=longer)
+             for flag in ("zero_value", "stale_source")}
+    for name in names:  # cut to fit, with a hash of the whole, so the two views differ
+        assert len(name) == MAX_FILENAME_LENGTH and name.endswith("_2026-11-22.csv")
+        assert "_area-housing_flag-" in name
+    assert len(names) == 2
+    assert download_filename(state, "csv", today=TODAY, flag="all", table=TableQuery(sort=(("system", "asc"),))) == (
+        "london-tech-map_contracts_area-housing_2026-11-22.csv")  # a sort changes no row
+    assert download_filename(state, "csv", today=TODAY, flag="no-such-flag") == (
+        "london-tech-map_contracts_area-housing_2026-11-22.csv")
+
+
+def test_describe_view_and_the_about_sheet():
+    table = TableQuery(parse_filter_model({
+        "supplier": {"filterType": "text", "type": "notContains", "filter": "capita"},
+        "end_date": {"filterType": "date", "type": "lessThan", "dateFrom": "2027-01-01 00:00:00"},
+        "total_value_gbp": {"filterType": "number", "type": "inRange", "filter": 1000, "filterTo": 25000.5}},
+        public=False), "open", (("end_date", "asc"), ("supplier", "desc")))
+    rows = describe_view("stale_source", table)
+    assert rows == [
+        ("Quality flag", "only the contracts flagged “Source is more than two years old, or its date is unknown”"),
+        ("Column filters", "Supplier does not contain “capita”; End date before 2027-01-01; "
+                           "Total value (£) between 1,000 and 25,000.50"),
+        ("Table search", "rows with every word of “open” in some column"),
+        ("Order", "sorted by End date (earliest first), then Supplier (Z to A)"),
+    ]
+    assert describe_view() == [] and describe_view("all", TableQuery()) == []
+    frame = make_frame([{"contract_id": "A"}])
+    book = load_workbook(io.BytesIO(xlsx_bytes(frame, title="T", filters_text="none", view_rows=rows)))
+    about = [tuple(r) for r in book["about"].iter_rows(values_only=True)]
+    assert about[1:6] == [("Filters", "none"), *rows]
 
 
 def test_download_filename_is_bounded_safe_and_distinct():
