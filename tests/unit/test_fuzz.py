@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import string
+from urllib.parse import quote
 
 import pytest
 from dash._utils import split_callback_id
@@ -20,10 +22,27 @@ client = SERVER.test_client()
 client.get("/")  # registers the pages' router callback
 CALLBACKS = {k: v for k, v in app_module.app.callback_map.items() if "callback" in v}
 PAGE_PATHS = ["/", "/suppliers", "/renewals", "/boroughs", "/borough/camden", "/borough/E09000007",
-              "/data", "/about", "/suppliers/capita", "/nope"]
+              "/data", "/about", "/suppliers/capita", "/nope", "/borough/E09000099", "/suppliers/nope", "/404"]
+INDEX = client.get("/").get_data(as_text=True)
+from components.map_figure import boundaries_url  # noqa: E402  (after the app is set up)
+
+# Every other route: the API and its documents, calendars, downloads and templates, health, the
+# boundaries, Dash's own endpoints, the assets and the component bundles (real and made up).
 API_PATHS = ["/api/v1/contracts", "/api/v1/authorities", "/api/v1/suppliers", "/api/v1/service-areas",
-             "/api/v1/summary", "/calendar/E09000007.ics", "/calendar/renewals.ics",
-             "/download/contracts.csv", "/download/contracts.xlsx", "/healthz"]
+             "/api/v1/summary", "/api/v1/openapi.json", "/api/v1/", "/api/v1/nope",
+             "/calendar/E09000007.ics", "/calendar/renewals.ics", "/calendar/E09000099.ics",
+             "/download/contracts.csv", "/download/contracts.xlsx", "/download/contracts-template.csv",
+             "/download/survey-template.xlsx", "/healthz", boundaries_url(),
+             "/boundaries/london_boroughs.0.geojson", "/_dash-layout", "/_dash-dependencies",
+             "/_reload-hash", "/_favicon.ico", "/assets/10_techmap.css", "/assets/topojson/world_110m.json",
+             "/assets/../app.py", "/_dash-component-suites/plotly/package_data/plotly.min.js",
+             "/_dash-component-suites/dash/dcc/async-graph.js", "/_dash-component-suites/foo/bar.js",
+             "/_dash-component-suites/dash/x.v1m1.js",
+             *sorted(set(re.findall(r'(?:src|href)="(/(?:_dash-component-suites|assets)/[^"?]+)', INDEX)))]
+# Routes with a variable part, for random values in it.
+TEMPLATES = ["/borough/{}", "/suppliers/{}", "/calendar/{}.ics", "/api/v1/{}", "/download/{}",
+             "/boundaries/london_boroughs.{}.geojson", "/assets/{}", "/_dash-component-suites/{}/{}.js",
+             "/_dash-component-suites/dash/{}", "/{}"]
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers(-10**12, 10**12) | st.floats(allow_nan=False)
@@ -100,12 +119,24 @@ def test_broken_structures_get_400():
     assert too_big.status_code == 413
 
 
+def _random_text(rng: random.Random, most: int = 30) -> str:
+    alphabet = string.printable + "\u00e9\u202e\u0000\ufeff<>\"'&%;/\\{}[]"
+    return "".join(rng.choice(alphabet) for _ in range(rng.randint(0, most)))
+
+
 def _random_query(rng: random.Random) -> str:
     keys = ["authority", "area", "supplier", "system", "ends_from", "ends_to", "q", "metric", "size",
-            "group", "within", "lead", "page", "per_page", "format", "flag", "key", "__proto__", ""]
-    junk = ["E09000007", "E09000099", "housing", "<b>x</b>", "2027-02-30", "-1", "0", "1e9", "%ZZ", "&&",
-            "".join(rng.choice(string.printable) for _ in range(rng.randint(0, 30)))]
-    return "&".join(f"{rng.choice(keys)}={rng.choice(junk)}" for _ in range(rng.randint(0, 6)))
+            "group", "within", "lead", "page", "per_page", "limit", "offset", "sort", "format", "fields",
+            "flag", "key", "v", "m", "__proto__", "authority[]", ""]
+    junk = ["E09000007", "E09000099", "housing", "capita", "<b>x</b>", "<script>alert(1)</script>",
+            "2027-02-30", "2027-01-01", "31/12/2027", "-1", "0", "1e9", "99999999999999999999", "NaN",
+            "%ZZ", "%00", "&&", "==", "a" * 3000, _random_text(rng)]
+    parts = []
+    for _ in range(rng.randint(0, 8)):
+        key, value = rng.choice(keys), rng.choice(junk)
+        # most values percent-encoded as a browser would; some raw, as a hostile client might
+        parts.append(f"{key}={quote(value, safe='') if rng.random() < 0.7 else value}")
+    return "&".join(parts)
 
 
 def _router(path: str, search: str) -> dict:
@@ -119,12 +150,32 @@ def _router(path: str, search: str) -> dict:
     }
 
 
-@pytest.mark.parametrize("seed", range(6))
+QUERIES_PER_ROUTE = 4  # per seed: 16 random query strings for every route in all
+SLOW = {"/download/contracts.xlsx", "/calendar/renewals.ics"}  # ~0.7 s each unfiltered: one per seed
+
+
+@pytest.mark.parametrize("seed", range(4))
 def test_random_query_strings_to_every_page_and_route(seed):
     rng = random.Random(seed)
     for path in PAGE_PATHS:
-        query = _random_query(rng)
-        _check(client.get(f"{path}?{query}"))
-        _check(client.post("/_dash-update-component", json=_router(path, f"?{query}")))
+        for _ in range(QUERIES_PER_ROUTE):
+            query = _random_query(rng)
+            _check(client.get(f"{path}?{query}"))
+            _check(client.post("/_dash-update-component", json=_router(path, f"?{query}")))
     for path in API_PATHS:
-        _check(client.get(f"{path}?{_random_query(rng)}"))
+        for _ in range(1 if path in SLOW else QUERIES_PER_ROUTE):
+            _check(client.get(f"{path}?{_random_query(rng)}"))
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_random_paths_to_every_route_with_a_variable_part(seed):
+    rng = random.Random(1000 + seed)
+    for template in TEMPLATES:
+        for _ in range(8):
+            parts = [quote(_random_text(rng, 60), safe="/") if rng.random() < 0.8 else _random_text(rng, 8)
+                     for _ in range(template.count("{}"))]
+            path = template.format(*parts)
+            if "?" in path or "#" in path:
+                path = path.replace("?", "%3F").replace("#", "%23")
+            _check(client.get(f"{path}?{_random_query(rng)}"))
+            _check(client.post("/_dash-update-component", json=_router(path.split("?")[0], "")))
