@@ -5,9 +5,14 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from tests.browser.conftest import wait_for_dash
 
+pytestmark = pytest.mark.browser
+
 TIMELINE = "#renewals-timeline-graph .js-plotly-plot"
+TODAY = "2026-11-22"  # the test server's TECHMAP_TODAY (tests/browser/conftest.py)
 
 
 def _figure(page) -> dict:
@@ -25,63 +30,106 @@ def _figure(page) -> dict:
     )
 
 
+def _bars(page) -> list[tuple[str, str]]:
+    """Every contract the detailed timeline draws: (its row label, its current end as YYYY-MM-DD),
+    top to bottom. Term bars end at base + duration; contracts without a start are end ticks."""
+    bars = page.evaluate(
+        """(sel) => {
+            const gd = document.querySelector(sel);
+            const y = gd.layout.yaxis;
+            const labels = {};
+            (y.tickvals || []).forEach((v, i) => { labels[v] = y.ticktext[i]; });
+            const day = ms => new Date(ms).toISOString().slice(0, 10);
+            const term = gd.data[0], noStart = gd.data[2];
+            const out = term.y.map((row, i) => [row, day(Date.parse(term.base[i]) + term.x[i])]);
+            noStart.y.forEach((row, i) => out.push([row, noStart.x[i]]));
+            out.sort((a, b) => a[0] - b[0]);
+            return out.map(([row, end]) => [labels[row] || String(row), end]);
+        }""",
+        TIMELINE,
+    )
+    return [tuple(b) for b in bars]
+
+
 def _text(page, selector: str) -> str:
     return page.locator(selector).inner_text().strip()
 
 
+def _pager_changed(page, old: str) -> None:
+    page.wait_for_function(
+        "(old) => document.querySelector('#renewals-timeline-pager').innerText.trim() !== old", arg=old)
+    wait_for_dash(page)
+
+
 def test_window_buttons_change_the_timeline_and_the_url(page, live_server) -> None:
-    page.goto(f"{live_server}/renewals")
+    # Camden: 37 contracts end from today, 22 of them in the next 24 months and 7 in the next 6,
+    # so each window fits on the timeline's first page and every bar can be checked
+    page.goto(f"{live_server}/renewals?authority=E09000007")
     wait_for_dash(page)
     assert page.locator("h1").count() == 1
     assert _text(page, "h1") == "Contract renewals"
     page.wait_for_selector(TIMELINE)
-    before_pager = _text(page, "#renewals-timeline-pager")
-    before_status = _text(page, "#renewals-window-status")
-    assert before_status == "Showing every end date."
+    assert _text(page, "#renewals-window-status") == "Showing every end date."
+    every = _bars(page)
+    assert len(every) == 37 and all(end >= TODAY for _, end in every)
+    every_pager = _text(page, "#renewals-timeline-pager")
 
     page.get_by_role("button", name="Next 6 months").click()
-    page.wait_for_url(re.compile(r"ends_from=2026-11-22&ends_to=2027-05-22"))
-    page.wait_for_function(
-        "(old) => document.querySelector('#renewals-timeline-pager').innerText.trim() !== old", arg=before_pager)
-    wait_for_dash(page)
+    page.wait_for_url(re.compile(r"authority=E09000007&ends_from=2026-11-22&ends_to=2027-05-22"))
+    _pager_changed(page, every_pager)
+    six = _bars(page)
     six_pager = _text(page, "#renewals-timeline-pager")
     assert "(the next 6 months)" in _text(page, "#renewals-window-status")
     assert page.get_by_role("button", name="Next 6 months").get_attribute("aria-pressed") == "true"
-    # every bar on the page ends inside the window: the pager states the range of end dates
-    last_end = re.search(r"to (\d+ \w+ \d{4})\.$", six_pager).group(1)
-    assert last_end.endswith("2026") or last_end.endswith("2027")
-    six = _figure(page)
+    assert six != every and set(six) < set(every)
+    assert all(TODAY <= end <= "2027-05-22" for _, end in six), six  # every bar ends in the window
+    assert six_pager.startswith("Contracts 1–7 of 7 ending from today")
 
     page.get_by_role("button", name="Next 24 months").click()
-    page.wait_for_url(re.compile(r"ends_from=2026-11-22&ends_to=2028-11-22"))
-    page.wait_for_function(
-        "(old) => document.querySelector('#renewals-timeline-pager').innerText.trim() !== old", arg=six_pager)
-    wait_for_dash(page)
+    page.wait_for_url(re.compile(r"authority=E09000007&ends_from=2026-11-22&ends_to=2028-11-22"))
+    _pager_changed(page, six_pager)
+    twenty_four = _bars(page)
     assert page.get_by_role("button", name="Next 6 months").get_attribute("aria-pressed") == "false"
     assert page.get_by_role("button", name="Next 24 months").get_attribute("aria-pressed") == "true"
-    twenty_four = _text(page, "#renewals-timeline-pager")
-    count_6 = int(re.search(r"of ([\d,]+) ending", six_pager).group(1).replace(",", ""))
-    count_24 = int(re.search(r"of ([\d,]+) ending", twenty_four).group(1).replace(",", ""))
-    assert count_24 > count_6 > 0
-    assert _figure(page) != six or count_24 != count_6
+    assert len(twenty_four) == 22
+    assert all(TODAY <= end <= "2028-11-22" for _, end in twenty_four), twenty_four
+    # the longer window adds exactly the contracts ending after the shorter one
+    assert set(six) < set(twenty_four)
+    assert sorted(set(twenty_four) - set(six)) == sorted(b for b in twenty_four if b[1] > "2027-05-22")
     # the filter bar shows the same window (custom ranges are typed there)
     assert page.locator("#filter-ends-to").input_value() == "2028-11-22"
 
-    # paging is local to the page: the URL does not change
-    url = page.url
-    page.get_by_role("button", name="Next page of contracts").click()
-    page.wait_for_function(
-        "(old) => document.querySelector('#renewals-timeline-pager').innerText.trim() !== old", arg=twenty_four)
-    assert _text(page, "#renewals-timeline-pager").startswith("Contracts 41–80")
-    assert page.url == url
-
-    # Back returns to the previous window
+    # Back returns to the previous window and its bars
     page.go_back()
     page.wait_for_url(re.compile(r"ends_to=2027-05-22"))
     page.wait_for_function(
         "(want) => document.querySelector('#renewals-timeline-pager').innerText.trim() === want", arg=six_pager)
+    assert _bars(page) == six
     assert page.watch.errors == []
     assert page.watch.foreign == []
+
+
+def test_timeline_pages_stay_in_the_window_and_out_of_the_url(page, live_server) -> None:
+    page.goto(f"{live_server}/renewals")
+    wait_for_dash(page)
+    before = _text(page, "#renewals-timeline-pager")
+    page.get_by_role("button", name="Next 24 months").click()
+    page.wait_for_url(re.compile(r"ends_from=2026-11-22&ends_to=2028-11-22"))
+    _pager_changed(page, before)
+    first = _text(page, "#renewals-timeline-pager")
+    assert first.startswith("Contracts 1–40 of 613 ending from today")
+    url = page.url
+    first_bars = _bars(page)
+    page.get_by_role("button", name="Next page of contracts").click()
+    _pager_changed(page, first)
+    assert _text(page, "#renewals-timeline-pager").startswith("Contracts 41–80 of 613")
+    assert page.url == url  # paging is local to the page
+    second = _bars(page)
+    assert len(second) == 40 and not set(second) & set(first_bars)
+    assert min(end for _, end in second) >= max(end for _, end in first_bars)  # end-date order
+    assert all(TODAY <= end <= "2028-11-22" for _, end in second)
+    assert page.get_by_role("button", name="Previous page of contracts").is_enabled()
+    assert page.watch.errors == []
 
 
 def test_finder_lead_time_moves_the_suggested_start(page, live_server) -> None:
@@ -98,8 +146,12 @@ def test_finder_lead_time_moves_the_suggested_start(page, live_server) -> None:
     page.wait_for_function(
         "(old) => document.querySelector('.jp-card .jp-start').innerText !== old", arg=before)
     assert "6 months before the first end" in page.locator(".jp-card .jp-start").first.inner_text()
-    csv = page.get_by_role("link", name="Download these contracts (CSV)").get_attribute("href")
-    assert csv == "/download/contracts.csv?authority=E09000007&lead=6"
+    csv = page.get_by_role("link", name=re.compile(r"^Download these [\d,]+ contracts \(CSV\)$"))
+    assert csv.get_attribute("href") == "/download/contracts.csv?authority=E09000007"  # filters only
+    ics = page.get_by_role("link", name=re.compile(r"^Add the renewals of these .* to your calendar"))
+    assert ics.get_attribute("href") == "/calendar/renewals.ics?authority=E09000007&lead=6"
+    assert page.get_by_role("link", name="Subscribe to Camden's renewals calendar").get_attribute("href") == (
+        "/calendar/E09000007.ics?lead=6")
     assert page.watch.errors == []
     assert page.watch.foreign == []
 
@@ -122,3 +174,27 @@ def test_a_phone_gets_the_compact_timeline(browser, live_server) -> None:
         assert errors == []
     finally:
         context.close()
+
+
+def test_downloads_hold_the_rows_on_screen(page, live_server) -> None:
+    """A quality flag left in the URL by the data page must not narrow the renewals downloads."""
+    import csv
+    import io
+
+    from techmap.dataset import DEFAULT_DATASET, load_dataset
+    from techmap.filters import FilterState
+    from techmap.queries import apply_filter
+
+    page.goto(f"{live_server}/renewals?area=housing&flag=missing_end_date")
+    wait_for_dash(page)
+    expected = apply_filter(load_dataset(DEFAULT_DATASET).contracts, FilterState(area=("housing",)))
+    link = page.get_by_role("link", name=f"Download these {len(expected):,} contracts (CSV)")
+    response = page.request.get(live_server + link.get_attribute("href"))
+    assert response.status == 200
+    rows = list(csv.DictReader(io.StringIO(response.text().lstrip("\ufeff"), newline="")))
+    assert [r["contract_id"] for r in rows] == expected["contract_id"].tolist()
+    # the timeline counts the same contracts: those ending from today, earlier ones, undated ones
+    pager = _text(page, "#renewals-timeline-pager")
+    upcoming = int(re.search(r"of ([\d,]+) ending from today", pager).group(1).replace(",", ""))
+    assert upcoming == int((expected["end_date"] >= TODAY).sum())
+    assert page.watch.errors == []
