@@ -25,6 +25,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--no-real", action="store_true",
                    help="only the synthetic contracts, without the real system inventory")
 
+    p = sub.add_parser("suppliers", help="list a dataset's supplier names that "
+                       "datasets/supplier_aliases.csv does not know")
+    p.add_argument("path", type=Path)
+
     p = sub.add_parser("import", help="import published data into a dataset folder")
     kinds = p.add_subparsers(dest="kind", required=True)
     k = kinds.add_parser("register", help="a council contracts register (CSV or Excel)")
@@ -55,6 +59,10 @@ def main(argv: list[str] | None = None) -> int:
 
             return run_generate_command(seed=args.seed, scale=args.scale, out=args.out,
                                         include_real=not args.no_real)
+        if args.command == "suppliers":
+            from techmap.supplier_report import run_suppliers_command
+
+            return run_suppliers_command(args.path)
         if args.command == "import":
             from techmap.importers.command import run_import_command
 
