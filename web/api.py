@@ -179,8 +179,44 @@ def _meta(data: Dataset, state: FilterState) -> dict[str, Any]:
     }
 
 
+def _finite(value: Any) -> Any:
+    """`value` with every NaN or infinite float, at any depth, replaced by None."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, Mapping):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value
+
+
+def _json_default(value: Any) -> Any:
+    """numpy scalars that reach a payload (np.float64 is a float and needs no help)."""
+    if isinstance(value, np.bool_):
+        return bool(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating):
+        number = float(value)
+        return number if math.isfinite(number) else None
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def json_text(payload: Any) -> str:
+    """Strict JSON of `payload`. JSON has no NaN or Infinity (Python would write them, and
+    browsers' JSON.parse refuses them): an unknown number anywhere, such as a borough's annual
+    value when none is published, becomes null. The common case is checked in C; only a payload
+    holding a non-finite number is walked."""
+    try:
+        return json.dumps(payload, ensure_ascii=False, allow_nan=False, separators=(",", ":"),
+                          default=_json_default)
+    except ValueError:
+        return json.dumps(_finite(payload), ensure_ascii=False, allow_nan=False, separators=(",", ":"),
+                          default=_json_default)
+
+
 def _json_response(payload: Any, status: int = 200, headers: Mapping[str, str] | None = None) -> Response:
-    body = json.dumps(payload, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    body = json_text(payload)
     response = Response(body, status=status, mimetype="application/json")
     response.headers.update(headers or {})
     return response
@@ -190,7 +226,7 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _csv_cell(value: Any, kind: str) -> Any:
-    if value is None:
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):  # unknown: empty
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"

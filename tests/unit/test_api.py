@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
+import numpy as np
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -386,6 +387,67 @@ def test_summary_csv(client: FlaskClient) -> None:
     rows = parse_csv(client.get("/api/v1/summary?format=csv&system=spydus").get_data(as_text=True))
     camden = next(r for r in rows if r["code"] == CAMDEN)
     assert (camden["contracts"], camden["runs_system"], camden["supplier_share"]) == ("1", "true", "")
+
+
+def strict_json(text: str) -> Any:
+    """json.loads that refuses NaN and Infinity, as browsers' JSON.parse does."""
+    def refuse(name: str) -> Any:
+        raise ValueError(f"{name} is not JSON")
+    return json.loads(text, parse_constant=refuse)
+
+
+def test_json_has_no_nan_anywhere_unknown_numbers_are_null() -> None:
+    payload = {"a": [1.5, float("nan"), {"b": float("inf"), "c": -float("inf"), "d": "NaN"}],
+               "e": np.float32("nan"), "f": np.int64(3), "g": np.float64("nan"), "h": np.bool_(True),
+               "i": (float("nan"), 2)}
+    text = api.json_text(payload)
+    assert strict_json(text) == {"a": [1.5, None, {"b": None, "c": None, "d": "NaN"}], "e": None, "f": 3,
+                                 "g": None, "h": True, "i": [None, 2]}
+    assert api.json_text({"x": 1}) == '{"x":1}'
+
+
+@pytest.mark.parametrize("public", [False, True])
+def test_summary_of_boroughs_without_a_published_value_is_null_not_nan(monkeypatch: pytest.MonkeyPatch,
+                                                                       public: bool) -> None:
+    # On a public instance Hackney's and Lambeth's only values are not public: no published value.
+    with instance(monkeypatch, public=public):
+        client = api_client()
+        for query in ("", "?supplier=civica", "?area=libraries"):
+            response = client.get(f"/api/v1/summary{query}")
+            assert response.status_code == 200
+            body = strict_json(response.get_data(as_text=True))
+            values = {r["code"]: r["annual_value"] for r in body["data"]}
+            assert all(v is None or isinstance(v, (int, float)) for v in values.values())
+            rows = parse_csv(client.get(f"/api/v1/summary{query or '?'}&format=csv").get_data(as_text=True))
+            assert not {cell.lower() for r in rows for cell in r.values()} & {"nan", "inf", "-inf"}
+        values = {r["code"]: r["annual_value"] for r in get_json(client, "/api/v1/summary")["data"]}
+        assert values["E09000002"] is None  # no contracts at all
+        if public:
+            assert values[HACKNEY] is None and values[LAMBETH] is None
+            rows = {r["code"]: r for r in parse_csv(client.get("/api/v1/summary?format=csv").get_data(as_text=True))}
+            assert rows[HACKNEY]["annual_value"] == ""
+        else:
+            assert values[HACKNEY] == 918273
+
+
+def test_a_nan_that_reaches_any_field_is_sent_as_null(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whatever a metric gives (here raw NaN in every number field), the API answers 200 with
+    null, in JSON and in CSV, never a 500 or a NaN."""
+    with instance(monkeypatch, public=True):
+        real = api.summary_records
+
+        def unknown_numbers(*args: Any, **kwargs: Any) -> list[dict[str, Any]]:
+            rows = real(*args, **kwargs)
+            return [{**r, "annual_value": float("nan"), "supplier_share": np.float64("nan")} for r in rows]
+
+        monkeypatch.setattr(api, "summary_records", unknown_numbers)
+        client = api_client()
+        response = client.get("/api/v1/summary")
+        assert response.status_code == 200
+        row = strict_json(response.get_data(as_text=True))["data"][0]
+        assert row["annual_value"] is None and row["supplier_share"] is None
+        rows = parse_csv(client.get("/api/v1/summary?format=csv").get_data(as_text=True))
+        assert rows[0]["annual_value"] == "" and rows[0]["supplier_share"] == ""
 
 
 def test_index_lists_the_endpoints(client: FlaskClient) -> None:

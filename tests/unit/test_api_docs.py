@@ -1,11 +1,12 @@
-"""Every example call in docs/api.md returns what the document says it returns.
+"""Every example call in docs/api.md, and in the README's "Open data API" section, returns what
+the document says it returns.
 
 An example is a ```sh block with one curl command, followed by a line
     Returns `STATUS`; FACT; FACT; ...
 where each FACT is one of
     `json.path` is `JSON value`     `json.path` contains `text`     `json.path` starts with `text`
     `len(json.path)` is `N`         header `Name` is / contains / starts with `text`
-    the first line is `text`        (of the body, for CSV)
+    the first line is `text`        the first line starts with `text`   (of the body, for CSV)
 A path is dotted with [n] for list items (`data[0].code`). Every clause must be one of these, so the
 document cannot state something this test does not check. The calls run against the bundled
 dataset through Flask's test client, on a private instance, as `python app.py` serves it.
@@ -29,7 +30,9 @@ from werkzeug.test import TestResponse
 from tests.unit.test_api import api_client, instance
 from web import api
 
-DOC = Path(__file__).resolve().parent.parent.parent / "docs" / "api.md"
+ROOT = Path(__file__).resolve().parent.parent.parent
+DOC = ROOT / "docs" / "api.md"
+README = ROOT / "README.md"
 BASE = "http://127.0.0.1:8050"
 _EXAMPLE = re.compile(r"```sh\n(?P<command>[^`]*?)\n```\s*\n(?P<returns>[^\n]*)")
 _FACTS = [
@@ -37,7 +40,7 @@ _FACTS = [
     ("length", re.compile(r"^`len\((?P<path>[^`]+)\)` is `(?P<value>\d+)`$")),
     ("json", re.compile(r"^`(?P<path>[^`]+)` (?P<op>is|contains|starts with) `(?P<value>[^`]*)`$")),
     ("header", re.compile(r"^header `(?P<name>[^`]+)` (?P<op>is|contains|starts with) `(?P<value>[^`]*)`$")),
-    ("first_line", re.compile(r"^the first line is `(?P<value>[^`]*)`$")),
+    ("first_line", re.compile(r"^the first line (?P<op>is|starts with) `(?P<value>[^`]*)`$")),
 ]
 
 
@@ -143,10 +146,20 @@ def check(example: Example, response: TestResponse) -> None:
             assert actual is not None, f"{example}: no {fact['name']} header"
             compare(actual, fact["op"], fact["value"], f"{example}: header {fact['name']}")
         else:
-            assert body.splitlines()[0] == fact["value"], f"{example}: first line {body.splitlines()[0]!r}"
+            compare(body.splitlines()[0], fact["op"], fact["value"], f"{example}: the first line")
 
 
 EXAMPLES = parse_examples(DOC.read_text(encoding="utf-8"))
+
+
+def readme_section(text: str) -> str:
+    """The README's "## Open data API" section, up to the next heading of its level."""
+    start = text.index("\n## Open data API\n")
+    end = text.find("\n## ", start + 1)
+    return text[start:end if end >= 0 else None]
+
+
+README_EXAMPLES = parse_examples(readme_section(README.read_text(encoding="utf-8")))
 
 
 @pytest.fixture(scope="module")
@@ -173,6 +186,29 @@ def test_documented_example_returns_what_it_says(client: FlaskClient, example: E
     check(example, response)
 
 
+def test_every_curl_command_in_the_readme_is_an_example_with_its_result() -> None:
+    """The README's API examples are checked like the document's; none is left unstated."""
+    text = README.read_text(encoding="utf-8")
+    section = readme_section(text)
+    assert section.count("curl ") == len(README_EXAMPLES) >= 5
+    # every call of the API anywhere in the README is one of them
+    calls = re.findall(r"curl [^\n]*/api/v1/[^\n]*", text)
+    assert sorted(calls) == sorted(e.command for e in README_EXAMPLES)
+    for example in README_EXAMPLES:
+        kinds = [(kind, fact.get("name"), fact.get("path")) for kind, fact in example.facts]
+        assert ("header", "Content-Type", None) in kinds, f"say the content type: {example}"
+        if example.facts[0][1]["status"].startswith("4"):
+            assert ("json", None, "error.message") in kinds, f"say the error message: {example}"
+        else:
+            assert len(kinds) >= 3, f"say what the answer holds, not only its status: {example}"
+
+
+@pytest.mark.parametrize("example", README_EXAMPLES, ids=[e.path for e in README_EXAMPLES])
+def test_readme_example_returns_what_it_says(client: FlaskClient, example: Example) -> None:
+    response = client.open(example.path, method=example.method, headers=example.headers)
+    check(example, response)
+
+
 def test_the_documented_contract_fields_are_the_records_fields() -> None:
     text = DOC.read_text(encoding="utf-8")
     table = text.split("Each record has these fields:", 1)[1].split("\n\n", 2)[1]
@@ -187,3 +223,11 @@ def test_the_checker_catches_a_wrong_statement(client: FlaskClient) -> None:
         check(example, client.get(example.path))
     with pytest.raises(AssertionError, match="cannot check"):
         parse_examples("```sh\ncurl -s 'http://127.0.0.1:8050/api/v1/'\n```\n\nReturns `200`; it is fast.\n")
+    [csv_example] = parse_examples("```sh\ncurl -s 'http://127.0.0.1:8050/api/v1/authorities?format=csv'\n```\n"
+                                   "Returns `200`; the first line starts with `name,code`.\n")
+    with pytest.raises(AssertionError, match="the first line"):
+        check(csv_example, client.get(csv_example.path))
+    [error] = parse_examples("```sh\ncurl -s 'http://127.0.0.1:8050/api/v1/contracts?ends_from=x'\n```\n"
+                             "Returns `400`; `error.message` is `\"ends_from must be a date\"`.\n")
+    with pytest.raises(AssertionError, match="error.message"):
+        check(error, client.get(error.path))
