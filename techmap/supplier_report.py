@@ -36,7 +36,8 @@ def report_lines(contracts: Path, spellings: tuple[SupplierSpelling, ...]) -> li
     summary = (f"{len(names):,} supplier names: {len(names) - len(unmatched):,} in {ALIASES}, "
                f"{len(unmatched):,} not")
     if renamed:
-        summary += f"; {len(renamed):,} spellings shown under their canonical name"
+        summary += (f"; {len(renamed):,} spelling{'' if len(renamed) == 1 else 's'} shown under "
+                    "the canonical name")
     if unknown:
         summary += f"; {_rows(unknown)} with supplier {UNKNOWN_SUPPLIER!r}"
     return [*lines, summary]

@@ -69,7 +69,7 @@ def test_suppliers_command_lists_the_names_not_in_the_table() -> None:
         f"{contracts}:4: supplier: 'Servelec Technologies Ltd': shown as 'System C', the alias "
         "table's name for it (1 row)",
         "5 supplier names: 3 in datasets/supplier_aliases.csv, 2 not; 2 spellings shown under "
-        "their canonical name; 1 row with supplier 'Unknown'",
+        "the canonical name; 1 row with supplier 'Unknown'",
     ]
 
 
