@@ -94,6 +94,10 @@ def _read_contracts(path: Path) -> tuple[list[str], list[dict[str, str]]]:
     except OSError as exc:
         raise MergeRefused([Problem(str(path), None, "-", "",
                                     f"cannot read file: {exc.strerror or exc}")]) from None
+    except Exception as exc:  # a reader bug must not cost the dataset: refuse, say what happened
+        reason = (f"unexpected error while reading it ({type(exc).__name__}: {exc}); please "
+                  "report it")
+        raise MergeRefused([Problem(str(path), None, "-", "", reason)]) from None
     # Structural errors (a repeated column, a row longer than the header, an unclosed quote)
     # mean the reader set something aside; writing the file back would drop it.
     errors = [p for p in problems if p.severity == "error"]
@@ -208,7 +212,11 @@ def _existing_manifest(path: Path) -> dict[str, Any] | None:
 
     if not path.exists():
         return None
-    manifest, problems = check_manifest(path)
+    try:
+        manifest, problems = check_manifest(path)
+    except Exception as exc:  # e.g. RecursionError on JSON nested thousands deep
+        raise MergeRefused([Problem(str(path), None, "-", "", f"cannot be read as JSON "
+                                    f"({type(exc).__name__}: {exc})")]) from None
     if manifest is None:
         raise MergeRefused(problems[:1])
     sources = manifest.get("sources")

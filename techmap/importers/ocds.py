@@ -3,9 +3,10 @@ publishers -> technology contract rows of London boroughs.
 
 Reads release packages, record packages (compiledRelease, else versionedRelease, else embedded
 releases), bare lists of releases, single releases, JSON Lines / concatenated packages and
-Contracts Finder's flattened CSV export (ocds_csv.py), in UTF-8 or Windows-1252 / ISO-8859-1. Releases of one `ocid` (across all the files given) are merged
-in date order with the OCDS merge rules (objects merged, arrays of objects merged by `id`, other
-values replaced, null removes), so the latest release wins field by field.
+Contracts Finder's flattened CSV export (ocds_csv.py), in UTF-8 or Windows-1252 / ISO-8859-1.
+Releases of one `ocid` (across all the files given) are merged in date order (dates compared as
+moments: 'Z' and '+01:00' mixed) with the OCDS merge rules (objects merged, arrays of objects
+merged by `id`, other values replaced, null removes), so the latest release wins field by field.
 
 Each award (or contract) of a London borough buyer whose CPV codes include technology becomes one
 row per supplier; everything else is accounted for in the report with its file, line and reason.

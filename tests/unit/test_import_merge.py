@@ -231,6 +231,15 @@ def test_an_unreadable_manifest_is_refused_and_nothing_changes(tmp_path: Path) -
     assert report.merge is None and report.report_path.exists()  # the report says why
 
 
+def test_a_manifest_nested_too_deep_to_read_is_refused(tmp_path: Path) -> None:
+    out = _copy("spelled_headers", tmp_path)
+    (out / "manifest.json").write_text("[" * 100_000, encoding="utf-8")
+    before = _snapshot(out)
+    code, report = _quiet("register", [CAMDEN], out, authority="Camden")
+    assert code == 1 and _snapshot(out) == before
+    assert report.fatal[0].reason.startswith("cannot be read as JSON (RecursionError")
+
+
 def test_a_dataset_with_a_repeated_column_is_refused(tmp_path: Path) -> None:
     # Merging would drop the second 'supplier' column that the validator ignores.
     out = _copy("spelled_headers", tmp_path)

@@ -353,7 +353,7 @@ def test_release_without_a_readable_date_sorts_first() -> None:
     assert release_instant(None) == release_instant("not a date") < release_instant("1900-01-01")
 
 
-# --- Contracts Finder's flattened CSV export ("Notices Data CSV") ----------------------------------
+# --- Contracts Finder's flattened CSV export ("Notices Data CSV") ------------------------------
 
 CF_CSV = FIXTURES / "cf_export-2020-07-01_awards_first3.csv"  # the real export's first 3 rows
 

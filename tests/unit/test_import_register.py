@@ -363,9 +363,9 @@ def test_real_norfolk_register_raw_cp1252() -> None:
     assert not [k for k in report.kept if "Mosaic" in k.why]
 
 
-# --- Contracts Finder's flattened OCDS CSV is not a register ---------------------------------------
+# --- Contracts Finder's flattened OCDS CSV is not a register -----------------------------------
 
-CF_CSV = REPO / "tests" / "fixtures" / "importers" / "ocds" / "cf_export-2020-07-01_awards_first3.csv"
+CF_CSV = FIXTURES.parent / "ocds" / "cf_export-2020-07-01_awards_first3.csv"
 
 
 def test_contracts_finder_flattened_csv_is_sent_to_the_ocds_importer() -> None:
