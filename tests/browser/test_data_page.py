@@ -1,6 +1,7 @@
 """The data page in headless Chromium: filters from the URL apply to the grid, the grid shows the
-right count, the downloads hold exactly the grid's rows; sorting, a filter change, the flag view
-and Back work; the About page loads and its #data anchor is reached."""
+right count, the downloads hold exactly the grid's rows (also under the grid's own column filters,
+search and sort); sorting, a filter change, the flag view and Back work; the About page loads and
+its #data anchor is reached."""
 
 from __future__ import annotations
 
@@ -68,7 +69,7 @@ def test_url_filters_apply_count_is_right_and_downloads_match_the_grid(page, liv
     wait_for_dash(page)
     grid = grid_rows(page, len(expected))
     assert grid["ids"] == expected
-    assert grid["rowcount"] == str(len(expected) + 1)  # plus the header row
+    assert grid["rowcount"] == str(len(expected) + 2)  # plus the header row and its row of filters
     assert f"{len(expected)} contracts match the filters." in page.inner_text("#data-count")
     assert "Borough: Camden" in page.inner_text("#filter-chips")
     assert f"1 to {len(expected)} of {len(expected)}" in page.inner_text(".ag-paging-panel")
@@ -110,7 +111,7 @@ def test_sort_filter_change_flag_view_and_back(page, live_server, bundled):
     page.click("#filter-chips button.chip")
     page.wait_for_function(f"() => document.querySelector('#data-count').innerText.includes('{everything:,}')")
     grid = grid_rows(page, everything)
-    assert len(grid["ids"]) == 100 and grid["rowcount"] == str(everything + 1)
+    assert len(grid["ids"]) == 100 and grid["rowcount"] == str(everything + 2)
 
     # The quality panel's link shows only the flagged rows, in a shareable URL.
     flagged = expected_ids(bundled, "", flag="missing_end_date")
@@ -125,6 +126,59 @@ def test_sort_filter_change_flag_view_and_back(page, live_server, bundled):
     page.wait_for_function("() => !window.location.search.includes('flag')")
     wait_for_dash(page)
     grid = grid_rows(page, everything)
+    assert page.watch.errors == []
+    assert page.watch.foreign == []
+
+
+def downloaded_ids(page, selector: str) -> list[str]:
+    with page.expect_download() as info:
+        page.click(selector)
+    text = open(info.value.path(), encoding="utf-8-sig").read()
+    return [r["contract_id"] for r in csv.DictReader(io.StringIO(text))]
+
+
+def test_column_filter_search_and_sort_narrow_the_grid_and_its_download(page, live_server, bundled):
+    housing = bundled.contracts[bundled.contracts["service_area"] == "housing"]
+    page.goto(live_server + "/data?area=housing")
+    wait_for_dash(page)
+    grid_rows(page, len(housing))
+
+    # The System column's filter, under its header: "contains", without regard to case.
+    nec = housing[housing["system"].str.casefold().str.contains("nec", regex=False)]["contract_id"].tolist()
+    assert 1 < len(nec) < len(housing)
+    page.get_by_label("System Filter Input").fill("NEC")
+    grid = grid_rows(page, len(nec))
+    assert grid["ids"] == nec
+    count = page.inner_text("#data-count")
+    assert f"Showing {len(nec)} of the {len(housing)} contracts" in count and "System contains “NEC”" in count
+    page.wait_for_function(f"() => document.querySelector('#data-table-status').innerText.includes('{len(nec)} contracts')")
+
+    # Sorting by end date keeps the filter; the table search narrows further.
+    page.click(".ag-header-cell[col-id='end_date'] .ag-header-cell-label")
+    page.wait_for_function(f"() => {{ const r = ({GRID_ROWS})(); return r.ids.length === {len(nec)} && "
+                           "r.ends.join() !== " + repr(",".join(grid["ends"])) + "; }")
+    ends = page.evaluate(GRID_ROWS)["ends"]
+    dated = [e for e in ends if e]
+    assert dated == sorted(dated) and ends[:len(dated)] == dated
+    borough = housing.set_index("contract_id").loc[nec[0], "authority_name"]
+    page.fill("#data-table-search", borough)
+    page.wait_for_function(f"() => document.querySelector('#data-count').innerText.includes('table search: “{borough}”')")
+    shown = int(page.inner_text("#data-count").split("Showing ")[1].split(" ")[0])
+    grid = grid_rows(page, shown)
+    assert 0 < shown < len(nec) and set(grid["ids"]) <= set(nec)
+
+    # The downloads carry the grid's filters, search and sort: exactly the rows on screen, in order.
+    href = page.get_attribute("#data-downloads a[href^='/download/contracts.csv']", "href")
+    assert "table=data" in href and "col.system=contains%3ANEC" in href and "sort=end_date" in href
+    assert downloaded_ids(page, "#data-downloads a[href^='/download/contracts.csv']") == grid["ids"]
+    assert "System contains “NEC”" in page.inner_text("#data-downloads")
+
+    # One button clears the grid's filters and the search; the filter bar's area stays.
+    page.click("#data-table-clear")
+    page.wait_for_function(f"() => document.querySelector('#data-count').innerText.includes('{len(housing)} contracts match')")
+    grid = grid_rows(page, len(housing))
+    assert page.get_by_label("System Filter Input").input_value() == ""
+    assert page.input_value("#data-table-search") == ""
     assert page.watch.errors == []
     assert page.watch.foreign == []
 
