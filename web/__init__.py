@@ -1,5 +1,6 @@
 """Plain Flask routes served beside the Dash app on the same server: the open data API,
-calendar feeds, downloads and hosting concerns (headers, health, error pages)."""
+calendar feeds, downloads and hosting concerns (hosting.py: headers, compression, health, status
+codes, error pages; access_log.py: gunicorn's JSON access log)."""
 
 from __future__ import annotations
 
