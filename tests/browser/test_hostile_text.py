@@ -65,6 +65,43 @@ def test_names_are_visible_literally(hostile_page, hostile_server):
     wait_for_dash(page)
     # Tiles show supplier names; the systems are in the (closed) table alternative: read the DOM text.
     svg_text = "".join(page.locator(".js-plotly-plot text").all_text_contents()).replace(" ", "")
-    assert '"><svgonload=' in svg_text and "<imgsrc=xonerror=" in svg_text  # tiles wrap at spaces
+    # spaces dropped: system tiles wrap at spaces. The supplier '"><svg onload=...' shows without
+    # its leading quote, which the supplier-name clean-up strips (techmap.suppliers.clean_name).
+    assert '><svgonload="window.__xss' in svg_text and "<imgsrc=xonerror=" in svg_text
+    assert "<b>Bold</b>&<i>Co</i>" in svg_text and "<ahref=\"javascript:" in svg_text  # system tiles
     assert "<b>Bold</b> & <i>Co</i>" in page.locator("main").text_content()
+    assert page.evaluate("() => window.__xss") is None
+
+
+def test_renewals_charts_show_names_literally(hostile_page, hostile_server):
+    """The timeline's labels and hover text and the quarter bars are plotly text, which reads
+    <b>, <i> and <a href>: the names must show as typed, with no bold, italics or link made."""
+    page = hostile_page
+    page.goto(hostile_server + "/renewals?authority=E09000007")
+    wait_for_dash(page)
+    timeline = page.locator("#renewals-timeline-graph .js-plotly-plot")
+    timeline.locator("g.ytick text").first.wait_for()
+    ticks = [t.strip() for t in timeline.locator("g.ytick text").all_text_contents()]
+    assert "Camden – <b>Bold</b> & <i>Co</i>" in ticks
+    # long labels are shortened before escaping: the cut shows the characters, never an entity
+    assert any(t.startswith("Camden – <script>window.__xss=") and t.endswith("…") for t in ticks), ticks
+    assert any(t.startswith("Camden – <a href=\"javascript:") for t in ticks), ticks
+    assert not any("&lt;" in t or "&amp;" in t for t in ticks)
+    # the only bold is the app's own group headings; no link or italics anywhere in the charts
+    bold = timeline.locator("g.ytick tspan[style*='bold']").all_text_contents()
+    assert bold and set(bold) <= {"Housing", "Finance and ERP", "Parking", "GIS and mapping"}, bold
+    charts = page.locator("#renewals-timeline-graph, #renewals-summary-graph")
+    assert charts.locator("a").count() == 0
+    assert charts.locator("tspan[style*='italic']").count() == 0
+    # hover over a bar: plotly's hover label shows the supplier as typed
+    bar = timeline.locator("g.trace.bars g.point path").first
+    bar.scroll_into_view_if_needed()
+    box = bar.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_function(
+        "() => (document.querySelector('#renewals-timeline-graph .hoverlayer') || {}).textContent")
+    hover = page.locator("#renewals-timeline-graph .hoverlayer").text_content()
+    assert "Supplier: " in hover
+    assert any(s in hover for s in ("<img src=x onerror=", "\"><svg onload=", "+cmd|", "@SUM(1+1)")), hover
+    assert page.locator("#renewals-timeline-graph .hoverlayer a").count() == 0
     assert page.evaluate("() => window.__xss") is None
