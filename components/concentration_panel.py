@@ -26,6 +26,8 @@ def pct(share: float) -> str:
     """0.7196 -> '72%'; never rounds a part up to '100%' or down to '0%'."""
     if share is None or not math.isfinite(share):
         return "–"
+    if abs(share - 1.0) < 1e-9:  # a sum of shares that is all of it, give or take float error
+        return "100%"
     if 0.995 <= share < 1.0:
         return "over 99%"
     if 0.0 < share < 0.005:

@@ -89,6 +89,8 @@ def test_pct_never_rounds_to_all_or_nothing() -> None:
     assert pct(0.7196) == "72%"
     assert pct(0.996) == "over 99%"
     assert pct(1.0) == "100%"
+    assert pct(0.2 + 0.2 + 0.2 + 0.2 + 0.1 + 0.1) == "100%"  # 0.9999999999999999: all of it
+    assert pct(0.999) == "over 99%"
     assert pct(0.004) == "under 1%"
     assert pct(0.0) == "0%"
     assert pct(float("nan")) == "–"
