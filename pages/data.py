@@ -302,9 +302,10 @@ def update_view(data: Any, filter_models: Any = None, column_states: Any = None,
 )
 def clear_table(clicks: Any, grids: Any) -> tuple[Any, ...]:
     """Remove every column filter and the search (the filter bar's filters stay)."""
+    grids = grids if isinstance(grids, list) else []
     if not clicks:
-        return no_update, no_update
-    return [{} for _ in (grids or [])], ""
+        return [no_update] * len(grids), no_update  # a wildcard output answers per grid
+    return [{} for _ in grids], ""
 
 
 # A new grid key: back to the first page and ask the server again (it reads the new filters).

@@ -490,7 +490,8 @@ def test_update_view_follows_the_grids_column_filters_search_and_sort(data: Data
 
 def test_clear_table_resets_every_grids_filters_and_the_search() -> None:
     assert page().clear_table(1, [{"type": "data-grid", "instance": "a"}]) == ([{}], "")
-    assert page().clear_table(None, [{"type": "data-grid", "instance": "a"}]) == (no_update, no_update)
+    assert page().clear_table(None, [{"type": "data-grid", "instance": "a"}]) == ([no_update], no_update)
+    assert page().clear_table(1, "junk") == ([], "")
 
 
 def _walk(component: Any) -> Iterator[Any]:
