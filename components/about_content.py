@@ -30,7 +30,8 @@ CODE_LICENCE = REPO_ROOT / "LICENSE"
 
 # The accessibility statement's dates: update them whenever the app is re-tested.
 STATEMENT_PREPARED = date(2026, 11, 22)
-LAST_TESTED = date(2026, 11, 22)
+STATEMENT_REVIEWED = date(2026, 12, 1)
+LAST_TESTED = date(2026, 12, 1)
 WCAG = "Web Content Accessibility Guidelines version 2.2 AA standard"
 
 # Dash draws a page after the browser looked for the URL's #fragment (e.g. the synthetic-data
@@ -320,6 +321,7 @@ class KnownIssue:
     summary: str  # the short list under "How accessible this website is"
     detail: str  # the "Non-accessible content" entry: what fails and the alternative
     criteria: str  # the WCAG 2.2 success criteria it fails
+    plan: str  # what we are doing about it ("What we are doing to improve accessibility")
 
 
 KNOWN_ISSUES: tuple[KnownIssue, ...] = (
@@ -329,26 +331,57 @@ KNOWN_ISSUES: tuple[KnownIssue, ...] = (
         "reader cannot explore them. Each chart has a caption that states its main finding and a "
         "table with the same numbers; the map's keyboard and screen-reader equivalent is the ranked "
         "list of boroughs beside it, which also selects boroughs.",
-        "1.1.1 Non-text content and 2.1.1 Keyboard"),
-    KnownIssue(
-        "the filter drop-downs are named by their placeholder text, not their visible label",
-        "The filter drop-downs (Borough, Service area, Supplier, System) take their accessible name "
-        "from their placeholder text, such as “All boroughs”, rather than from their visible label, so "
-        "speech-recognition users may need to say the placeholder to reach them.",
-        "2.5.3 Label in name and 4.1.2 Name, role, value"),
+        "1.1.1 Non-text content and 2.1.1 Keyboard",
+        "keep every chart's caption and table alternative complete, and make the charts' own marks "
+        "reachable by keyboard"),
     KnownIssue(
         "the help text of the data table's column headers appears only on pointer hover",
         "In the Data page's table, the help text of each column header appears as a tooltip on "
         "pointer hover only. The same text is in “What each column means” under the table and in "
         "the data dictionary on this page.",
-        "1.4.13 Content on hover or focus and 3.3.2 Labels or instructions"),
+        "1.4.13 Content on hover or focus and 3.3.2 Labels or instructions",
+        "show the column help on keyboard focus as well as on hover"),
     KnownIssue(
         "selecting a borough or a supplier on a chart needs a pointer",
         "Clicking a borough on the map or a tile of the suppliers chart filters the other views. The "
         "same selections can be made by keyboard with the filters at the top of each page and in the "
         "tables, but not on the charts themselves.",
-        "2.1.1 Keyboard"),
+        "2.1.1 Keyboard",
+        "let the map and the suppliers chart be operated by keyboard"),
+    KnownIssue(
+        "on the Data page, the Tab key goes through every cell of the table before leaving it",
+        "In the Data page's table, Tab moves from cell to cell through the whole page of 100 rows, "
+        "about 2,000 key presses, before the focus leaves the table (the arrow keys also move between "
+        "cells), so in practice a keyboard user cannot get past it to the downloads and the footer. "
+        "Every other page can be tabbed through to its footer.",
+        "2.1.2 No keyboard trap and 2.4.3 Focus order",
+        "make Tab leave the Data page's table in one step, with the arrow keys moving between its cells"),
 )
+
+# What the project's tests check, in the words of the statement; each item is a browser test in
+# tests/browser (test_accessibility, test_keyboard_journeys, test_map): keep the two in step.
+TESTED: tuple[str, ...] = (
+    "automated checks with axe-core 4.12 (WCAG 2.0, 2.1 and 2.2 A and AA rules) in headless Chromium "
+    "on every page, including the page-not-found page: 1280 pixels wide in its default state, with "
+    "filters applied and with every collapsible section opened (chart tables, the column guide, "
+    "sources), and 320 pixels wide with the folded filter panel opened;",
+    "the structure of every page: one main heading, headings in order, landmarks, a page title that "
+    "says where you are, a working skip link, visible focus, and the navigation link of the current "
+    "page marked as current;",
+    "reflow: pages 320 pixels wide with text at 200% scroll only vertically (wide data tables "
+    "scroll inside their own area);",
+    "keyboard only, with Tab, Shift+Tab, typing, Enter and Escape: every filter (choosing "
+    "from the drop-downs, dates, search, clearing them all), selecting a borough from the map's "
+    "ranked list, and the journey of choosing a borough, going to its renewals, choosing the next 12 "
+    "months, opening the timeline's table and downloading the borough's calendar;",
+    "no keyboard trap: Tab goes through every page to its footer and round to the top, and Shift+Tab "
+    "back again (on the Data page only with the exception described above);",
+    "the names of the filter drop-downs and their pop-ups, read from Chromium's accessibility tree;",
+    "no request to any other website (fonts, maps and scripts are served by the instance itself).",
+)
+NOT_TESTED = ("We have not yet tested with screen readers (JAWS, NVDA, VoiceOver) or speech recognition "
+              "software, nor by people who use them, and the sorting and paging of the Data page's "
+              "table has not been tested by keyboard.")
 
 
 def accessibility_statement(contact_email: str) -> list[Any]:
@@ -399,27 +432,25 @@ def accessibility_statement(contact_email: str) -> list[Any]:
         html.H4("Non-accessible content", className="h6"),
         html.P("The content listed below is non-accessible for the following reasons."),
         html.P(html.Strong("Non-compliance with the accessibility regulations")),
-        html.Ul([html.Li(f"{issue.detail} This fails WCAG 2.2 success criterion {issue.criteria}.")
+        html.Ul([html.Li(f"{issue.detail} This fails WCAG 2.2 success criteri"
+                         f"{'a' if ' and ' in issue.criteria else 'on'} {issue.criteria}.")
                  for issue in KNOWN_ISSUES]),
         html.P(html.Strong("Disproportionate burden")),
         html.P("We are not claiming disproportionate burden for any content."),
         html.H3("What we are doing to improve accessibility", className="h5"),
-        html.P("We intend to fix the issues above: to let the charts be operated by keyboard and to "
-               "name the drop-downs by their visible labels. Until then the alternatives described "
-               "above give the same information and actions."),
+        html.P("We intend to:"),
+        html.Ul([*[html.Li(issue.plan) for issue in KNOWN_ISSUES],
+                 html.Li("test the website with screen readers and speech recognition software, and "
+                         "with people who use them")], id="accessibility-plans"),
+        html.P("Until then the alternatives described above give the same information and actions."),
         html.H3("Preparation of this accessibility statement", className="h5"),
         html.P(f"This statement was prepared on {_long_date(STATEMENT_PREPARED)}. It was last reviewed "
-               f"on {_long_date(STATEMENT_PREPARED)}."),
+               f"on {_long_date(STATEMENT_REVIEWED)}."),
         html.P(f"This website was last tested on {_long_date(LAST_TESTED)} against the {WCAG}. The test "
-               "was carried out by the London Tech Map project:"),
-        html.Ul([
-            html.Li("automated checks with axe-core in headless Chromium on every page;"),
-            html.Li("keyboard-only journeys: skip link, navigation, every filter, selecting boroughs "
-                    "from the ranked list, sorting and paging the data table, the downloads;"),
-            html.Li("pages checked at 1280 and 360 pixels wide;"),
-            html.Li("no request to any other website (fonts, maps and scripts are served by the "
-                    "instance itself)."),
-        ]),
+               "was carried out by the London Tech Map project, with automated browser tests that run "
+               "on every change:"),
+        html.Ul([html.Li(item) for item in TESTED], id="accessibility-tested"),
+        html.P(NOT_TESTED),
     ]
 
 

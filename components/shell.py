@@ -97,7 +97,8 @@ def filter_bar(data: Dataset) -> html.Section:
                 [
                     html.Button("Filters", id=ids.FILTER_TOGGLE, className="btn btn-outline-primary btn-sm filter-toggle",
                                 **{"aria-expanded": "false", "aria-controls": ids.FILTER_COLLAPSE}),
-                    html.Div(id=ids.CHIPS, className="chips", **{"aria-label": "Active filters"}),
+                    html.Div(id=ids.CHIPS, className="chips", role="group",  # a name needs a role (axe)
+                             **{"aria-label": "Active filters"}),
                     html.Button("Clear all filters", id=ids.CLEAR_ALL, n_clicks=0,
                                 className="btn btn-link btn-sm clear-all"),
                 ],

@@ -158,3 +158,30 @@ def test_the_page_is_served_with_the_default_dataset() -> None:
     text = render(about())
     assert "UK library catalogue platforms (Libraree, uk-libraries-search)" in text
     assert "Copyright (c) 2025 Democracy Club" in text
+
+
+def test_the_statement_says_what_the_browser_tests_do(data: None) -> None:
+    """The widths named under 'Preparation' are the widths the accessibility tests use, and the
+    statement claims no keyboard test the suite does not have."""
+    import re
+
+    browser_tests = Path(__file__).resolve().parents[1] / "browser"
+    used = set()
+    for name in ("conftest.py", "test_accessibility.py"):
+        used |= {int(w) for w in re.findall(r'"width": (\d+)', (browser_tests / name).read_text())}
+    tested = " ".join(about_content.TESTED)
+    assert {int(w) for w in re.findall(r"(\d+) pixels", tested)} == used == {1280, 320}
+    assert "sorting" not in tested and "paging" not in tested  # done by mouse in the data page's tests
+    assert "sorting and paging of the Data page's table has not been tested by keyboard" in about_content.NOT_TESTED
+
+
+def test_every_known_issue_has_a_plan_and_the_fixed_drop_down_issue_is_gone(data: None) -> None:
+    page = about()
+    plans = next(c for c in walk(page) if getattr(c, "id", None) == "accessibility-plans")
+    items = [li.children for li in plans.children]
+    assert items[:-1] == [issue.plan for issue in about_content.KNOWN_ISSUES]
+    assert "screen readers" in items[-1]
+    statement = render(about_content.accessibility_statement("a@b.example"))
+    assert "placeholder" not in statement  # the drop-downs are named by their labels now
+    assert not any("drop-down" in issue.summary for issue in about_content.KNOWN_ISSUES)
+    assert all(issue.plan and issue.criteria for issue in about_content.KNOWN_ISSUES)
