@@ -61,7 +61,7 @@ def calendar_items(filters: FilterState, lead: str, dated: int) -> list[Any]:
         items.append(html.Li(
             f"Calendar file: up to {MAX_CALENDAR_CONTRACTS:,} contracts, and these filters give {dated:,} "
             "with dates. Narrow the filters (a borough, a service area or a window of end dates), or "
-            "subscribe to one borough's feed: choose one borough in the filters for its link.",
+            "subscribe to a borough's feed.",
             className="muted download-limit"))
     else:
         items.append(html.Li(html.A(f"Add the renewals of these {_contracts(dated)} to your calendar "

@@ -11,6 +11,7 @@ so a treemap click (which only changes the selection) costs a highlight patch an
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import weakref
 from typing import Any, NamedTuple
@@ -121,10 +122,14 @@ def _rows(data: Dataset, query: str) -> pd.DataFrame:
     return apply_filter(data.contracts, FilterState.from_query_string(query))
 
 
-def count(data: Dataset, query: str, size: str) -> Counted:
-    """What the page counts for the filters in `query` (without the supplier selection)."""
+def count(data: Dataset, query: str, size: str, rows: Any = None) -> Counted:
+    """What the page counts for the filters in `query` (without the supplier selection). `rows`,
+    when given, returns those filtered rows (shared with concentration(), so one filtering serves
+    both on a miss)."""
+    rows_of = rows or (lambda: _rows(data, query))
+
     def make() -> Counted:
-        rows = _rows(data, query)
+        rows = rows_of()
         h = hierarchy(rows, size_by=size, supplier_names=data.supplier_names, system_names=data.system_names)
         shares = supplier_shares(rows, weight=size, supplier_names=data.supplier_names)
         known = float(rows["annual_value_gbp"].notna().mean()) if len(rows) else 1.0
@@ -132,11 +137,12 @@ def count(data: Dataset, query: str, size: str) -> Counted:
     return _remembered(_COUNTED, data, (query, size), make)
 
 
-def concentration(data: Dataset, query: str, size: str, top: int) -> pd.DataFrame:
+def concentration(data: Dataset, query: str, size: str, top: int, rows: Any = None) -> pd.DataFrame:
     """Concentration per service area for the filters in `query`, with the share of the `top`
-    largest suppliers of each (the "Count the largest" picker)."""
+    largest suppliers of each (the "Count the largest" picker). `rows` as in count()."""
+    rows_of = rows or (lambda: _rows(data, query))
     return _remembered(_CONC, data, (query, size, str(top)), lambda: concentration_by(
-        _rows(data, query), "service_area", n=top, weight=size, supplier_names=data.supplier_names))
+        rows_of(), "service_area", n=top, weight=size, supplier_names=data.supplier_names))
 
 
 def clear_cache() -> None:
@@ -151,9 +157,10 @@ def build_view(state: AppState) -> View:
     size = state.view_value("size")
     top = int(state.view_value("top"))
     query = f.without("supplier").to_query_string()
+    rows = functools.cache(lambda: _rows(data, query))  # filtered at most once, only on a cache miss
     return View(
-        state=state, size=size, top=top, counted=count(data, query, size),
-        conc=concentration(data, query, size, top), selected=f.supplier,
+        state=state, size=size, top=top, counted=count(data, query, size, rows),
+        conc=concentration(data, query, size, top, rows), selected=f.supplier,
         selected_names=tuple(data.supplier_names.get(s, s) for s in f.supplier),
         filtered=not f.without("supplier").is_empty, query=state.to_query_string(), key=drawn_key(state),
     )
