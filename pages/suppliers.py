@@ -211,9 +211,9 @@ def layout(**query: Any) -> html.Div:
     return html.Div(
         [
             html.H1("Who supplies London's councils"),
-            html.P("Each tile is a supplier within a service area. Select a supplier on the treemap or "
-                   "in the ranked table to filter the map and every other page to it; it stays outlined "
-                   "here.", className="lead"),
+            html.P("Each box is a supplier within a service area, and the tiles inside it are its systems. "
+                   "Select a supplier (or one of its systems) on the treemap, or in the ranked table, to "
+                   "filter the map and every other page to it; it stays outlined here.", className="lead"),
             html.Div([view_radio("size", SIZE_OPTIONS, v.size, "Size tiles and shares by"),
                       view_radio("top", top_options, str(v.top), "Count the largest")], className="view-pickers"),
             html.Div(_summary(v), id=SUMMARY_ID, className="suppliers-summary"),
