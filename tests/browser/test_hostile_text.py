@@ -63,7 +63,8 @@ def test_names_are_visible_literally(hostile_page, hostile_server):
     assert "<b>Bold</b> & <i>Co</i>" in text
     page.goto(hostile_server + "/suppliers")
     wait_for_dash(page)
-    # Tiles show supplier names; the systems are in the (closed) table alternative: read the DOM text.
+    # Supplier boxes and system tiles show the names; read the SVG's text once plotly has drawn it.
+    page.locator(".treemap-graph g.slice text.slicetext").last.wait_for()
     svg_text = "".join(page.locator(".js-plotly-plot text").all_text_contents()).replace(" ", "")
     # spaces dropped: system tiles wrap at spaces. The supplier '"><svg onload=...' shows without
     # its leading quote, which the supplier-name clean-up strips (techmap.suppliers.clean_name).
