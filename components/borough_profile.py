@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 from dash import dcc, html
 
+from components.quality_panel import scroll_region
 from techmap.appstate import AppState
 from techmap.authorities import Authority, by_code
 from techmap.concentration import concentration_by
@@ -46,14 +47,15 @@ def systems_by_area(rows: pd.DataFrame, query: str) -> list[Any]:
                 html.Td(fmt_money(r.annual_value_gbp, bool(r.value_public)), className="num"),
                 html.Td("illustrative" if r.synthetic else "public source"),
             ]))
+        name = area.name if area else str(area_slug)
         out.append(html.Section([
-            html.H3(area.name if area else str(area_slug), className="h5 mt-3"),
-            html.Div(html.Table([
+            html.H3(name, className="h5 mt-3"),
+            scroll_region(html.Table([
                 html.Thead(html.Tr([html.Th(c, scope="col", className="num" if c == "Annual value" else None)
                                     for c in ("System", "Supplier", "Ends", "Latest end with extensions",
                                               "Annual value", "Data")])),
                 html.Tbody(body),
-            ], className="table table-sm"), className="table-responsive"),
+            ], className="table table-sm"), f"{name} systems"),
         ]))
     return out
 
@@ -70,12 +72,12 @@ def next_renewals(rows: pd.DataFrame, today: date, limit: int = 8) -> Any:
 
 
 def comparison(figures: list[tuple[str, str, str]]) -> html.Div:
-    return html.Div(html.Table([
+    return scroll_region(html.Table([
         html.Thead(html.Tr([html.Th("Measure", scope="col"), html.Th("This borough", scope="col", className="num"),
                             html.Th("London median", scope="col", className="num")])),
         html.Tbody([html.Tr([html.Th(label, scope="row"), html.Td(mine, className="num"),
                              html.Td(median, className="num")]) for label, mine, median in figures]),
-    ], className="table table-sm"), className="table-responsive")
+    ], className="table table-sm"), "Compared with London")
 
 
 def peers(borough: Authority, own: pd.DataFrame, everyone: pd.DataFrame, query: str) -> Any:
@@ -187,10 +189,10 @@ def boroughs_table(contracts: pd.DataFrame, state: AppState, today: date) -> htm
     caption = ("London boroughs with their contract counts under the current filters"
                if not state.filters.without("authority").is_empty else
                "London boroughs with their contract counts")
-    return html.Div(html.Table([
+    return scroll_region(html.Table([
         html.Caption(caption),
         html.Thead(html.Tr([html.Th("Borough", scope="col"), html.Th("Contracts", scope="col", className="num"),
                             html.Th("Suppliers", scope="col", className="num"),
                             html.Th("Ending in 12 months", scope="col", className="num")])),
         html.Tbody(body),
-    ], className="table table-sm"), className="table-responsive")
+    ], className="table table-sm"), "Boroughs")

@@ -48,6 +48,46 @@ def test_no_wcag_violations(page, live_server, path, query):
     assert axe_violations(page) == []
 
 
+OPEN_ALL_DETAILS = "() => document.querySelectorAll('details').forEach(d => { d.open = true; })"
+
+
+def open_every_details(page) -> int:
+    """Open every <details> (chart tables, column guide, sources...) so that axe checks what they
+    hold; returns how many there are."""
+    page.evaluate(OPEN_ALL_DETAILS)
+    page.wait_for_function("() => [...document.querySelectorAll('details')].every(d => d.open)")
+    return page.locator("details").count()
+
+
+@pytest.mark.parametrize("path,query", [(path, q) for path in PAGES for q in ("", FILTERS)
+                                        if not (q and path == "/no-such-page")])
+def test_no_wcag_violations_with_every_details_open(page, live_server, path, query):
+    page.goto(live_server + path + query)
+    wait_for_dash(page)
+    assert open_every_details(page) >= 1  # at least the footer's sources
+    assert axe_violations(page) == []
+
+
+@pytest.mark.parametrize("path", list(PAGES))
+def test_no_wcag_violations_on_a_phone_with_the_filters_unfolded(browser, live_server, path):
+    """At 320 CSS px the filter panel starts folded behind its button: unfold it by keyboard (the
+    button, then Enter), open every <details>, and check the page as a phone user sees it."""
+    context = browser.new_context(viewport={"width": 320, "height": 700}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    try:
+        page.goto(live_server + path + (FILTERS if path != "/no-such-page" else ""))
+        wait_for_dash(page)
+        assert not page.locator("#filter-collapse").is_visible()
+        page.locator("#filter-toggle").focus()
+        page.keyboard.press("Enter")
+        page.wait_for_function("() => document.getElementById('filter-toggle').getAttribute('aria-expanded') === 'true'")
+        assert page.locator("#filter-area").is_visible()
+        open_every_details(page)
+        assert axe_violations(page) == []
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize("path", list(PAGES))
 def test_structure_title_and_landmarks(page, live_server, path):
     page.goto(live_server + path)

@@ -1,6 +1,8 @@
 """The shell and the map page in headless Chromium: clean loads, click-to-filter, shareable URLs,
 Back/Forward, and filters operated by keyboard alone."""
 
+import re
+
 import pytest
 
 from tests.browser.conftest import wait_for_dash
@@ -13,10 +15,18 @@ PAGES = ["/", "/boroughs", "/borough/camden", "/borough/E09000012?area=housing",
 
 @pytest.mark.parametrize("path", PAGES)
 def test_page_loads_cleanly(page, live_server, path):
-    page.goto(live_server + path)
+    failed = []
+    page.on("response", lambda r: failed.append((r.status, r.url)) if r.status >= 400 else None)
+    response = page.goto(live_server + path)
     wait_for_dash(page)
     assert page.locator("h1").count() == 1
-    assert page.watch.errors == []
+    errors = page.watch.errors
+    if path == "/no-such-page":  # the page is served with a real 404 status, which Chromium logs
+        assert response.status == 404 and failed == [(404, live_server + path)]
+        errors = [e for e in errors if "status of 404" not in e]
+    else:
+        assert response.status == 200 and failed == []
+    assert errors == []
     assert page.watch.foreign == []
 
 
@@ -112,4 +122,111 @@ def test_every_filter_can_be_operated_by_keyboard(page, live_server):
     page.locator("#clear-all").focus()
     page.keyboard.press("Enter")
     page.wait_for_function("() => window.location.search === ''")
+    assert page.watch.errors == []
+
+
+def choose_service_area(page, name: str) -> None:
+    """Open the Service area filter by keyboard, type, wait for the option, pick it, close."""
+    page.locator("#filter-area").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.activeElement.classList.contains('dash-dropdown-search')")
+    page.keyboard.type(name)
+    page.wait_for_function("(t) => { const o = document.querySelector('.dash-dropdown-content [role=option]');"
+                           " return o && o.textContent.startsWith(t); }", arg=name)
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+
+
+def area_headings(page) -> list[str]:
+    return page.locator("#borough-profile-body h3").all_inner_texts()
+
+
+def test_borough_profile_follows_the_filter_bar_and_reload_reproduces_it(page, live_server):
+    page.goto(live_server + "/borough/camden")
+    wait_for_dash(page)
+    assert len(area_headings(page)) > 1
+    before = page.inner_text("#borough-profile-body")
+    choose_service_area(page, "Housing")
+    page.wait_for_url("**/borough/camden?area=housing")
+    # the tables change in place: only the Housing table is left, the comparison is of housing
+    page.wait_for_function("() => [...document.querySelectorAll('#borough-profile-body h3')]"
+                           ".map(h => h.textContent).join('|') === 'Housing'")
+    wait_for_dash(page)
+    after = page.inner_text("#borough-profile-body")
+    assert after != before and "(filtered)." in after
+    renewals = page.get_attribute("#borough-summary a[href^='/renewals']", "href")
+    assert renewals == "/renewals?authority=E09000007&area=housing"
+    assert page.get_attribute("#borough-profile-body a[href^='/boroughs']", "href") == "/boroughs?area=housing"
+
+    page.reload()
+    wait_for_dash(page)
+    assert area_headings(page) == ["Housing"]
+    assert page.inner_text("#borough-profile-body") == after
+    assert "Service area: Housing" in page.inner_text("#filter-chips")
+    assert page.watch.errors == []
+
+
+def test_boroughs_index_follows_the_filter_bar(page, live_server):
+    page.goto(live_server + "/boroughs")
+    wait_for_dash(page)
+    before = page.inner_text("#boroughs-table")
+    choose_service_area(page, "Housing")
+    page.wait_for_url("**/boroughs?area=housing")
+    page.wait_for_function("() => document.querySelector('#boroughs-table caption').textContent.includes('current filters')")
+    wait_for_dash(page)
+    assert page.inner_text("#boroughs-table") != before
+    assert page.get_attribute("#boroughs-table a", "href").endswith("?area=housing")
+    assert page.watch.errors == []
+
+
+def current_nav(page) -> dict[str, str]:
+    return page.evaluate("() => Object.fromEntries([...document.querySelectorAll('#main-nav a[aria-current]')]"
+                         ".map(a => [a.textContent, a.getAttribute('aria-current')]))")
+
+
+def test_the_nav_link_of_the_current_page_is_marked(page, live_server):
+    page.goto(live_server + "/")
+    wait_for_dash(page)
+    assert current_nav(page) == {"Map": "page"}
+    # client-side navigation (no reload) moves the mark
+    page.locator("#main-nav a", has_text="Boroughs").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/boroughs")
+    page.wait_for_function("() => document.querySelector('#main-nav a[aria-current=page]')?.textContent === 'Boroughs'")
+    assert current_nav(page) == {"Boroughs": "page"}
+    # a borough's profile belongs to the Boroughs section
+    page.locator("#boroughs-table a", has_text="Camden").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/borough/camden")
+    page.wait_for_function("() => document.querySelector('#main-nav a[aria-current]')?.getAttribute('aria-current') === 'true'")
+    assert current_nav(page) == {"Boroughs": "true"}
+    page.go_back()
+    page.wait_for_function("() => document.querySelector('#main-nav a[aria-current=page]')?.textContent === 'Boroughs'")
+    # the mark is visible, not only announced: the current link is bold with an underline bar
+    style = page.evaluate("() => { const s = getComputedStyle(document.querySelector('#main-nav a[aria-current]'));"
+                          " return [s.fontWeight, s.borderBottomColor]; }")
+    assert style == ["700", "rgb(255, 255, 255)"]
+    page.goto(live_server + "/no-such-page")
+    wait_for_dash(page)
+    assert current_nav(page) == {}
+
+
+def test_filter_drop_downs_are_named_by_their_visible_labels(page, live_server):
+    """WCAG 2.5.3 / 4.1.2: the accessible name starts with the visible label (the placeholder or
+    the selection follows it), read from the browser's accessibility tree."""
+    page.goto(live_server + "/?area=housing")
+    wait_for_dash(page)
+    for label, rest in (("Borough", "All boroughs"), ("Service area", "Housing (frontline)"),
+                        ("Supplier", "All suppliers"), ("System", "All systems")):
+        button = page.get_by_role("button", name=re.compile(rf"^{label} "))
+        assert button.count() == 1, label
+        assert f'button "{label} {rest}"' in page.locator("#filter-collapse").aria_snapshot()
+    # the pop-up and its search box are named after the label too
+    page.locator("#filter-supplier").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.activeElement.classList.contains('dash-dropdown-search')")
+    assert page.get_by_role("dialog", name="Supplier").count() == 1
+    assert page.get_by_role("searchbox", name="Search Supplier").count() == 1
+    page.keyboard.press("Escape")
     assert page.watch.errors == []
