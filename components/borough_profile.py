@@ -133,7 +133,7 @@ def comparison_figures(code: str, everyone: pd.DataFrame, today: date) -> list[t
          _median(hhi, ",.0f")),
         ("Contracts ending in the next 12 months", f"{mine['ending_12m']:,}", _median(metrics["ending_12m"], ",.0f")),
         # A borough whose values are all withheld says so, never "£0" (its median skips them too).
-        ("Annual value of contracts with a published value",
+        ("Annual value (where published)",
          ("no contracts" if not mine["contracts"] else "not published") if pd.isna(value) else f"£{value:,.0f}",
          "£" + _median(metrics["annual_value"], ",.0f") if metrics["annual_value"].notna().any() else "–"),
     ]
