@@ -217,6 +217,7 @@ def test_filter_drop_downs_are_named_by_their_visible_labels(page, live_server):
     the selection follows it), read from the browser's accessibility tree."""
     page.goto(live_server + "/?area=housing")
     wait_for_dash(page)
+    page.wait_for_function("() => document.getElementById('filter-area-value')?.textContent === 'Housing (frontline)'")
     for label, rest in (("Borough", "All boroughs"), ("Service area", "Housing (frontline)"),
                         ("Supplier", "All suppliers"), ("System", "All systems")):
         button = page.get_by_role("button", name=re.compile(rf"^{label} "))
