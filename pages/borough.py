@@ -14,6 +14,7 @@ from dash import Input, Output, State, callback, dcc, html
 
 import ids
 from components.borough_profile import profile_body
+from pages.path_variables import path_variable
 from techmap import context
 from techmap.appstate import AppState
 from techmap.authorities import by_code, resolve_authority
@@ -28,6 +29,7 @@ dash.register_page(__name__, path_template="/borough/<key>", title=_title, name=
 
 
 def layout(key: str | None = None, **query: Any) -> html.Div:
+    key = path_variable("key", key)  # the path's, never a query parameter's
     authority = resolve_authority(key or "")
     if authority is None:
         return html.Div([

@@ -17,6 +17,7 @@ from dash import Input, Output, State, callback, dcc, html
 
 import ids
 from components.concentration_panel import pct
+from pages.path_variables import path_variable
 from techmap import context
 from techmap.appstate import AppState
 from techmap.authorities import authorities, by_code
@@ -305,6 +306,7 @@ def _join(parts: list[Any]) -> list[Any]:
 
 
 def layout(slug: str | None = None, **query: Any) -> html.Div:
+    slug = path_variable("slug", slug)  # the path's, never a query parameter's
     state = AppState.from_page_query(query)
     q = state.to_query_string()
     name = _name(slug)

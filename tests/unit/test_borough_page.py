@@ -181,3 +181,43 @@ def test_hackney_fixture_is_what_the_public_test_assumes():
     with pytest.MonkeyPatch.context() as mp, instance(mp, public=True):
         rows = context.dataset().contracts
         assert rows.loc[rows["authority_code"] == HACKNEY, "annual_value_gbp"].isna().all()
+
+
+def _route(path: str, search: str) -> str:
+    """The page Dash's router renders for path + search, as the JSON it sends the browser."""
+    body = {
+        "output": ".._pages_content.children..._pages_store.data..",
+        "outputs": [{"id": "_pages_content", "property": "children"},
+                    {"id": "_pages_store", "property": "data"}],
+        "inputs": [{"id": "_pages_location", "property": "pathname", "value": path},
+                   {"id": "_pages_location", "property": "search", "value": search}],
+        "state": [],
+        "changedPropIds": ["_pages_location.pathname"],
+    }
+    response = app_module.server.test_client().post("/_dash-update-component", json=body)
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    return response.get_data(as_text=True)
+
+
+def _h1s(node: Any) -> list[str]:
+    if isinstance(node, list):
+        return [h for child in node for h in _h1s(child)]
+    if not isinstance(node, dict):
+        return []
+    props = node.get("props", {})
+    own = [props.get("children")] if node.get("type") == "H1" else []
+    return own + _h1s(props.get("children"))
+
+
+@pytest.mark.parametrize("path, search, shown, not_shown", [
+    # Dash hands query parameters to layout() over path variables: the path must still win
+    ("/borough/camden", "?key=hackney", "Camden", "Hackney"),
+    ("/borough/camden", "?key=a&key=b", "Camden", "Borough not found"),
+    ("/suppliers/capita", "?slug=civica", "Capita", "Civica"),
+    ("/suppliers/capita", "?slug=a&slug=b", "Capita", "Supplier not found"),
+])
+def test_profiles_show_the_path_not_a_query_parameter_of_the_same_name(path, search, shown, not_shown):
+    content = json.loads(_route(path, search))["response"]["_pages_content"]["children"]
+    headings = _h1s(content)
+    assert headings == [shown], headings
+    assert not_shown not in headings[0]
