@@ -27,6 +27,27 @@
     window.scrollTo(0, 0);
   }
 
+  /* The grid is one Tab stop (components/data_grid.py: arrows move between cells, Tab leaves), so
+     a link in a cell is not a Tab stop of its own: Enter on the focused cell follows it. */
+  function CellLink(props) {
+    var ref = React.useRef(null);
+    var cell = props.cell;
+    React.useEffect(function () {
+      if (!cell) {
+        return undefined;
+      }
+      function onKey(event) {
+        if (event.key === "Enter" && ref.current && !event.defaultPrevented) {
+          event.preventDefault();
+          ref.current.click();
+        }
+      }
+      cell.addEventListener("keydown", onKey);
+      return function () { cell.removeEventListener("keydown", onKey); };
+    }, [cell]);
+    return React.createElement("a", Object.assign({ ref: ref, tabIndex: -1 }, props.attrs), props.label);
+  }
+
   /* Borough and supplier names link to their profiles, keeping the current filters.
      cellRendererParams: base ("/borough/" or "/suppliers/") and slugField (the row's slug key). */
   funcs.ProfileLink = function (props) {
@@ -37,7 +58,8 @@
       return label;
     }
     var href = base + slug + window.location.search;
-    return React.createElement("a", { href: href, onClick: followInApp }, label);
+    return React.createElement(CellLink, { cell: props.eGridCell, label: label,
+                                           attrs: { href: href, onClick: followInApp } });
   };
 
   /* The row's source title, linked to the source when it is published at an http(s) address. */
@@ -47,6 +69,7 @@
     if (!label || !/^https?:\/\/[^\s]+$/i.test(url)) {
       return label;
     }
-    return React.createElement("a", { href: url, rel: "noopener noreferrer" }, label);
+    return React.createElement(CellLink, { cell: props.eGridCell, label: label,
+                                           attrs: { href: url, rel: "noopener noreferrer" } });
   };
 })();

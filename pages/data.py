@@ -201,7 +201,9 @@ def layout(**query: Any) -> html.Div:
                         "the top of the page (behind the Filters button on a phone) narrow every page, "
                         "and their ", html.A("Search box", href=f"#{ids.FILTER_CONTROLS['q']}"),
                         " looks in contract IDs, systems, suppliers, manufacturers, boroughs and "
-                        "service areas. Borough and supplier names link to their profiles.",
+                        "service areas. Borough and supplier names link to their profiles. By "
+                        "keyboard the table is one Tab stop: arrow keys move between its cells, Enter "
+                        "sorts by a header or follows a cell's link.",
                     ], className="small data-hint"),
                     html.Div([
                         html.Label("Search the table", htmlFor=SEARCH, className="form-label"),

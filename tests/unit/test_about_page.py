@@ -171,8 +171,11 @@ def test_the_statement_says_what_the_browser_tests_do(data: None) -> None:
         used |= {int(w) for w in re.findall(r'"width": (\d+)', (browser_tests / name).read_text())}
     tested = " ".join(about_content.TESTED)
     assert {int(w) for w in re.findall(r"(\d+) pixels", tested)} == used == {1280, 320}
-    assert "sorting" not in tested and "paging" not in tested  # done by mouse in the data page's tests
-    assert "sorting and paging of the Data page's table has not been tested by keyboard" in about_content.NOT_TESTED
+    # The Data page's table by keyboard (sort, page, follow a link) is claimed only with its test.
+    journeys = (browser_tests / "test_keyboard_journeys.py").read_text()
+    assert "Enter sorts by a column and follows the link in a cell" in tested
+    assert "def test_data_table_by_keyboard_sort_page_and_follow_a_link" in journeys
+    assert not any("Tab" in issue.summary for issue in about_content.KNOWN_ISSUES)
 
 
 def test_every_known_issue_has_a_plan_and_the_fixed_drop_down_issue_is_gone(data: None) -> None:
