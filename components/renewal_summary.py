@@ -117,7 +117,7 @@ def summary_figure(summary: pd.DataFrame, today: date, *, compact: bool = False)
             "type": "bar", "name": plotly_text(names[slug]), "x": xs, "y": ys,
             "marker": {"color": colours[slug], "line": {"color": "#ffffff", "width": 0.5}},
             "legendgroup": group, "legendgrouptitle": {"text": plotly_text(GROUP_NAMES.get(group, group))},
-            "hovertemplate": "%{x}: %{y:,} contracts end<br>%{fullData.name}<extra></extra>",
+            "hovertemplate": "%{x}<br>%{fullData.name}<br>Contracts ending: %{y:,}<extra></extra>",
         })
     layout: dict[str, Any] = {
         "barmode": "stack",

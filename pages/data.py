@@ -36,6 +36,7 @@ from components.data_grid import (
 from components.quality_panel import flag_link_href, quality_panel
 from techmap import context
 from techmap.appstate import AppState
+from techmap.export import XLSX_MAX_ROWS  # the Excel route's limit: say so rather than link to a refusal
 from techmap.quality import FLAG_LABELS, FLAGS
 from techmap.queries import apply_filter
 from techmap.table_query import (
@@ -49,10 +50,6 @@ from techmap.table_query import (
 )
 from techmap.views import table_positions
 
-try:  # the Excel download refuses larger views; say so instead of linking to an error
-    from web.downloads import XLSX_MAX_ROWS
-except ImportError:  # pragma: no cover - the downloads module is optional for the page
-    XLSX_MAX_ROWS = 20_000
 
 dash.register_page(__name__, path="/data", title="Contract data – London Tech Map", name="Data", order=4)
 

@@ -53,7 +53,7 @@ from techmap.dataset import Dataset
 from techmap.filters import FilterState
 from techmap.queries import apply_filter
 from techmap.renewals import Cluster, add_months, joint_procurement_clusters, quarterly_end_summary
-from web.downloads import XLSX_MAX_ROWS  # the Excel route's limit: say so rather than link to a refusal
+from techmap.export import XLSX_MAX_ROWS  # the Excel route's limit: say so rather than link to a refusal
 
 dash.register_page(__name__, path="/renewals", title="Contract renewals – London Tech Map",
                    name="Renewals", order=2)

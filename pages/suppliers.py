@@ -47,7 +47,7 @@ from techmap.concentration import concentration_by, hierarchy, supplier_shares
 from techmap.dataset import Dataset
 from techmap.filters import FilterState
 from techmap.queries import apply_filter
-from web.downloads import XLSX_MAX_ROWS  # the Excel route's limit: say so rather than link to a refusal
+from techmap.export import XLSX_MAX_ROWS  # the Excel route's limit: say so rather than link to a refusal
 
 dash.register_page(__name__, path="/suppliers", title="Suppliers to London's councils – London Tech Map",
                    name="Suppliers", order=1)

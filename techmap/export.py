@@ -47,6 +47,9 @@ UTF8_BOM = "\ufeff".encode()  # lets Excel detect UTF-8 (otherwise "Hackney – 
 FILENAME_PREFIX = "london-tech-map"
 MAX_FILENAME_LENGTH = 150
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# openpyxl writes about 2,000-4,000 rows a second; past this an Excel file would hold a worker
+# for too long, while the streamed CSV has no such limit. The route refuses, the pages say so.
+XLSX_MAX_ROWS = 10_000
 
 # Leading characters that make a spreadsheet treat a cell as a formula (OWASP CSV injection), plus
 # line feed, which some importers treat like a carriage return.

@@ -19,7 +19,7 @@ class Problem:
     file: str
     # 1-based line in the file (the header is line 1). None is still accepted for a problem about
     # the whole file and is reported as line 1, like the validator's own whole-file problems.
-    line: int | None
+    line: int | str | None  # importers give Excel rows as "sheet!row"
     column: str  # column name, or "-" when the problem is not about one column
     value: str  # the offending value as found (shortened), or "" when none
     reason: str

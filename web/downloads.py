@@ -18,6 +18,7 @@ from techmap import context
 from techmap import views
 from techmap.appstate import AppState
 from techmap.export import (
+    XLSX_MAX_ROWS,
     XLSX_MEDIA_TYPE,
     csv_chunks,
     describe_filters,
@@ -31,9 +32,6 @@ from techmap.table_query import TableQuery, from_params
 
 bp = Blueprint("downloads", __name__)
 
-# openpyxl writes about 2,000-4,000 rows a second; past this an Excel file would hold a worker
-# for too long, while the streamed CSV has no such limit.
-XLSX_MAX_ROWS = 10_000
 
 
 def request_state() -> AppState:

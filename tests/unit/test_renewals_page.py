@@ -110,7 +110,7 @@ def test_summary_figure_escapes_area_names_and_keeps_them_out_of_the_template() 
     assert "&lt;b&gt;x&lt;/b&gt;%{y}" in names and "<b>x</b>%{y}" not in names
     for trace in figure["data"]:
         # the name reaches the hover label through fullData.name, never pasted into the template
-        assert trace["hovertemplate"] == "%{x}: %{y:,} contracts end<br>%{fullData.name}<extra></extra>"
+        assert trace["hovertemplate"] == "%{x}<br>%{fullData.name}<br>Contracts ending: %{y:,}<extra></extra>"
 
 
 def test_summary_caption_names_a_clear_leader_and_handles_nothing() -> None:
