@@ -6,14 +6,20 @@ GeoJSON) are the same bytes for every visitor, so they are compressed once per p
 level and kept: plotly.min.js is 4.7 MB raw, 1.41 MB at flask-compress's zstd level 3 and 1.15 MB
 at level 19, which takes about 3 s on this machine: too slow per request, fine once. gunicorn's
 when_ready hook (gunicorn.conf.py) warms the files of a first visit before it forks, so the
-workers share them; anything else is compressed on its first request.
+workers share them; anything else is compressed on its first request. The compressed bytes are
+also kept on disk (TECHMAP_STATIC_CACHE, default .cache/compressed in the repository), so a restart
+of the same release reads them back in milliseconds instead of compressing again.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
+import tempfile
 import time
 from collections.abc import Hashable, Iterable
+from pathlib import Path
 
 from flask import Flask, Response, request
 from flask_compress import Compress
@@ -90,15 +96,43 @@ def choose(accept_encoding: str) -> str | None:
     return chosen
 
 
+LEVELS = {"zstd": 19, "br": 9, "gzip": 9}
+
+
 def compress(data: bytes, algorithm: str) -> bytes:
+    level = LEVELS[algorithm]
     if algorithm == "zstd":
-        return compression.zstd.compress(data, 19)
+        return compression.zstd.compress(data, level)
     if algorithm == "br":
-        return brotli.compress(data, quality=9, lgwin=22)
-    return compression.gzip.compress(data, 9, mtime=0)
+        return brotli.compress(data, quality=level, lgwin=22)
+    return compression.gzip.compress(data, level, mtime=0)
 
 
 STATIC = ByteLRU(max_entries=1000, max_bytes=MAX_STATIC_BYTES)
+DISK_CACHE = Path(os.environ.get("TECHMAP_STATIC_CACHE")
+                  or Path(__file__).resolve().parent.parent / ".cache" / "compressed")
+
+
+def compress_cached(data: bytes, algorithm: str, folder: Path | None = None) -> bytes:
+    """compress(), read back from the disk cache when these bytes were compressed before. The file
+    is named by the content's hash, so a new release of a bundle never meets an old file. A cache
+    that cannot be written (a read-only install) only costs the compression."""
+    folder = DISK_CACHE if folder is None else folder
+    path = folder / f"{hashlib.sha256(data).hexdigest()}.{algorithm}{LEVELS[algorithm]}"
+    try:
+        return path.read_bytes()
+    except OSError:
+        pass
+    body = compress(data, algorithm)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, delete=False) as tmp:  # atomic: workers race
+            tmp.write(body)
+        os.replace(tmp.name, path)
+    except OSError:
+        if "tmp" in locals():
+            Path(tmp.name).unlink(missing_ok=True)
+    return body
 
 
 def compress_static(response: Response, identity: Hashable) -> Response:
@@ -117,7 +151,7 @@ def compress_static(response: Response, identity: Hashable) -> Response:
     key = (identity, etag, algorithm)
     response.direct_passthrough = False  # send_file's file wrapper: read it here if need be
 
-    body = STATIC.get_or_make(key, lambda: compress(response.get_data(), algorithm))
+    body = STATIC.get_or_make(key, lambda: compress_cached(response.get_data(), algorithm))
     response.close()  # the file behind send_file, when the body came from the cache
     response.set_data(body)
     response.headers["Content-Encoding"] = algorithm

@@ -328,3 +328,26 @@ def test_gunicorn_access_log_is_json_lines_whatever_the_request_holds():
     assert all(isinstance(r["duration_ms"], float) for r in mine)
     # the static files of a first visit were compressed before the worker forked
     assert "compressed" in errors.read_text() and "static responses" in errors.read_text()
+
+
+def test_static_compression_is_kept_on_disk_and_read_back(tmp_path, monkeypatch):
+    data = b"var plotly = 1;\n" * 5000
+    first = compression.compress_cached(data, "zstd", tmp_path)
+    assert codecs.zstd.decompress(first) == data
+    files = list(tmp_path.iterdir())
+    assert [f.suffix for f in files] == [".zstd19"]  # named by content hash, algorithm and level
+
+    def refuse(*_):
+        raise AssertionError("compressed again instead of reading the disk cache")
+
+    monkeypatch.setattr(compression, "compress", refuse)
+    assert compression.compress_cached(data, "zstd", tmp_path) == first
+    with pytest.raises(AssertionError):  # other bytes are not mistaken for the cached ones
+        compression.compress_cached(data + b"x", "zstd", tmp_path)
+
+
+def test_static_compression_works_without_a_writable_cache(tmp_path):
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    data = b"body { color: black }\n" * 500
+    assert brotli.decompress(compression.compress_cached(data, "br", blocked / "cache")) == data
