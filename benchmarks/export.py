@@ -11,6 +11,7 @@ the export, to compare with the size of the loaded table.
 
 from __future__ import annotations
 
+import argparse
 import os
 import subprocess
 import sys
@@ -40,7 +41,10 @@ def ensure_dataset(path: Path) -> None:
 
 
 def main() -> None:
-    path = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_DIR
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("dataset", nargs="?", type=Path, default=DEFAULT_DIR,
+                        help=f"dataset folder (default {DEFAULT_DIR}, generated when missing)")
+    path = parser.parse_args().dataset
     ensure_dataset(path)
     os.environ["TECHMAP_DATASET"] = str(path)
     os.environ.setdefault("TECHMAP_TODAY", "2026-11-22")
