@@ -120,7 +120,7 @@ def main() -> int:
         record("filter change", ms, result)
         drawn = result[1]
         names = ["treemap", "drawn key", "summary", "selection", "caption", "treemap table", "concentration",
-                 "ranked table"]
+                 "ranked table", "downloads"]  # the callback's outputs, in order (pages/suppliers.py)
         for name, value in zip(names, result, strict=True):
             if value is not dash_no_update():
                 biggest_outputs[name] = max(biggest_outputs.get(name, 0), _size((value,)))

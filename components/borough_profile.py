@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 from dash import dcc, html
 
+from components.fast_html import el
 from components.quality_panel import scroll_region
 from techmap.appstate import AppState
 from techmap.authorities import Authority, by_code
@@ -30,24 +31,33 @@ def fmt_money(value: Any, public: bool = True) -> str:
     return f"£{value:,.0f}"
 
 
+_SYSTEM_COLUMNS = ["service_area", "system", "supplier", "supplier_slug", "end_date", "max_end_date",
+                   "annual_value_gbp", "value_public", "synthetic"]
+
+
 def systems_by_area(rows: pd.DataFrame, query: str) -> list[Any]:
     """One table per service area: system, supplier, end, latest end, annual value."""
     if rows.empty:
         return [html.P("No contracts of this borough match the current filters.", className="empty-state")]
     out: list[Any] = []
-    for area_slug, group in rows.sort_values(["service_area", "system"]).groupby("service_area", observed=True):
-        area = SERVICE_AREAS_BY_SLUG.get(str(area_slug))
-        body = []
-        for r in group.itertuples(index=False):
-            body.append(html.Tr([
-                html.Th(r.system, scope="row"),
-                html.Td(dcc.Link(r.supplier, href=f"/suppliers/{r.supplier_slug}{query}")),
-                html.Td(fmt_date(r.end_date)),
-                html.Td(fmt_date(r.max_end_date)),
-                html.Td(fmt_money(r.annual_value_gbp, bool(r.value_public)), className="num"),
-                html.Td("illustrative" if r.synthetic else "public source"),
-            ]))
-        name = area.name if area else str(area_slug)
+    # only the columns shown, as plain Python values: pandas row access costs ~100x more per row
+    ordered = rows[_SYSTEM_COLUMNS].sort_values(["service_area", "system"])
+    columns = {c: ordered[c].astype(object).tolist() for c in _SYSTEM_COLUMNS}
+    bodies: dict[str, list[Any]] = {}
+    for i, area_slug in enumerate(columns["service_area"]):
+        bodies.setdefault(str(area_slug), []).append(el(html.Tr, [  # el: see components/fast_html.py
+            el(html.Th, columns["system"][i], scope="row"),
+            el(html.Td, el(dcc.Link, columns["supplier"][i],
+                           href=f"/suppliers/{columns['supplier_slug'][i]}{query}")),
+            el(html.Td, fmt_date(columns["end_date"][i])),
+            el(html.Td, fmt_date(columns["max_end_date"][i])),
+            el(html.Td, fmt_money(columns["annual_value_gbp"][i], bool(columns["value_public"][i])),
+               className="num"),
+            el(html.Td, "illustrative" if columns["synthetic"][i] else "public source"),
+        ]))
+    for area_slug, body in bodies.items():
+        area = SERVICE_AREAS_BY_SLUG.get(area_slug)
+        name = area.name if area else area_slug
         out.append(html.Section([
             html.H3(name, className="h5 mt-3"),
             scroll_region(html.Table([
@@ -61,7 +71,8 @@ def systems_by_area(rows: pd.DataFrame, query: str) -> list[Any]:
 
 
 def next_renewals(rows: pd.DataFrame, today: date, limit: int = 8) -> Any:
-    upcoming = rows[rows["end_date"] >= pd.Timestamp(today)].sort_values("end_date").head(limit)
+    upcoming = rows.loc[rows["end_date"] >= pd.Timestamp(today),
+                        ["end_date", "system", "supplier", "review_date"]].sort_values("end_date").head(limit)
     if upcoming.empty:
         return html.P("No upcoming contract ends are recorded for this borough.", className="empty-state")
     return html.Ol([
@@ -81,24 +92,32 @@ def comparison(figures: list[tuple[str, str, str]]) -> html.Div:
 
 
 def peers(borough: Authority, own: pd.DataFrame, everyone: pd.DataFrame, query: str) -> Any:
-    """For each system the borough runs: the other boroughs running it and when theirs ends."""
-    items: list[Any] = []
+    """For each system the borough runs: the other boroughs running it and when theirs ends
+    (each borough once, with its earliest end)."""
     systems = own.drop_duplicates("system_slug")[["system_slug", "system"]]
+    others = everyone.loc[everyone["system_slug"].isin(systems["system_slug"])
+                          & (everyone["authority_code"] != borough.code),
+                          ["system_slug", "authority_code", "end_date"]]
+    others = others.sort_values("end_date", kind="stable").drop_duplicates(["system_slug", "authority_code"])
+    by_system: dict[str, list[tuple[str, Any]]] = {}
+    for slug, code, end in zip(others["system_slug"].astype(str), others["authority_code"].astype(str),
+                               others["end_date"], strict=True):
+        by_system.setdefault(slug, []).append((code, end))
+    items: list[Any] = []
     for slug, name in systems.itertuples(index=False):
-        others = everyone[(everyone["system_slug"] == slug) & (everyone["authority_code"] != borough.code)]
-        if others.empty:
+        runs = by_system.get(str(slug))
+        if not runs:
             continue
-        others = others.sort_values("end_date").drop_duplicates("authority_code")
         links: list[Any] = []
-        for r in others.itertuples(index=False):
-            a = by_code()[str(r.authority_code)]
+        for code, end in runs:
+            a = by_code()[code]
             if links:
                 links.append(", ")
-            links.append(dcc.Link(a.name, href=f"/borough/{a.slug}{query}"))
-            if pd.notna(r.end_date):
-                links.append(f" (ends {pd.Timestamp(r.end_date):%b %Y})")
-        items.append(html.Li([html.Strong(name), f" — {len(others)} other borough"
-                              f"{'s' if len(others) != 1 else ''}: ", *links]))
+            links.append(el(dcc.Link, a.name, href=f"/borough/{a.slug}{query}"))
+            if pd.notna(end):
+                links.append(f" (ends {pd.Timestamp(end):%b %Y})")
+        items.append(el(html.Li, [el(html.Strong, name), f" — {len(runs)} other borough"
+                              f"{'s' if len(runs) != 1 else ''}: ", *links]))
     if not items:
         return html.P("No other borough runs the same systems in this dataset.", className="empty-state")
     return html.Ul(items, className="peer-list")
@@ -178,11 +197,11 @@ def boroughs_table(contracts: pd.DataFrame, state: AppState, today: date) -> htm
     metrics = borough_metrics(rows, today=today).sort_values("name")
     q = state.to_query_string()
     body = [
-        html.Tr([
-            html.Th(dcc.Link(r.name, href=f"/borough/{r.slug}{q}"), scope="row"),
-            html.Td(f"{r.contracts:,}", className="num"),
-            html.Td(f"{r.suppliers:,}", className="num"),
-            html.Td(f"{r.ending_12m:,}", className="num"),
+        el(html.Tr, [
+            el(html.Th, el(dcc.Link, r.name, href=f"/borough/{r.slug}{q}"), scope="row"),
+            el(html.Td, f"{r.contracts:,}", className="num"),
+            el(html.Td, f"{r.suppliers:,}", className="num"),
+            el(html.Td, f"{r.ending_12m:,}", className="num"),
         ])
         for r in metrics.itertuples()
     ]

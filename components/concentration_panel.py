@@ -12,6 +12,7 @@ import pandas as pd
 from dash import Patch, dcc, html
 
 import ids
+from components.fast_html import el
 from techmap.concentration import HHI_BANDS, HHI_HIGH, HHI_MODERATE, NO_DATA
 
 RANKED_LIMIT = 30
@@ -159,7 +160,7 @@ def toggle_props(name: str, selected: bool) -> dict[str, Any]:
 
 def toggle_button(param: str, value: str, name: str, selected: bool) -> html.Button:
     props = toggle_props(name, selected)
-    return html.Button(props.pop("children"), id=ids.toggle(param, value), n_clicks=0, **props)
+    return el(html.Button, props.pop("children"), id=ids.toggle(param, value), n_clicks=0, **props)
 
 
 def top_n_heading(n: int) -> str:
@@ -176,15 +177,15 @@ def hhi_table(conc: pd.DataFrame, weight: str, n: int, selected_areas: Collectio
     rows = []
     for r in conc.itertuples(index=False):  # about 20 service areas: itertuples is fine
         chosen = r.key in selected_areas
-        rows.append(html.Tr([
-            html.Th(r.name, scope="row"),
-            html.Td(f"{int(r.contracts):,}", className="num"),
-            html.Td(f"{int(r.suppliers):,}", className="num"),
-            html.Td(f"{r.top_supplier} ({pct(float(r.top_supplier_share))})" if r.top_supplier else "–"),
-            html.Td(pct(float(r.top_n_share)), className="num"),
-            html.Td("–" if pd.isna(r.hhi) else f"{r.hhi:,.0f}", className="num"),
-            html.Td(band_label(r.band)),
-            html.Td(toggle_button("area", r.key, r.name, chosen)),
+        rows.append(el(html.Tr, [
+            el(html.Th, r.name, scope="row"),
+            el(html.Td, f"{int(r.contracts):,}", className="num"),
+            el(html.Td, f"{int(r.suppliers):,}", className="num"),
+            el(html.Td, f"{r.top_supplier} ({pct(float(r.top_supplier_share))})" if r.top_supplier else "–"),
+            el(html.Td, pct(float(r.top_n_share)), className="num"),
+            el(html.Td, "–" if pd.isna(r.hhi) else f"{r.hhi:,.0f}", className="num"),
+            el(html.Td, band_label(r.band)),
+            el(html.Td, toggle_button("area", r.key, r.name, chosen)),
         ], className="is-selected" if chosen else None))
     return html.Table(
         [
@@ -230,15 +231,15 @@ def ranked_suppliers(shares: pd.DataFrame, weight: str, selected: Collection[str
     rows = []
     for slug, name, rank, contracts, value, share, cumulative, boroughs in zip(*columns.values(), strict=True):
         is_selected = slug in chosen
-        rows.append(html.Tr([
-            html.Td(f"{int(rank)}", className="num"),
-            html.Th(dcc.Link(name, href=f"/suppliers/{slug}{query}"), scope="row"),
-            html.Td(f"{int(contracts):,}", className="num"),
-            html.Td(f"£{value:,.0f}" if value else "–", className="num"),
-            html.Td(pct(float(share)), className="num"),
-            html.Td(pct(float(cumulative)), className="num"),
-            html.Td(f"{int(boroughs)}", className="num"),
-            html.Td(toggle_button("supplier", slug, name, is_selected)),
+        rows.append(el(html.Tr, [
+            el(html.Td, f"{int(rank)}", className="num"),
+            el(html.Th, el(dcc.Link, name, href=f"/suppliers/{slug}{query}"), scope="row"),
+            el(html.Td, f"{int(contracts):,}", className="num"),
+            el(html.Td, f"£{value:,.0f}" if value else "–", className="num"),
+            el(html.Td, pct(float(share)), className="num"),
+            el(html.Td, pct(float(cumulative)), className="num"),
+            el(html.Td, f"{int(boroughs)}", className="num"),
+            el(html.Td, toggle_button("supplier", slug, name, is_selected)),
         ], className="is-selected" if is_selected else ""))
     measure = "annual value" if weight == "value" else "contracts"
     others = shares.iloc[limit:]

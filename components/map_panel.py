@@ -10,6 +10,7 @@ import pandas as pd
 from dash import dcc, html
 
 import ids
+from components.fast_html import el
 from components.map_figure import format_value, metric_label, value_texts
 from techmap.queries import METRICS, rank
 
@@ -86,13 +87,13 @@ def ranked_table(metrics: pd.DataFrame, metric: str, selected: tuple[str, ...], 
     rows = []
     for code, name, slug, value_text, r in entries:
         is_selected = code in selected
-        rows.append(html.Tr(
+        rows.append(el(html.Tr,  # el: rebuilt on every filter change (components/fast_html.py)
             [
-                html.Td("–" if math.isnan(r) else f"{int(r)}", className="num"),
-                html.Th(dcc.Link(name, href=f"/borough/{slug}{query}"), scope="row"),
-                html.Td(value_text, className="num"),
-                html.Td(html.Button(
-                    ["Selected" if is_selected else "Select", html.Span(f" {name}", className="visually-hidden")],
+                el(html.Td, "–" if math.isnan(r) else f"{int(r)}", className="num"),
+                el(html.Th, el(dcc.Link, name, href=f"/borough/{slug}{query}"), scope="row"),
+                el(html.Td, value_text, className="num"),
+                el(html.Td, el(html.Button,
+                    ["Selected" if is_selected else "Select", el(html.Span, f" {name}", className="visually-hidden")],
                     id=ids.toggle("authority", code),
                     className="btn btn-sm " + ("btn-primary" if is_selected else "btn-outline-primary"),
                     **{"aria-pressed": "true" if is_selected else "false"},
