@@ -11,6 +11,7 @@ from typing import Any
 
 from dash import dcc, html
 
+from components.fast_html import el
 from techmap.appstate import VIEW_PARAMS, AppState
 from techmap.authorities import by_code
 from techmap.renewals import Cluster
@@ -72,11 +73,11 @@ def _borough_links(cluster: Cluster, state: AppState) -> list[Any]:
     for code in codes:
         authority = everyone.get(code)
         name = authority.name if authority else code
-        text: Any = html.Strong(name) if code in selected else name
+        text: Any = el(html.Strong, name) if code in selected else name
         if out:
             out.append(", ")
         href = borough_href(cluster, code, state)
-        out.append(dcc.Link(text, href=href) if href else text)
+        out.append(el(dcc.Link, text, href=href) if href else text)  # el: see components/fast_html.py
     return out
 
 

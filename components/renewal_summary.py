@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 from dash import dcc, html
 
+from components.fast_html import el
 from components.safe_text import plotly_text
 from techmap.appstate import AppState
 from techmap.renewals import add_months
@@ -197,10 +198,10 @@ def summary_table(summary: pd.DataFrame, state: AppState) -> Any:
         href = "/renewals" + AppState(filters, state.view).to_query_string()
         detail = " · ".join(f"{a} {c:,}" for a, c in areas)
         total = sum(c for _, c in areas)
-        rows.append(html.Tr([
-            html.Th(dcc.Link(quarter, href=href), scope="row"),
-            html.Td(f"{total:,}", className="num"),
-            html.Td(detail),
+        rows.append(el(html.Tr, [  # el: see components/fast_html.py
+            el(html.Th, el(dcc.Link, quarter, href=href), scope="row"),
+            el(html.Td, f"{total:,}", className="num"),
+            el(html.Td, detail),
         ]))
     return html.Table([
         html.Caption("Contracts ending per quarter, by service area (follow a quarter for its contracts)"),

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 from dash import html
 
+from components.fast_html import el
 from components.safe_text import plotly_text
 from techmap.authorities import by_code
 from techmap.renewals import add_months
@@ -396,12 +397,13 @@ def timeline_table(page: TimelinePage, group: str) -> Any:
     max_ends, reviews = _iso(rows["max_end_date"].to_numpy()), _iso(rows["review_date"].to_numpy())
     body: list[Any] = []
     for key, positions in grouped_positions(rows, group):
-        body.append(html.Tr(html.Th(group_name(group, key), colSpan=4, scope="colgroup"), className="group-row"))
-        for p in positions:
-            body.append(html.Tr([
-                html.Th(f"{row_label(names[p], systems[p])} ({suppliers[p]})", scope="row"),
-                html.Td(f"{_fmt_iso(starts[p], 'start not known')} to {_fmt_iso(ends[p])}"),
-                html.Td(_fmt_iso(max_ends[p])), html.Td(_fmt_iso(reviews[p])),
+        body.append(el(html.Tr, el(html.Th, group_name(group, key), colSpan=4, scope="colgroup"),
+                       className="group-row"))
+        for p in positions:  # el: see components/fast_html.py
+            body.append(el(html.Tr, [
+                el(html.Th, f"{row_label(names[p], systems[p])} ({suppliers[p]})", scope="row"),
+                el(html.Td, f"{_fmt_iso(starts[p], 'start not known')} to {_fmt_iso(ends[p])}"),
+                el(html.Td, _fmt_iso(max_ends[p])), el(html.Td, _fmt_iso(reviews[p])),
             ]))
     head = ["Contract (supplier)", "Current term", "Latest end with extensions", "Review or notice by"]
     return html.Table([

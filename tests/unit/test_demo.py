@@ -16,6 +16,7 @@ from techmap.cli import main as cli_main
 from techmap.demo_catalogue import SHARED_GROUPS, SLOTS
 from techmap.problems import DatasetError
 from techmap.schema import COLUMN_NAMES, COLUMNS, SERVICE_AREAS, SERVICE_AREAS_BY_SLUG
+from tests.paths import SHARED_DATA
 
 REPO = Path(__file__).resolve().parents[2]
 LONDON = REPO / "datasets" / "london"
@@ -417,7 +418,7 @@ def test_licence_files_carry_the_notices() -> None:
 
 
 def test_source_copies_match_the_shared_originals() -> None:
-    shared = Path("/work/shared/data")
+    shared = SHARED_DATA
     if not shared.exists():
         pytest.skip("shared data folder not available")
     for name in ("london_borough_systems_long.csv",

@@ -16,6 +16,7 @@ from techmap.importers.ocds import (
     release_cpv_codes,
     release_instant,
 )
+from tests.paths import SHARED_DATA
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "tests" / "fixtures" / "importers" / "ocds"
@@ -25,7 +26,7 @@ OCDS10 = FIXTURES / "cf_ocds10_2015.json"
 RECORDS = FIXTURES / "record_package_2024.json"
 LATIN1 = FIXTURES / "tower_hamlets_latin1.json"
 ALL = [PACKAGE, UPDATES, OCDS10, RECORDS, LATIN1]
-SAMPLES = Path("/work/shared/data/procurement_samples")
+SAMPLES = SHARED_DATA / "procurement_samples"
 COLUMNS = ("contract_id", "authority_code", "service_area", "system", "manufacturer", "supplier",
            "start_date", "end_date", "max_end_date", "total_value_gbp", "hosting", "shared_ref",
            "source")
