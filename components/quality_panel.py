@@ -77,7 +77,7 @@ def _day_text(value: object) -> str:
 
 def coverage_table(coverage: pd.DataFrame, state: AppState, *, public: bool) -> html.Table:
     """Per borough: records, shares with an end date and with a value, newest and oldest source
-    dates and flagged rows. Only the selected boroughs when the filters select some."""
+    dates, the share whose source is stale (over quality.STALE_AFTER_MONTHS old or undated) and flagged rows. Only the selected boroughs when the filters select some."""
     selected = set(state.filters.authority)
     frame = coverage.loc[[c for c in coverage.index if c in selected]] if selected else coverage
     query = state.to_query_string()
@@ -94,14 +94,16 @@ def coverage_table(coverage: pd.DataFrame, state: AppState, *, public: bool) -> 
             html.Td(_percent(row["share_with_value"]), className="num"),
             html.Td(_day_text(row["newest_source"])),
             html.Td(_day_text(row["oldest_source"])),
+            html.Td(_percent(row["share_stale"]), className="num"),
             html.Td(f"{int(row['flagged']):,}", className="num"),
         ], className="is-empty" if not records else None))
     return html.Table(
         [
             html.Caption("Coverage by borough"),
-            html.Thead(html.Tr([html.Th(h, scope="col", className="num" if i in (1, 2, 3, 6) else None)
+            html.Thead(html.Tr([html.Th(h, scope="col", className="num" if i in (1, 2, 3, 6, 7) else None)
                                 for i, h in enumerate(["Borough", "Records", "With end date", "With a value",
-                                                       "Newest source", "Oldest source", "Flagged"])])),
+                                                       "Newest source", "Oldest source",
+                                                       "Source over two years old", "Flagged"])])),
             html.Tbody(body),
         ],
         className="table table-sm coverage-table",
@@ -153,7 +155,8 @@ def quality_panel(data: Dataset, rows: pd.DataFrame, positions: np.ndarray, stat
         scroll_region(flags_table(counts, total, state), "Quality flags"),
         html.H3("Coverage by borough", className="h5"),
         html.P(["For each borough: how many records it has, how many have an end date and a value, "
-                "and the dates of the oldest and newest sources its rows cite.",
+                "the dates of the oldest and newest sources its rows cite, and the share whose source "
+                "is more than two years old or undated.",
                 " On this public instance, values a borough has not made public count as missing."
                 if public else ""], className="small muted"),
         scroll_region(coverage_table(coverage, state, public=public), "Coverage by borough", "coverage-scroll"),

@@ -663,3 +663,14 @@ def test_download_in_a_flag_view_holds_exactly_the_flagged_rows():
     rows = list(csv.DictReader(io.StringIO(plain.get_data().decode("utf-8-sig"))))
     assert len(rows) == len(data.contracts[data.contracts["service_area"] == "housing"])
     assert "flag" not in plain.headers["Content-Disposition"]
+
+
+def test_coverage_table_shows_the_share_with_a_stale_source(data: Dataset) -> None:
+    coverage = coverage_by_borough(data.contracts, sources=data.sources, today=context.today())
+    table = coverage_table(coverage, AppState(FilterState(authority=(HACKNEY, CAMDEN))), public=False)
+    head = [th.children for th in table.children[1].children.children]
+    column = head.index("Source over two years old")
+    cells = {str(row.children[0].children.children): row.children[column].children
+             for row in table.children[2].children}
+    # Hackney: D-03 cites the 2023-01-15 survey (stale), D-04 the demo; Camden's sources are recent
+    assert cells == {"Hackney": "50%", "Camden": "0%"}
