@@ -17,10 +17,10 @@ SHOTS = {
 
 with sync_playwright() as p:
     browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
-                                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+                                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--lang=en-GB"])
     for name, path in SHOTS.items():
         width, height = (390, 844) if name == "mobile.png" else (1280, 1000)
-        page = browser.new_page(viewport={"width": width, "height": height})
+        page = browser.new_page(viewport={"width": width, "height": height}, locale="en-GB")  # dd/mm/yyyy dates
         page.goto(BASE + path)
         page.wait_for_selector("#_pages_content h1")
         page.wait_for_timeout(3000)
