@@ -114,3 +114,15 @@ def wait_for_dash(page) -> None:
     page.wait_for_function(
         "() => !document.querySelector('[data-dash-is-loading=\"true\"]')", timeout=30000)
     page.wait_for_timeout(300)
+
+
+def choose_in_dropdown(page, text: str) -> None:
+    """With a filter drop-down focused: open it, type, wait for the option, pick it, close."""
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.activeElement.classList.contains('dash-dropdown-search')")
+    page.keyboard.type(text)
+    page.wait_for_function("(t) => { const o = document.querySelector('.dash-dropdown-content [role=option]');"
+                           " return o && o.textContent.startsWith(t); }", arg=text)
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")

@@ -13,7 +13,7 @@ from techmap import context
 from techmap.filters import FilterState
 from techmap.queries import apply_filter
 from techmap.renewals import add_months
-from tests.browser.conftest import wait_for_dash
+from tests.browser.conftest import choose_in_dropdown, wait_for_dash
 
 pytestmark = pytest.mark.browser
 
@@ -34,18 +34,6 @@ def tab_to(page, predicate_js: str, limit: int = 250, key: str = "Tab") -> None:
         if focused(page, predicate_js):
             return
     raise AssertionError(f"{key} never reached an element where {predicate_js}")
-
-
-def choose_in_dropdown(page, text: str) -> None:
-    """With a filter drop-down focused: open it, type, wait for the option, pick it, close."""
-    page.keyboard.press("Enter")
-    page.wait_for_function("() => document.activeElement.classList.contains('dash-dropdown-search')")
-    page.keyboard.type(text)
-    page.wait_for_function("(t) => { const o = document.querySelector('.dash-dropdown-content [role=option]');"
-                           " return o && o.textContent.startsWith(t); }", arg=text)
-    page.keyboard.press("ArrowDown")
-    page.keyboard.press("Enter")
-    page.keyboard.press("Escape")
 
 
 def end_date(term: str) -> date:

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import wait_for_dash
+from tests.browser.conftest import choose_in_dropdown, wait_for_dash
 
 pytestmark = pytest.mark.browser
 
@@ -126,16 +126,9 @@ def test_every_filter_can_be_operated_by_keyboard(page, live_server):
 
 
 def choose_service_area(page, name: str) -> None:
-    """Open the Service area filter by keyboard, type, wait for the option, pick it, close."""
+    """Open the Service area filter by keyboard and pick `name`."""
     page.locator("#filter-area").focus()
-    page.keyboard.press("Enter")
-    page.wait_for_function("() => document.activeElement.classList.contains('dash-dropdown-search')")
-    page.keyboard.type(name)
-    page.wait_for_function("(t) => { const o = document.querySelector('.dash-dropdown-content [role=option]');"
-                           " return o && o.textContent.startsWith(t); }", arg=name)
-    page.keyboard.press("ArrowDown")
-    page.keyboard.press("Enter")
-    page.keyboard.press("Escape")
+    choose_in_dropdown(page, name)
 
 
 def area_headings(page) -> list[str]:
