@@ -2,7 +2,7 @@
 the size of what they send.
 
 Calls the callback functions in-process (pages.suppliers.update_page and pages.supplier's
-update_profile) for a varied set of app states, and prints p50/p95 time and the size in bytes of
+update_profile) for a varied set of app states, and prints p50/p95 time (the call and the JSON encoding of its response) and the size in bytes of
 the JSON they return (json.dumps with plotly's encoder; outputs left unchanged with no_update are
 not sent, so they are not counted). Two kinds of change are measured separately: a new filter
 state (the treemap's nodes change) and a supplier selection only (a treemap click: only the
@@ -99,8 +99,11 @@ def main() -> int:
         page.update_page(state, None)
 
     def timed(fn: Any, *args: Any) -> tuple[tuple[float, float], Any]:
+        """Server time of one callback: the function and the JSON encoding of what it returns
+        (Dash encodes the response before sending it)."""
         start, cpu = time.perf_counter(), time.thread_time()
         result = fn(*args)
+        _size(result if isinstance(result, tuple) else (result,))
         return ((time.perf_counter() - start) * 1000, (time.thread_time() - cpu) * 1000), result
 
     runs: dict[str, tuple[list[float], list[float], list[int]]] = {}

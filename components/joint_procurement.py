@@ -44,15 +44,22 @@ def cluster_href(cluster: Cluster, state: AppState) -> str:
     return "/renewals" + cluster_state(cluster, state).to_query_string()
 
 
-def borough_href(cluster: Cluster, code: str, state: AppState) -> str | None:
+def _profile_query(cluster: Cluster, state: AppState) -> str:
+    """The query string of a group member's profile: the current filters without the borough (the
+    profile is about one borough) plus the group's system or service area. The same for every
+    member, so it is built once per card."""
+    key_filter = {"system": [cluster.key]} if cluster.kind == "system" else {"area": [cluster.key]}
+    filters = state.filters.without("authority").with_values(**key_filter)
+    return AppState(filters, state.view).to_query_string()
+
+
+def borough_href(cluster: Cluster, code: str, state: AppState, query: str | None = None) -> str | None:
     """A group member's profile, showing its contracts for the group's system or service area
-    under the current filters (the profile ignores the borough filter: it is about one borough)."""
+    under the current filters; `query` is _profile_query(cluster, state) when already known."""
     authority = by_code().get(code)
     if authority is None:
         return None
-    key_filter = {"system": [cluster.key]} if cluster.kind == "system" else {"area": [cluster.key]}
-    filters = state.filters.without("authority").with_values(**key_filter)
-    return f"/borough/{authority.slug}" + AppState(filters, state.view).to_query_string()
+    return f"/borough/{authority.slug}" + (query if query is not None else _profile_query(cluster, state))
 
 
 ALL_BUT_MAX = 8  # "all except ..." when at most this many boroughs are missing
@@ -70,13 +77,14 @@ def _borough_links(cluster: Cluster, state: AppState) -> list[Any]:
         text = "all London boroughs" if not missing else f"all except {', '.join(missing)}"
         return [text + (f" (including {', '.join(mine)})" if mine else "")]
     out: list[Any] = []
+    query = _profile_query(cluster, state)
     for code in codes:
         authority = everyone.get(code)
         name = authority.name if authority else code
         text: Any = el(html.Strong, name) if code in selected else name
         if out:
             out.append(", ")
-        href = borough_href(cluster, code, state)
+        href = borough_href(cluster, code, state, query)
         out.append(el(dcc.Link, text, href=href) if href else text)  # el: see components/fast_html.py
     return out
 
@@ -90,31 +98,31 @@ def _suppliers(names: tuple[str, ...]) -> str:
 
 def start_words(cluster: Cluster, lead: int, today: date) -> list[Any]:
     """'Start by 30 Sep 2025 (18 months before the first end): passed, start now.'"""
-    words: list[Any] = [html.Strong(f"Start by {fmt_date(cluster.suggested_start)}"),
+    words: list[Any] = [el(html.Strong, f"Start by {fmt_date(cluster.suggested_start)}"),
                         f" ({lead} months before the first end)"]
     if cluster.suggested_start < today:
-        words.append(html.Span(" — passed: start now", className="jp-late"))
+        words.append(el(html.Span, " — passed: start now", className="jp-late"))
     return words
 
 
 def cluster_card(cluster: Cluster, state: AppState, today: date, lead: int) -> html.Article:
-    """One group as a card (kept flat: a page of cards is rebuilt on every change)."""
+    """One group as a card (built with el: a page of cards is rebuilt on every change)."""
     n = len(cluster.contract_ids)
     kind = KIND_WORDS[cluster.kind]
     heading = cluster.label if cluster.kind == "system" else f"{cluster.label} (any system)"
     ends = (f"{fmt_date(cluster.earliest_end)} to {fmt_date(cluster.latest_end)}"
             if cluster.latest_end != cluster.earliest_end else f"all on {fmt_date(cluster.earliest_end)}")
-    return html.Article(
-        [
-            html.H3([heading, html.Span(kind, className="jp-kind")], className="h6 jp-title"),
-            html.P(start_words(cluster, lead, today), className="jp-start"),
-            html.P([html.Strong(f"Boroughs ({cluster.boroughs}): "),
-                    *_borough_links(cluster, state)], className="jp-fact"),
-            html.P([html.Strong("Suppliers: " if len(cluster.suppliers) != 1 else "Supplier: "),
-                    _suppliers(cluster.suppliers)], className="jp-fact"),
-            html.P([html.Strong("Contracts end: "), ends], className="jp-fact"),
-            dcc.Link(f"Show these {n} contracts on the timeline", href=cluster_href(cluster, state),
-                     className="jp-link"),
+    return el(
+        html.Article, [
+            el(html.H3, [heading, el(html.Span, kind, className="jp-kind")], className="h6 jp-title"),
+            el(html.P, start_words(cluster, lead, today), className="jp-start"),
+            el(html.P, [el(html.Strong, f"Boroughs ({cluster.boroughs}): "),
+                        *_borough_links(cluster, state)], className="jp-fact"),
+            el(html.P, [el(html.Strong, "Suppliers: " if len(cluster.suppliers) != 1 else "Supplier: "),
+                        _suppliers(cluster.suppliers)], className="jp-fact"),
+            el(html.P, [el(html.Strong, "Contracts end: "), ends], className="jp-fact"),
+            el(dcc.Link, f"Show these {n} contracts on the timeline", href=cluster_href(cluster, state),
+               className="jp-link"),
         ],
         className="jp-card",
         **{"aria-label": f"{kind}: {cluster.label}"},

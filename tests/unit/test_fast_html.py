@@ -30,6 +30,9 @@ CASES = [
                              "className": "btn btn-sm", "aria-pressed": "false", "title": "Select Camden"}),
     (dcc.Link, "Camden", {"href": "/borough/camden?area=housing"}),
     (html.Td, None, {}),
+    (html.Article, [html.H3("Group")], {"className": "jp-card", "aria-label": "Same system: Uniform"}),
+    (html.H3, ["Uniform", html.Span("Same system")], {"className": "h6 jp-title"}),
+    (html.P, [html.Strong("Boroughs (2): "), "Camden"], {"className": "jp-fact"}),
 ]
 
 
@@ -47,6 +50,6 @@ def test_el_matches_the_dash_constructor(cls, children, props):
 def test_every_class_el_is_used_with_is_checked_here():
     used = set()
     for path in [*REPO.glob("components/*.py"), *REPO.glob("pages/*.py")]:
-        used |= set(re.findall(r"\bel\((html\.\w+|dcc\.\w+)", path.read_text()))
+        used |= set(re.findall(r"\bel\(\s*(html\.\w+|dcc\.\w+)", path.read_text()))
     checked = {f"{'dcc' if c.__module__.startswith('dash.dcc') else 'html'}.{c.__name__}" for c, _, _ in CASES}
     assert used <= checked, f"add a case for {sorted(used - checked)}"
