@@ -12,6 +12,8 @@ import calendar
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
+from operator import itemgetter
 from typing import Literal
 
 import numpy as np
@@ -25,6 +27,7 @@ ClusterKind = Literal["system", "service_area"]
 CLUSTER_KINDS: tuple[ClusterKind, ...] = ("system", "service_area")
 
 
+@lru_cache(maxsize=8192)  # pure, and called for every distinct end date and every cluster
 def add_months(d: date, months: int) -> date:
     """`d` moved by whole calendar months; the day is clamped to the target month's last day
     (31 Jan + 1 month = 28/29 Feb; 29 Feb 2028 + 12 months = 28 Feb 2029)."""
@@ -95,6 +98,9 @@ def _area_name(slug: str) -> str:
 
 # ---- joint-procurement clusters ---------------------------------------------------------------
 
+_CLUSTER_COLUMNS = ("authority_code", "shared_ref", "supplier_slug", "supplier", "contract_id",
+                    "system_slug", "system", "service_area")
+
 
 @dataclass(frozen=True)
 class Cluster:
@@ -161,7 +167,8 @@ def joint_procurement_clusters(
     clusters: list[Cluster] = []
     if not mask.any():
         return clusters
-    rows = df.loc[mask]
+    # only the columns the scan reads: taking every column of a long table costs more than the scan
+    rows = df.loc[mask, [c for c in _CLUSTER_COLUMNS if c in df.columns]]
     if len(df) >= concentration.CODES_MIN_ROWS:  # reuse the loaded table's codes (see concentration.factorize)
         remember_subset(df, rows, mask, (*CODED_COLUMNS, "shared_ref"))
     days = ends_all[mask].astype(np.int64)  # days since 1970-01-01
@@ -215,18 +222,20 @@ def joint_procurement_clusters(
             key, label = str(key_values[key_code]), str(labels[key_code])
             rows_of_group = members.tolist()
             for first, stop in runs:
-                # runs hold a handful of rows: plain Python sets beat numpy calls per run
-                run = rows_of_group[first:stop]
-                earliest = row_date[run[0]]
+                # a run has at least two rows, so itemgetter returns tuples; picking from Python
+                # lists beats numpy calls per run for the many small runs and is fine for big ones
+                run_rows = rows_of_group[first:stop]
+                pick = itemgetter(*run_rows)
+                earliest = row_date[run_rows[0]]
                 clusters.append(Cluster(
                     kind=kind,
                     key=key,
                     label=label,
-                    authorities=tuple(sorted({row_borough[i] for i in run})),
-                    suppliers=tuple(sorted({row_supplier[i] for i in run})),
-                    contract_ids=tuple(row_contract[i] for i in run),
+                    authorities=tuple(sorted(set(pick(row_borough)))),
+                    suppliers=tuple(sorted(set(pick(row_supplier)))),
+                    contract_ids=pick(row_contract),
                     earliest_end=earliest,
-                    latest_end=row_date[run[-1]],
+                    latest_end=row_date[run_rows[-1]],
                     suggested_start=add_months(earliest, -lead_months),
                 ))
     clusters.sort(key=lambda c: (c.suggested_start, c.label, c.kind, c.key))
