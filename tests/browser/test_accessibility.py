@@ -132,6 +132,21 @@ def test_reflows_at_320_px_and_200_percent_text(browser, live_server, path):
     assert overflow == []
 
 
+@pytest.mark.parametrize("query", ["?metric=annual_value&authority=E09000007", "?metric=supplier_share&supplier=capita"])
+def test_ranked_list_fits_a_320_px_phone_without_sideways_scrolling(browser, live_server, query):
+    """Its four columns (rank, borough, value, the Select/Selected button) fit at 320 CSS px, with
+    the widest button text and the widest values."""
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    page.goto(live_server + "/" + query)
+    wait_for_dash(page)
+    page.wait_for_selector(".ranked-table tbody tr")
+    widths = page.evaluate("""() => { const box = document.querySelector('.ranked-scroll');
+        return [box.scrollWidth, box.clientWidth]; }""")
+    context.close()
+    assert widths[0] <= widths[1], widths
+
+
 def test_focus_is_visible_on_controls(page, live_server):
     page.goto(live_server + "/")
     wait_for_dash(page)
