@@ -2,8 +2,12 @@
 in its default state and with filters applied, plus the structural checks axe cannot make alone:
 one h1, landmarks, a working skip link, titles that say where you are, reflow at 320 CSS px."""
 
+import re
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+
+from playwright.sync_api import expect
 
 from tests.browser.conftest import wait_for_dash
 
@@ -145,6 +149,18 @@ def test_ranked_list_fits_a_320_px_phone_without_sideways_scrolling(browser, liv
         return [box.scrollWidth, box.clientWidth]; }""")
     context.close()
     assert widths[0] <= widths[1], widths
+
+
+def test_a_dropdown_with_several_values_shows_the_count_and_still_names_them(page, live_server):
+    """No value cut to a letter before "3 selected": the count alone is drawn, the chips name the
+    values, and the drop-down's accessible name still lists them."""
+    page.goto(live_server + "/?authority=E09000007&authority=E09000012&authority=E09000019&area=housing")
+    wait_for_dash(page)
+    borough = page.locator("#filter-authority")
+    expect(borough.locator(".dash-dropdown-value-count")).to_have_text("3 selected")
+    expect(borough.locator(".dash-dropdown-value")).to_be_hidden()
+    expect(borough).to_have_accessible_name(re.compile(r"Borough.*3 selected.*Camden.*Hackney.*Islington"))
+    expect(page.locator("#filter-area .dash-dropdown-value")).to_be_visible()  # one value: its name shows
 
 
 def test_focus_is_visible_on_controls(page, live_server):
