@@ -41,6 +41,8 @@ from techmap.table_query import (
     parse_filter_model,
     parse_search,
     parse_sort_model,
+    to_filter_model,
+    to_sort_model,
 )
 from techmap.views import row_flags, table_positions, view_positions
 
@@ -166,8 +168,17 @@ def grid_id(instance: str) -> dict[str, str]:
     return {"type": GRID_TYPE, "instance": instance}
 
 
-def data_grid(*, public: bool, instance: str) -> Any:
-    """The grid component: the infinite row model asks the server for one page of rows at a time."""
+def data_grid(*, public: bool, instance: str, table: TableQuery = TableQuery()) -> Any:
+    """The grid component: the infinite row model asks the server for one page of rows at a time.
+    `table` (from a link to a view of the table) sets its column filters and sort from the start:
+    initialState, so that its first request for rows already carries them, and the filterModel
+    prop, so that the page's callbacks see them before the user changes anything."""
+    initial: dict[str, Any] = {}
+    if table.columns:
+        initial["filter"] = {"filterModel": to_filter_model(table)}
+    if table.sort:
+        initial["sort"] = {"sortModel": to_sort_model(table)}
+    more: dict[str, Any] = {"filterModel": to_filter_model(table)} if table.columns else {}
     return dag.AgGrid(
         id=grid_id(instance),
         rowModelType="infinite",
@@ -190,9 +201,11 @@ def data_grid(*, public: bool, instance: str) -> Any:
             # Enter follows a cell's link (dashAgGridComponentFunctions.js), Tab leaves the table.
             # AG Grid's default walks Tab through every cell of the page (~2,100 stops).
             "tabToNextCell": {"function": "false"},
+            **({"initialState": initial} if initial else {}),
         },
         className="data-grid",
         style={"height": "100%", "width": "100%"},
+        **more,
     )
 
 

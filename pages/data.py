@@ -43,6 +43,7 @@ from techmap.table_query import (
     TableQuery,
     describe_column_filter,
     describe_sort,
+    from_page_query as table_from_page_query,
     parse_filter_model,
     parse_search,
     parse_sort_model,
@@ -128,6 +129,14 @@ def download_query(state: AppState, table: TableQuery) -> str:
     return f"{q}&{extra}" if q else f"?{extra}"
 
 
+def view_href(state: AppState, table: TableQuery) -> str:
+    """A link that opens this page as it is: the filters, the flag, and the table's column
+    filters, search and sort (the address bar carries only the filters and view settings)."""
+    extra = urlencode(to_params(table))
+    q = state.to_query_string()
+    return "/data" + (f"{q}&{extra}" if q and extra else q or (f"?{extra}" if extra else ""))
+
+
 def downloads(state: AppState, total: int, table: TableQuery = TableQuery()) -> list[Any]:
     """The same CSV and Excel downloads as the renewals page, for the rows the table shows."""
     q = download_query(state, table)
@@ -149,7 +158,10 @@ def downloads(state: AppState, total: int, table: TableQuery = TableQuery()) -> 
         f"The files hold the rows in the table ({held}), {order}. They use the "
         "data dictionary's column names, so they can be checked with ", html.Code("python -m techmap validate"),
         " or imported again. Cells that a spreadsheet would run as a formula are stored as text."]
-    return [html.Ul(items, className="data-download-list"), html.P(notes, className="small muted")]
+    share = html.P([html.A("Link to this view of the table", href=view_href(state, table),
+                           className="data-view-link"),
+                    " (the filters, column filters, search and sort: to bookmark or share)."], className="small")
+    return [html.Ul(items, className="data-download-list"), html.P(notes, className="small muted"), share]
 
 
 def _parts(state: AppState, table: TableQuery = TableQuery(), *, quality: bool = True) -> dict[str, Any]:
@@ -174,7 +186,8 @@ def _parts(state: AppState, table: TableQuery = TableQuery(), *, quality: bool =
 def layout(**query: Any) -> html.Div:
     state = AppState.from_page_query(query)
     public = context.settings().public
-    parts = _parts(state)
+    table = table_from_page_query(query, public=public)  # a link to a view of the table
+    parts = _parts(state, table)
     guide = html.Dl([item for header, help_text in column_guide(public=public)
                      for item in (html.Dt(header), html.Dd(help_text))], className="column-guide")
     return html.Div(
@@ -205,13 +218,13 @@ def layout(**query: Any) -> html.Div:
                     html.Div([
                         html.Label("Search the table", htmlFor=SEARCH, className="form-label"),
                         html.Div([
-                            dcc.Input(id=SEARCH, type="search", debounce=0.5, value="", maxLength=200,
+                            dcc.Input(id=SEARCH, type="search", debounce=0.5, value=table.search, maxLength=200,
                                       autoComplete="off", className="form-control"),
                             html.Button("Clear the table’s filters and search", id=CLEAR_TABLE,
                                         type="button", className="btn btn-outline-secondary"),
                         ], className="data-search-row"),
                     ], className="data-search", role="search", **{"aria-label": "The table"}),
-                    html.Div(data_grid(public=public, instance=uuid4().hex[:12]), id=GRID_WRAP,
+                    html.Div(data_grid(public=public, instance=uuid4().hex[:12], table=table), id=GRID_WRAP,
                              className="data-grid-wrap", style={"height": parts["height"]}, role="region",
                              **{"aria-labelledby": TABLE_HEADING}),
                     html.Details([html.Summary("What each column means"), guide], className="data-guide"),
@@ -230,8 +243,8 @@ def layout(**query: Any) -> html.Div:
                 className="data-section",
             ),
             html.P(id=TABLE_STATUS, className="visually-hidden", **{"aria-live": "polite", "aria-atomic": "true"}),
-            dcc.Store(id=GRID_KEY, data=grid_key(state)),
-            dcc.Store(id=PAGE_KEY, data=page_key(state, TableQuery())),
+            dcc.Store(id=GRID_KEY, data=grid_key(state, table.search)),
+            dcc.Store(id=PAGE_KEY, data=page_key(state, table)),
             dcc.Store(id=GRID_REFRESHED),
             dcc.Store(id=RENDERED, data=True),
             dcc.Store(id=SCROLLED),

@@ -282,6 +282,37 @@ def from_params(pairs: Iterable[tuple[str, str]], *, public: bool) -> TableQuery
     return TableQuery(_ordered(columns[:MAX_FILTERS]), search, parse_sort_model(sort, public=public))
 
 
+def from_page_query(query: Mapping[str, object], *, public: bool) -> TableQuery:
+    """The table query in the keyword arguments Dash gives a page's layout() (a repeated key
+    gives a list), as in a link to a view of the table."""
+    pairs: list[tuple[str, str]] = []
+    for key, value in query.items():
+        pairs.extend((key, v) for v in (value if isinstance(value, list) else [value]) if isinstance(v, str))
+    return from_params(pairs, public=public)
+
+
+# ---- the grid's form (a view of the table opened from a link) ---------------------------------
+
+
+def to_filter_model(query: TableQuery) -> dict[str, dict[str, object]]:
+    """AG Grid's filterModel for the query's column filters: parse_filter_model's inverse."""
+    model: dict[str, dict[str, object]] = {}
+    for c in query.columns:
+        kind = FIELDS_BY_NAME[c.field].kind
+        spec: dict[str, object] = {"filterType": kind, "type": c.option}
+        first, last = ("dateFrom", "dateTo") if kind == "date" else ("filter", "filterTo")
+        for key, value in ((first, c.value), (last, c.to)):
+            if value is not None:
+                spec[key] = f"{value.isoformat()} 00:00:00" if isinstance(value, date) else value  # the grid's form
+        model[c.field] = spec
+    return model
+
+
+def to_sort_model(query: TableQuery) -> list[dict[str, str]]:
+    """AG Grid's sortModel ([{"colId", "sort"}], first key first) for the query's sort."""
+    return [{"colId": name, "sort": direction} for name, direction in query.sort]
+
+
 # ---- in words (the page, the Excel "about" sheet) ---------------------------------------------
 
 _WORDS: Mapping[str, str] = {

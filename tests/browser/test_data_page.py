@@ -1,6 +1,6 @@
 """The data page in headless Chromium: filters from the URL apply to the grid, the grid shows the
 right count, the downloads hold exactly the grid's rows (also under the grid's own column filters,
-search and sort); sorting, a filter change, the flag view and Back work; the About page loads and
+search and sort, and in the page's link to the view of the table); sorting, a filter change, the flag view and Back work; the About page loads and
 its #data anchor is reached."""
 
 from __future__ import annotations
@@ -172,6 +172,19 @@ def test_column_filter_search_and_sort_narrow_the_grid_and_its_download(page, li
     assert "table=data" in href and "col.system=contains%3ANEC" in href and "sort=end_date" in href
     assert downloaded_ids(page, "#data-downloads a[href^='/download/contracts.csv']") == grid["ids"]
     assert "System contains “NEC”" in page.inner_text("#data-downloads")
+
+    # The page's link to this view opens it again, as someone it is shared with would: the same
+    # rows in the same order, the column filter and the search filled in, the summary saying so.
+    view = page.get_attribute("#data-downloads a.data-view-link", "href")
+    assert view.startswith("/data?area=housing&") and "col.system=contains%3ANEC" in view and "sort=end_date" in view
+    page.goto(live_server + view)
+    wait_for_dash(page)
+    assert grid_rows(page, shown)["ids"] == grid["ids"]
+    assert page.get_by_label("System Filter Input").input_value() == "NEC"
+    assert page.input_value("#data-table-search") == borough
+    assert f"Showing {shown} of the {len(housing)} contracts" in page.inner_text("#data-count")
+    assert page.get_attribute(".ag-header-cell[col-id='end_date']", "aria-sort") == "ascending"
+    assert downloaded_ids(page, "#data-downloads a[href^='/download/contracts.csv']") == grid["ids"]
 
     # One button clears the grid's filters and the search; the filter bar's area stays.
     page.click("#data-table-clear")

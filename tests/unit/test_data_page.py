@@ -10,6 +10,7 @@ import json
 import sys
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -364,6 +365,47 @@ def test_the_url_form_of_a_table_query_round_trips() -> None:
             ("col.annual_value_gbp", "inRange:1"), ("col.satisfaction", "equals:4"), ("sort", "-nope"),
             ("sort", ""), ("col.", "x"), ("find", "")]
     assert table_query.from_params(junk, public=True) == table_query.TableQuery()
+
+
+def test_the_grid_form_of_a_table_query_round_trips_for_every_kind_and_option() -> None:
+    samples = {"text": ("a:b c", None), "number": (1000.0, 25000.5), "date": (date(2026, 4, 1), date(2027, 3, 31))}
+    fields = {kind: next(f.name for f in table_query.TABLE_FIELDS if f.kind == kind) for kind in samples}
+    for kind, options in table_query.OPTIONS.items():
+        for option in options:
+            value, to = samples[kind]
+            column = table_query.ColumnFilter(
+                fields[kind], option, None if option in table_query.NO_VALUE else value,
+                to if option == "inRange" else None)
+            query = table_query.TableQuery((column,))
+            model = table_query.to_filter_model(query)
+            assert table_query.parse_filter_model(model, public=False) == (column,), (kind, option, model)
+    sort = (("end_date", "desc"), ("system", "asc"))
+    assert table_query.parse_sort_model(table_query.to_sort_model(table_query.TableQuery(sort=sort)),
+                                        public=False) == sort
+
+
+def test_a_link_to_a_view_of_the_table_opens_it_with_its_filters_search_and_sort(data: Dataset) -> None:
+    layout = page().layout(**{"area": "housing", "col.supplier": "contains:capita", "find": "2027",
+                              "sort": ["-annual_value_gbp", "contract_id"], "col.nope": "contains:x"})
+    grid = _grid(layout)
+    model = {"supplier": {"filterType": "text", "type": "contains", "filter": "capita"}}
+    assert grid.filterModel == model
+    assert grid.dashGridOptions["initialState"] == {  # the grid's first request for rows carries them
+        "filter": {"filterModel": model},
+        "sort": {"sortModel": [{"colId": "annual_value_gbp", "sort": "desc"}, {"colId": "contract_id", "sort": "asc"}]}}
+    search = next(c for c in _walk(layout) if getattr(c, "id", None) == page().SEARCH)
+    assert search.value == "2027"
+    text = render(layout)
+    assert "column filters: Supplier contains “capita”" in text
+    assert "table search: “2027”" in text
+    link = next(c for c in _walk(layout) if "data-view-link" in (getattr(c, "className", "") or ""))
+    assert link.href == "/data?area=housing&col.supplier=contains%3Acapita&find=2027&sort=-annual_value_gbp&sort=contract_id"
+    # without table parameters: a plain grid, and the link is the page's own address
+    plain = page().layout(area="housing")
+    assert "initialState" not in _grid(plain).dashGridOptions and getattr(_grid(plain), "filterModel", None) is None
+    assert next(c for c in _walk(plain) if "data-view-link" in (getattr(c, "className", "") or "")).href == \
+        "/data?area=housing"
+    assert page().view_href(AppState(), table_query.TableQuery()) == "/data"
 
 
 # ---- cells ------------------------------------------------------------------------------------
