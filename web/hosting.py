@@ -88,7 +88,7 @@ def warm_static(app: dash.Dash) -> str:
 def content_security_policy(app: dash.Dash, frame_ancestors: str) -> str:
     """No inline or eval'd script except Dash's own inline scripts, allowed by their hashes.
     Styles may be inline: plotly and the Dash components set style attributes."""
-    scripts = " ".join(["'self'", *app.csp_hashes()])
+    scripts = " ".join(["'self'", *dict.fromkeys(app.csp_hashes())])  # Dash lists some script twice
     return "; ".join([
         "default-src 'self'",
         f"script-src {scripts}",

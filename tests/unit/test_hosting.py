@@ -73,6 +73,8 @@ def test_security_headers_on_every_kind_of_response(path):
     assert "'self'" in directives["script-src"]
     assert "unsafe-inline" not in directives["script-src"]
     assert "unsafe-eval" not in directives["script-src"]
+    sources = directives["script-src"].split()
+    assert len(sources) == len(set(sources))  # each hash once
     assert directives["object-src"] == "'none'"
     assert directives["frame-ancestors"] == "'self'"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
