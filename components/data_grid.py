@@ -174,11 +174,12 @@ def data_grid(*, public: bool, instance: str, table: TableQuery = TableQuery()) 
     initialState, so that its first request for rows already carries them, and the filterModel
     prop, so that the page's callbacks see them before the user changes anything."""
     initial: dict[str, Any] = {}
+    more: dict[str, Any] = {}
     if table.columns:
-        initial["filter"] = {"filterModel": to_filter_model(table)}
+        more["filterModel"] = to_filter_model(table)
+        initial["filter"] = {"filterModel": more["filterModel"]}
     if table.sort:
         initial["sort"] = {"sortModel": to_sort_model(table)}
-    more: dict[str, Any] = {"filterModel": to_filter_model(table)} if table.columns else {}
     return dag.AgGrid(
         id=grid_id(instance),
         rowModelType="infinite",

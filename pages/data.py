@@ -35,7 +35,7 @@ from components.data_grid import (
 )
 from components.quality_panel import flag_link_href, quality_panel
 from techmap import context
-from techmap.appstate import AppState
+from techmap.appstate import AppState, page_query_pairs
 from techmap.export import XLSX_MAX_ROWS  # the Excel route's limit: say so rather than link to a refusal
 from techmap.quality import FLAG_LABELS, FLAGS
 from techmap.queries import apply_filter
@@ -43,7 +43,7 @@ from techmap.table_query import (
     TableQuery,
     describe_column_filter,
     describe_sort,
-    from_page_query as table_from_page_query,
+    from_params,
     parse_filter_model,
     parse_search,
     parse_sort_model,
@@ -121,20 +121,24 @@ def view_summary(state: AppState, total: int, shown: int, table: TableQuery = Ta
     return [html.Strong(f"{total:,} {_noun(total)} match the filters.")]
 
 
+def _query_with(state: AppState, pairs: list[tuple[str, str]]) -> str:
+    """The state's query string with `pairs` added."""
+    q, extra = state.to_query_string(), urlencode(pairs)
+    if not extra:
+        return q
+    return f"{q}&{extra}" if q else f"?{extra}"
+
+
 def download_query(state: AppState, table: TableQuery) -> str:
     """The page's state plus the table's view: `table=data` asks the download for the table's rows
     (its flag, column filters, search and sort), not only the filters' rows."""
-    extra = urlencode([("table", "data"), *to_params(table)])
-    q = state.to_query_string()
-    return f"{q}&{extra}" if q else f"?{extra}"
+    return _query_with(state, [("table", "data"), *to_params(table)])
 
 
 def view_href(state: AppState, table: TableQuery) -> str:
     """A link that opens this page as it is: the filters, the flag, and the table's column
     filters, search and sort (the address bar carries only the filters and view settings)."""
-    extra = urlencode(to_params(table))
-    q = state.to_query_string()
-    return "/data" + (f"{q}&{extra}" if q and extra else q or (f"?{extra}" if extra else ""))
+    return "/data" + _query_with(state, to_params(table))
 
 
 def downloads(state: AppState, total: int, table: TableQuery = TableQuery()) -> list[Any]:
@@ -186,7 +190,7 @@ def _parts(state: AppState, table: TableQuery = TableQuery(), *, quality: bool =
 def layout(**query: Any) -> html.Div:
     state = AppState.from_page_query(query)
     public = context.settings().public
-    table = table_from_page_query(query, public=public)  # a link to a view of the table
+    table = from_params(page_query_pairs(query), public=public)  # from a link to a view of the table
     parts = _parts(state, table)
     guide = html.Dl([item for header, help_text in column_guide(public=public)
                      for item in (html.Dt(header), html.Dd(help_text))], className="column-guide")

@@ -41,6 +41,15 @@ VIEW_PARAMS: Mapping[str, tuple[str, tuple[str, ...]]] = MappingProxyType({
 })
 
 
+def page_query_pairs(query: Mapping[str, Any]) -> list[tuple[str, Any]]:
+    """The keyword arguments Dash pages pass to layout() as (key, value) pairs: a repeated key of
+    the query string arrives as a list."""
+    pairs: list[tuple[str, Any]] = []
+    for key, value in query.items():
+        pairs.extend((key, item) for item in (value if isinstance(value, list) else [value]))
+    return pairs
+
+
 @dataclass(frozen=True)
 class AppState:
     filters: FilterState = field(default_factory=FilterState)
@@ -77,11 +86,8 @@ class AppState:
 
     @classmethod
     def from_page_query(cls, query: Mapping[str, Any]) -> AppState:
-        """From the keyword arguments Dash pages pass to layout() (repeated keys give lists)."""
-        pairs: list[tuple[str, Any]] = []
-        for key, value in query.items():
-            pairs.extend((key, item) for item in (value if isinstance(value, list) else [value]))
-        return cls.from_pairs(pairs)
+        """From the keyword arguments Dash pages pass to layout()."""
+        return cls.from_pairs(page_query_pairs(query))
 
     def to_query_string(self) -> str:
         pairs = self.filters.to_pairs() + sorted(self.view.items())

@@ -282,15 +282,6 @@ def from_params(pairs: Iterable[tuple[str, str]], *, public: bool) -> TableQuery
     return TableQuery(_ordered(columns[:MAX_FILTERS]), search, parse_sort_model(sort, public=public))
 
 
-def from_page_query(query: Mapping[str, object], *, public: bool) -> TableQuery:
-    """The table query in the keyword arguments Dash gives a page's layout() (a repeated key
-    gives a list), as in a link to a view of the table."""
-    pairs: list[tuple[str, str]] = []
-    for key, value in query.items():
-        pairs.extend((key, v) for v in (value if isinstance(value, list) else [value]) if isinstance(v, str))
-    return from_params(pairs, public=public)
-
-
 # ---- the grid's form (a view of the table opened from a link) ---------------------------------
 
 
