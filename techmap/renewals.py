@@ -56,12 +56,10 @@ def quarterly_end_summary(df: pd.DataFrame) -> pd.DataFrame:
     Only (quarter, area) pairs with at least one contract; rows without an end date are left out.
     Sorted by quarter, then service areas in the order of techmap.schema.SERVICE_AREAS.
     """
-    columns = ["quarter", "quarter_start", "service_area", "area_name", "contracts"]
     ends = df["end_date"].to_numpy().astype("datetime64[M]")
     dated = ~np.isnat(ends)
     if not dated.any():
-        return pd.DataFrame({c: pd.Series(dtype="int64" if c == "contracts" else "object")
-                             for c in columns})
+        return _empty_summary()
     # One integer per quarter (months since 1970 // 3) and per area code: counting pairs of
     # integers with np.unique is several times cheaper than a pandas groupby on dates and text.
     quarter_index = ends[dated].astype(np.int64) // 3
@@ -70,8 +68,7 @@ def quarterly_end_summary(df: pd.DataFrame) -> pd.DataFrame:
     known = area_codes >= 0
     quarter_index, area_codes = quarter_index[known], area_codes[known]
     if not quarter_index.size:
-        return pd.DataFrame({c: pd.Series(dtype="int64" if c == "contracts" else "object")
-                             for c in columns})
+        return _empty_summary()
     width = len(area_values) + 1
     pairs, counts = np.unique(quarter_index * width + area_codes, return_counts=True)
     quarters, codes = np.divmod(pairs, width)
@@ -89,6 +86,11 @@ def quarterly_end_summary(df: pd.DataFrame) -> pd.DataFrame:
         "area_name": [_area_name(slug) for slug in slugs],
         "contracts": counts.astype("int64"),
     })
+
+
+def _empty_summary() -> pd.DataFrame:
+    columns = ["quarter", "quarter_start", "service_area", "area_name", "contracts"]
+    return pd.DataFrame({c: pd.Series(dtype="int64" if c == "contracts" else "object") for c in columns})
 
 
 def _area_name(slug: str) -> str:
