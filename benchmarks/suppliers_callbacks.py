@@ -98,29 +98,27 @@ def main() -> int:
     for state in states[:5]:
         page.update_page(state, None)
 
-    def timed(fn: Any, *args: Any) -> tuple[tuple[float, float], Any]:
-        """Server time of one callback: the function and the JSON encoding of what it returns
-        (Dash encodes the response before sending it)."""
-        start, cpu = time.perf_counter(), time.thread_time()
-        result = fn(*args)
-        _size(result if isinstance(result, tuple) else (result,))
-        return ((time.perf_counter() - start) * 1000, (time.thread_time() - cpu) * 1000), result
-
     runs: dict[str, tuple[list[float], list[float], list[int]]] = {}
 
-    def record(name: str, ms: tuple[float, float], result: Any) -> None:
-        times, cpu, sizes = runs.setdefault(name, ([], [], []))
-        times.append(ms[0])
-        cpu.append(ms[1])
-        sizes.append(_size(result if isinstance(result, tuple) else (result,)))
+    def timed(name: str, fn: Any, *args: Any) -> Any:
+        """Record the server time of one callback (the function and the JSON encoding of what it
+        returns: Dash encodes the response before sending it) and the size of that JSON."""
+        start, cpu = time.perf_counter(), time.thread_time()
+        result = fn(*args)
+        size = _size(result if isinstance(result, tuple) else (result,))
+        wall, cpu_ms = (time.perf_counter() - start) * 1000, (time.thread_time() - cpu) * 1000
+        times, cpus, sizes = runs.setdefault(name, ([], [], []))
+        times.append(wall)
+        cpus.append(cpu_ms)
+        sizes.append(size)
+        return result
 
     biggest_outputs: dict[str, int] = {}
     previous = {"key": "", "shown": [], "selected": []}
     for state in states:
         # a filter change: what is on screen was drawn for the previous state
         page.clear_cache()  # count from scratch, as for a state no one has asked for yet
-        ms, result = timed(page.update_page, state, previous)
-        record("filter change", ms, result)
+        result = timed("filter change", page.update_page, state, previous)
         drawn = result[1]
         names = ["treemap", "drawn key", "summary", "selection", "caption", "treemap table", "concentration",
                  "ranked table", "downloads"]  # the callback's outputs, in order (pages/suppliers.py)
@@ -133,13 +131,11 @@ def main() -> int:
             if len(largest) else next(iter(data.supplier_names))
         clicked = state["filters"].get("supplier", []) + [pick]
         after = {**state, "filters": {**state["filters"], "supplier": clicked}}
-        ms, result = timed(page.update_page, after, drawn)
-        record("supplier click", ms, result)
+        result = timed("supplier click", page.update_page, after, drawn)
         previous = result[1]
         # the profile of one of the suppliers, under the same filters
         slug = clicked[0]
-        ms, result = timed(profile_page.update_profile, state, slug)
-        record("supplier profile", ms, result)
+        timed("supplier profile", profile_page.update_profile, state, slug)
 
     budget = 50 if rows < 20_000 else 300
     print("wall = elapsed time; cpu = this thread's CPU time (what the wall time would be on an idle "

@@ -124,14 +124,16 @@ def compress_cached(data: bytes, algorithm: str, folder: Path | None = None) -> 
     except OSError:
         pass
     body = compress(data, algorithm)
+    written: str | None = None
     try:
         folder.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=folder, delete=False) as tmp:  # atomic: workers race
+            written = tmp.name
             tmp.write(body)
-        os.replace(tmp.name, path)
+        os.replace(written, path)
     except OSError:
-        if "tmp" in locals():
-            Path(tmp.name).unlink(missing_ok=True)
+        if written is not None:
+            Path(written).unlink(missing_ok=True)
     return body
 
 

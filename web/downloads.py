@@ -33,7 +33,6 @@ from techmap.table_query import TableQuery, from_params
 bp = Blueprint("downloads", __name__)
 
 
-
 def request_state() -> AppState:
     """The view's state from the request's query string (junk dropped, never an error)."""
     return AppState.from_query_string(request.query_string.decode("utf-8", "replace"))
