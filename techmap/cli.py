@@ -25,6 +25,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--no-real", action="store_true",
                    help="only the synthetic contracts, without the real system inventory")
 
+    from techmap.sources import build
+
+    build.add_parser(sub)
+
     p = sub.add_parser("suppliers", help="list a dataset's supplier names that "
                        "datasets/supplier_aliases.csv does not know")
     p.add_argument("path", type=Path)
@@ -59,6 +63,10 @@ def main(argv: list[str] | None = None) -> int:
 
             return run_generate_command(seed=args.seed, scale=args.scale, out=args.out,
                                         include_real=not args.no_real)
+        if args.command == "build-london":
+            from techmap.sources import build
+
+            return build.run(args)
         if args.command == "suppliers":
             from techmap.supplier_report import run_suppliers_command
 

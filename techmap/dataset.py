@@ -36,7 +36,8 @@ import pandas as pd
 from techmap.problems import Problem
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DATASET = REPO_ROOT / "datasets" / "london"
+DEFAULT_DATASET = REPO_ROOT / "datasets" / "london"  # real rows only
+DEMO_DATASET = REPO_ROOT / "datasets" / "demo"  # the real rows plus illustrative ones
 # What datasets/README.md tells people to write when the supplier is not known: not a name.
 UNKNOWN_SUPPLIER = "Unknown"
 

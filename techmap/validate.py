@@ -40,6 +40,7 @@ from techmap.parsing import (
     parse_rating_column,
     read_date_column,
 )
+from techmap.evidence import check_evidence
 from techmap.problems import WHOLE_FILE_LINE, DatasetError, Problem, Severity
 from techmap.schema import (
     COLUMN_NAMES,
@@ -502,6 +503,7 @@ def _typed_frame(table: _Table, label: str, sources: Collection[str] | None,
     out["source"] = _check_sources(check, sources)
     out["synthetic"], reasons = parse_bool_column(raw["synthetic"], default=False)
     check.add_reasons("synthetic", reasons)
+    out.update(check_evidence(check, out["synthetic"], present))
     for name in table.names:
         if name not in COLUMNS_BY_NAME and name not in DERIVED_COLUMNS:
             out[name] = raw[name]  # extra columns are kept as text
