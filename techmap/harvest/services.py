@@ -34,7 +34,7 @@ class Service:
         endpoint = base if base.endswith(self.path) else base + self.path
         query = urlencode({self.from_param: f"{date_from.isoformat()}T00:00:00",
                            self.to_param: f"{date_to.isoformat()}T23:59:59",
-                           "limit": str(page_size)})
+                           "limit": str(page_size)}, safe=":")
         return f"{endpoint}?{query}"
 
 
