@@ -16,7 +16,7 @@ from techmap.harvest.retries import (
     Retryable,
     RetryPolicy,
     parse_retry_after,
-    with_retries,
+    Retrier,
 )
 
 USER_AGENT = "london-tech-map-harvest/1 (OCDS harvest of London borough technology contracts)"
@@ -30,7 +30,7 @@ class PageClient:
     def __init__(self, policy: RetryPolicy, *, timeout_s: float = 60.0,
                  on_wait: Callable[[Retryable, float, int], None] | None = None):
         self.policy = policy
-        self.on_wait = on_wait
+        self.retrier = Retrier(policy, on_wait)
         self.parse_seconds = 0.0
         self.http = httpx.Client(timeout=timeout_s, follow_redirects=True,
                                  headers={"User-Agent": USER_AGENT, "Accept": "application/json"})
@@ -47,16 +47,25 @@ class PageClient:
     def get_package(self, url: str) -> dict[str, Any]:
         """The release package at `url`, after as many tries as the policy allows. Raises
         HarvestFailed with the URL and the reason when it cannot be had."""
-        return with_retries(self.policy, lambda: self._try_once(url), self.on_wait)
+        return self.retrier(lambda: self._try_once(url))
 
     def _try_once(self, url: str) -> dict[str, Any]:
         try:
-            response = self.http.get(url)
+            # Streamed, so that the body is ours alone: a whole httpx Response keeps it in a
+            # reference cycle until the garbage collector's next full pass.
+            with self.http.stream("GET", url) as response:
+                self._check_status(url, response)
+                body = b"".join(response.iter_bytes())
         except httpx.TransportError as exc:  # refused, reset, timed out, cut off mid-body
             raise Retryable(url, f"network error: {type(exc).__name__}: {exc or 'no detail'}")
         except httpx.InvalidURL as exc:
             raise HarvestFailed(f"{url}: not a URL that can be fetched ({exc})") from None
+        return self._parse(url, body)
+
+    def _check_status(self, url: str, response: httpx.Response) -> None:
         status = response.status_code
+        if status == 200:
+            return
         if status in RETRIED_STATUSES:
             wait = parse_retry_after(response.headers.get("Retry-After"))
             if wait is not None and wait > self.policy.max_wait_s:
@@ -65,12 +74,10 @@ class PageClient:
                                     f"({self.policy.max_wait_s:.0f} s, --max-wait); run the same "
                                     "command again later: the harvest continues from this page")
             raise Retryable(url, f"HTTP {status} {response.reason_phrase}".rstrip(), wait)
-        if status != 200:
-            hint = f"; {RATE_LIMIT_403}" if status == 403 else ""
-            body = " ".join(response.text[:200].split())
-            raise HarvestFailed(f"{url}: HTTP {status} {response.reason_phrase}: "
-                                f"{body or '(empty body)'}{hint}")
-        return self._parse(url, response.content)
+        hint = f"; {RATE_LIMIT_403}" if status == 403 else ""
+        body = " ".join(response.read()[:200].decode("utf-8", "replace").split())
+        raise HarvestFailed(f"{url}: HTTP {status} {response.reason_phrase}: "
+                            f"{body or '(empty body)'}{hint}")
 
     def _parse(self, url: str, body: bytes) -> dict[str, Any]:
         started = time.perf_counter()

@@ -75,27 +75,34 @@ class _RetryAfterOrBackoff(wait_base):
         return float(self.backoff(retry_state))
 
 
-def with_retries(policy: RetryPolicy, attempt: Callable[[], T],
-                 on_wait: Callable[[Retryable, float, int], None] | None = None) -> T:
-    """Run `attempt` until it succeeds; Retryable failures are retried, HarvestFailed is not.
-    `on_wait(failure, seconds, next try number)` is told before each wait."""
+class Retrier:
+    """Runs an attempt until it succeeds: Retryable failures are retried, HarvestFailed is not.
+    `on_wait(failure, seconds, next try number)` is told before each wait. One tenacity
+    Retrying serves every page, so that no finished page stays referenced (its state would hold
+    the page until the garbage collector's next full pass)."""
 
-    def before_sleep(state: tenacity.RetryCallState) -> None:
+    def __init__(self, policy: RetryPolicy,
+                 on_wait: Callable[[Retryable, float, int], None] | None = None):
+        self.tries = max(1, policy.tries)
+        self.on_wait = on_wait
+        self._retrying = tenacity.Retrying(
+            stop=tenacity.stop_after_attempt(self.tries),
+            wait=_RetryAfterOrBackoff(policy),
+            retry=tenacity.retry_if_exception_type(Retryable),
+            sleep=policy.sleep,
+            before_sleep=self._before_sleep,
+            reraise=True,
+        )
+
+    def _before_sleep(self, state: tenacity.RetryCallState) -> None:
         failure = state.outcome.exception() if state.outcome is not None else None
         seconds = state.next_action.sleep if state.next_action is not None else 0.0
-        if on_wait is not None and isinstance(failure, Retryable):
-            on_wait(failure, seconds, state.attempt_number + 1)
+        if self.on_wait is not None and isinstance(failure, Retryable):
+            self.on_wait(failure, seconds, state.attempt_number + 1)
 
-    retrying = tenacity.Retrying(
-        stop=tenacity.stop_after_attempt(max(1, policy.tries)),
-        wait=_RetryAfterOrBackoff(policy),
-        retry=tenacity.retry_if_exception_type(Retryable),
-        sleep=policy.sleep,
-        before_sleep=before_sleep,
-        reraise=True,
-    )
-    try:
-        return retrying(attempt)
-    except Retryable as failure:
-        raise HarvestFailed(f"gave up on {failure.url} after {policy.tries} tries: "
-                            f"{failure.reason}") from None
+    def __call__(self, attempt: Callable[[], T]) -> T:
+        try:
+            return self._retrying(attempt)
+        except Retryable as failure:
+            raise HarvestFailed(f"gave up on {failure.url} after {self.tries} tries: "
+                                f"{failure.reason}") from None
