@@ -11,4 +11,5 @@ them into a dataset folder.
 - fold.py: each page folded into the spool: releases the import would skip are set aside
 - progress.py: progress on a terminal, plain lines otherwise
 - command.py: the subcommand (add_parser / run) and the whole run (harvest)
+- finish.py: the spool imported (techmap.importers), merged into the dataset and reported
 """

@@ -305,3 +305,13 @@ def test_bad_dates_are_a_usage_error(capsys):
     with pytest.raises(SystemExit) as exit_info:
         cli_main(["harvest", "find-a-tender", "--from", "1/2/2025", "--out", "/nonexistent"])
     assert exit_info.value.code == 2
+
+
+def test_the_benchmark_runs_and_prints_its_budget_line():
+    """Small sizes; the figures are the benchmark's to judge (no timed assertion here)."""
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "harvest.py"),
+                           "--copies", "1", "2"], cwd=ROOT, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode in (0, 1), done.stderr[-2000:]
+    assert "budget: >= 500 releases/s" in done.stdout and "Traceback" not in done.stderr
+    assert "   1,000 " in done.stdout  # the 2-copy run read every release
