@@ -57,7 +57,8 @@ class PageClient:
                 self._check_status(url, response)
                 body = b"".join(response.iter_bytes())
         except httpx.TransportError as exc:  # refused, reset, timed out, cut off mid-body
-            raise Retryable(url, f"network error: {type(exc).__name__}: {exc or 'no detail'}")
+            raise Retryable(url, f"network error: {type(exc).__name__}: {exc or 'no detail'}") \
+                from None
         except httpx.InvalidURL as exc:
             raise HarvestFailed(f"{url}: not a URL that can be fetched ({exc})") from None
         return self._parse(url, body)

@@ -15,12 +15,16 @@ import time
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from techmap.harvest.progress import Progress
 from techmap.harvest.retries import HarvestFailed, Retryable, RetryPolicy
 from techmap.harvest.services import MAX_PAGE_SIZE, SERVICES, Service
 from techmap.harvest.state import HarvestState, RunFiles, cut_spool
+
+if TYPE_CHECKING:  # imported when a harvest runs, not when the CLI parses its arguments
+    from techmap.harvest.client import PageClient
+    from techmap.harvest.fold import PageFolder
 
 
 def add_parser(sub: Any) -> None:
@@ -92,10 +96,10 @@ def harvest(service: Service, date_from: date, date_to: date, out: Path, *,
     """The whole run as a function (tests and the benchmark call it): pages, import, report."""
     from techmap.harvest.client import PageClient
     from techmap.harvest.fold import PageFolder
-    from techmap.harvest.paging import next_page_url
 
     stream = stream or sys.stdout
     progress = progress or Progress()
+    policy = policy or RetryPolicy()
     files = RunFiles.beside(Path(out), service.name, date_from, date_to)
     base = (base_url or service.base_url).rstrip("/")
     outcome = HarvestOutcome(exit_code=1)
@@ -103,51 +107,59 @@ def harvest(service: Service, date_from: date, date_to: date, out: Path, *,
     def on_wait(failure: Retryable, seconds: float, next_try: int) -> None:
         why = "Retry-After" if failure.retry_after is not None else "back-off"
         progress.note(f"{failure.reason} from {failure.url}: waiting {seconds:g} s ({why}), "
-                      f"then try {next_try} of {(policy or RetryPolicy()).tries}")
+                      f"then try {next_try} of {policy.tries}")
 
     try:
-        state = _start(service, date_from, date_to, base, page_size, files, progress)
-        outcome.state = state
+        outcome.state = state = _start(service, date_from, date_to, base, page_size, files,
+                                       progress)
         folder = PageFolder(files.spool)
         if state.pages:
             folder.restore()
-        with PageClient(policy or RetryPolicy(), on_wait=on_wait) as client:
-            while state.next_url is not None:
-                url = state.next_url
-                package = client.get_package(url)
-                following = next_page_url(package, url)
-                state.spool_bytes = folder.fold(url, package)
-                state.pages += 1
-                state.releases += len(package["releases"])
-                state.kept_releases, state.kept_rows = folder.kept_releases, len(folder.kept_ids)
-                state.set_aside = _counts(state.set_aside, folder.set_aside)
-                folder.set_aside.clear()
-                state.next_url, state.complete = following, following is None
-                state.save(files.state)
-                progress.page(state)
+        with PageClient(policy, on_wait=on_wait) as client:
+            _read_pages(state, files, client, folder, progress)
             outcome.seconds = {"parse": client.parse_seconds, "fold": folder.seconds}
-        progress.finish()
-    except HarvestFailed as exc:
-        progress.finish()
-        outcome.error = str(exc)
-        done = outcome.state.pages if outcome.state else 0
-        print(f"error: {exc}", file=sys.stderr)
-        print(f"The harvest stopped after {done:,} complete pages; run the same command again to "
-              f"continue from page {done + 1:,}.", file=sys.stderr)
-        return outcome
-    except KeyboardInterrupt:
+    except (HarvestFailed, OSError, KeyboardInterrupt) as exc:
         progress.finish()
         done = outcome.state.pages if outcome.state else 0
-        print(f"Interrupted after {done:,} complete pages; run the same command again to "
-              f"continue from page {done + 1:,}.", file=sys.stderr)
-        outcome.exit_code = 130
+        again = (f"run the same command again to continue from page {done + 1:,}"
+                 if outcome.state else "run the same command again")
+        if isinstance(exc, KeyboardInterrupt):
+            print(f"Interrupted after {done:,} complete pages; {again}.", file=sys.stderr)
+            outcome.exit_code = 130
+            return outcome
+        outcome.error = str(exc) if isinstance(exc, HarvestFailed) else (
+            f"cannot write {exc.filename or 'a file'}: {exc.strerror or exc}")
+        print(f"error: {outcome.error}", file=sys.stderr)
+        print(f"The harvest stopped after {done:,} complete pages; {again}.", file=sys.stderr)
         return outcome
+    progress.finish()
     started = time.perf_counter()
     from techmap.harvest.finish import import_spool  # the import (pandas) only once pages are in
 
     outcome.report, outcome.exit_code = import_spool(service, state, files, Path(out), stream)
     outcome.seconds["import"] = time.perf_counter() - started
     return outcome
+
+
+def _read_pages(state: HarvestState, files: RunFiles, client: PageClient, folder: PageFolder,
+                progress: Progress) -> None:
+    """Fetch, fold and record each page in turn until the last; the state is saved after each
+    page is safely in the spool, so a run stopped anywhere resumes at the next page."""
+    from techmap.harvest.paging import next_page_url
+
+    while state.next_url is not None:
+        url = state.next_url
+        package = client.get_package(url)
+        following = next_page_url(package, url)
+        state.spool_bytes = folder.fold(url, package)
+        state.pages += 1
+        state.releases += len(package["releases"])
+        state.kept_releases, state.kept_rows = folder.kept_releases, len(folder.kept_ids)
+        state.set_aside = _counts(state.set_aside, folder.set_aside)
+        folder.set_aside.clear()
+        state.next_url, state.complete = following, following is None
+        state.save(files.state)
+        progress.page(state)
 
 
 def _counts(saved: dict[str, int], new: Any) -> dict[str, int]:

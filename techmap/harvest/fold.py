@@ -15,6 +15,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from techmap.harvest.retries import HarvestFailed
 from techmap.importers.ocds import classify_release, normalise_ocid
 
 SET_ASIDE = frozenset({"not a London borough", "buys for another body", "not technology"})
@@ -36,9 +37,15 @@ class PageFolder:
     def restore(self) -> None:
         """Rebuild what the kept releases tell (ocids, contract ids) from the spool, on resume."""
         with self.spool.open(encoding="utf-8") as handle:
-            for line in handle:
-                for release in json.loads(line).get("releases", []):
-                    self._keep(release, classify_release(release)[0])
+            for number, line in enumerate(handle, start=1):
+                try:
+                    releases = json.loads(line)["releases"]
+                    for release in releases:
+                        self._keep(release, classify_release(release)[0])
+                except (ValueError, KeyError, TypeError, AttributeError) as exc:
+                    raise HarvestFailed(f"{self.spool}:{number}: not a page this harvest wrote "
+                                        f"({type(exc).__name__}: {exc}); delete it and the "
+                                        "state file to start the harvest again") from None
 
     def _keep(self, release: dict[str, Any], ids: list[str]) -> None:
         self.known_ocids.add(normalise_ocid(str(release.get("ocid", ""))))

@@ -315,3 +315,11 @@ def test_the_benchmark_runs_and_prints_its_budget_line():
     assert done.returncode in (0, 1), done.stderr[-2000:]
     assert "budget: >= 500 releases/s" in done.stdout and "Traceback" not in done.stderr
     assert "   1,000 " in done.stdout  # the 2-copy run read every release
+
+
+def test_an_output_that_cannot_be_written_is_a_failure_with_its_reason(tmp_path):
+    (tmp_path / "a-file").write_text("not a folder")
+    with _cf_server() as server:
+        outcome = _run(server, tmp_path / "a-file" / "ds")
+    assert outcome.exit_code == 1
+    assert outcome.error.startswith("cannot write ") and str(tmp_path / "a-file") in outcome.error
