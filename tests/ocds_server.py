@@ -6,7 +6,7 @@ date range, with scripted faults: a status (429 with Retry-After, 503...), a bod
 a correct Content-Length (invalid JSON), a connection closed mid-body, or a page held until the
 test lets it go (to kill a client half-way).
 
-    python -m tests.ocds_server --copies 40   # serves ~20,000 Contracts Finder releases; prints its URL
+    python -m tests.ocds_server --copies 40   # ~20,000 Contracts Finder releases; prints its URL
 """
 
 from __future__ import annotations
@@ -35,7 +35,8 @@ def cf_releases(every_sample: bool = False) -> list[dict[str, Any]]:
     and 2014-2015 packages' releases (about 500 in all)."""
     releases = json.loads((SAMPLES / "cf_ocds11_releases_2025_CFServer1.json").read_text())
     if every_sample:
-        for folder in ("cf_ocds11_2017-2020_bluetail", "cf_ocds10_2014-2015_open-contracting-sample-data"):
+        for folder in ("cf_ocds11_2017-2020_bluetail",
+                       "cf_ocds10_2014-2015_open-contracting-sample-data"):
             for path in sorted(glob.glob(str(SAMPLES / folder / "*.json"))):
                 releases += json.loads(open(path, encoding="utf-8").read())["releases"]
     return releases

@@ -41,7 +41,8 @@ def add_parser(sub: Any) -> None:
         p.add_argument("--to", dest="date_to", type=_iso_date, default=None,
                        metavar="YYYY-MM-DD",
                        help="last day (YYYY-MM-DD; default today)")
-        p.add_argument("--out", type=Path, required=True, metavar="DATASET", help="the dataset folder to write")
+        p.add_argument("--out", type=Path, required=True, metavar="DATASET",
+                       help="the dataset folder to write")
         p.add_argument("--base-url", default=service.base_url, metavar="URL",
                        help=f"where the service is (default {service.base_url}): a mirror or "
                             "a test server")

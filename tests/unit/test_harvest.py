@@ -233,7 +233,7 @@ def test_find_a_tender_pages_and_retries(tmp_path):
     assert server.pages_served() == [0, 1, 2]
     assert waits == [1.0, 2.0]
     assert (outcome.state.pages, outcome.state.releases) == (3, 3)
-    # the sample's buyer is a placeholder ("Buyer name"): nothing kept, no dataset made, not a failure
+    # the sample's buyer is a placeholder ("Buyer name"): nothing kept, no dataset, not a failure
     assert outcome.state.set_aside == {"not a London borough": 3}
     assert outcome.report.nothing_kept and not (tmp_path / "fts" / "contracts.csv").exists()
 
