@@ -95,18 +95,24 @@ def check_evidence(check: Checker, synthetic: pd.Series, present: set[str]) -> d
 # The confidence an importer's rows carry, by the kind of file (the first part of the source id):
 # a Contracts Finder or Find a Tender notice is a contract; a council's contracts register and its
 # survey return are its own published list.
-IMPORT_CONFIDENCE = {"ocds": "contract", "register": "listing", "survey": "listing"}
+NOTICE_KINDS = ("ocds", "harvest")
+IMPORT_CONFIDENCE = {"ocds": "contract", "harvest": "contract", "register": "listing",
+                     "survey": "listing"}
 
 
 def with_source_evidence(row: dict[str, str], sources: Any) -> dict[str, str]:
     """An imported real row with blank evidence columns filled from its source's manifest entry:
-    the source's URL, its as-of date, and the confidence of its kind of file. Values the
-    importer set are kept; illustrative rows are returned unchanged."""
+    the confidence of its kind of file and, for a register or survey, the URL it was published
+    at and its as-of date. Values the importer set are kept; illustrative rows are returned
+    unchanged. An OCDS file's URL and date are the file's (a harvest's server, the run), not the
+    notice's, so OCDS rows keep blanks until the importer names each notice."""
     if row.get("synthetic", "").lower() == "true" or row.get("source") not in sources:
         return row
     source = sources[row["source"]]
     url = str(source.get("url") or "")
-    defaults = {"evidence": url if URL.match(url) else "",
-                "observed_date": str(source.get("as_of") or ""),
-                "confidence": IMPORT_CONFIDENCE.get(row["source"].split("-")[0], "")}
+    kind = row["source"].split("-")[0]
+    defaults = {"confidence": IMPORT_CONFIDENCE.get(kind, "")}
+    if kind not in NOTICE_KINDS:
+        defaults.update(evidence=url if URL.match(url) else "",
+                        observed_date=str(source.get("as_of") or ""))
     return {**row, **{k: v for k, v in defaults.items() if not row.get(k)}}

@@ -145,12 +145,16 @@ def test_validator_checks_the_evidence_columns(tmp_path: Path) -> None:
 
 def test_imported_rows_take_their_sources_evidence() -> None:
     sources = {"ocds-x": {"url": "https://www.contractsfinder.service.gov.uk/",
-                          "as_of": "2025-02-01"}}
+                          "as_of": "2025-02-01"},
+               "register-camden-x": {"url": "https://opendata.camden.gov.uk/r",
+                                     "as_of": "2025-06-30"}}
     row = {"source": "ocds-x", "synthetic": "false", "evidence": "", "observed_date": "",
            "confidence": ""}
-    assert with_source_evidence(row, sources) == {
-        **row, "evidence": "https://www.contractsfinder.service.gov.uk/",
-        "observed_date": "2025-02-01", "confidence": "contract"}
+    # an OCDS file's URL and date are the file's, not the notice's: not evidence
+    assert with_source_evidence(row, sources) == {**row, "confidence": "contract"}
+    register = {**row, "source": "register-camden-x", "evidence": "https://x.org/own"}
+    assert with_source_evidence(register, sources) == {
+        **register, "observed_date": "2025-06-30", "confidence": "listing"}
 
 
 def test_source_copies_match_the_shared_originals() -> None:
