@@ -63,13 +63,14 @@ def manifest(results: list[SourceResult], rows: list[dict[str, str]]) -> dict[st
         "description": (
             "Real rows only: which systems and suppliers the 33 London councils use, each with "
             "the evidence a person can check (evidence, observed_date, confidence). Built by "
-            "`python -m techmap build-london` from datasets/sources/: library catalogues, "
+            "python -m techmap build-london from datasets/sources/: library catalogues, "
             "planning portals, electoral management software, committee systems, GOV.UK Pay "
             "adoption, street-reporting and waste back-office integrations, bin-day lookup "
             "platforms and Contracts Finder awards (2016-2022). Most rows have no dates or "
             "values; service areas a borough has not published are shown as unknown."),
         "as_of": max(row["observed_date"] for row in rows),
-        "licence": "; ".join(sorted({f"{m['licence']} ({key})" for key, m in sources.items()})),
+        "licence": "Each source's own (see sources): MIT; CC BY 4.0 and OGL v3.0 for the "
+                   "Contracts Finder awards; facts read from AGPL-3.0 code, no code copied",
         "attribution": "; ".join(f"{m['title']}: {m['attribution']}" for m in sources.values()),
         "synthetic": "none",
         "sources": sources,
