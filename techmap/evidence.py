@@ -4,8 +4,9 @@ The validator calls `check_evidence` once, after the other columns are typed; it
 evidence and confidence columns typed (observed_date is parsed by the date checks) and records its
 problems on the validator's checker. Where the file has the columns, real rows (synthetic=false)
 should fill all three: a blank is a warning (listed, then counted), so that older datasets and
-imports merged into them still load; a malformed value is an error. A file without the columns
-loads as before. The bundled real dataset fills every one (its build and a test check that).
+imports merged into them still load; a malformed value is an error. A dataset folder whose real
+rows have no evidence at all (one made before the columns existed) gets one warning
+(`dataset_warnings`). The bundled real dataset fills every one (its build and a test check that).
 `evidence_link` turns a piece of evidence into a link a browser can open.
 """
 
@@ -17,6 +18,7 @@ from typing import Any, Protocol
 
 import pandas as pd
 
+from techmap.problems import Problem
 from techmap.schema import CONFIDENCE_VALUES, EVIDENCE_COLUMNS
 
 # owner/repo@commit:path, optionally #L<line> (a line of the file).
@@ -116,3 +118,15 @@ def with_source_evidence(row: dict[str, str], sources: Any) -> dict[str, str]:
         defaults.update(evidence=url if URL.match(url) else "",
                         observed_date=str(source.get("as_of") or ""))
     return {**row, **{k: v for k, v in defaults.items() if not row.get(k)}}
+
+
+def dataset_warnings(frame: pd.DataFrame, label: str) -> list[Problem]:
+    """One warning for a dataset folder whose real rows carry no evidence at all (a dataset made
+    before the columns existed, or an import without a URL): it still loads; the warning says
+    what to add. Called once by the validator, for folders."""
+    real = ~frame["synthetic"].astype(bool)
+    if not real.any() or (frame.loc[real, "evidence"].astype("str").str.strip() != "").any():
+        return []
+    return [Problem(label, 1, "evidence", "", f"none of the {int(real.sum()):,} real rows says "
+                    "where it can be checked: fill (or add) the evidence, observed_date and "
+                    "confidence columns (datasets/README.md)", "warning")]

@@ -40,7 +40,7 @@ from techmap.parsing import (
     parse_rating_column,
     read_date_column,
 )
-from techmap.evidence import check_evidence
+from techmap.evidence import check_evidence, dataset_warnings
 from techmap.problems import WHOLE_FILE_LINE, DatasetError, Problem, Severity
 from techmap.schema import (
     COLUMN_NAMES,
@@ -716,6 +716,7 @@ def _check_path(path: Path) -> _Check:
         if manifest is not None and result.rows:
             text = manifest_path.read_text(encoding="utf-8-sig")
             problems.extend(_check_synthetic_flag(manifest, result.frame, str(manifest_path), text))
+            problems.extend(dataset_warnings(result.frame, str(contracts_path)))
         return _Check(problems, result.rows, result.encoding, manifest, result.frame)
     try:
         result = _read_contracts(path, str(path), None)

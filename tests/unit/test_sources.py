@@ -168,3 +168,18 @@ def test_source_copies_match_the_shared_originals() -> None:
     }
     for ours, theirs in pairs.items():
         assert (SOURCES / ours).read_bytes() == (more / theirs).read_bytes(), ours
+
+
+def test_an_old_dataset_without_evidence_loads_with_one_warning(tmp_path: Path) -> None:
+    folder = tmp_path / "old"
+    folder.mkdir()
+    (folder / "manifest.json").write_text(json.dumps({
+        "title": "t", "as_of": "2025-01-01", "licence": "OGL-UK-3.0", "synthetic": "none",
+        "sources": {"x": {"title": "x", "licence": "OGL-UK-3.0", "synthetic": False}}}),
+        encoding="utf-8")
+    (folder / "contracts.csv").write_text(
+        "contract_id,authority_code,service_area,system,supplier,source,synthetic,end_date\n"
+        "A,E09000007,gis,S,T,x,false,2027-01-01\n", encoding="utf-8")
+    problems = validate_path(folder)
+    assert [(p.column, p.severity) for p in problems] == [("evidence", "warning")]
+    assert "none of the 1 real rows says where it can be checked" in problems[0].reason
