@@ -7,19 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 import dash
-from dash import dcc
+
+from web.plotly_bundle import graphs_in
 
 # A few views per page: the default, a narrowed one and one that matches nothing (empty figures).
 QUERIES: tuple[dict[str, Any], ...] = ({}, {"area": "housing"}, {"q": "no contract says this"})
-
-
-def _graphs(node: Any) -> list[dcc.Graph]:
-    if isinstance(node, dcc.Graph):
-        return [node]
-    children = getattr(node, "children", None)
-    if isinstance(children, (list, tuple)):
-        return [graph for child in children for graph in _graphs(child)]
-    return _graphs(children) if hasattr(children, "to_plotly_json") else []
 
 
 def page_trace_types() -> dict[str, set[str]]:
@@ -33,7 +25,7 @@ def page_trace_types() -> dict[str, set[str]]:
     for page in dash.page_registry.values():
         for query in QUERIES:
             layout = page["layout"](**path_values.get(page["module"], {}), **query)
-            for graph in _graphs(layout):
+            for graph in graphs_in(layout):
                 for trace in (graph.figure or {}).get("data", []):
                     found.setdefault(trace.get("type", "scatter"), set()).add(page["module"])
     return found

@@ -77,3 +77,17 @@ def test_dash_still_loads_plotly_from_that_url_unless_window_plotly_is_set():
     assert DASH_PLOTLY_PATH in renderer
     graph_loader = open(f"{SITE}/dcc/dash_core_components.js", encoding="utf-8").read()
     assert "window.Plotly||new Promise" in graph_loader and "window._dashPlotlyJSURL" in graph_loader
+
+
+def test_pages_with_graphs_preload_what_their_graphs_fetch(client):
+    from components.map_figure import boundaries_url
+
+    links = client.get("/").headers["Link"].split(", ")
+    assert links == [f"</{DASH_PLOTLY_PATH}>; rel=preload; as=script",
+                     "</_dash-component-suites/dash/dcc/async-graph.js>; rel=preload; as=script",
+                     "</assets/topojson/world_110m.json>; rel=preload; as=fetch; crossorigin",
+                     f"<{boundaries_url()}>; rel=preload; as=fetch; crossorigin"]
+    assert client.get("/assets/topojson/world_110m.json").status_code == 200  # the name plotly asks for
+    assert client.get("/renewals?area=housing").headers["Link"] == ", ".join(links[:2])
+    for path in ("/data", "/borough/E09000007", "/about", "/no-such-page"):
+        assert "Link" not in client.get(path).headers, path
