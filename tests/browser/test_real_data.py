@@ -58,6 +58,10 @@ def test_data_page_lists_the_unknown_pairs_and_borough_shows_evidence(real_page,
     camden = section.locator("li", has_text="Camden")
     assert "Adults' social care" in camden.inner_text()
     assert section.locator("a", has_text="survey template").count() == 1
+    # the grid's Evidence column links each row's evidence (the file on GitHub at its commit)
+    evidence = real_page.locator('.data-grid [col-id="evidence"] a').first
+    evidence.wait_for()
+    assert evidence.get_attribute("href").startswith("https://github.com/")
     real_page.goto(real_server + "/borough/E09000007")
     wait_for_dash(real_page)
     link = real_page.locator("a", has_text="listing, 30 May 2026")
