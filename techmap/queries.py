@@ -327,8 +327,9 @@ def borough_metrics(
 
 def _pairs_known(df: pd.DataFrame, positions: np.ndarray) -> np.ndarray:
     """Per borough, the distinct service areas (not `unclassified`) of its real rows."""
-    real = ~df["synthetic"].to_numpy(dtype=bool) & (df["service_area"].astype("str") != "unclassified").to_numpy()
-    return _distinct_per_borough(positions[real], df["service_area"][real]).astype("int64")
+    area = df["service_area"]
+    real = ~df["synthetic"].to_numpy(dtype=bool) & (area != "unclassified").to_numpy()
+    return _distinct_per_borough(positions[real], area[real]).astype("int64")
 
 
 def rank(series: pd.Series, ascending: bool = False) -> pd.Series:
