@@ -44,6 +44,9 @@ def _parser() -> argparse.ArgumentParser:
     k.add_argument("file", type=Path)
     k.add_argument("--out", type=Path, required=True)
     k.add_argument("--licence", default="OGL-3.0", help="licence of the survey return (OGL-3.0)")
+    from techmap.auth import command as auth_command
+
+    auth_command.add_parser(sub)  # users, tokens, audit
     return parser
 
 
@@ -67,6 +70,10 @@ def main(argv: list[str] | None = None) -> int:
             from techmap.importers.command import run_import_command
 
             return run_import_command(args)
+        if args.command in ("users", "tokens", "audit"):
+            from techmap.auth import command as auth_command
+
+            return auth_command.run(args)
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # last resort: a message, never a traceback
