@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from techmap import context
 from techmap.auth import accounts, sessions
 from techmap.auth.config import AuthConfig, load_auth_config
-from techmap.auth.db import ensure_tables, session_factory
+from techmap.auth.db import database, session_factory
 from techmap.auth.roles import Role
 from web import auth_csrf
 from web.auth_state import ANONYMOUS, Identity, identity
@@ -178,7 +178,7 @@ def install(server: Flask) -> None:
     if context.settings().public:
         return
     cfg = load_auth_config()  # AuthConfigError names the setting; app.py reports it
-    ensure_tables()
+    database()  # opens and migrates it: a wrong URL fails here, at start-up
     server.extensions[EXTENSION] = cfg
     server.secret_key = cfg.secret_key  # Flask's own session: only OpenID Connect's state
     server.config.update(SESSION_COOKIE_NAME="techmap_oidc_state", SESSION_COOKIE_HTTPONLY=True,

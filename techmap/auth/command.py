@@ -14,7 +14,7 @@ import getpass
 import sys
 
 from techmap.auth import accounts, audit
-from techmap.auth.db import ensure_tables, session_factory
+from techmap.auth.db import session_factory
 from techmap.auth.roles import ACCOUNT_ROLE_NAMES, parse_account_role
 
 
@@ -83,8 +83,7 @@ def _tokens(db, args: argparse.Namespace) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Run a users, tokens or audit command; 1 with a message when it cannot be done."""
-    ensure_tables()
-    with session_factory()() as db:
+    with session_factory()() as db:  # opens (and migrates) the instance's database
         try:
             if args.command == "audit":
                 events = audit.recent(db, max(1, args.limit))

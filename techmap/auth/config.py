@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from techmap.auth.roles import Role, parse_account_role
+from techmap.store.db import INSTANCE_DIR
 
-INSTANCE_DIR = Path(__file__).resolve().parents[2] / "instance"
 MIN_SECRET_KEY_LENGTH = 32
 
 

@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from techmap.auth.db import Base
+from techmap.store.db import Base
 
 
 class User(Base):

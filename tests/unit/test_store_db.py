@@ -10,6 +10,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, select, text
 
+import techmap.auth.models  # noqa: F401  (the sign-in tables share the Base and the migrations)
 from techmap.store import db
 from techmap.store.models import FileBlob
 from tests.paths import ROOT
