@@ -60,7 +60,7 @@ def create_app() -> dash.Dash:
                     "power each of London's 33 borough councils."}],
     )
     app.index_string = INDEX
-    app.layout = shell(data)
+    app.layout = shell(data, sign_in=not context.settings().public)
     import pages.shell  # noqa: F401  (registers the shell callbacks: reducer, chips, banner)
     from web import hosting, register_routes
 

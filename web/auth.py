@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import quote
 
 from flask import Flask, Response, g, jsonify, request
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -121,7 +122,7 @@ def set_signed_in(response: Response, raw_session_id: str, display_name: str) ->
     cfg = config()
     response.set_cookie(SESSION_COOKIE, _session_serializer(cfg).dumps(raw_session_id),
                         max_age=cfg.max_hours * 3600, **cookie_options(cfg))
-    response.set_cookie(NAME_COOKIE, display_name[:80], max_age=cfg.max_hours * 3600,
+    response.set_cookie(NAME_COOKIE, quote(display_name[:80], safe=""), max_age=cfg.max_hours * 3600,
                         **cookie_options(cfg, http_only=False))
     response.set_cookie(auth_csrf.COOKIE, auth_csrf.new_token(cfg.secret_key, raw_session_id),
                         **cookie_options(cfg, http_only=False))

@@ -2,7 +2,8 @@
 // Usage: node provider.js PORT REDIRECT_URI [REDIRECT_URI...]
 // One confidential test client ("techmap-test", secret "techmap-test-secret"). Its built-in
 // development sign-in form accepts any login: the login is the account's email, and an account
-// whose email starts with "admin" carries techmap_role "admin" (the role claim the tests map).
+// whose email starts with "admin" carries techmap_role "admin" (the role claim the tests map);
+// others carry no role claim, so only their email domain can let them in.
 // POST /__test__/tamper-next makes the next token response carry an ID token whose payload was
 // altered after signing, so the tests can check that the app refuses it.
 import Provider from 'oidc-provider';
@@ -32,7 +33,7 @@ const provider = new Provider(issuer, {
           email: id,
           email_verified: true,
           name: `Test ${id.split('@')[0]}`,
-          techmap_role: id.startsWith('admin') ? 'admin' : 'member',
+          ...(id.startsWith('admin') ? { techmap_role: 'admin' } : {}),
         };
       },
     };
