@@ -19,3 +19,10 @@ def database() -> Database:
 
 def session_factory() -> sessionmaker[Session]:
     return database().sessions
+
+
+def after_fork() -> None:
+    """In a forked worker process: forget the pooled connections inherited from the parent
+    without closing them (they are the parent's); nothing to do where sign-in is off."""
+    if not context.settings().public:
+        database().engine.dispose(close=False)
