@@ -269,3 +269,17 @@ def test_oidc_without_a_secret_key_stops_the_app_with_a_clear_message() -> None:
                           text=True, timeout=120)
     assert done.returncode == 1
     assert "TECHMAP_SECRET_KEY is required" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_cookies_are_secure_unless_turned_off_and_sign_in_never_leads_off_site(
+        client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("TECHMAP_SECURE_COOKIES")
+    secure = routes_client()
+    assert "Secure" in cookie_header(secure.get("/sign-in"), "_csrf_token")
+    email = new_user()
+    for target, landing in (("/data?area=housing", "/data?area=housing"), ("//evil.example/x", "/account"),
+                            ("https://evil.example/", "/account"), ("/\\evil.example", "/account")):
+        visitor = routes_client()
+        response = visitor.post("/sign-in", data={"email": email, "password": PASSWORD, "next": target,
+                                                  "csrf_token": csrf_of(visitor)})
+        assert response.headers["Location"] == landing, target
