@@ -5,7 +5,8 @@ the sign-in tables exist, registers the sign-in pages (web/auth_pages.py), OpenI
 (web/auth_oidc.py) and the members' calendar feeds (web/member_calendar.py), and hooks every
 request:
   - identify: a personal API token (`Authorization: Bearer`), else the session cookie; a token
-    that is wrong or revoked is refused (401), a session that ended counts as anonymous;
+    that is wrong or revoked is refused (401), a session that ended counts as anonymous; static
+    files (the same for everyone) skip this;
   - CSRF: every state-changing request made with a session, and every sign-in form, must carry
     the CSRF token (web/auth_csrf.py), else 400;
   - after: responses for a signed-in identity are `Cache-Control: private` with `Vary: Cookie,
@@ -33,6 +34,7 @@ from web.auth_state import ANONYMOUS, Identity, identity
 SESSION_COOKIE = "techmap_session"
 NAME_COOKIE = "techmap_signed_in"  # not HttpOnly: the page header shows who is signed in
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+STATIC_PREFIXES = ("/assets/", "/_dash-component-suites/", "/_favicon.ico", "/boundaries/")
 EXTENSION = "techmap_auth"
 
 
@@ -93,11 +95,12 @@ def _from_session(cfg: AuthConfig) -> Identity:
 
 
 def _identify() -> Any:
+    if request.path.startswith(STATIC_PREFIXES):
+        return None  # the same files for everyone: no database look-up
     cfg = config()
     header = request.headers.get("Authorization", "")
-    if header:
-        if not header.startswith("Bearer "):
-            return _refuse(401, "use 'Authorization: Bearer TOKEN' with a personal API token")
+    # Only Bearer tokens are ours: a proxy's own Basic authentication passes through unread.
+    if header.startswith("Bearer "):
         found = _from_token(header)
         if found is None:
             return _refuse(401, "the API token is not valid or has been revoked")
