@@ -10,6 +10,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from techmap.store import command as store_command
+
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m techmap", description="London Tech Map tools")
@@ -44,6 +46,7 @@ def _parser() -> argparse.ArgumentParser:
     k.add_argument("file", type=Path)
     k.add_argument("--out", type=Path, required=True)
     k.add_argument("--licence", default="OGL-3.0", help="licence of the survey return (OGL-3.0)")
+    store_command.add_parser(sub)
     return parser
 
 
@@ -63,6 +66,8 @@ def main(argv: list[str] | None = None) -> int:
             from techmap.supplier_report import run_suppliers_command
 
             return run_suppliers_command(args.path)
+        if args.command in store_command.COMMANDS:
+            return store_command.run(args)
         if args.command == "import":
             from techmap.importers.command import run_import_command
 

@@ -548,6 +548,7 @@ class _ContractsResult:
     problems: list[Problem]
     rows: int
     encoding: str
+    table: _Table | None = None  # the cells as read (techmap.store keeps them as published)
 
 
 def _read_contracts(path: Path, label: str, sources: Collection[str] | None) -> _ContractsResult:
@@ -563,7 +564,7 @@ def _read_contracts(path: Path, label: str, sources: Collection[str] | None) -> 
                                 f"cannot read file: {exc.strerror or exc}"))
         return _ContractsResult(_typed_frame(table, label, None, []), problems, 0, table.encoding)
     frame = _typed_frame(table, label, sources, problems)
-    return _ContractsResult(frame, problems, len(table.rows), table.encoding)
+    return _ContractsResult(frame, problems, len(table.rows), table.encoding, table)
 
 
 def read_contracts(path: Path, *, file_label: str | None = None,
@@ -673,6 +674,7 @@ class _Check:
     encoding: str = "utf-8"
     manifest: dict[str, Any] | None = None
     frame: pd.DataFrame | None = None
+    table: _Table | None = None
 
 
 def _check_synthetic_flag(manifest: Mapping[str, Any], frame: pd.DataFrame,
@@ -714,7 +716,7 @@ def _check_path(path: Path) -> _Check:
         if manifest is not None and result.rows:
             text = manifest_path.read_text(encoding="utf-8-sig")
             problems.extend(_check_synthetic_flag(manifest, result.frame, str(manifest_path), text))
-        return _Check(problems, result.rows, result.encoding, manifest, result.frame)
+        return _Check(problems, result.rows, result.encoding, manifest, result.frame, result.table)
     try:
         result = _read_contracts(path, str(path), None)
     except Exception as exc:
