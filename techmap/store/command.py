@@ -47,6 +47,10 @@ def _database(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     return open_store(args.database, seed_empty=not explicit)
 
 
+def _rows(count: int) -> str:
+    return f"{count:,} row{'' if count == 1 else 's'}"
+
+
 def _publish(args: argparse.Namespace) -> int:
     from techmap.store.checked import check_folder
     from techmap.store.default import publisher_name
@@ -71,7 +75,7 @@ def _publish(args: argparse.Namespace) -> int:
         print(f"Unchanged: the folder holds what version {result.current} holds; nothing was "
               f"published ({database.url}).")
         return 0
-    since = (f"{result.added:,} rows added, {result.removed:,} removed since version "
+    since = (f"{_rows(result.added)} added, {result.removed:,} removed since version "
              f"{result.number - 1}" if result.number > 1 else "the first version")
     print(f"Published version {result.number}: {result.rows:,} rows ({since}) in {database.url}.")
     return 0
@@ -111,7 +115,7 @@ def _rollback(args: argparse.Namespace) -> int:
               f"{args.number} holds; nothing was published.")
         return 0
     print(f"Published version {result.number}: the contents of version {args.number} "
-          f"({result.rows:,} rows; {result.added:,} added, {result.removed:,} removed).")
+          f"({_rows(result.rows)}; {result.added:,} added, {result.removed:,} removed).")
     return 0
 
 

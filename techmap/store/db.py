@@ -86,14 +86,14 @@ def folder_fingerprint(folder: Path) -> str:
     return digest.hexdigest()
 
 
-def default_sqlite_path(dataset_folder: Path, instance_dir: Path = INSTANCE_DIR) -> Path:
+def default_sqlite_path(dataset_folder: Path, instance_dir: Path | None = None) -> Path:
     """instance/<folder name>-<content hash>.sqlite3 for a dataset folder."""
     folder = Path(dataset_folder).resolve()
     name = re.sub(r"[^A-Za-z0-9_.-]+", "-", folder.name).strip("-.") or "dataset"
-    return Path(instance_dir) / f"{name}-{folder_fingerprint(folder)}.sqlite3"
+    return Path(instance_dir or INSTANCE_DIR) / f"{name}-{folder_fingerprint(folder)}.sqlite3"
 
 
-def database_url(dataset_folder: Path | None = None, instance_dir: Path = INSTANCE_DIR) -> str:
+def database_url(dataset_folder: Path | None = None, instance_dir: Path | None = None) -> str:
     """TECHMAP_DATABASE_URL, else the default SQLite file of `dataset_folder` (created later, on
     first use). One of the two is needed."""
     configured = os.environ.get(DATABASE_URL_ENV, "").strip()

@@ -19,7 +19,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from techmap.store.db import Base
 
-# SQLite only auto-increments an INTEGER PRIMARY KEY; PostgreSQL gets a 64-bit identity.
+# Row ids are given by the publisher (the highest id + 1, ...) so that rows are inserted in one
+# plain executemany; a concurrent publisher's clash fails its whole transaction.
 RowId = BigInteger().with_variant(Integer(), "sqlite")
 
 
@@ -41,7 +42,7 @@ class DatasetVersion(Base):
 class ContractRow(Base):
     __tablename__ = "contract_row"
 
-    id: Mapped[int] = mapped_column(RowId, primary_key=True, autoincrement=True)
+    id: Mapped[int] = mapped_column(RowId, primary_key=True, autoincrement=False)
     digest: Mapped[bytes] = mapped_column(LargeBinary(16), unique=True)
     cells: Mapped[str] = mapped_column(Text)  # JSON list of the row's cells, as validated
 

@@ -37,6 +37,9 @@ from techmap.store.rows import (
 MAX_OTHER_FILES = 200
 MAX_OTHER_BYTES = 100 * 1024 * 1024
 _CHUNK = 500  # ids per IN (...) list
+# Past this many rows not in the current version, one scan of every stored digest is quicker than
+# looking them up 500 at a time.
+_SCAN_ALL_DIGESTS = 5_000
 # Fresh sort keys are this far apart, so rows changed or added between two rows find room.
 POSITION_GAP = 1 << 24
 
@@ -105,7 +108,7 @@ def _current_rows(session: Session) -> _Current:
              .where(RowSpan.last_version.is_(None)))
     ids: dict[bytes, int] = {}
     positions: dict[int, int] = {}
-    for digest, row_id, position in session.execute(query):
+    for digest, row_id, position in session.connection().execute(query):  # Core: no ORM cost
         ids[bytes(digest)] = row_id
         positions[row_id] = position
     return _Current(ids, positions)
@@ -144,21 +147,28 @@ def _row_ids(session: Session, columns: list[str], rows: list[list[str]],
              known: dict[bytes, int]) -> np.ndarray:
     """The id of each row, in order; rows the database has never held are inserted."""
     key = columns_key(columns)
-    encoded = [encode_cells(row) for row in rows]
-    digests = [row_digest(key, text) for text in encoded]
+    digests = [row_digest(key, row) for row in rows]
     if len(set(digests)) != len(digests):
         raise PublishRefused("two rows of contracts.csv are identical")
     ids = dict(known)
     missing = [d for d in digests if d not in ids]
-    for chunk in _chunks(missing):  # rows of older versions (a row changed back, say)
+    # Rows of older versions (a row changed back, a rollback) are stored already.
+    if len(missing) > _SCAN_ALL_DIGESTS:
         ids.update((bytes(d), i) for d, i in session.execute(
-            select(ContractRow.digest, ContractRow.id).where(ContractRow.digest.in_(chunk))))
-    new = [{"digest": d, "cells": text} for d, text in zip(digests, encoded, strict=True)
-           if d not in ids]
-    if new:
-        returned = session.execute(insert(ContractRow).returning(ContractRow.digest,
-                                                                 ContractRow.id), new)
-        ids.update((bytes(d), i) for d, i in returned)
+            select(ContractRow.digest, ContractRow.id)))
+    else:
+        for chunk in _chunks(missing):
+            ids.update((bytes(d), i) for d, i in session.execute(
+                select(ContractRow.digest, ContractRow.id).where(ContractRow.digest.in_(chunk))))
+    next_id = (session.scalar(select(func.max(ContractRow.id))) or 0) + 1
+    new = []
+    for digest, row in zip(digests, rows, strict=True):
+        if digest not in ids:
+            ids[digest] = next_id
+            new.append({"id": next_id, "digest": digest, "cells": encode_cells(row)})
+            next_id += 1
+    if new:  # Core executemany: the ORM's bulk path costs seconds at 100k rows
+        session.connection().execute(insert(ContractRow.__table__), new)
     return np.fromiter((ids[d] for d in digests), dtype=np.int64, count=len(digests))
 
 
@@ -199,7 +209,7 @@ def _move_spans(session: Session, previous: int, number: int, current: _Current,
               "position": key} for row_id, key in zip(new.tolist(), keys.tolist(), strict=True)
              if row_id in opening]
     if spans:
-        session.execute(insert(RowSpan), spans)
+        session.connection().execute(insert(RowSpan.__table__), spans)
     return len(added), len(removed)
 
 

@@ -92,8 +92,9 @@ def _checked_count(version: DatasetVersion, found: int) -> None:
 
 def version_row_ids(session: Session, version: DatasetVersion) -> np.ndarray:
     """The ids of a version's rows, in file order."""
-    ids = np.fromiter(session.scalars(select(RowSpan.row_id).where(*_in_version(version.number))
-                                      .order_by(RowSpan.position)), dtype=np.int64)
+    query = (select(RowSpan.row_id).where(*_in_version(version.number))
+             .order_by(RowSpan.position))
+    ids = np.fromiter(session.connection().execute(query).scalars(), dtype=np.int64)
     _checked_count(version, len(ids))
     return ids
 
@@ -101,7 +102,7 @@ def version_row_ids(session: Session, version: DatasetVersion) -> np.ndarray:
 def _rows(session: Session, version: DatasetVersion, width: int) -> list[list[str]]:
     query = (select(ContractRow.cells).join(RowSpan, RowSpan.row_id == ContractRow.id)
              .where(*_in_version(version.number)).order_by(RowSpan.position))
-    encoded = session.scalars(query).all()
+    encoded = session.connection().execute(query).scalars().all()  # Core: no ORM cost
     _checked_count(version, len(encoded))
     return decode_rows(encoded, width)
 

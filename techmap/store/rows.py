@@ -1,7 +1,8 @@
 """How a version's contents are encoded in the database: nothing here can run code when read.
 
-- a contract row is a JSON list of its cells (text); its digest (16 bytes of BLAKE2b) covers the
-  column names too, so the same digest always means the same cells under the same header;
+- a contract row is a JSON list of its cells (text); its digest (16 bytes of BLAKE2b of the cells
+  joined by NUL, which no published cell holds: the validator refuses it) covers the column names
+  too, so the same digest always means the same cells under the same header;
 - a row's place in a version is a sort key in its span (see techmap.store.models);
 - a version's report is zlib-compressed UTF-8 text;
 - other files are stored by the SHA-256 of their bytes.
@@ -42,8 +43,8 @@ def encode_cells(cells: Sequence[str]) -> str:
     return json.dumps(list(cells), ensure_ascii=False, separators=(",", ":"))
 
 
-def row_digest(key: bytes, encoded_cells: str) -> bytes:
-    return hashlib.blake2b(key + b"\n" + encoded_cells.encode(),
+def row_digest(key: bytes, cells: Sequence[str]) -> bytes:
+    return hashlib.blake2b(key + b"\n" + "\0".join(cells).encode(),
                            digest_size=ROW_DIGEST_BYTES).digest()
 
 

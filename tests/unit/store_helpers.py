@@ -45,13 +45,21 @@ def stored_bytes(database: Database) -> int:
                    .scalar_one() for name in STORE_TABLES)
 
 
+def extend_a_year(row: list[str], columns: list[str]) -> list[str]:
+    """The row with its contract extended by a year: end_date (2030-03-31 when blank) and
+    max_end_date when given, each a year on (the 28th for a 29 February), so it stays valid."""
+    row = list(row)
+    for name in ("end_date", "max_end_date"):
+        i = columns.index(name)
+        if row[i] or name == "end_date":
+            year, month, day = (row[i] or "2029-03-31").split("-")
+            row[i] = f"{int(year) + 1}-{month}-{min(int(day), 28) if month == '02' else day}"
+    return row
+
+
 def change_end_dates(checked: CheckedFolder, share: float, rng: random.Random) -> CheckedFolder:
-    """A copy with `share` of the rows' end dates moved a year on (a cell that always exists)."""
-    column = checked.columns.index("end_date")
+    """A copy with `share` of the rows' contracts extended by a year."""
     rows = list(checked.rows)
     for i in rng.sample(range(len(rows)), max(1, round(len(rows) * share))):
-        row = list(rows[i])
-        year = int(row[column][:4]) if row[column] else 2030
-        row[column] = f"{year + 1}-03-31"
-        rows[i] = row
+        rows[i] = extend_a_year(rows[i], checked.columns)
     return replace(checked, rows=rows)

@@ -35,7 +35,7 @@ def upgrade() -> None:
     )
     op.create_table(
         "contract_row",
-        sa.Column("id", ROW_ID, autoincrement=True, nullable=False),
+        sa.Column("id", ROW_ID, autoincrement=False, nullable=False),
         sa.Column("digest", sa.LargeBinary(16), nullable=False),
         sa.Column("cells", sa.Text(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_contract_row")),
