@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Table, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from techmap.store.checked import CONTRACTS_FILE, CheckedFolder, check_folder
@@ -102,6 +102,29 @@ class _Current:
     positions: dict[int, int]  # row id -> sort key
 
 
+def _bulk_insert(session: Session, table: Table, rows: list[dict]) -> None:
+    """Many rows at once: PostgreSQL's COPY (an executemany of 100k rows takes half a minute
+    there), elsewhere one Core executemany (the ORM's bulk path costs seconds at 100k rows)."""
+    if not rows:
+        return
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        connection.execute(insert(table), rows)
+        return
+    names = list(rows[0])
+    with connection.connection.dbapi_connection.cursor() as cursor:  # type: ignore[union-attr]
+        with cursor.copy(f"COPY {table.name} ({', '.join(names)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row([row[name] for name in names])
+
+
+def _refresh_statistics(session: Session) -> None:
+    """PostgreSQL plans the next reads from table statistics; after 100k new rows the old ones
+    (or none yet) make it pick a nested loop that takes minutes. ANALYZE samples, so it is quick."""
+    if session.connection().dialect.name == "postgresql":
+        session.execute(text("ANALYZE contract_row, row_span"))
+
+
 def _current_rows(session: Session) -> _Current:
     query = (select(ContractRow.digest, ContractRow.id, RowSpan.position)
              .join(RowSpan, RowSpan.row_id == ContractRow.id)
@@ -167,8 +190,7 @@ def _row_ids(session: Session, columns: list[str], rows: list[list[str]],
             ids[digest] = next_id
             new.append({"id": next_id, "digest": digest, "cells": encode_cells(row)})
             next_id += 1
-    if new:  # Core executemany: the ORM's bulk path costs seconds at 100k rows
-        session.connection().execute(insert(ContractRow.__table__), new)
+    _bulk_insert(session, ContractRow.__table__, new)
     return np.fromiter((ids[d] for d in digests), dtype=np.int64, count=len(digests))
 
 
@@ -208,8 +230,7 @@ def _move_spans(session: Session, previous: int, number: int, current: _Current,
     spans = [{"row_id": row_id, "first_version": number, "last_version": None,
               "position": key} for row_id, key in zip(new.tolist(), keys.tolist(), strict=True)
              if row_id in opening]
-    if spans:
-        session.connection().execute(insert(RowSpan.__table__), spans)
+    _bulk_insert(session, RowSpan.__table__, spans)
     return len(added), len(removed)
 
 
@@ -230,6 +251,7 @@ def _commit(session: Session, contents: _Contents, *, current: _Current, origin:
     session.flush()  # a concurrent publisher of the same number fails here
     added, removed = _move_spans(session, latest, number, current, contents.row_ids)
     _store_files(session, number, contents.files, file_digests)
+    _refresh_statistics(session)
     return Published(number, number, rows, added, removed)
 
 
