@@ -3,7 +3,6 @@
     python benchmarks/publish.py                      # London + a generated --scale 100 dataset
     python benchmarks/publish.py --scale 10           # a smaller generated dataset
     python benchmarks/publish.py --backend sqlite     # only one backend
-    python benchmarks/publish.py --postgres-url URL   # an existing (empty) PostgreSQL database
 
 Measures (budget):
 - publish the London dataset (datasets/london: validate + store, into an empty store), median of
@@ -13,8 +12,8 @@ Measures (budget):
 - start-up: load London as the app's Dataset from the store (`load_version`) and from the folder
   (`load_dataset`), median of --runs runs: the store no slower than the folder (10% + 20 ms of
   timer noise allowed), and under 2 s.
-Without --postgres-url a throw-away PostgreSQL cluster is started (Debian's postgresql, as in the
-tests). Prints the figures; exits 1 when one is over budget.
+PostgreSQL runs in a throw-away cluster (Debian's postgresql, started as the tests start it).
+Prints the figures; exits 1 when one is over budget.
 """
 
 from __future__ import annotations
@@ -78,11 +77,11 @@ def _changed_copy(folder: Path, out: Path, share: float, seed: int = 16) -> int:
 
 
 class _Databases:
-    """Fresh empty databases: SQLite files in a temp folder, PostgreSQL databases in a cluster."""
+    """Fresh empty databases: SQLite files in a temp folder, PostgreSQL databases in a throw-away
+    cluster (Debian's postgresql, started as the tests start it)."""
 
-    def __init__(self, folder: Path, postgres_url: str | None):
+    def __init__(self, folder: Path):
         self.folder = folder
-        self.postgres_url = postgres_url
         self.cluster = None
         self.count = 0
 
@@ -90,10 +89,6 @@ class _Databases:
         self.count += 1
         if backend == "sqlite":
             return f"sqlite:///{self.folder / f'store-{self.count}.sqlite3'}"
-        if self.postgres_url:
-            if self.count > 1 and backend == "postgresql":
-                _empty_postgres(self.postgres_url)
-            return self.postgres_url
         if self.cluster is None:
             from tests.postgres import PostgresCluster
 
@@ -105,19 +100,6 @@ class _Databases:
         close_all()
         if self.cluster is not None:
             self.cluster.stop()
-
-
-def _empty_postgres(url: str) -> None:
-    """A given PostgreSQL database is reused: drop the store's tables between measurements."""
-    from sqlalchemy import create_engine, text
-
-    close_all()
-    engine = create_engine(url)
-    with engine.begin() as connection:
-        for table in ("version_file", "file_blob", "row_span", "contract_row", "dataset_version",
-                      "alembic_version"):
-            connection.execute(text(f"DROP TABLE IF EXISTS {table} CASCADE"))
-    engine.dispose()
 
 
 @contextmanager
@@ -132,7 +114,6 @@ def main() -> int:
     parser.add_argument("--scale", type=float, default=100)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both")
-    parser.add_argument("--postgres-url", default=None)
     args = parser.parse_args()
     backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
     over: list[str] = []
@@ -145,7 +126,7 @@ def main() -> int:
             over.append(label)
 
     temp = Path(tempfile.mkdtemp(prefix="techmap-bench-publish-"))
-    databases = _Databases(temp, args.postgres_url)
+    databases = _Databases(temp)
     try:
         for backend in backends:
             urls = [databases.new(backend) for _ in range(args.runs)]
@@ -154,7 +135,8 @@ def main() -> int:
                    PUBLISH_LONDON_S)
             store = open_database(urls[0])
             store_load, folder_load = _medians_alternating(
-                args.runs + 2, lambda: load_version(store), lambda: load_dataset(DEFAULT_DATASET))
+                args.runs + 2, lambda store=store: load_version(store),
+                lambda: load_dataset(DEFAULT_DATASET))
             report(f"{backend}: start-up, London from the store", store_load,
                    min(STARTUP_S, folder_load * STARTUP_SLACK[0] + STARTUP_SLACK[1]))
             report(f"{backend}: start-up, London from the folder (in turns)", folder_load,
@@ -173,7 +155,7 @@ def main() -> int:
                    f"{args.scale:g}", _publish_time(url, temp / "changed"), PUBLISH_CHANGE_S)
             store = open_database(url)
             report(f"{backend}: load --scale {args.scale:g} from the store",
-                   _median(1, lambda: load_version(store)), None)
+                   _median(1, lambda store=store: load_version(store)), None)
         report(f"load --scale {args.scale:g} from the folder (for comparison)",
                _median(1, lambda: load_dataset(big)), None)
     finally:

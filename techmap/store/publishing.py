@@ -8,7 +8,7 @@ of the same version number (or of the same new row) fails, and its whole transac
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -104,14 +104,20 @@ class _Current:
 
 def _bulk_insert(session: Session, table: Table, rows: list[dict]) -> None:
     """Many rows at once: PostgreSQL's COPY (an executemany of 100k rows takes half a minute
-    there), elsewhere one Core executemany (the ORM's bulk path costs seconds at 100k rows)."""
+    there), SQLite's own executemany (SQLAlchemy's per-row parameter handling costs seconds at
+    100k rows), else one Core executemany."""
     if not rows:
         return
     connection = session.connection()
+    names = list(rows[0])
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql(
+            f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
+            [tuple(row[name] for name in names) for row in rows])
+        return
     if connection.dialect.name != "postgresql":
         connection.execute(insert(table), rows)
         return
-    names = list(rows[0])
     with connection.connection.dbapi_connection.cursor() as cursor:  # type: ignore[union-attr]
         with cursor.copy(f"COPY {table.name} ({', '.join(names)}) FROM STDIN") as copy:
             for row in rows:
@@ -131,7 +137,7 @@ def _current_rows(session: Session) -> _Current:
              .where(RowSpan.last_version.is_(None)))
     ids: dict[bytes, int] = {}
     positions: dict[int, int] = {}
-    for digest, row_id, position in session.connection().execute(query):  # Core: no ORM cost
+    for digest, row_id, position in session.connection().execute(query).all():  # Core: no ORM
         ids[bytes(digest)] = row_id
         positions[row_id] = position
     return _Current(ids, positions)

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import csv
 import json
-
-import numpy as np
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 

@@ -120,3 +120,13 @@ def test_python_dash_m_techmap_publish(demo: Path, tmp_path: Path) -> None:
                             text=True, timeout=120, check=False)
     assert result.returncode == 0, result.stderr
     assert "Published version 1" in result.stdout
+
+
+def test_the_publish_benchmark_runs_and_prints_its_budgets() -> None:
+    """A small run (figures not checked: no timed assertions; exit 1 only means over budget)."""
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "publish.py"), "--scale",
+                           "1", "--runs", "1", "--backend", "sqlite"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode in (0, 1), done.stderr[-3000:]
+    assert "sqlite: publish a 1% change (15 rows) at --scale 1" in done.stdout
+    assert "budget 2.00 s" in done.stdout and "Traceback" not in done.stderr
