@@ -136,10 +136,18 @@ def _export(args: argparse.Namespace) -> int:
 def run(args: argparse.Namespace) -> int:
     from sqlalchemy.exc import SQLAlchemyError
 
+    from techmap.store.publishing import PublishRefused
+    from techmap.validate import _emit
+
     handlers = {"publish": _publish, "versions": _versions, "rollback": _rollback,
                 "export": _export}
     try:
         return handlers[args.command](args)
+    except PublishRefused as exc:  # the default store's seed folder has errors
+        if exc.checked is not None:
+            _emit(exc.checked.report, sys.stderr)
+        print(f"Refused: the dataset folder that seeds the default store: {exc}", file=sys.stderr)
+        return 1
     except SQLAlchemyError as exc:  # unreachable server, a concurrent publish, ...
         reason = str(exc.orig if getattr(exc, "orig", None) else exc).strip().splitlines()[0]
         print(f"error: the database refused the change or cannot be reached ({reason}); "

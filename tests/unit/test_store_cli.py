@@ -11,6 +11,7 @@ import pytest
 
 from techmap.cli import main
 from techmap.store import db
+from techmap.store.default import load_current
 from techmap.store.reading import list_versions
 from tests.paths import ROOT
 from tests.unit.store_helpers import write_demo
@@ -109,6 +110,9 @@ def test_the_default_store_is_seeded_from_the_apps_dataset_folder(
         assert [(v.number, v.note) for v in versions] == [
             (2, "switch"), (1, "first version, seeded from the dataset folder")]
         assert versions[1].origin == str(demo.resolve())
+        current = load_current(dataset_folder=demo)  # what the app will start from
+        assert current.version == 2
+        assert "Civica" in set(current.contracts["supplier"])
     finally:
         db.close_all()
 
@@ -130,3 +134,21 @@ def test_the_publish_benchmark_runs_and_prints_its_budgets() -> None:
     assert done.returncode in (0, 1), done.stderr[-3000:]
     assert "sqlite: publish a 1% change (15 rows) at --scale 1" in done.stdout
     assert "budget 2.00 s" in done.stdout and "Traceback" not in done.stderr
+
+
+def test_a_seed_folder_with_errors_is_reported_not_a_traceback(
+        demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture) -> None:
+    broken = tmp_path / "broken"
+    shutil.copytree(demo, broken)
+    (broken / "contracts.csv").write_text("contract_id\n", encoding="utf-8")
+    monkeypatch.delenv(db.DATABASE_URL_ENV, raising=False)
+    monkeypatch.setenv("TECHMAP_DATASET", str(broken))
+    monkeypatch.setattr(db, "INSTANCE_DIR", tmp_path / "instance")
+    try:
+        assert main(["versions"]) == 1
+    finally:
+        db.close_all()
+    err = capsys.readouterr().err
+    assert "contracts.csv:1: authority_code: '': required column is missing" in err
+    assert "Refused: the dataset folder that seeds the default store" in err
