@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 from sqlalchemy import Table, func, insert, select, text, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from techmap.store.checked import CONTRACTS_FILE, CheckedFolder, check_folder
@@ -118,10 +119,16 @@ def _bulk_insert(session: Session, table: Table, rows: list[dict]) -> None:
     if connection.dialect.name != "postgresql":
         connection.execute(insert(table), rows)
         return
-    with connection.connection.dbapi_connection.cursor() as cursor:  # type: ignore[union-attr]
-        with cursor.copy(f"COPY {table.name} ({', '.join(names)}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row([row[name] for name in names])
+    import psycopg
+
+    statement = f"COPY {table.name} ({', '.join(names)}) FROM STDIN"
+    try:
+        with connection.connection.dbapi_connection.cursor() as cursor:  # type: ignore[union-attr]
+            with cursor.copy(statement) as copy:
+                for row in rows:
+                    copy.write_row([row[name] for name in names])
+    except psycopg.Error as exc:  # as SQLAlchemy reports its own statements' errors
+        raise DBAPIError.instance(statement, None, exc, psycopg.Error) from exc
 
 
 def _refresh_statistics(session: Session) -> None:

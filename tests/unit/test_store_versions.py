@@ -204,3 +204,43 @@ def test_changed_rows_take_keys_between_their_neighbours_until_there_is_no_room(
     assert publishing._positions(np.array([12, 10]), previous) is None  # reordered
     assert publishing._positions(np.array([10, 30, 31]), {10: 5, 11: 6}) is not None
     assert publishing._positions(np.array([10, 30, 11]), {10: 5, 11: 6}) is None  # no room
+
+
+def test_concurrent_publishers_never_leave_a_mixed_version(database_url: str, demo: Path) -> None:
+    """Four publishers at once, each with other changes: each one either publishes a whole
+    version or fails as a whole; every version holds exactly what one publisher sent."""
+    import threading
+
+    from sqlalchemy.exc import SQLAlchemyError
+
+    database = open_database(database_url)
+    checked = check_folder(demo)
+    files = {"manifest.json": b"{}"}
+    publish_checked(database, checked, files, origin="x", note="base", by="a")
+    variants = {f"p{i}": change_end_dates(checked, 0.02, random.Random(i)) for i in range(4)}
+    start, outcomes = threading.Barrier(len(variants)), {}
+
+    def publisher(name: str) -> None:
+        start.wait()
+        try:
+            outcomes[name] = publish_checked(database, variants[name], files, origin="x",
+                                             note=name, by=name).number
+        except SQLAlchemyError as exc:  # lost the race: refused as a whole
+            outcomes[name] = type(exc).__name__
+        except Exception as exc:  # anything else fails the test below
+            outcomes[name] = repr(exc)
+
+    threads = [threading.Thread(target=publisher, args=(name,)) for name in variants]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    published = {name: n for name, n in outcomes.items() if isinstance(n, int)}
+    assert published and len(outcomes) == len(variants), outcomes
+    assert all(isinstance(n, int) or n in ("IntegrityError", "OperationalError")
+               for n in outcomes.values()), outcomes
+    assert sorted(published.values()) == list(range(2, 2 + len(published)))
+    for name, number in published.items():
+        assert version_info(database, number).note == name
+        assert read_version(database, number).rows == variants[name].rows
+    assert [v.number for v in list_versions(database)] == list(range(1 + len(published), 0, -1))
