@@ -2,13 +2,15 @@
 the newest version, in ONE transaction: a failure anywhere leaves the store as it was.
 
 The newest version is the current one. Numbers only grow: a rollback to version 3 publishes a new
-version with version 3's contents. Concurrent publishers cannot both win: the second one's insert
-of the same version number (or of the same new row) fails, and its whole transaction with it.
+version with version 3's contents. Publishers take turns: each transaction first takes a lock (a
+PostgreSQL advisory lock, SQLite's write lock), so the next one starts from the version the
+previous one made and publishes exactly what it was given.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -43,6 +45,7 @@ _CHUNK = 500  # ids per IN (...) list
 _SCAN_ALL_DIGESTS = 5_000
 # Fresh sort keys are this far apart, so rows changed or added between two rows find room.
 POSITION_GAP = 1 << 24
+_PUBLISH_LOCK_ID = 0x7EC4_4A90_0002  # any fixed 64-bit number (db.py's migration lock is ...01)
 
 
 class PublishRefused(Exception):
@@ -71,6 +74,18 @@ class _Contents:
     columns: list[str]
     row_ids: np.ndarray
     files: dict[str, bytes | str]  # path -> bytes to store, or the digest of a stored blob
+
+
+@contextmanager
+def _publishing(database: Database) -> Iterator[Session]:
+    """A transaction that holds the publishers' lock from its first statement: without it, a
+    publisher could read the current version while another one replaces it, and mix the two."""
+    with database.transaction() as session:
+        if session.connection().dialect.name == "postgresql":
+            session.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": _PUBLISH_LOCK_ID})
+        else:  # a write that changes nothing takes SQLite's write lock before any read
+            session.execute(text("UPDATE dataset_version SET number = number WHERE number < 0"))
+        yield session
 
 
 def _chunks(items: Sequence, size: int = _CHUNK) -> Iterator[Sequence]:
@@ -273,7 +288,7 @@ def publish_checked(database: Database, checked: CheckedFolder, files: dict[str,
     """Publish what `check_folder` read (refused when it has errors)."""
     if checked.has_errors or checked.frame is None:
         raise PublishRefused("the dataset has errors; nothing was published", checked)
-    with database.transaction() as session:
+    with _publishing(database) as session:
         current = _current_rows(session)
         row_ids = _row_ids(session, checked.columns, checked.rows, current.ids)
         return _commit(session, _Contents(checked.columns, row_ids, files), current=current,
@@ -292,7 +307,7 @@ def publish_folder(database: Database, folder: Path, *, note: str, by: str) -> P
 
 def rollback(database: Database, number: int, *, note: str, by: str) -> Published:
     """Publish version `number`'s contents again as a new version (history only grows)."""
-    with database.transaction() as session:
+    with _publishing(database) as session:
         version = session.get(DatasetVersion, number)
         if version is None:
             raise PublishRefused(f"there is no version {number}")
