@@ -41,11 +41,11 @@ os.environ.setdefault("TECHMAP_TODAY", "2026-11-22")
 import dash  # noqa: E402
 from dash._utils import to_json  # noqa: E402
 
-from techmap import context  # noqa: E402
 from techmap.appstate import AppState  # noqa: E402
 from techmap.dataset import DEFAULT_DATASET  # noqa: E402
 from techmap.filters import FilterState  # noqa: E402
 from techmap.renewals import add_months  # noqa: E402
+from techmap.service import cache, context, renewal_views  # noqa: E402
 
 _app = dash.Dash(__name__, use_pages=True, pages_folder="")  # register_page needs an app
 import pages.renewals as renewals  # noqa: E402
@@ -161,8 +161,8 @@ def run_step(step: Step, stores: Stores) -> tuple[dict[str, float], dict[str, fl
 
 
 def clear_caches() -> None:
-    renewals._clusters_for.cache_clear()
-    renewals._summary_for.cache_clear()
+    cache.VIEWS.clear()  # the summary and the finder's scan
+    cache.RESPONSES.clear()
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -183,8 +183,7 @@ def fresh_stores(state: AppState) -> Stores:
 def land(state: AppState) -> None:
     """What opening the page does to the caches: layout() and its background scans."""
     renewals.layout(**dict(state.filters.to_pairs()))
-    with renewals._warming:  # wait for the background scans
-        pass
+    renewal_views.wait_for_warm_up()  # wait for the background scans
 
 
 PASSES = {
@@ -230,8 +229,7 @@ def measure(label: str, path: Path, repeat: int, budget_ms: float) -> None:
     start = time.perf_counter()
     layout = renewals.layout()
     layout_ms = (time.perf_counter() - start) * 1000
-    with renewals._warming:  # let the layout's background scans finish before measuring
-        pass
+    renewal_views.wait_for_warm_up()  # let the layout's background scans finish before measuring
     layout_bytes = len(to_json(layout))
     print(f"\n== {label}: {path} ({rows:,} contracts; loaded in {load:.1f} s)")
     print(f"first paint layout(): {layout_ms:.0f} ms (cold), {layout_bytes / 1024:.0f} KB")

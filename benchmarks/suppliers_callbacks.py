@@ -85,7 +85,7 @@ def main() -> int:
     import app  # noqa: F401  (creates the app, which imports and registers the pages)
     import pages.supplier as profile_page
     import pages.suppliers as page
-    from techmap import context
+    from techmap.service import cache, context
     from techmap.appstate import AppState
 
     data = context.dataset()
@@ -117,7 +117,7 @@ def main() -> int:
     previous = {"key": "", "shown": [], "selected": []}
     for state in states:
         # a filter change: what is on screen was drawn for the previous state
-        page.clear_cache()  # count from scratch, as for a state no one has asked for yet
+        cache.VIEWS.clear()  # count from scratch, as for a state no one has asked for yet
         result = timed("filter change", page.update_page, state, previous)
         drawn = result[1]
         names = ["treemap", "drawn key", "summary", "selection", "caption", "treemap table", "concentration",

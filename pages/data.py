@@ -34,11 +34,11 @@ from components.data_grid import (
     grid_id,
 )
 from components.quality_panel import flag_link_href, quality_panel
-from techmap import context
 from techmap.appstate import AppState, page_query_pairs
 from techmap.export import XLSX_MAX_ROWS  # the Excel route's limit: say so rather than link to a refusal
 from techmap.quality import FLAG_LABELS, FLAGS
 from techmap.queries import apply_filter
+from techmap.service import context
 from techmap.table_query import (
     TableQuery,
     describe_column_filter,
@@ -49,7 +49,7 @@ from techmap.table_query import (
     parse_sort_model,
     to_params,
 )
-from techmap.views import table_positions
+from techmap.service.views import table_positions
 
 
 dash.register_page(__name__, path="/data", title="Contract data – London Tech Map", name="Data", order=4)

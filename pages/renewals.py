@@ -14,10 +14,7 @@ in a page-local store) and sends nothing when it does not.
 
 from __future__ import annotations
 
-import threading
-from dataclasses import replace
 from datetime import date
-from functools import lru_cache
 from typing import Any
 
 import dash
@@ -45,20 +42,19 @@ from components.timeline import (
     timeline_key,
     timeline_table,
 )
-from techmap import context
 from techmap.appstate import AppState
 from techmap.authorities import by_code
 from techmap.calendar_export import calendar_contracts
-from techmap.dataset import Dataset
-from techmap.filters import FilterState
-from techmap.queries import apply_filter
-from techmap.renewals import Cluster, add_months, joint_procurement_clusters, quarterly_end_summary
 from techmap.export import XLSX_MAX_ROWS  # the Excel route's limit: say so rather than link to a refusal
+from techmap.queries import apply_filter
+from techmap.renewals import Cluster, add_months
+from techmap.service import context
+from techmap.service import renewal_views
+from techmap.service.renewal_views import WINDOW_MONTHS
 
 dash.register_page(__name__, path="/renewals", title="Contract renewals – London Tech Map",
                    name="Renewals", order=2)
 
-WINDOW_MONTHS = (6, 12, 24)
 
 SUMMARY_GRAPH = "renewals-summary-graph"
 SUMMARY_CAPTION = "renewals-summary-caption"
@@ -105,53 +101,10 @@ def _group(state: AppState) -> str:
     return group if group in GROUPS else "service_area"
 
 
-# ---- joint-procurement clusters (cached: the scan is the page's costliest step) ----------------
-
-
-@lru_cache(maxsize=64)
-def _clusters_for(data: Dataset, filters: FilterState, within: int, today: date) -> tuple[Cluster, ...]:
-    rows = apply_filter(data.contracts, filters)
-    return tuple(joint_procurement_clusters(rows, window_months=within, lead_months=0, today=today))
-
-
-_warming = threading.Lock()
-
-
-def warm_window_scans(state: AppState, today: date) -> threading.Thread | None:
-    """Scan, in a background thread, what the window buttons lead to from `state` (the scan of a
-    large dataset takes a good part of a second; a click then finds it ready). One at a time."""
-    if not _warming.acquire(blocking=False):
-        return None
-    data = context.dataset()
-    base = replace(state.filters, authority=())
-    within = int(state.view_value("within"))
-    wanted = [replace(base, ends_from=None, ends_to=None)]
-    wanted += [replace(base, ends_from=today, ends_to=add_months(today, m)) for m in WINDOW_MONTHS]
-
-    def run() -> None:
-        try:
-            for filters in wanted:
-                _clusters_for(data, filters, within, today)
-        finally:
-            _warming.release()
-
-    thread = threading.Thread(target=run, name="renewals-warm", daemon=True)
-    thread.start()
-    return thread
-
-
 def finder_clusters(state: AppState, today: date) -> list[Cluster]:
-    """Clusters among the filtered contracts. The borough selection does not restrict the scan (a
-    single borough never forms a group); it keeps the groups that include a selected borough.
-    The lead time only moves the suggested start, so it is applied after the cached scan."""
-    within = int(state.view_value("within"))
-    lead = int(state.view_value("lead"))
-    clusters = _clusters_for(context.dataset(), replace(state.filters, authority=()), within, today)
-    selected = set(state.filters.authority)
-    out = [replace(c, suggested_start=add_months(c.earliest_end, -lead)) for c in clusters
-           if not selected or selected.intersection(c.authorities)]
-    out.sort(key=lambda c: (c.suggested_start, c.label, c.kind, c.key))
-    return out
+    """The finder's groups for the state's filters, window and lead time (the service's scan)."""
+    return renewal_views.finder_clusters(state.filters, int(state.view_value("within")),
+                                         int(state.view_value("lead")), today)
 
 
 # ---- builders shared by layout() and the callbacks --------------------------------------------
@@ -162,7 +115,7 @@ def _summary_caption(summary: Any, today: date) -> list[Any]:
 
 
 def _summary_parts(state: AppState, today: date, compact: bool = False) -> tuple[Any, Any, Any]:
-    summary = _summary_for(context.dataset(), state.filters)
+    summary = renewal_views.summary_for(state.filters)
     return (summary_figure(summary, today, compact=compact), _summary_caption(summary, today),
             summary_table(summary, state))
 
@@ -260,7 +213,7 @@ def layout(**query: Any) -> html.Div:
     s_figure, s_caption, s_table = _summary_parts(state, today)
     t = _timeline_parts(state, rows, today, 0)
     fp = _finder_parts(state, today, 0)
-    warm_window_scans(state, today)
+    renewal_views.warm_window_scans(state.filters, int(state.view_value("within")), today)
     pressed = {m: window_pressed(state, m, today) for m in WINDOW_MONTHS}
     windows = [
         html.Button(f"Next {m} months", id=ids.window(m), n_clicks=0,
@@ -373,11 +326,6 @@ def controls_response(data: Any, months: list[Any]) -> tuple[Any, ...]:
             ["btn btn-sm " + ("btn-primary" if p else "btn-outline-primary") for p in pressed])
 
 
-@lru_cache(maxsize=64)
-def _summary_for(data: Dataset, filters: FilterState) -> Any:
-    return quarterly_end_summary(apply_filter(data.contracts, filters))
-
-
 def summary_response(data: Any, stored: Any, compact: bool = False) -> tuple[Any, ...]:
     state = AppState.from_dict(data)
     compact = compact is True
@@ -385,7 +333,7 @@ def summary_response(data: Any, stored: Any, compact: bool = False) -> tuple[Any
     old = stored if isinstance(stored, dict) else {}
     if keys == old:
         return (no_update,) * 4
-    summary = _summary_for(context.dataset(), state.filters)
+    summary = renewal_views.summary_for(state.filters)
     table = summary_table(summary, state)
     if keys["figure"] == old.get("figure"):  # only the view settings changed: the links, not the chart
         return no_update, no_update, table, keys

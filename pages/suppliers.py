@@ -5,15 +5,13 @@ Cross-filtering: the supplier selection is highlighted here (outlined tiles, sel
 filters every other page; every other filter narrows what this page counts.
 
 Cost: what the page counts depends on the filters except the supplier selection, and on the size
-measure. That part is computed once per such "drawn key" and kept in a small per-process cache,
+measure. That part is computed once per such "drawn key" and kept by the service layer's cache,
 so a treemap click (which only changes the selection) costs a highlight patch and a few rows.
 """
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import weakref
 from typing import Any, NamedTuple
 
 import dash
@@ -41,13 +39,13 @@ from components.treemap import (
     treemap_patch,
     treemap_table,
 )
-from techmap import context
 from techmap.appstate import VIEW_PARAMS, AppState
 from techmap.concentration import concentration_by, hierarchy, supplier_shares
 from techmap.dataset import Dataset
+from techmap.export import XLSX_MAX_ROWS  # the Excel route's limit: say so rather than link to a refusal
 from techmap.filters import FilterState
 from techmap.queries import apply_filter
-from techmap.export import XLSX_MAX_ROWS  # the Excel route's limit: say so rather than link to a refusal
+from techmap.service import context, views
 
 dash.register_page(__name__, path="/suppliers", title="Suppliers to London's councils – London Tech Map",
                    name="Suppliers", order=1)
@@ -97,26 +95,6 @@ def drawn_key(state: AppState) -> str:
     return hashlib.sha1(basis.encode()).hexdigest()[:16]
 
 
-# dataset -> {key: value}, most recent last: Counted per (filters query without the supplier,
-# size), and the per-area concentration per (query, size, top N). Keyed weakly by the dataset so
-# that a reloaded dataset (tests, context.reset()) never meets stale counts.
-_COUNTED: weakref.WeakKeyDictionary[Dataset, dict[tuple[str, ...], Any]] = weakref.WeakKeyDictionary()
-_CONC: weakref.WeakKeyDictionary[Dataset, dict[tuple[str, ...], Any]] = weakref.WeakKeyDictionary()
-_CACHE_MAX = 32
-
-
-def _remembered(store: weakref.WeakKeyDictionary[Dataset, dict[tuple[str, ...], Any]], data: Dataset,
-                key: tuple[str, ...], make: Any) -> Any:
-    cache = store.setdefault(data, {})
-    hit = cache.pop(key, None)
-    if hit is None:
-        hit = make()
-    cache[key] = hit
-    while len(cache) > _CACHE_MAX:
-        cache.pop(next(iter(cache)))
-    return hit
-
-
 def _rows(data: Dataset, query: str) -> pd.DataFrame:
     # The selection is highlighted, not filtered: shares and tiles count every supplier.
     return apply_filter(data.contracts, FilterState.from_query_string(query))
@@ -134,21 +112,15 @@ def count(data: Dataset, query: str, size: str, rows: Any = None) -> Counted:
         shares = supplier_shares(rows, weight=size, supplier_names=data.supplier_names)
         known = float(rows["annual_value_gbp"].notna().mean()) if len(rows) else 1.0
         return Counted(h, treemap_nodes(h, size), shares, known)
-    return _remembered(_COUNTED, data, (query, size), make)
+    return views.cached("suppliers.count", (query, size), make)
 
 
 def concentration(data: Dataset, query: str, size: str, top: int, rows: Any = None) -> pd.DataFrame:
     """Concentration per service area for the filters in `query`, with the share of the `top`
     largest suppliers of each (the "Count the largest" picker). `rows` as in count()."""
     rows_of = rows or (lambda: _rows(data, query))
-    return _remembered(_CONC, data, (query, size, str(top)), lambda: concentration_by(
-        rows_of(), "service_area", n=top, weight=size, supplier_names=data.supplier_names))
-
-
-def clear_cache() -> None:
-    """Forget every count (benchmarks measure a state no one has asked for yet)."""
-    _COUNTED.clear()
-    _CONC.clear()
+    return views.cached("suppliers.concentration", (query, size, top), lambda: concentration_by(
+        rows_of(), "service_area", n=top, weight=size, supplier_names=data.supplier_names), shared=True)
 
 
 def build_view(state: AppState) -> View:
@@ -157,7 +129,13 @@ def build_view(state: AppState) -> View:
     size = state.view_value("size")
     top = int(state.view_value("top"))
     query = f.without("supplier").to_query_string()
-    rows = functools.cache(lambda: _rows(data, query))  # filtered at most once, only on a cache miss
+    filtered: list[pd.DataFrame] = []
+
+    def rows() -> pd.DataFrame:  # filtered at most once, and only on a cache miss
+        if not filtered:
+            filtered.append(_rows(data, query))
+        return filtered[0]
+
     return View(
         state=state, size=size, top=top, counted=count(data, query, size, rows),
         conc=concentration(data, query, size, top, rows), selected=f.supplier,

@@ -40,11 +40,12 @@ from components.quality_panel import (
     sources_table,
 )
 from components.safe_text import safe_url
-from techmap import context, table_query
+from techmap import table_query
 from techmap.appstate import AppState
 from techmap.dataset import Dataset
 from techmap.filters import FilterState
 from techmap.quality import coverage_by_borough
+from techmap.service import context
 from tests.unit.test_api import instance
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "data_page" / "dataset"
@@ -686,7 +687,7 @@ def test_grid_caches_are_keyed_on_the_dataset_object(data: Dataset) -> None:
 
 
 def test_download_in_a_flag_view_holds_exactly_the_flagged_rows():
-    from techmap.views import view_positions
+    from techmap.service.views import view_positions
 
     data = context.dataset()
     state = AppState.from_query_string("?area=housing&flag=missing_end_date")

@@ -27,12 +27,12 @@ from components.renewal_summary import (
     summary_figure,
     summary_table,
 )
-from techmap import context
 from techmap.appstate import AppState
 from techmap.dataset import Dataset
 from techmap.filters import FilterState
 from techmap.renewals import joint_procurement_clusters, quarterly_end_summary
 from techmap.schema import SERVICE_AREAS
+from techmap.service import context
 from tests.unit.frames import CAMDEN, HACKNEY, ISLINGTON, LAMBETH
 from tests.unit.test_timeline import _text, contracts
 

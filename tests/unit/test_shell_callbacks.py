@@ -1,4 +1,4 @@
-"""The shell's callbacks (pages/shell.py) called as plain functions, with the callback context Dash
+"""The shell's callbacks (shell/callbacks.py) called as plain functions, with the callback context Dash
 would give them: the reducer wrapper (the URL is its base state, no-op changes are skipped, only
 changed controls are written back, reset, toggling, malformed input) and the shared views of the
 state (chips, banner, live announcement). The pure reducer itself is tested in test_appstate.py."""
@@ -19,9 +19,9 @@ from plotly.utils import PlotlyJSONEncoder
 
 import app as app_module  # noqa: F401  (loads the pages and the shell callbacks, as Dash does)
 import ids
-from techmap import context
 from techmap.appstate import AppState
-from techmap.views import in_view
+from techmap.service import context
+from techmap.service.views import in_view
 
 CAMDEN, HACKNEY = "E09000007", "E09000012"
 CONTROLS = list(ids.FILTER_CONTROLS)  # the reducer's control outputs, in this order
@@ -29,7 +29,7 @@ PROPS = {ids.URL: "search", ids.CLEAR_ALL: "n_clicks"}
 
 
 def shell() -> Any:
-    return sys.modules["pages.shell"]
+    return sys.modules["shell.callbacks"]
 
 
 @contextmanager
@@ -234,7 +234,7 @@ def test_show_state_survives_a_malformed_store(junk):
 
 def test_banner_names_the_service_areas_with_rows_from_public_sources(monkeypatch: pytest.MonkeyPatch):
     """The API fixture's only non-synthetic rows: A-002 (revenues and benefits), A-005 (libraries)."""
-    from components.chips import public_source_areas
+    from techmap.service.views import public_source_areas
     from tests.unit.test_api import instance
 
     with instance(monkeypatch, public=False):
@@ -249,7 +249,8 @@ def test_banner_names_the_service_areas_with_rows_from_public_sources(monkeypatc
 def test_banner_lists_three_areas_with_a_serial_comma_and_none_when_all_are_illustrative():
     from dataclasses import replace as dc_replace
 
-    from components.chips import public_source_areas, synthetic_banner
+    from components.chips import synthetic_banner
+    from techmap.service.views import public_source_areas
 
     london = context.dataset()
     areas = public_source_areas(london)

@@ -28,10 +28,10 @@ from components.concentration_panel import (
     selection_summary,
     top_n_sentence,
 )
-from techmap import context
 from techmap.appstate import AppState
 from techmap.concentration import concentration_by, supplier_shares
 from techmap.dataset import Dataset
+from techmap.service import cache, context
 from tests.unit.frames import CAMDEN, HACKNEY, ISLINGTON, LAMBETH, make_frame
 
 TODAY = date(2026, 11, 22)
@@ -280,7 +280,7 @@ def test_layout_has_one_h1_and_headings_in_order(pages, dataset: Dataset) -> Non
 
 def test_update_page_patches_only_the_highlight_after_a_click(pages, dataset: Dataset) -> None:
     suppliers, _ = pages
-    suppliers.clear_cache()
+    cache.VIEWS.clear()
     first = suppliers.update_page({"filters": {}, "view": {}}, None)
     treemap, drawn, *_rest = first
     ops = {tuple(op["location"]) for op in treemap.to_plotly_json()["operations"]}
@@ -362,7 +362,7 @@ def test_close_matches(pages) -> None:
 
 def test_the_largest_n_picker_drives_the_per_area_share(pages, dataset: Dataset) -> None:
     suppliers, _ = pages
-    suppliers.clear_cache()
+    cache.VIEWS.clear()
     # housing: Alpha 5, Beta 3, Gamma 1 (9); finance-erp: Alpha 1
     first = suppliers.update_page({"filters": {}, "view": {"top": "5"}}, None)
     panel = first[6]
@@ -386,7 +386,7 @@ def _download_links(children: Any) -> dict[str, str]:
 
 def test_downloads_hold_the_counted_contracts_and_the_selection(pages, dataset: Dataset) -> None:
     suppliers, _ = pages
-    suppliers.clear_cache()
+    cache.VIEWS.clear()
     # 10 contracts; Beta 3 of them. View settings (size, top, the data page's flag) stay out.
     view = {"size": "value", "top": "5", "flag": "missing_end_date"}
     out = suppliers.update_page({"filters": {"area": ["housing"]}, "view": view}, None)

@@ -1,7 +1,7 @@
 """Shell callbacks: the one reducer that writes the app state (and the URL), and the views of
 that state that every page shares (chips, banner, live announcement, navigation links).
 
-Imported by app.py; not a page (it has no register_page)."""
+Imported by app.py."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ from typing import Any
 from dash import ALL, Input, Output, State, callback, clientside_callback, ctx, no_update
 
 import ids
-from components.chips import filter_chips, live_message, public_source_areas, synthetic_banner
-from techmap import context
+from components.chips import filter_chips, live_message, synthetic_banner
 from techmap.appstate import VIEW_PARAMS, AppState, reduce_state
 from techmap.filters import MULTI_PARAMS
-from techmap.views import in_view
+from techmap.service import context
+from techmap.service.views import in_view, public_source_areas
 
 _CONTROL_PARAMS = tuple(ids.FILTER_CONTROLS)
 
