@@ -21,35 +21,14 @@ import dash
 from dash import ALL, Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update
 
 import ids
+from components import renewals as parts
 from components.controls import view_radio
-from components.downloads import calendar_items, contract_download_items
 from components.figure_frame import GRAPH_CONFIG, chart_figure
-from components.joint_procurement import (
-    finder_caption,
-    finder_cards,
-    finder_pager_text,
-    last_page,
-    months_options,
-)
-from components.renewal_summary import colour_note, summary_caption, summary_figure, summary_table
-from components.timeline import (
-    GROUPS,
-    PAGE_SIZE,
-    pager_text,
-    select_page,
-    timeline_caption,
-    timeline_figure,
-    timeline_key,
-    timeline_table,
-)
+from components.joint_procurement import months_options
+from components.timeline import PAGE_SIZE, timeline_key
 from techmap.appstate import AppState
-from techmap.authorities import by_code
-from techmap.calendar_export import calendar_contracts
-from techmap.export import XLSX_MAX_ROWS  # the Excel route's limit: say so rather than link to a refusal
-from techmap.queries import apply_filter
-from techmap.renewals import Cluster, add_months
-from techmap.service import context
-from techmap.service import renewal_views
+from techmap.renewals import Cluster
+from techmap.service import context, renewal_views, views
 from techmap.service.renewal_views import WINDOW_MONTHS
 
 dash.register_page(__name__, path="/renewals", title="Contract renewals – London Tech Map",
@@ -96,125 +75,25 @@ def finder_key_of(state: AppState) -> str:
     return state.to_query_string()
 
 
-def _group(state: AppState) -> str:
-    group = state.view_value("group")
-    return group if group in GROUPS else "service_area"
-
-
 def finder_clusters(state: AppState, today: date) -> list[Cluster]:
     """The finder's groups for the state's filters, window and lead time (the service's scan)."""
     return renewal_views.finder_clusters(state.filters, int(state.view_value("within")),
                                          int(state.view_value("lead")), today)
 
 
-# ---- builders shared by layout() and the callbacks --------------------------------------------
-
-
-def _summary_caption(summary: Any, today: date) -> list[Any]:
-    return [summary_caption(summary, today), html.Br(), html.Span(colour_note(summary), className="small muted")]
-
-
-def _summary_parts(state: AppState, today: date, compact: bool = False) -> tuple[Any, Any, Any]:
-    summary = renewal_views.summary_for(state.filters)
-    return (summary_figure(summary, today, compact=compact), _summary_caption(summary, today),
-            summary_table(summary, state))
-
-
-def _timeline_parts(state: AppState, rows: Any, today: date, page: int, compact: bool = False) -> dict[str, Any]:
-    group = _group(state)
-    chosen = select_page(rows, today, page)
-    f = state.filters
-    caption = timeline_caption(rows, group, today, f.ends_from, f.ends_to)
-    if chosen.undated:
-        caption += (f" {chosen.undated:,} contract{'s have' if chosen.undated != 1 else ' has'} no end date "
-                    "and cannot be placed on the timeline.")
-    return {
-        "figure": timeline_figure(chosen, group, today, compact=compact),
-        "caption": caption,
-        "table": timeline_table(chosen, group),
-        "pager": pager_text(chosen),
-        "prev_disabled": not chosen.has_previous,
-        "next_disabled": not chosen.has_next,
-        "page": chosen.page,
-    }
-
-
-def _finder_parts(state: AppState, today: date, page: int) -> dict[str, Any]:
-    clusters = finder_clusters(state, today)
-    page = min(max(page, 0), last_page(len(clusters)))
-    lead = int(state.view_value("lead"))
-    names = [by_code()[c].name for c in state.filters.authority if c in by_code()]
-    return {
-        "caption": finder_caption(clusters, within=int(state.view_value("within")), lead=lead, today=today,
-                                  selected_names=names),
-        "cards": finder_cards(clusters, page, state, today, lead),
-        "pager": finder_pager_text(page, len(clusters)),
-        "prev_disabled": page <= 0,
-        "next_disabled": page >= last_page(len(clusters)),
-        "page": page,
-    }
-
-
-def window_pressed(state: AppState, months: int, today: date) -> bool:
-    f = state.filters
-    return f.ends_from == today and f.ends_to == add_months(today, months)
-
-
-def window_status(state: AppState, today: date) -> list[Any]:
-    f = state.filters
-    fmt = "%-d %b %Y"
-    if f.ends_from is None and f.ends_to is None:
-        return ["Showing every end date."]
-    months = next((m for m in WINDOW_MONTHS if window_pressed(state, m, today)), None)
-    if f.ends_from and f.ends_to:
-        text = f"Showing contracts ending between {f.ends_from:{fmt}} and {f.ends_to:{fmt}}"
-    elif f.ends_from:
-        text = f"Showing contracts ending from {f.ends_from:{fmt}}"
-    else:
-        text = f"Showing contracts ending by {f.ends_to:{fmt}}"
-    text += f" (the next {months} months). " if months else ". "
-    everything = AppState(f.without("ends_from").without("ends_to"), state.view)
-    return [text, dcc.Link("Show every end date", href="/renewals" + everything.to_query_string())]
-
-
-def downloads(state: AppState, rows: Any) -> list[Any]:
-    """Links to the downloads and calendar feeds of the contracts on screen (`rows`, the filtered
-    contracts): they carry the filters only (components.downloads), so they hold these rows."""
-    f = state.filters
-    items = contract_download_items(f, len(rows), xlsx_max_rows=XLSX_MAX_ROWS)
-    items += calendar_items(f, state.view_value("lead"), calendar_contracts(rows))
-    return [html.Ul(items, className="download-list")]
-
-
 # ---- layout -----------------------------------------------------------------------------------
-
-
-def _pager(prev_id: str, next_id: str, text_id: str, text: str, prev_disabled: bool, next_disabled: bool,
-           what: str) -> html.Div:
-    return html.Div(
-        [
-            html.Button("‹ Earlier" if what == "contracts" else "‹ Previous", id=prev_id, n_clicks=0,
-                        disabled=prev_disabled, className="btn btn-outline-primary btn-sm",
-                        **{"aria-label": f"Previous page of {what}"}),
-            html.Span(text, id=text_id, className="pager-text", **{"aria-live": "polite"}),
-            html.Button("Later ›" if what == "contracts" else "Next ›", id=next_id, n_clicks=0,
-                        disabled=next_disabled, className="btn btn-outline-primary btn-sm",
-                        **{"aria-label": f"Next page of {what}"}),
-        ],
-        className="pager",
-    )
 
 
 def layout(**query: Any) -> html.Div:
     state = AppState.from_page_query(query)
     data = context.dataset()
     today = context.today()
-    rows = apply_filter(data.contracts, state.filters)
-    s_figure, s_caption, s_table = _summary_parts(state, today)
-    t = _timeline_parts(state, rows, today, 0)
-    fp = _finder_parts(state, today, 0)
+    rows = views.rows(state.filters)
+    s_figure, s_caption, s_table = parts.summary_parts(renewal_views.summary_for(state.filters), state, today)
+    t = parts.timeline_parts(state, rows, today, 0)
+    fp = parts.finder_parts(state, finder_clusters(state, today), today, 0)
     renewal_views.warm_window_scans(state.filters, int(state.view_value("within")), today)
-    pressed = {m: window_pressed(state, m, today) for m in WINDOW_MONTHS}
+    pressed = {m: parts.window_pressed(state, m, today) for m in WINDOW_MONTHS}
     windows = [
         html.Button(f"Next {m} months", id=ids.window(m), n_clicks=0,
                     className="btn btn-sm " + ("btn-primary" if pressed[m] else "btn-outline-primary"),
@@ -240,7 +119,8 @@ def layout(**query: Any) -> html.Div:
                               html.Div(windows, className="window-buttons", role="group",
                                        **{"aria-labelledby": "window-label"})],
                              className="window-row"),
-                    html.P(window_status(state, today), id=WINDOW_STATUS, className="window-status"),
+                    html.P(parts.window_status(state, today, WINDOW_MONTHS), id=WINDOW_STATUS,
+                           className="window-status"),
                     html.P("For any other range, set “Contract ends between” in the filters at the top of "
                            "the page.", className="small muted mb-0"),
                 ],
@@ -267,10 +147,9 @@ def layout(**query: Any) -> html.Div:
                            className="small muted"),
                     view_radio("group", [{"label": "Service area", "value": "service_area"},
                                          {"label": "Borough", "value": "authority"}],
-                               _group(state), "Group the bars by"),
+                               parts.group_of(state), "Group the bars by"),
                     timeline_key(),
-                    _pager(TIMELINE_PREV, TIMELINE_NEXT, TIMELINE_PAGER, t["pager"], t["prev_disabled"],
-                           t["next_disabled"], "contracts"),
+                    parts.pager(TIMELINE_PREV, TIMELINE_NEXT, TIMELINE_PAGER, t, "contracts"),
                     chart_figure(
                         dcc.Graph(id=TIMELINE_GRAPH, figure=t["figure"], config=GRAPH_CONFIG,
                                   className="timeline-graph"),
@@ -294,8 +173,7 @@ def layout(**query: Any) -> html.Div:
                                    "Lead time for a joint procurement"),
                     ], className="finder-controls"),
                     html.P(fp["caption"], id=FINDER_CAPTION, className="finder-caption"),
-                    _pager(FINDER_PREV, FINDER_NEXT, FINDER_PAGER, fp["pager"], fp["prev_disabled"],
-                           fp["next_disabled"], "groups"),
+                    parts.pager(FINDER_PREV, FINDER_NEXT, FINDER_PAGER, fp, "groups"),
                     html.Div(fp["cards"], id=FINDER_CARDS, className="jp-cards"),
                 ],
                 className="renewals-section",
@@ -303,7 +181,7 @@ def layout(**query: Any) -> html.Div:
             html.Section(
                 [
                     html.H2("Download", className="h4", id="download"),
-                    html.Div(downloads(state, rows), id=DOWNLOADS),
+                    html.Div(parts.downloads(state, rows), id=DOWNLOADS),
                 ],
                 className="renewals-section",
             ),
@@ -319,11 +197,10 @@ def controls_response(data: Any, months: list[Any]) -> tuple[Any, ...]:
     """Window status, download links, and the pressed state of the window buttons `months`."""
     state = AppState.from_dict(data)
     today = context.today()
-    pressed = [isinstance(m, int) and window_pressed(state, m, today) for m in months]
-    rows = apply_filter(context.dataset().contracts, state.filters)
-    return (window_status(state, today), downloads(state, rows),
-            ["true" if p else "false" for p in pressed],
-            ["btn btn-sm " + ("btn-primary" if p else "btn-outline-primary") for p in pressed])
+    pressed = [isinstance(m, int) and parts.window_pressed(state, m, today) for m in months]
+    rows = views.rows(state.filters)
+    return (parts.window_status(state, today, WINDOW_MONTHS), parts.downloads(state, rows),
+            *parts.window_button_looks(pressed))
 
 
 def summary_response(data: Any, stored: Any, compact: bool = False) -> tuple[Any, ...]:
@@ -333,12 +210,11 @@ def summary_response(data: Any, stored: Any, compact: bool = False) -> tuple[Any
     old = stored if isinstance(stored, dict) else {}
     if keys == old:
         return (no_update,) * 4
-    summary = renewal_views.summary_for(state.filters)
-    table = summary_table(summary, state)
+    figure, caption, table = parts.summary_parts(renewal_views.summary_for(state.filters), state,
+                                                 context.today(), compact)
     if keys["figure"] == old.get("figure"):  # only the view settings changed: the links, not the chart
         return no_update, no_update, table, keys
-    today = context.today()
-    return summary_figure(summary, today, compact=compact), _summary_caption(summary, today), table, keys
+    return figure, caption, table, keys
 
 
 def timeline_response(data: Any, stored: Any, step: int = 0, compact: bool = False) -> tuple[Any, ...]:
@@ -355,8 +231,7 @@ def timeline_response(data: Any, stored: Any, step: int = 0, compact: bool = Fal
         page = 0
     else:
         page += step
-    rows = apply_filter(context.dataset().contracts, state.filters)
-    t = _timeline_parts(state, rows, context.today(), page, compact)
+    t = parts.timeline_parts(state, views.rows(state.filters), context.today(), page, compact)
     return (t["figure"], t["caption"], t["table"], t["pager"], t["prev_disabled"], t["next_disabled"],
             {"key": key, "page": t["page"]})
 
@@ -372,7 +247,7 @@ def finder_response(data: Any, stored: Any, step: int = 0) -> tuple[Any, ...]:
         page = 0
     else:
         page += step
-    fp = _finder_parts(state, context.today(), page)
+    fp = parts.finder_parts(state, finder_clusters(state, context.today()), context.today(), page)
     return (fp["caption"], fp["cards"], fp["pager"], fp["prev_disabled"], fp["next_disabled"],
             {"key": key, "page": fp["page"]})
 

@@ -284,8 +284,9 @@ def test_downloads_carry_exactly_the_views_filters(dataset: Dataset) -> None:
 
 def test_downloads_over_a_limit_say_so_instead_of_linking(dataset: Dataset, monkeypatch: pytest.MonkeyPatch) -> None:
     import components.downloads
+    import components.renewals
 
-    monkeypatch.setattr(page, "XLSX_MAX_ROWS", 6)
+    monkeypatch.setattr(components.renewals, "XLSX_MAX_ROWS", 6)
     monkeypatch.setattr(components.downloads, "MAX_CALENDAR_CONTRACTS", 5)
     everything = page.controls_response(store(AppState()), [])[1]
     links = _links(everything)
@@ -301,10 +302,11 @@ def test_downloads_over_a_limit_say_so_instead_of_linking(dataset: Dataset, monk
 
 def test_the_limits_are_the_routes_own() -> None:
     import components.downloads
+    import components.renewals
     import web.calendar
     import web.downloads
 
-    assert page.XLSX_MAX_ROWS is web.downloads.XLSX_MAX_ROWS
+    assert components.renewals.XLSX_MAX_ROWS is web.downloads.XLSX_MAX_ROWS
     assert components.downloads.MAX_CALENDAR_CONTRACTS is web.calendar.MAX_CALENDAR_CONTRACTS
 
 
