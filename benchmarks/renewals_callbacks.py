@@ -10,8 +10,8 @@ Budget: a filter change is handled in under 50 ms (p95) at the bundled scale and
 the other, as a single-threaded server would (the GIL serialises them anyway): the controls, the
 quarterly summary, the timeline and the finder, each timed with the JSON encoding of its response
 (as Dash does before sending it). The page's own callbacks are called in-process as
-plain functions (pages.renewals.*_response) with the context pointed at the dataset, each given the
-page-local stores of the previous step, exactly as the browser would.
+plain functions (pages.renewals.*_response, summary_chart, summary_table) with the context pointed
+at the dataset; like Dash, only those whose state stores (components.state_stores) changed run.
 
 Three passes over the same sequence of states (see PASSES): "cold" (caches emptied before every
 change: the worst case), "session" (a fresh visit: open the page, then the changes in turn) and
@@ -41,6 +41,7 @@ os.environ.setdefault("TECHMAP_TODAY", "2026-11-22")
 import dash  # noqa: E402
 from dash._utils import to_json  # noqa: E402
 
+from components.state_stores import NAMES, changed, store_value  # noqa: E402
 from techmap.appstate import AppState  # noqa: E402
 from techmap.dataset import DEFAULT_DATASET  # noqa: E402
 from techmap.filters import FilterState  # noqa: E402
@@ -65,10 +66,11 @@ class Step:
 
 @dataclass
 class Stores:
-    summary: Any = None
-    timeline: Any = None
-    finder: Any = None
-    data: dict[str, Any] = field(default_factory=dict)
+    """What the page holds between steps: the state its stores were written for, the pages shown."""
+
+    state: AppState = field(default_factory=AppState)
+    timeline: Any = 0
+    finder: Any = 0
 
 
 def _top(values: Any, n: int) -> list[str]:
@@ -140,23 +142,23 @@ def run_step(step: Step, stores: Stores) -> tuple[dict[str, float], dict[str, fl
         sent[1] += zipped
         return out
 
-    def keep(out: tuple[Any, ...], old: Any) -> Any:
-        return out[-1] if out[-1] is not NO_UPDATE else old
-
+    # The reducer writes a state store only when its value changes; a callback runs when one of
+    # its Inputs did (pages/renewals.py), as in the browser.
+    moved = {name for name in NAMES if changed(name, store_value(step.state, name),
+                                                 store_value(stores.state, name))}
+    stores.state = step.state
     if step.timeline_step:
-        out = timed("timeline", lambda: renewals.timeline_response(data, stores.timeline, step.timeline_step))
-        stores.timeline = keep(out, stores.timeline)
+        stores.timeline = timed("timeline", lambda: renewals.timeline_response(
+            data, stores.timeline, step.timeline_step))[-1]
     elif step.finder_step:
-        out = timed("finder", lambda: renewals.finder_response(data, stores.finder, step.finder_step))
-        stores.finder = keep(out, stores.finder)
-    else:
+        stores.finder = timed("finder", lambda: renewals.finder_response(data, stores.finder, step.finder_step))[-1]
+    elif moved:
         timed("controls", lambda: renewals.controls_response(data, list(renewals.WINDOW_MONTHS)))
-        stores.summary = keep(timed("summary", lambda: renewals.summary_response(data, stores.summary)),
-                              stores.summary)
-        stores.timeline = keep(timed("timeline", lambda: renewals.timeline_response(data, stores.timeline)),
-                               stores.timeline)
-        stores.finder = keep(timed("finder", lambda: renewals.finder_response(data, stores.finder)),
-                             stores.finder)
+        timed("summary", lambda: (*(renewals.summary_chart(data) if "filters" in moved else ()),
+                                  renewals.summary_table(data)))
+        if moved & {"filters", "group"}:
+            stores.timeline = timed("timeline", lambda: renewals.timeline_response(data))[-1]
+        stores.finder = timed("finder", lambda: renewals.finder_response(data))[-1]
     return wall, cpu, (sent[0], sent[1])
 
 
@@ -175,9 +177,7 @@ def percentile(values: list[float], q: float) -> float:
 
 def fresh_stores(state: AppState) -> Stores:
     """The page-local stores as layout() leaves them for `state`."""
-    return Stores(summary=renewals.summary_keys(state),
-                  timeline={"key": renewals.timeline_key_of(state), "page": 0},
-                  finder={"key": renewals.finder_key_of(state), "page": 0})
+    return Stores(state=state)
 
 
 def land(state: AppState) -> None:

@@ -8,8 +8,8 @@ filter); the finder shows CARDS_PER_PAGE groups a page.
 
 The window buttons are ids.window(N) (the shell's reducer writes ends_from/ends_to); grouping,
 the finder's window and lead time are view settings "group", "within" and "lead".
-Each callback first checks whether what it draws depends on what changed (a key kept beside it
-in a page-local store) and sends nothing when it does not.
+Each callback takes as Input the state stores (components.state_stores) of what it draws, so it
+runs only when one of them changed.
 """
 
 from __future__ import annotations
@@ -18,15 +18,16 @@ from datetime import date
 from typing import Any
 
 import dash
-from dash import ALL, Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update
+from dash import ALL, Input, Output, State, callback, clientside_callback, ctx, dcc, html
 
 import ids
 from components import renewals as parts
 from components.controls import view_radio
 from components.figure_frame import GRAPH_CONFIG, chart_figure
 from components.joint_procurement import months_options
+from components.state_stores import FILTERS, state_stores
 from components.timeline import PAGE_SIZE, timeline_key
-from techmap.appstate import AppState
+from techmap.appstate import VIEW_PARAMS, AppState
 from techmap.renewals import Cluster
 from techmap.service import context, renewal_views, views
 from techmap.service.renewal_views import WINDOW_MONTHS
@@ -38,17 +39,16 @@ dash.register_page(__name__, path="/renewals", title="Contract renewals – Lond
 SUMMARY_GRAPH = "renewals-summary-graph"
 SUMMARY_CAPTION = "renewals-summary-caption"
 SUMMARY_TABLE = "renewals-summary-table"
-SUMMARY_STORE = "renewals-summary-store"
 TIMELINE_GRAPH = "renewals-timeline-graph"
 TIMELINE_CAPTION = "renewals-timeline-caption"
 TIMELINE_TABLE = "renewals-timeline-table"
-TIMELINE_STORE = "renewals-timeline-store"
+TIMELINE_PAGE = "renewals-timeline-page"  # the page of the timeline shown
 TIMELINE_PAGER = "renewals-timeline-pager"
 TIMELINE_PREV = "renewals-timeline-prev"
 TIMELINE_NEXT = "renewals-timeline-next"
 FINDER_CAPTION = "renewals-finder-caption"
 FINDER_CARDS = "renewals-finder-cards"
-FINDER_STORE = "renewals-finder-store"
+FINDER_PAGE = "renewals-finder-page"
 FINDER_PAGER = "renewals-finder-pager"
 FINDER_PREV = "renewals-finder-prev"
 FINDER_NEXT = "renewals-finder-next"
@@ -56,23 +56,6 @@ WINDOW_STATUS = "renewals-window-status"
 DOWNLOADS = "renewals-downloads"
 NARROW = "renewals-narrow"  # true on a narrow screen: charts switch to their compact form
 NARROW_MAX_PX = 700
-
-
-# ---- what each part depends on ----------------------------------------------------------------
-
-
-def summary_keys(state: AppState, compact: bool = False) -> dict[str, str]:
-    """The figure depends on the filters; the table's links also carry the view settings."""
-    return {"figure": f"{state.filters.to_query_string()}|{compact}", "table": state.to_query_string()}
-
-
-def timeline_key_of(state: AppState, compact: bool = False) -> str:
-    return f"{state.filters.to_query_string()}|{state.view_value('group')}|{compact}"
-
-
-def finder_key_of(state: AppState) -> str:
-    """Everything: the cards' links carry the whole state (the scan itself is cached)."""
-    return state.to_query_string()
 
 
 def finder_clusters(state: AppState, today: date) -> list[Cluster]:
@@ -86,7 +69,6 @@ def finder_clusters(state: AppState, today: date) -> list[Cluster]:
 
 def layout(**query: Any) -> html.Div:
     state = AppState.from_page_query(query)
-    data = context.dataset()
     today = context.today()
     rows = views.rows(state.filters)
     s_figure, s_caption, s_table = parts.summary_parts(renewal_views.summary_for(state.filters), state, today)
@@ -102,9 +84,9 @@ def layout(**query: Any) -> html.Div:
     ]
     return html.Div(
         [
-            dcc.Store(id=SUMMARY_STORE, data=summary_keys(state)),
-            dcc.Store(id=TIMELINE_STORE, data={"key": timeline_key_of(state), "page": t["page"]}),
-            dcc.Store(id=FINDER_STORE, data={"key": finder_key_of(state), "page": fp["page"]}),
+            *state_stores(state, FILTERS, *VIEW_PARAMS),
+            dcc.Store(id=TIMELINE_PAGE, data=t["page"]),
+            dcc.Store(id=FINDER_PAGE, data=fp["page"]),
             dcc.Store(id=NARROW, data=False),
             html.H1("Contract renewals"),
             html.P("When the selected contracts end, how far they can be extended, and which boroughs "
@@ -203,53 +185,42 @@ def controls_response(data: Any, months: list[Any]) -> tuple[Any, ...]:
             *parts.window_button_looks(pressed))
 
 
-def summary_response(data: Any, stored: Any, compact: bool = False) -> tuple[Any, ...]:
+def summary_chart(data: Any, compact: bool = False) -> tuple[Any, Any]:
+    """The chart and its caption: they depend on the filters and the screen width only."""
     state = AppState.from_dict(data)
-    compact = compact is True
-    keys = summary_keys(state, compact)
-    old = stored if isinstance(stored, dict) else {}
-    if keys == old:
-        return (no_update,) * 4
-    figure, caption, table = parts.summary_parts(renewal_views.summary_for(state.filters), state,
-                                                 context.today(), compact)
-    if keys["figure"] == old.get("figure"):  # only the view settings changed: the links, not the chart
-        return no_update, no_update, table, keys
-    return figure, caption, table, keys
+    figure, caption, _ = parts.summary_parts(renewal_views.summary_for(state.filters), state, context.today(),
+                                             compact is True)
+    return figure, caption
 
 
-def timeline_response(data: Any, stored: Any, step: int = 0, compact: bool = False) -> tuple[Any, ...]:
-    """step 0: the app state (or the screen width) changed: back to page 0, unless nothing drawn
-    depends on the change; -1 / +1: the Earlier / Later buttons."""
+def summary_table(data: Any) -> Any:
+    """The quarters as a table: its links carry the whole state."""
     state = AppState.from_dict(data)
-    compact = compact is True
-    key = timeline_key_of(state, compact)
-    old = stored if isinstance(stored, dict) else {}
-    page = old.get("page") if isinstance(old.get("page"), int) else 0
-    if step == 0:
-        if key == old.get("key"):
-            return (no_update,) * 7
-        page = 0
-    else:
-        page += step
-    t = parts.timeline_parts(state, views.rows(state.filters), context.today(), page, compact)
-    return (t["figure"], t["caption"], t["table"], t["pager"], t["prev_disabled"], t["next_disabled"],
-            {"key": key, "page": t["page"]})
+    return parts.summary_parts(renewal_views.summary_for(state.filters), state, context.today())[2]
 
 
-def finder_response(data: Any, stored: Any, step: int = 0) -> tuple[Any, ...]:
+def _page(page: Any, step: int) -> int:
+    """The page to show: 0 after a change of what is paged, else the one shown moved by `step`."""
+    return (page if isinstance(page, int) else 0) + step if step else 0
+
+
+def timeline_response(data: Any, page: Any = 0, step: int = 0, compact: bool = False) -> tuple[Any, ...]:
+    """step 0: the filters, the grouping or the screen width changed: back to page 0;
+    -1 / +1: the Earlier / Later buttons."""
     state = AppState.from_dict(data)
-    key = finder_key_of(state)
-    old = stored if isinstance(stored, dict) else {}
-    page = old.get("page") if isinstance(old.get("page"), int) else 0
-    if step == 0:
-        if key == old.get("key"):
-            return (no_update,) * 6
-        page = 0
-    else:
-        page += step
-    fp = parts.finder_parts(state, finder_clusters(state, context.today()), context.today(), page)
-    return (fp["caption"], fp["cards"], fp["pager"], fp["prev_disabled"], fp["next_disabled"],
-            {"key": key, "page": fp["page"]})
+    t = parts.timeline_parts(state, views.rows(state.filters), context.today(), _page(page, step), compact is True)
+    return (t["figure"], t["caption"], t["table"], t["pager"], t["prev_disabled"], t["next_disabled"], t["page"])
+
+
+def finder_response(data: Any, page: Any = 0, step: int = 0) -> tuple[Any, ...]:
+    state = AppState.from_dict(data)
+    fp = parts.finder_parts(state, finder_clusters(state, context.today()), context.today(), _page(page, step))
+    return fp["caption"], fp["cards"], fp["pager"], fp["prev_disabled"], fp["next_disabled"], fp["page"]
+
+
+# What a part depends on: the reducer writes each store only when its value changes, so each
+# callback below runs only when one of its inputs did (components.state_stores).
+EVERYTHING = [Input(ids.state_store(name), "data") for name in (FILTERS, *VIEW_PARAMS)]
 
 
 @callback(
@@ -257,25 +228,34 @@ def finder_response(data: Any, stored: Any, step: int = 0) -> tuple[Any, ...]:
     Output(DOWNLOADS, "children"),
     Output(ids.window(ALL), "aria-pressed"),
     Output(ids.window(ALL), "className"),
-    Input(ids.APP_STATE, "data"),
+    *EVERYTHING,
+    State(ids.APP_STATE, "data"),
     prevent_initial_call=True,
 )
-def update_controls(data: Any) -> tuple[Any, ...]:
-    return controls_response(data, [o["id"].get("months") for o in ctx.outputs_list[2]])
+def update_controls(*inputs: Any) -> tuple[Any, ...]:
+    return controls_response(inputs[-1], [o["id"].get("months") for o in ctx.outputs_list[2]])
 
 
 @callback(
     Output(SUMMARY_GRAPH, "figure"),
     Output(SUMMARY_CAPTION, "children"),
-    Output(SUMMARY_TABLE, "children"),
-    Output(SUMMARY_STORE, "data"),
-    Input(ids.APP_STATE, "data"),
+    Input(ids.state_store(FILTERS), "data"),
     Input(NARROW, "data"),
-    State(SUMMARY_STORE, "data"),
+    State(ids.APP_STATE, "data"),
     prevent_initial_call=True,
 )
-def update_summary(data: Any, narrow: Any, stored: Any) -> tuple[Any, ...]:
-    return summary_response(data, stored, narrow is True)
+def update_summary_chart(_filters: Any, narrow: Any, data: Any) -> tuple[Any, ...]:
+    return summary_chart(data, narrow is True)
+
+
+@callback(
+    Output(SUMMARY_TABLE, "children"),
+    *EVERYTHING,
+    State(ids.APP_STATE, "data"),
+    prevent_initial_call=True,
+)
+def update_summary_table(*inputs: Any) -> Any:
+    return summary_table(inputs[-1])
 
 
 @callback(
@@ -285,17 +265,20 @@ def update_summary(data: Any, narrow: Any, stored: Any) -> tuple[Any, ...]:
     Output(TIMELINE_PAGER, "children"),
     Output(TIMELINE_PREV, "disabled"),
     Output(TIMELINE_NEXT, "disabled"),
-    Output(TIMELINE_STORE, "data"),
-    Input(ids.APP_STATE, "data"),
+    Output(TIMELINE_PAGE, "data"),
+    Input(ids.state_store(FILTERS), "data"),
+    Input(ids.state_store("group"), "data"),
     Input(TIMELINE_PREV, "n_clicks"),
     Input(TIMELINE_NEXT, "n_clicks"),
     Input(NARROW, "data"),
-    State(TIMELINE_STORE, "data"),
+    State(TIMELINE_PAGE, "data"),
+    State(ids.APP_STATE, "data"),
     prevent_initial_call=True,
 )
-def update_timeline(data: Any, _prev: Any, _next: Any, narrow: Any, stored: Any) -> tuple[Any, ...]:
+def update_timeline(_filters: Any, _group: Any, _prev: Any, _next: Any, narrow: Any, page: Any,
+                    data: Any) -> tuple[Any, ...]:
     step = {TIMELINE_PREV: -1, TIMELINE_NEXT: 1}.get(ctx.triggered_id, 0)
-    return timeline_response(data, stored, step, narrow is True)
+    return timeline_response(data, page, step, narrow is True)
 
 
 @callback(
@@ -304,15 +287,16 @@ def update_timeline(data: Any, _prev: Any, _next: Any, narrow: Any, stored: Any)
     Output(FINDER_PAGER, "children"),
     Output(FINDER_PREV, "disabled"),
     Output(FINDER_NEXT, "disabled"),
-    Output(FINDER_STORE, "data"),
-    Input(ids.APP_STATE, "data"),
+    Output(FINDER_PAGE, "data"),
     Input(FINDER_PREV, "n_clicks"),
     Input(FINDER_NEXT, "n_clicks"),
-    State(FINDER_STORE, "data"),
+    *EVERYTHING,  # the cards' links carry the whole state
+    State(FINDER_PAGE, "data"),
+    State(ids.APP_STATE, "data"),
     prevent_initial_call=True,
 )
-def update_finder(data: Any, _prev: Any, _next: Any, stored: Any) -> tuple[Any, ...]:
-    return finder_response(data, stored, {FINDER_PREV: -1, FINDER_NEXT: 1}.get(ctx.triggered_id, 0))
+def update_finder(*inputs: Any) -> tuple[Any, ...]:
+    return finder_response(inputs[-1], inputs[-2], {FINDER_PREV: -1, FINDER_NEXT: 1}.get(ctx.triggered_id, 0))
 
 
 # On a narrow screen, switch the charts to their compact form once the page is shown (the first

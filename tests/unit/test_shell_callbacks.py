@@ -33,7 +33,8 @@ def shell() -> Any:
 
 
 @contextmanager
-def fired(trigger: Any = None, value: Any = None, views: tuple[str, ...] = ()) -> Iterator[None]:
+def fired(trigger: Any = None, value: Any = None, views: tuple[str, ...] = (),
+          stores: tuple[str, ...] = ()) -> Iterator[None]:
     """Dash's callback context for one firing: what triggered it (None = first load) and which
     view settings (ids.view(name)) are on the page, i.e. the ALL outputs the reducer fills."""
     if trigger is None:
@@ -46,7 +47,8 @@ def fired(trigger: Any = None, value: Any = None, views: tuple[str, ...] = ()) -
         triggered = [{"prop_id": f"{stringify_id(trigger)}.{prop}", "value": value}]
     outputs = [{"id": ids.APP_STATE, "property": "data"}, {"id": ids.URL, "property": "search"},
                *[{"id": ids.FILTER_CONTROLS[p], "property": "value"} for p in CONTROLS],
-               [{"id": ids.view(name), "property": "value"} for name in views]]
+               [{"id": ids.view(name), "property": "value"} for name in views],
+               [{"id": ids.state_store(name), "property": "data"} for name in stores]]
     token = context_value.set(AttributeDict(triggered_inputs=triggered, outputs_list=outputs))
     try:
         yield
@@ -58,10 +60,10 @@ def reduce(search: str | None, trigger: Any = None, value: Any = None,
            views: tuple[str, ...] = ()) -> dict[str, Any]:
     """Call reduce_app_state as Dash does (search first, then every input) and name its outputs."""
     with fired(trigger, value, views):
-        out = shell().reduce_app_state(search, *([None] * 14))
-    assert len(out) == 3 + len(CONTROLS)
-    return {"store": out[0], "search": out[1], "controls": dict(zip(CONTROLS, out[2:-1], strict=True)),
-            "views": out[-1]}
+        out = shell().reduce_app_state(search, *([None] * 14), [])
+    assert len(out) == 4 + len(CONTROLS)
+    return {"store": out[0], "search": out[1], "controls": dict(zip(CONTROLS, out[2:-2], strict=True)),
+            "views": out[-2]}
 
 
 def skipped(result: dict[str, Any]) -> bool:
