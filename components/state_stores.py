@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dash import dcc
+from dash import Input, dcc
 
 import ids
 from techmap.appstate import VIEW_PARAMS, AppState
@@ -20,6 +20,7 @@ from techmap.filters import MULTI_PARAMS, PARAMS
 
 FILTERS = "filters"
 NAMES: tuple[str, ...] = (FILTERS, *PARAMS, *VIEW_PARAMS)
+WHOLE_STATE: tuple[str, ...] = (FILTERS, *VIEW_PARAMS)  # every part: for what carries the whole state
 
 
 def store_value(state: AppState, name: str, before: Any = None) -> Any:
@@ -49,3 +50,15 @@ def changed(name: str, new: Any, old: Any) -> bool:
 def state_stores(state: AppState, *names: str) -> list[dcc.Store]:
     """The stores `names` for a page's layout, holding `state`'s values."""
     return [dcc.Store(id=ids.state_store(name), data=store_value(state, name)) for name in names]
+
+
+def inputs(*names: str) -> list[Input]:
+    """Input(...) of the stores `names`, for a callback that depends on them."""
+    return [Input(ids.state_store(name), "data") for name in names]
+
+
+def changed_by_state() -> bool:
+    """Whether a state store triggered the running callback (rather than a page's own control)."""
+    from dash import ctx
+
+    return any(isinstance(i, dict) and i.get("type") == "state" for i in ctx.triggered_prop_ids.values())

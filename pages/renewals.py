@@ -25,9 +25,9 @@ from components import renewals as parts
 from components.controls import view_radio
 from components.figure_frame import GRAPH_CONFIG, chart_figure
 from components.joint_procurement import months_options
-from components.state_stores import FILTERS, state_stores
+from components.state_stores import FILTERS, WHOLE_STATE, inputs, state_stores
 from components.timeline import PAGE_SIZE, timeline_key
-from techmap.appstate import VIEW_PARAMS, AppState
+from techmap.appstate import AppState
 from techmap.renewals import Cluster
 from techmap.service import context, renewal_views, views
 from techmap.service.renewal_views import WINDOW_MONTHS
@@ -84,7 +84,7 @@ def layout(**query: Any) -> html.Div:
     ]
     return html.Div(
         [
-            *state_stores(state, FILTERS, *VIEW_PARAMS),
+            *state_stores(state, *WHOLE_STATE),
             dcc.Store(id=TIMELINE_PAGE, data=t["page"]),
             dcc.Store(id=FINDER_PAGE, data=fp["page"]),
             dcc.Store(id=NARROW, data=False),
@@ -199,6 +199,12 @@ def summary_table(data: Any) -> Any:
     return parts.summary_parts(renewal_views.summary_for(state.filters), state, context.today())[2]
 
 
+def _step(prev_id: str, next_id: str) -> int:
+    """-1 / +1 when the pager's Previous / Next button fired the callback, else 0."""
+    trigger = ctx.triggered_id
+    return -1 if trigger == prev_id else 1 if trigger == next_id else 0
+
+
 def _page(page: Any, step: int) -> int:
     """The page to show: 0 after a change of what is paged, else the one shown moved by `step`."""
     return (page if isinstance(page, int) else 0) + step if step else 0
@@ -220,7 +226,7 @@ def finder_response(data: Any, page: Any = 0, step: int = 0) -> tuple[Any, ...]:
 
 # What a part depends on: the reducer writes each store only when its value changes, so each
 # callback below runs only when one of its inputs did (components.state_stores).
-EVERYTHING = [Input(ids.state_store(name), "data") for name in (FILTERS, *VIEW_PARAMS)]
+EVERYTHING = inputs(*WHOLE_STATE)
 
 
 @callback(
@@ -277,8 +283,7 @@ def update_summary_table(*inputs: Any) -> Any:
 )
 def update_timeline(_filters: Any, _group: Any, _prev: Any, _next: Any, narrow: Any, page: Any,
                     data: Any) -> tuple[Any, ...]:
-    step = {TIMELINE_PREV: -1, TIMELINE_NEXT: 1}.get(ctx.triggered_id, 0)
-    return timeline_response(data, page, step, narrow is True)
+    return timeline_response(data, page, _step(TIMELINE_PREV, TIMELINE_NEXT), narrow is True)
 
 
 @callback(
@@ -296,7 +301,7 @@ def update_timeline(_filters: Any, _group: Any, _prev: Any, _next: Any, narrow: 
     prevent_initial_call=True,
 )
 def update_finder(*inputs: Any) -> tuple[Any, ...]:
-    return finder_response(inputs[-1], inputs[-2], {FINDER_PREV: -1, FINDER_NEXT: 1}.get(ctx.triggered_id, 0))
+    return finder_response(inputs[-1], inputs[-2], _step(FINDER_PREV, FINDER_NEXT))
 
 
 # On a narrow screen, switch the charts to their compact form once the page is shown (the first

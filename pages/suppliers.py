@@ -11,12 +11,12 @@ so a treemap click (which only changes the selection) costs a highlight patch an
 
 from __future__ import annotations
 
-import hashlib
+from collections.abc import Collection, Sequence
 from typing import Any, NamedTuple
 
 import dash
 import pandas as pd
-from dash import Input, Output, State, callback, clientside_callback, dcc, html
+from dash import Input, Output, State, callback, clientside_callback, ctx, dcc, html
 
 import ids
 from components.concentration_panel import (
@@ -30,6 +30,7 @@ from components.concentration_panel import (
 from components.controls import view_radio
 from components.downloads import contract_download_items
 from components.figure_frame import GRAPH_CONFIG, chart_figure
+from components.state_stores import inputs, state_stores
 from components.treemap import (
     Nodes,
     group_legend,
@@ -43,7 +44,7 @@ from techmap.appstate import VIEW_PARAMS, AppState
 from techmap.concentration import concentration_by, hierarchy, supplier_shares
 from techmap.dataset import Dataset
 from techmap.export import XLSX_MAX_ROWS  # the Excel route's limit: say so rather than link to a refusal
-from techmap.filters import FilterState
+from techmap.filters import PARAMS, FilterState
 from techmap.queries import apply_filter
 from techmap.service import context, views
 
@@ -56,7 +57,6 @@ CAPTION_ID = "suppliers-treemap-caption"
 TABLE_ID = "suppliers-treemap-table"
 CONCENTRATION_ID = "suppliers-concentration"
 RANKED_ID = "suppliers-ranked"
-DRAWN = "suppliers-drawn"  # what is on screen: its key, the ranked rows and their selection
 TREEMAP_WRAP = "suppliers-treemap-wrap"
 DOWNLOADS_ID = "suppliers-downloads"
 NO_ZOOM = "suppliers-no-zoom"
@@ -86,13 +86,6 @@ class View(NamedTuple):  # not a dataclass: Dash imports page modules outside sy
     selected_names: tuple[str, ...]
     filtered: bool
     query: str
-    key: str
-
-
-def drawn_key(state: AppState) -> str:
-    """What the counts depend on: every filter but the supplier selection, and the size measure."""
-    basis = state.filters.without("supplier").to_query_string() + "|" + state.view_value("size")
-    return hashlib.sha1(basis.encode()).hexdigest()[:16]
 
 
 def _rows(data: Dataset, query: str) -> pd.DataFrame:
@@ -140,7 +133,7 @@ def build_view(state: AppState) -> View:
         state=state, size=size, top=top, counted=count(data, query, size, rows),
         conc=concentration(data, query, size, top, rows), selected=f.supplier,
         selected_names=tuple(data.supplier_names.get(s, s) for s in f.supplier),
-        filtered=not f.without("supplier").is_empty, query=state.to_query_string(), key=drawn_key(state),
+        filtered=not f.without("supplier").is_empty, query=state.to_query_string(),
     )
 
 
@@ -172,11 +165,6 @@ def downloads(v: View) -> list[Any]:
                             html.Code("python -m techmap validate"), " or imported again. Cells that a "
                             "spreadsheet would run as a formula are stored as text."], className="small muted"))
     return children
-
-
-def _drawn(v: View) -> dict[str, Any]:
-    return {"key": v.key, "shown": ranked_slugs(v.counted.shares, v.selected), "selected": list(v.selected),
-            "top": v.top}
 
 
 def layout(**query: Any) -> html.Div:
@@ -232,16 +220,46 @@ def layout(**query: Any) -> html.Div:
                 html.H2("Download", className="h4"),
                 html.Div(downloads(v), id=DOWNLOADS_ID),
             ], className="downloads-section"),
-            dcc.Store(id=DRAWN, data=_drawn(v)),
+            *state_stores(v.state, *STORES),
             dcc.Store(id=NO_ZOOM),
         ],
         className="suppliers-page",
     )
 
 
+COUNTED_BY = (*(p for p in PARAMS if p != "supplier"), "size")  # what the counts depend on
+STORES = (*PARAMS, *VIEW_PARAMS)  # the links carry the whole state
+
+
+def page_response(data: Any, changed: Collection[str] = STORES, was: Sequence[str] = ()) -> tuple[Any, ...]:
+    """Redraw for a new app state; `changed`: the state stores that changed, `was`: the supplier
+    selection before. When only the selection changed (a treemap click, a Select button), the
+    treemap gets a highlight patch and the ranked table a row patch; the treemap's table and the
+    concentration panel, which do not depend on the selection, stay."""
+    v = build_view(AppState.from_dict(data))
+    c = v.counted
+    names = context.dataset().supplier_names
+    same = not set(changed) & set(COUNTED_BY)
+    shown = ranked_slugs(c.shares, v.selected)
+    if same and ranked_slugs(c.shares, list(was)) == shown:
+        ranked: Any = ranked_patch(shown, names, list(was), v.selected, v.query)
+    else:
+        ranked = ranked_suppliers(c.shares, v.size, v.selected, v.query)
+    return (
+        treemap_patch(c.nodes, v.selected, data_changed=not same),
+        _summary(v),
+        selection_summary(c.shares, v.selected, names, v.size, v.query),
+        treemap_caption(c.shares, v.size, v.selected_names),
+        dash.no_update if same else treemap_table(c.hierarchy, v.size),
+        dash.no_update if same and "top" not in changed else concentration_panel(v.conc, v.size, v.top,
+                                                                                 v.state.filters.area),
+        ranked,
+        downloads(v),
+    )
+
+
 @callback(
     Output(ids.TREEMAP, "figure"),
-    Output(DRAWN, "data"),
     Output(SUMMARY_ID, "children"),
     Output(SELECTION_ID, "children"),
     Output(CAPTION_ID, "children"),
@@ -249,36 +267,16 @@ def layout(**query: Any) -> html.Div:
     Output(CONCENTRATION_ID, "children"),
     Output(RANKED_ID, "children"),
     Output(DOWNLOADS_ID, "children"),
-    Input(ids.APP_STATE, "data"),
-    State(DRAWN, "data"),
+    *inputs(*STORES),
+    State(ids.APP_STATE, "data"),
     prevent_initial_call=True,
 )
-def update_page(data: Any, drawn: Any) -> tuple[Any, ...]:
-    """Redraw for a new app state. When only the supplier selection changed (a treemap click, a
-    Select button), the treemap gets a highlight patch and the ranked table a row patch; the
-    treemap's table and the concentration panel, which do not depend on the selection, stay."""
-    v = build_view(AppState.from_dict(data))
-    c = v.counted
-    names = context.dataset().supplier_names
-    before = drawn if isinstance(drawn, dict) else {}
-    same = before.get("key") == v.key
-    now = _drawn(v)
-    if same and before.get("shown") == now["shown"]:
-        ranked: Any = ranked_patch(now["shown"], names, before.get("selected") or [], v.selected, v.query)
-    else:
-        ranked = ranked_suppliers(c.shares, v.size, v.selected, v.query)
-    return (
-        treemap_patch(c.nodes, v.selected, data_changed=not same),
-        now,
-        _summary(v),
-        selection_summary(c.shares, v.selected, names, v.size, v.query),
-        treemap_caption(c.shares, v.size, v.selected_names),
-        dash.no_update if same else treemap_table(c.hierarchy, v.size),
-        dash.no_update if same and before.get("top") == v.top
-        else concentration_panel(v.conc, v.size, v.top, v.state.filters.area),
-        ranked,
-        downloads(v),
-    )
+def update_page(*args: Any) -> tuple[Any, ...]:
+    """Only the state stores that changed fire this (components.state_stores)."""
+    changed = {i.get("name") for i in ctx.triggered_prop_ids.values() if isinstance(i, dict)}
+    selection = args[STORES.index("supplier")]
+    was = selection.get("was") if isinstance(selection, dict) else None
+    return page_response(args[-1], changed, was if isinstance(was, list) else ())
 
 
 # plotly zooms a treemap into the clicked tile, and emits no plotly_click at all when a

@@ -189,10 +189,10 @@ def test_finder_keeps_groups_of_the_selected_borough_and_moves_starts_by_the_lea
 
 def _inputs_of(output_id: str) -> set[str]:
     """The names of the state stores (and the other ids) a page callback takes as Input."""
-    from dash._callback import GLOBAL_CALLBACK_LIST
+    import app as app_module  # the app as served: its callback map
 
-    for cb in GLOBAL_CALLBACK_LIST:
-        if f"{output_id}." in cb["output"]:
+    for key, cb in app_module.app.callback_map.items():
+        if f"{output_id}." in key:
             return {json.loads(i["id"])["name"] if i["id"].startswith("{") else i["id"] for i in cb["inputs"]}
     raise AssertionError(f"no callback writes {output_id}")
 

@@ -263,3 +263,42 @@ def test_banner_lists_three_areas_with_a_serial_comma_and_none_when_all_are_illu
     assert public_source_areas(all_made_up) == ()
     text = render(synthetic_banner(10, 10, public_source_areas(all_made_up)))
     assert "All contracts shown are made up" in text and "public sources" not in text
+
+
+# ---- the state stores: written only when their value changes ------------------------------------
+
+
+def reduce_stores(search: str | None, stores: dict[str, Any], trigger: Any = None, value: Any = None) -> dict:
+    """The reducer's writes to the page's state stores `stores` (name -> value held now)."""
+    names = tuple(stores)
+    with fired(trigger, value, stores=names):
+        out = shell().reduce_app_state(search, *([None] * 14), list(stores.values()))
+    return {name: new for name, new in zip(names, out[-1], strict=True) if new is not no_update}
+
+
+def held(search: str, *names: str) -> dict[str, Any]:
+    from components.state_stores import store_value
+
+    return {name: store_value(AppState.from_query_string(search), name) for name in names}
+
+
+def test_a_filter_change_writes_only_the_stores_it_changes():
+    now = held("?group=authority", "filters", "area", "authority", "group", "lead")
+    written = reduce_stores("?group=authority", now, ids.FILTER_CONTROLS["area"], ["housing"])
+    assert written == {"filters": "?area=housing", "area": ["housing"]}
+
+
+def test_first_load_and_back_forward_write_only_what_differs_from_the_stores():
+    search = f"?authority={CAMDEN}&lead=12"
+    now = held(search, "filters", "authority", "lead", "within")
+    assert reduce_stores(search, now) == {}  # the page was drawn for this URL: nothing fires
+    assert reduce_stores(search, now, ids.URL, search) == {}
+    back = reduce_stores(f"?authority={CAMDEN}&lead=24", now, ids.URL, "")
+    assert back == {"lead": "24"}  # Back/Forward to another lead time: the lead store only
+
+
+def test_the_supplier_store_says_what_the_selection_was():
+    now = held("?supplier=capita", "supplier", "filters")
+    written = reduce_stores("?supplier=capita", now, ids.toggle("supplier", "civica"), 1)
+    assert written["supplier"] == {"now": ["capita", "civica"], "was": ["capita"]}
+    assert written["filters"] == "?supplier=capita&supplier=civica"
