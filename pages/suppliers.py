@@ -5,8 +5,9 @@ Cross-filtering: the supplier selection is highlighted here (outlined tiles, sel
 filters every other page; every other filter narrows what this page counts.
 
 Cost: what the page counts depends on the filters except the supplier selection, and on the size
-measure. That part is computed once per such "drawn key" and kept by the service layer's cache,
-so a treemap click (which only changes the selection) costs a highlight patch and a few rows.
+measure (COUNTED_BY). That part is computed once per such state and kept by the service layer's
+cache; the page's callback takes the state stores as Input and knows which changed, so a treemap
+click (which only changes the selection) costs a highlight patch and a few rows.
 """
 
 from __future__ import annotations
@@ -66,7 +67,7 @@ SIZE_OPTIONS = [{"label": "Number of contracts", "value": "count"},
 
 
 class Counted(NamedTuple):
-    """What the page counts for one drawn key (read-only once made; shared between requests)."""
+    """What the page counts for one state of COUNTED_BY (read-only once made; shared between requests)."""
 
     hierarchy: pd.DataFrame
     nodes: Nodes
