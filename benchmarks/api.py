@@ -72,7 +72,7 @@ def main() -> None:
 
     from flask import Flask
 
-    from techmap import context
+    from techmap.service import context
     from web import api
 
     context.reset()

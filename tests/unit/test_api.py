@@ -33,12 +33,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 from openapi_spec_validator import validate as validate_openapi
 
-from techmap import context
 from techmap.auth.roles import Role
 from techmap.authorities import authorities
 from techmap.filters import FilterState
 from techmap.queries import apply_filter
 from techmap.schema import SERVICE_AREAS
+from techmap.service import context
 from tests.unit.auth_helpers import act_as
 from web import api
 

@@ -33,6 +33,7 @@ CASES = [
     (html.Article, [html.H3("Group")], {"className": "jp-card", "aria-label": "Same system: Uniform"}),
     (html.H3, ["Uniform", html.Span("Same system")], {"className": "h6 jp-title"}),
     (html.P, [html.Strong("Boroughs (2): "), "Camden"], {"className": "jp-fact"}),
+    (html.A, "evidence", {"href": "https://example.org/notice/1", "rel": "noopener noreferrer"}),
 ]
 
 

@@ -24,10 +24,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from plotly.utils import PlotlyJSONEncoder
 
-from techmap import context
 from techmap.appstate import VIEW_PARAMS, AppState
 from techmap.auth.roles import Role
 from techmap.schema import COLUMNS_BY_NAME
+from techmap.service import context
 from tests.unit.auth_helpers import act_as
 from tests.unit.test_api import HACKNEY, LAMBETH, instance
 from web import register_routes
@@ -308,10 +308,10 @@ def test_page_callbacks_carry_no_restricted_value(public: bool) -> None:
 
 
 def test_memoised_figures_do_not_outlive_a_change_of_instance(monkeypatch: pytest.MonkeyPatch) -> None:
-    """techmap.views memoises per filter state without naming the dataset; switching instance
+    """techmap.service.views memoises per filter state; switching instance
     (context.reset) must forget them, or the private figures would be served publicly."""
     from techmap.filters import FilterState
-    from techmap.views import metrics_for
+    from techmap.service.views import metrics_for
 
     annual = {}
     for public in (False, True):
@@ -324,10 +324,10 @@ def test_memoised_figures_do_not_outlive_a_change_of_instance(monkeypatch: pytes
 def test_shared_cache_keys_differ_between_public_and_private(monkeypatch: pytest.MonkeyPatch) -> None:
     """A public and an internal instance of the same dataset may share one Redis (TECHMAP_REDIS_URL):
     their entries must not be interchangeable."""
-    from techmap import cache
+    from techmap.service import views
 
     keys = []
     for public in (False, True):
         with instance(monkeypatch, public=public):
-            keys.append(cache._shared_key("techmap.views.metrics_for", ("state",)))
+            keys.append(views.shared_key(views.cache_key("techmap.views.metrics_for", ("state",))))
     assert keys[0] != keys[1]
