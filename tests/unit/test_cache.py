@@ -56,7 +56,7 @@ def test_views_match_uncached_queries():
 def redis_url(monkeypatch):
     server = shutil.which("redis-server")
     if not server:
-        pytest.skip("redis-server is not installed (scripts/test installs it)")
+        pytest.fail("redis-server is not installed (scripts/test installs it)")
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
