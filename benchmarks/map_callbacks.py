@@ -25,6 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from _budgets import add_smoke_flag, exit_status  # noqa: E402  (beside this script)
+
 
 def _states(data, n: int, seed: int = 7) -> list[dict]:
     from techmap.authorities import authorities
@@ -64,7 +66,10 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--dataset", type=Path, help="dataset folder (default: the bundled one)")
     parser.add_argument("--requests", type=int, default=300)
+    add_smoke_flag(parser)
     args = parser.parse_args()
+    if args.smoke:
+        args.requests = 5
     if args.dataset:
         os.environ["TECHMAP_DATASET"] = str(args.dataset)
     os.environ.setdefault("TECHMAP_TODAY", "2026-11-22")
@@ -122,9 +127,12 @@ def main() -> int:
         print(f"{name:<28}{p50:>9.2f}{p95:>9.2f}{max(sizes) / 1024:>9.2f}{statistics.mean(sizes) / 1024:>9.2f}")
     p95, biggest = results["map update (Patch)"]
     print(f"budget: map update p95 < {budget_ms} ms: {'OK' if p95 < budget_ms else 'OVER'} ({p95:.2f} ms)")
+    over = [f"map update p95 < {budget_ms} ms"] if p95 >= budget_ms else []
     if rows < 20_000:
         print(f"budget: map update response < 5 KB: {'OK' if biggest < 5120 else 'OVER'} ({biggest:,} bytes)")
-    return 0
+        if biggest >= 5120:
+            over.append("map update response < 5 KB")
+    return exit_status(over, args.smoke)
 
 
 if __name__ == "__main__":

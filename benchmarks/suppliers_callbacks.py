@@ -30,6 +30,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from _budgets import add_smoke_flag, exit_status  # noqa: E402  (beside this script)
+
 
 def _states(data: Any, n: int, seed: int = 11) -> list[dict]:
     """Varied app states: boroughs, service areas, suppliers, systems, end dates, search, views."""
@@ -77,7 +79,10 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--dataset", type=Path, help="dataset folder (default: the bundled one)")
     parser.add_argument("--states", type=int, default=200)
+    add_smoke_flag(parser)
     args = parser.parse_args()
+    if args.smoke:
+        args.states = 3
     if args.dataset:
         os.environ["TECHMAP_DATASET"] = str(args.dataset)
     os.environ.setdefault("TECHMAP_TODAY", "2026-11-22")
@@ -154,7 +159,7 @@ def main() -> int:
     c95 = _percentiles(runs["filter change"][1])[1]
     print(f"budget: filter change p95 < {budget} ms: {'OK' if p95 < budget else 'OVER'} "
           f"(wall {p95:.1f} ms, cpu {c95:.1f} ms)")
-    return 0
+    return exit_status([f"filter change p95 < {budget} ms"] if p95 >= budget else [], args.smoke)
 
 
 def dash_no_update() -> Any:
