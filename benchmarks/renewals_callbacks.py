@@ -40,9 +40,9 @@ sys.path.insert(0, str(REPO))
 os.environ.setdefault("TECHMAP_TODAY", "2026-11-22")
 
 import dash  # noqa: E402
-from dash._utils import to_json  # noqa: E402
 
 from _budgets import add_smoke_flag, exit_status  # noqa: E402  (beside this script)
+from dash_compat import to_json  # noqa: E402
 from techmap import context  # noqa: E402
 from techmap.appstate import AppState  # noqa: E402
 from techmap.dataset import DEFAULT_DATASET  # noqa: E402

@@ -23,6 +23,7 @@ import pytest
 from flask_compress.compat import compression as codecs
 
 import app as app_module
+import dash_compat
 from techmap.settings import load_settings
 from web import compression, hosting
 from web.access_log import client_address
@@ -117,7 +118,7 @@ def test_debug_is_off_unless_asked_for(monkeypatch):
     assert load_settings().debug is False
     monkeypatch.setenv("TECHMAP_DEBUG", "1")
     assert load_settings().debug is True
-    dev = app_module.app._dev_tools
+    dev = dash_compat.dev_tools(app_module.app)
     assert not (dev.ui or dev.hot_reload or dev.serve_dev_bundles or dev.props_check)
     assert SERVER.debug is False
 
