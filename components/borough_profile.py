@@ -12,6 +12,7 @@ from dash import dcc, html
 
 from components.fast_html import el
 from components.quality_panel import scroll_region
+import ids
 from techmap.appstate import AppState
 from techmap.authorities import Authority, by_code
 from techmap.concentration import concentration_by
@@ -174,7 +175,7 @@ def profile_body(authority: Authority, contracts: pd.DataFrame, state: AppState,
             html.A("Subscribe to its renewals calendar", href=f"/calendar/{authority.code}.ics"),
             " · ",
             dcc.Link("See its renewals", href=f"/renewals{renewals_query(state, authority.code)}"),
-        ], className="lead", id="borough-summary"),
+        ], className="lead", id=ids.BOROUGH_SUMMARY),
         html.Div([
             html.Section([html.H2("Next renewals", className="h4"), next_renewals(own, today)],
                          className="panel"),
