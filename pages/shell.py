@@ -45,7 +45,7 @@ def _control_values(state: AppState) -> list[Any]:
     Input(ids.toggle(ALL, ALL), "n_clicks"),
     Input({**ids.MAP_GRAPH, "page": ALL}, "clickData"),
     Input({**ids.TREEMAP, "page": ALL}, "clickData"),
-    Input({"type": "window", "months": ALL}, "n_clicks"),
+    Input(ids.window(ALL), "n_clicks"),
     Input(ids.view(ALL), "value"),
 )
 def reduce_app_state(search: str | None, *_: Any) -> tuple[Any, ...]:
