@@ -35,15 +35,13 @@ from techmap.table_query import (
     OPTIONS,
     SHORT_FLAG_LABELS,
     TableQuery,
-    flags_text,
-    labels_of_categories,
-    money_text,
     parse_filter_model,
     parse_search,
     parse_sort_model,
     to_filter_model,
     to_sort_model,
 )
+from techmap.table_columns import flags_text, labels_of_categories, money_text
 from techmap.views import row_flags, table_positions, view_positions
 
 __all__ = ["BLOCK_ROWS", "GRID_COLUMNS", "HOSTING_LABELS", "SHORT_FLAG_LABELS", "column_defs", "data_grid",

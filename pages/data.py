@@ -41,14 +41,13 @@ from techmap.quality import FLAG_LABELS, FLAGS
 from techmap.queries import apply_filter
 from techmap.table_query import (
     TableQuery,
-    describe_column_filter,
-    describe_sort,
     from_params,
     parse_filter_model,
     parse_search,
     parse_sort_model,
     to_params,
 )
+from techmap.table_words import describe_column_filter, describe_sort
 from techmap.views import table_positions
 
 

@@ -19,7 +19,8 @@ from techmap.dataset import Dataset
 from techmap.filters import FilterState
 from techmap.quality import FLAGS, quality_flags
 from techmap.queries import apply_filter, borough_metrics, filter_mask, headline
-from techmap.table_query import TableQuery, sorted_positions, table_mask
+from techmap.table_query import TableQuery
+from techmap.table_rows import sorted_positions, table_mask
 
 
 def rows(filters: FilterState, ignore: tuple[str, ...] = ()) -> pd.DataFrame:
