@@ -13,6 +13,7 @@ from dash import dcc, html
 from components.fast_html import el
 from components.quality_panel import scroll_region
 import ids
+from techmap import wording
 from techmap.appstate import AppState
 from techmap.authorities import Authority, by_code
 from techmap.concentration import concentration_by
@@ -21,7 +22,7 @@ from techmap.schema import SERVICE_AREAS_BY_SLUG
 
 
 def fmt_date(value: Any) -> str:
-    return "not known" if value is None or pd.isna(value) else pd.Timestamp(value).strftime("%-d %b %Y")
+    return wording.fmt_date(value, missing=wording.NOT_KNOWN)
 
 
 def fmt_money(value: Any, public: bool = True) -> str:

@@ -16,6 +16,7 @@ import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
 import ids
+from components.borough_profile import fmt_date
 from components.concentration_panel import pct
 from pages.path_variables import path_variable
 from techmap import context
@@ -43,10 +44,6 @@ dash.register_page(__name__, path_template="/suppliers/<slug>", title=_title, na
 
 
 # ---- pure builders (tested in tests/unit/test_suppliers_page.py) -------------------------------
-
-
-def fmt_date(value: Any) -> str:
-    return "not known" if value is None or pd.isna(value) else pd.Timestamp(value).strftime("%-d %b %Y")
 
 
 def close_matches(key: str, names: dict[str, str], n: int = 3) -> list[tuple[str, str]]:

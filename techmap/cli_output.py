@@ -1,5 +1,5 @@
-"""What the command-line tools share for their output: printing that survives any console, and
-counts in words."""
+"""What the command-line tools share for their output: printing that survives any console (counts
+in words: techmap.wording.plural)."""
 
 from __future__ import annotations
 
@@ -15,8 +15,3 @@ def emit(text: str, stream: TextIO | None = None) -> None:
     except UnicodeEncodeError:
         encoding = getattr(stream, "encoding", None) or "ascii"
         print(text.encode(encoding, "backslashreplace").decode(encoding), file=stream)
-
-
-def plural(count: int, word: str) -> str:
-    """'1 row', '1,203 rows': the count with thousands separators and the word for it."""
-    return f"{count:,} {word}{'' if count == 1 else 's'}"

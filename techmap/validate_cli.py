@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from techmap.cli_output import emit, plural
+from techmap.cli_output import emit
 from techmap.parsing import ENCODING_NAMES
 from techmap.problems import Problem
 from techmap.validate import FolderCheck, check_path, no_such_path
+from techmap.wording import plural
 
 
 def summary_line(problems: list[Problem], rows: int, encoding: str = "utf-8") -> str:
