@@ -22,12 +22,12 @@ import pandas as pd
 from techmap.contract_checks import read_contracts_file, unexpected_problem
 from techmap.dataset_model import Dataset
 from techmap.problems import WHOLE_FILE_LINE, DatasetError, Problem
+from techmap.schema import ISO_DATE_PATTERN
 
 MANIFEST_FILE = "manifest.json"
 CONTRACTS_FILE = "contracts.csv"
 MANIFEST_REQUIRED_KEYS: tuple[str, ...] = ("title", "as_of", "licence", "sources")
 MANIFEST_SYNTHETIC_VALUES: tuple[str, ...] = ("none", "mixed", "all")
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def _object_line(text: str) -> int:
@@ -78,7 +78,7 @@ def check_manifest(path: Path, *, file_label: str | None = None
             add(key, manifest[key], "must be a non-empty text")
     if "as_of" in manifest:
         value = manifest["as_of"]
-        if not (isinstance(value, str) and _ISO_DATE.match(value) and _is_date(value)):
+        if not (isinstance(value, str) and ISO_DATE_PATTERN.match(value) and _is_date(value)):
             add("as_of", value, "not a date; use YYYY-MM-DD")
     if "synthetic" in manifest and manifest["synthetic"] not in MANIFEST_SYNTHETIC_VALUES:
         add("synthetic", manifest["synthetic"],
