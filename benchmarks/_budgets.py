@@ -9,7 +9,9 @@ they are printed but not enforced; errors and sizes in bytes still exit 1.
 from __future__ import annotations
 
 import argparse
+import os
 from collections.abc import Iterable
+from pathlib import Path
 
 
 def add_smoke_flag(parser: argparse.ArgumentParser) -> None:
@@ -30,3 +32,20 @@ def exit_status(over: Iterable[str], smoke: bool, always: Iterable[str] = ()) ->
     for name in over:
         print(f"OVER budget: {name}")
     return 1 if over or always else 0
+
+
+def callback_benchmark_args(count: str, default: int, smoke: int) -> argparse.Namespace:
+    """The arguments of the in-process callback benchmarks: --dataset (default the bundled one), a
+    count of requests or states (`--<count>`, `smoke` of them on a --smoke run) and --smoke. Points
+    the app at the dataset (TECHMAP_DATASET) and a fixed today, so call it before importing the app."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--dataset", type=Path, help="dataset folder (default: the bundled one)")
+    parser.add_argument(f"--{count}", type=int, default=default)
+    add_smoke_flag(parser)
+    args = parser.parse_args()
+    if args.smoke:
+        setattr(args, count, smoke)
+    if args.dataset:
+        os.environ["TECHMAP_DATASET"] = str(args.dataset)
+    os.environ.setdefault("TECHMAP_TODAY", "2026-11-22")
+    return args

@@ -19,9 +19,7 @@ and sorts afresh). Prints p50/p95 time and response size for:
 
 from __future__ import annotations
 
-import argparse
 import json
-import os
 import random
 import statistics
 import sys
@@ -32,7 +30,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from _budgets import add_smoke_flag, exit_status  # noqa: E402  (beside this script)
+from _budgets import callback_benchmark_args, exit_status  # noqa: E402  (beside this script)
 
 BUDGET_MS = 100
 
@@ -93,16 +91,7 @@ def _views(data: Any, n: int, sortable: list[str], seed: int = 11) -> list[tuple
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--dataset", type=Path, help="dataset folder (default: the bundled one)")
-    parser.add_argument("--requests", type=int, default=300)
-    add_smoke_flag(parser)
-    args = parser.parse_args()
-    if args.smoke:
-        args.requests = 5
-    if args.dataset:
-        os.environ["TECHMAP_DATASET"] = str(args.dataset)
-    os.environ.setdefault("TECHMAP_TODAY", "2026-11-22")
+    args = callback_benchmark_args("requests", default=300, smoke=5)
 
     import app as app_module
     from components.data_grid import BLOCK_ROWS, grid_columns, grid_id

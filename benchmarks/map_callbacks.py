@@ -13,9 +13,7 @@ Budgets: map update p95 < 10 ms and < 5 KB at London scale; p95 < 50 ms at --sca
 
 from __future__ import annotations
 
-import argparse
 import json
-import os
 import random
 import statistics
 import sys
@@ -25,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from _budgets import add_smoke_flag, exit_status  # noqa: E402  (beside this script)
+from _budgets import callback_benchmark_args, exit_status  # noqa: E402  (beside this script)
 
 
 def _states(data, n: int, seed: int = 7) -> list[dict]:
@@ -63,16 +61,7 @@ def _payload(output: str, outputs: object, state: dict) -> dict:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--dataset", type=Path, help="dataset folder (default: the bundled one)")
-    parser.add_argument("--requests", type=int, default=300)
-    add_smoke_flag(parser)
-    args = parser.parse_args()
-    if args.smoke:
-        args.requests = 5
-    if args.dataset:
-        os.environ["TECHMAP_DATASET"] = str(args.dataset)
-    os.environ.setdefault("TECHMAP_TODAY", "2026-11-22")
+    args = callback_benchmark_args("requests", default=300, smoke=5)
 
     import app as app_module
     from techmap import context

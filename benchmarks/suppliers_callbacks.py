@@ -17,9 +17,7 @@ Prints figures only; nothing here asserts.
 
 from __future__ import annotations
 
-import argparse
 import json
-import os
 import random
 import statistics
 import sys
@@ -30,7 +28,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from _budgets import add_smoke_flag, exit_status  # noqa: E402  (beside this script)
+from _budgets import callback_benchmark_args, exit_status  # noqa: E402  (beside this script)
 
 
 def _states(data: Any, n: int, seed: int = 11) -> list[dict]:
@@ -76,16 +74,7 @@ def _percentiles(values: list[float]) -> tuple[float, float]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--dataset", type=Path, help="dataset folder (default: the bundled one)")
-    parser.add_argument("--states", type=int, default=200)
-    add_smoke_flag(parser)
-    args = parser.parse_args()
-    if args.smoke:
-        args.states = 3
-    if args.dataset:
-        os.environ["TECHMAP_DATASET"] = str(args.dataset)
-    os.environ.setdefault("TECHMAP_TODAY", "2026-11-22")
+    args = callback_benchmark_args("states", default=200, smoke=3)
 
     import app  # noqa: F401  (creates the app, which imports and registers the pages)
     import pages.supplier as profile_page
