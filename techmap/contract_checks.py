@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Collection, Hashable, Iterable
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -105,15 +105,23 @@ def _authority_reason(value: str) -> str:
     return f"not a London borough: use an ONS code (E09000001-E09000033) or a borough name{hint}"
 
 
+def _warn_other_spellings(check: _Checker, column: str, mapping: Mapping[str, str | None],
+                          shown: Callable[[str], str], preferred: str) -> None:
+    """A warning on the first row of each spelling that reads as another value (`mapping`: each
+    spelling to the value it reads as, None when it reads as none), saying how many rows use it."""
+    for value, (first, count) in _first_lines(check.raw[column]).items():
+        read_as = mapping[value]
+        if read_as is not None and read_as != value:
+            rows = "row uses" if count == 1 else f"{count:,} rows use"
+            check.add(first, column, f"read as {shown(read_as)}; {rows} this spelling ({preferred})",
+                      "warning")
+
+
 def _check_authorities(check: _Checker) -> pd.Categorical:
     values = check.raw["authority_code"]
     mapping: dict[str, str | None] = {v: match_authority(v) for v in values.unique() if v}
-    for value, (index, count) in _first_lines(values).items():
-        code = mapping[value]
-        if code is not None and value != code:
-            rows = "row uses" if count == 1 else f"{count:,} rows use"
-            check.add(index, "authority_code", f"read as {code} ({by_code()[code].name}); {rows} "
-                      "this spelling (the ONS code is preferred)", "warning")
+    _warn_other_spellings(check, "authority_code", mapping, lambda code: f"{code} ({by_code()[code].name})",
+                          "the ONS code is preferred")
     reasons = {v: _authority_reason(v) for v, code in mapping.items() if code is None}
     for index in values.index[values.isin(set(reasons)).to_numpy()]:
         check.add(index, "authority_code", reasons[values.iat[index]])
@@ -130,12 +138,7 @@ def _check_service_areas(check: _Checker) -> pd.Categorical:
     values = check.raw["service_area"]
     index = _service_area_index()
     mapping: dict[str, str | None] = {v: index.get(slugify(v)) for v in values.unique() if v}
-    for value, (first, count) in _first_lines(values).items():
-        slug = mapping[value]
-        if slug is not None and slug != value:
-            rows = "row uses" if count == 1 else f"{count:,} rows use"
-            check.add(first, "service_area", f"read as {slug!r}; {rows} this spelling "
-                      "(the slug is preferred)", "warning")
+    _warn_other_spellings(check, "service_area", mapping, repr, "the slug is preferred")
     reasons = {v: "not a service area: use a slug from the list in datasets/README.md"
                   f"{_suggest(slugify(v), SERVICE_AREAS_BY_SLUG)}"
                for v, slug in mapping.items() if slug is None}
