@@ -259,17 +259,17 @@ def user_counting_failures(port: int, app: App, stats: Stats, deadline: float, s
             stats.errors.append(f"user {seed} stopped: {type(error).__name__}: {error}")
 
 
-def first_load_bytes(port: int) -> int | None:
+def first_load_bytes(port: int) -> int:
     """Bytes transferred for a first visit to the map page in headless Chromium (first_load.py):
-    everything the browser fetches, as it fetches it, compressed as it asks. None without a browser."""
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from first_load import measure
+    everything the browser fetches, as it fetches it, compressed as it asks."""
+    from first_load import CHROMIUM, CHROMIUM_ARGS, visit
+    from playwright.sync_api import sync_playwright
 
-    try:
-        return sum(item["encoded"] for item in measure(f"http://{HOST}:{port}", "/"))
-    except Exception as error:  # no Playwright or no Chromium: the load figures still count
-        print(f"first load not measured: {error}", file=sys.stderr)
-        return None
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        items, _ = visit(browser, f"http://{HOST}:{port}", "/", None)
+        browser.close()
+    return sum(item["encoded"] for item in items)
 
 
 def main() -> int:

@@ -20,7 +20,7 @@ from werkzeug.exceptions import HTTPException
 from dash_compat import hot_reload_enabled, path_to_page
 from techmap import context
 from techmap.authorities import GEOJSON, resolve_authority
-from web import compression
+from web import compression, lazy_grid, plotly_bundle
 from web.byte_cache import ByteLRU
 from web.callback_guard import check_dispatch
 
@@ -123,6 +123,8 @@ def install(app: dash.Dash) -> None:
 
     # Before the hooks below, so that it runs after them: it compresses what they leave plain.
     compression.install(server)
+    plotly_bundle.install(app)  # graphs load the app's own plotly.js bundle
+    lazy_grid.install()  # dash-ag-grid's bundle only where a grid is drawn
     server.register_blueprint(bp)
     server.config["MAX_CONTENT_LENGTH"] = 2 * 1024 * 1024  # callback payloads are a few KB
     policy: dict[str, str] = {}
