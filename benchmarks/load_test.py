@@ -320,7 +320,11 @@ def main() -> int:
         elapsed = time.time() - start
     finally:
         server.terminate()
-        server.wait(timeout=20)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # a worker still busy past gunicorn's graceful timeout
+            server.kill()
+            server.wait()
 
     callbacks = stats.times["callback"]
     everything = [t for times in stats.times.values() for t in times]
