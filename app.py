@@ -11,8 +11,8 @@ from pathlib import Path
 import dash
 
 from components.shell import shell
-from techmap import context
 from techmap.problems import DatasetError
+from techmap.service import context
 
 HERE = Path(__file__).resolve().parent
 
@@ -33,6 +33,11 @@ INDEX = """<!DOCTYPE html>
 
 
 def create_app() -> dash.Dash:
+    try:
+        context.check_configuration()
+    except ValueError as error:
+        print(f"London Tech Map: {error}", file=sys.stderr)
+        raise SystemExit(1) from None
     try:
         data = context.dataset()
     except DatasetError as error:  # refuse to serve a broken dataset; same report as `validate`
@@ -60,7 +65,7 @@ def create_app() -> dash.Dash:
     )
     app.index_string = INDEX
     app.layout = shell(data)
-    import pages.shell  # noqa: F401  (registers the shell callbacks: reducer, chips, banner)
+    from shell import callbacks  # noqa: F401  (registers the shell callbacks: reducer, chips, banner)
     from web import hosting, register_routes
 
     register_routes(app.server)

@@ -66,3 +66,11 @@ BOROUGHS_TABLE = "boroughs-table"
 
 MAP_GRAPH = {"type": triggers.MAP_GRAPH, "page": "map"}
 TREEMAP = {"type": triggers.TREEMAP, "page": "suppliers"}
+
+
+# The app state split into stores, one per filter parameter ("filters" for all of them at once)
+# and per view setting. A page's layout holds the ones its callbacks take as Input, starting from
+# the URL's state; the shell's reducer writes each only when its value changes, so a callback runs
+# only when what it depends on changed (components.state_stores).
+def state_store(name: str) -> dict:
+    return {"type": "state", "name": name}

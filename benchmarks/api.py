@@ -77,7 +77,7 @@ def main() -> int:
 
     from flask import Flask
 
-    from techmap import context
+    from techmap.service import context
     from web import api
 
     context.reset()

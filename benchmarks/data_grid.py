@@ -96,7 +96,7 @@ def main() -> int:
     import app as app_module
     from components.data_grid import BLOCK_ROWS, grid_columns, grid_id
     from pages.data import SEARCH
-    from techmap import context
+    from techmap.service import context
 
     data = context.dataset()
     public = context.settings().public

@@ -57,7 +57,7 @@ def main() -> int:
 
     import web.calendar
     import web.downloads
-    from techmap import context
+    from techmap.service import context
     from techmap.calendar_export import calendar_bytes
     from techmap.export import csv_chunks, xlsx_bytes
     from techmap.filters import FilterState

@@ -64,7 +64,7 @@ def main() -> int:
     args = callback_benchmark_args("requests", default=300, smoke=5)
 
     import app as app_module
-    from techmap import context
+    from techmap.service import context
 
     data = context.dataset()
     client = app_module.server.test_client()
@@ -77,8 +77,7 @@ def main() -> int:
                     {"id": "map-caption", "property": "children"}]
     states = _states(data, args.requests)
 
-    from techmap import cache
-    from web import hosting
+    from techmap.service import cache
 
     def run(output: str, outputs: object, cold: bool = True) -> tuple[list[float], list[int]]:
         times, sizes = [], []
@@ -88,8 +87,8 @@ def main() -> int:
         for state in states:
             body = _payload(output, outputs, state)
             if cold:  # measure the work, not the per-state caches
-                hosting.RESPONSES.clear()
-                cache.clear()
+                cache.RESPONSES.clear()
+                cache.VIEWS.clear()
             start = time.perf_counter()
             response = client.post("/_dash-update-component", json=body)
             times.append((time.perf_counter() - start) * 1000)

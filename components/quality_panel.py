@@ -15,7 +15,7 @@ import pandas as pd
 from dash import dcc, html
 
 from components.safe_text import source_title
-from techmap.views import row_flags
+from techmap.service.views import row_flags
 from components.figure_frame import simple_table
 from techmap.appstate import AppState
 from techmap.authorities import by_code

@@ -13,12 +13,12 @@ from components.controls import view_radio
 from components.figure_frame import GRAPH_CONFIG, chart_figure
 from components.map_figure import map_figure, map_patch
 from components.map_panel import headline_cards, map_caption, ranked_table
-from techmap import context
 from techmap.appstate import AppState
 from techmap.dataset import Dataset
 from techmap.filters import FilterState
 from techmap.queries import METRICS
-from techmap.views import headline_for, metrics_for
+from techmap.service import context
+from techmap.service.views import headline_for, metrics_for
 
 dash.register_page(__name__, path="/", title="Map of London borough technology – London Tech Map",
                    name="Map", order=0)

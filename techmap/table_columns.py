@@ -6,14 +6,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 
 from techmap.dataset import Dataset
-from techmap.quality import FLAGS, source_dates
+from techmap.quality import FLAGS, row_flags, source_dates
 from techmap.schema import SERVICE_AREAS_BY_SLUG
+from techmap.service.cache import per_dataset
 from techmap.table_query import EPOCH, FIELDS_BY_NAME, HOSTING_LABELS, SHORT_FLAG_LABELS
 
 
@@ -34,11 +34,9 @@ def money_text(value: float) -> str:
     return f"£{value:,.0f}" if float(value).is_integer() else f"£{value:,.2f}"
 
 
-@lru_cache(maxsize=8)
+@per_dataset
 def flag_codes(data: Dataset, today: date) -> np.ndarray:
     """Each row's set of quality flags as a bit pattern (bit i = FLAGS[i])."""
-    from techmap.views import row_flags  # views uses this module for its table views
-
     flags = row_flags(data, today)
     return (flags.astype(np.int32) << np.arange(len(FLAGS), dtype=np.int32)).sum(axis=1).astype(np.int32)
 
@@ -78,7 +76,7 @@ def _distinct_numbers(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return codes, distinct
 
 
-@lru_cache(maxsize=64)
+@per_dataset
 def text_column(data: Dataset, name: str, today: date) -> TextColumn:
     """Column `name` as the grid shows it (what its text filter and the search compare)."""
     df = data.contracts
@@ -106,7 +104,7 @@ def text_column(data: Dataset, name: str, today: date) -> TextColumn:
     return _from_codes(codes, uniques.tolist())
 
 
-@lru_cache(maxsize=64)
+@per_dataset
 def numeric_column(data: Dataset, name: str) -> np.ndarray:
     """A number or date column as float64 (dates as days since 1970-01-01), NaN for blanks."""
     df = data.contracts

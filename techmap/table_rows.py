@@ -6,13 +6,13 @@ from __future__ import annotations
 import operator
 from collections.abc import Sequence
 from datetime import date
-from functools import lru_cache
 from itertools import repeat
 
 import numpy as np
 
 from techmap.dataset import Dataset
 from techmap.quality import FLAGS
+from techmap.service.cache import per_dataset
 from techmap.table_columns import TextColumn, flag_codes, numeric_column, text_column
 from techmap.table_query import (
     EPOCH,
@@ -138,7 +138,7 @@ def table_mask(data: Dataset, query: TableQuery, today: date, *, public: bool) -
 # ---- in which order ---------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=64)
+@per_dataset
 def ranks(data: Dataset, name: str, today: date) -> np.ndarray:
     """Dense rank (0 = first ascending) of every row by column `name`; -1 for blanks. Text is
     compared without regard to case (the exact spelling breaks ties). Computed once per column."""

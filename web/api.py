@@ -16,10 +16,7 @@ load (techmap/redaction.py) and the satisfaction field is left out of records an
 from __future__ import annotations
 
 import logging
-import threading
-import weakref
-from collections import OrderedDict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -30,13 +27,14 @@ import pandas as pd
 from flask import Blueprint, Response, request
 from werkzeug.exceptions import HTTPException
 
-from techmap import context
 from techmap.authorities import authorities
 from techmap.concentration import WEIGHTS, factorize, supplier_shares
 from techmap.dataset import Dataset
 from techmap.filters import FilterState
 from techmap.queries import AUTHORITY_CODES, apply_filter, authority_positions, borough_metrics, filter_mask
 from techmap.schema import GROUP_NAMES, SERVICE_AREAS
+from techmap.service import context, views
+from techmap.service.cache import per_dataset
 from web.api_records import (
     Field,
     contract_fields,
@@ -72,24 +70,17 @@ CACHE_SECONDS = 300  # the data only changes when the server restarts
 
 # ---- stable order, computed once per dataset --------------------------------------------------
 
-_orders: weakref.WeakKeyDictionary[Dataset, np.ndarray] = weakref.WeakKeyDictionary()
-_orders_lock = threading.Lock()
-
-
+@per_dataset
 def contract_order(data: Dataset) -> np.ndarray:
     """Row positions of the contracts sorted by contract_id, then authority_code (code-point
     order). Sorting 100k+ strings takes tens of milliseconds, so it is done once per dataset and
     each request only takes the filtered rows in this order."""
-    with _orders_lock:
-        order = _orders.get(data)
-        if order is None:
-            df = data.contracts
-            ids = df["contract_id"].to_numpy(dtype=object).astype(str)
-            codes = df["authority_code"].astype("str").to_numpy(dtype=object).astype(str)
-            order = np.lexsort((codes, ids))
-            order.setflags(write=False)
-            _orders[data] = order
-        return order
+    df = data.contracts
+    ids = df["contract_id"].to_numpy(dtype=object).astype(str)
+    codes = df["authority_code"].astype("str").to_numpy(dtype=object).astype(str)
+    order = np.lexsort((codes, ids))
+    order.setflags(write=False)
+    return order
 
 
 def ordered_hits(data: Dataset, state: FilterState) -> np.ndarray:
@@ -278,33 +269,12 @@ SUPPLIER_FIELDS: tuple[Field, ...] = (
 SUPPLIERS_PARAMS: tuple[str, ...] = (*FILTER_PARAMS, "weight", *PAGED_PARAMS, "format")
 
 
-_CACHE_SIZE = 64
-_results: weakref.WeakKeyDictionary[Dataset, OrderedDict[tuple[Any, ...], Any]] = weakref.WeakKeyDictionary()
-
-
-def cached_result(data: Dataset, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
-    """compute(), kept for the last few keys per dataset. For results that take tens of
-    milliseconds at 100k+ rows (the supplier ranking, the map metrics): a client paging through the
-    ranking asks for the same table once per page. Results are shared: never modify them."""
-    with _orders_lock:
-        cache = _results.setdefault(data, OrderedDict())
-        if key in cache:
-            cache.move_to_end(key)
-            return cache[key]
-    result = compute()
-    with _orders_lock:
-        cache[key] = result
-        while len(cache) > _CACHE_SIZE:
-            cache.popitem(last=False)
-    return result
-
-
 @bp.get("/suppliers")
 def suppliers() -> Response:
     data, state, csv_out = _begin(SUPPLIERS_PARAMS)
     weight = parse_choice(request.args, "weight", WEIGHTS, "count") or "count"
     paging = parse_paging(request.args)
-    table = cached_result(data, ("suppliers", state, weight), lambda: supplier_shares(
+    table = views.cached("api.suppliers", (state, weight), lambda: supplier_shares(
         apply_filter(data.contracts, state), weight=weight))  # type: ignore[arg-type]
     page = table.iloc[paging.start:paging.start + paging.per_page].rename(
         columns={"supplier_slug": "slug", "supplier": "name"})
@@ -363,7 +333,7 @@ def summary() -> Response:
     today = context.today()
     # authority only chooses the boroughs listed, so it is not part of the cached computation
     key = ("summary", replace(state, authority=()), today)
-    rows = cached_result(data, key, lambda: summary_records(data.contracts, state, today))
+    rows = views.cached("api.summary", key, lambda: summary_records(data.contracts, state, today))
     records = [r for r in rows if not state.authority or r["code"] in state.authority]
     return _table_response(data=data, state=state, records=records, fields=SUMMARY_FIELDS,
                            csv_out=csv_out, name="summary", total=len(records),

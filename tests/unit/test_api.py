@@ -33,10 +33,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from openapi_spec_validator import validate as validate_openapi
 
-from techmap import context
 from techmap.authorities import authorities
 from techmap.filters import FilterState
 from techmap.queries import apply_filter
+from techmap.service import context
 from web import api, api_records
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "api" / "dataset"

@@ -275,7 +275,9 @@ def test_static_cache_is_bounded_in_bytes():
 
 
 def test_callback_response_cache_keys_are_digests_and_bounded():
-    hosting.RESPONSES.clear()
+    from techmap.service.cache import RESPONSES
+
+    RESPONSES.clear()
     body = {"output": "x", "outputs": {}, "inputs": [], "changedPropIds": []}
     client.post("/_dash-update-component", json=body)  # malformed: not cached
     router = {"output": ".._pages_content.children..._pages_store.data..",
@@ -285,10 +287,10 @@ def test_callback_response_cache_keys_are_digests_and_bounded():
                          {"id": "_pages_location", "property": "search", "value": ""}],
               "state": [], "changedPropIds": ["_pages_location.pathname"]}
     first = client.post("/_dash-update-component", json=router)
-    assert first.status_code == 200 and len(hosting.RESPONSES) == 1
-    assert all(isinstance(k, bytes) and len(k) == 32 for k in hosting.RESPONSES._data)
+    assert first.status_code == 200 and len(RESPONSES) == 1
+    assert all(isinstance(k, bytes) and len(k) == 32 for k in RESPONSES.store)
     assert client.post("/_dash-update-component", json=router).get_data() == first.get_data()
-    assert hosting.RESPONSES.max_bytes <= 32 * 1024 * 1024
+    assert RESPONSES.store.maxsize <= 32 * 1024 * 1024
 
 
 # ---- access log from a real gunicorn ----------------------------------------------------------

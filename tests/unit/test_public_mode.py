@@ -24,9 +24,9 @@ from flask.testing import FlaskClient
 from plotly.utils import PlotlyJSONEncoder
 
 import ids
-from techmap import context
 from techmap.appstate import VIEW_PARAMS, AppState
 from techmap.schema import COLUMNS_BY_NAME
+from techmap.service import context
 from tests.unit.test_api import HACKNEY, LAMBETH, instance
 from web import register_routes
 
@@ -338,6 +338,11 @@ def _item(spec: dict, components: dict[str, dict], state: dict) -> Any:
             "property": spec["property"], "value": value}
 
 
+def _is_state(spec_id: str) -> bool:
+    """The app state's store, or one of the stores it is split into (ids.state_store)."""
+    return spec_id == ids.APP_STATE or (spec_id.startswith("{") and json.loads(spec_id).get("type") == "state")
+
+
 def _request(callback: dict, components: dict[str, dict], state: dict) -> dict:
     """The body the browser posts to /_dash-update-component when the app state changes."""
     outputs = []
@@ -350,16 +355,17 @@ def _request(callback: dict, components: dict[str, dict], state: dict) -> dict:
     return {"output": callback["output"], "outputs": outputs if callback["output"].startswith("..") else outputs[0],
             "inputs": [_item(spec, components, state) for spec in callback["inputs"]],
             "state": [_item(spec, components, state) for spec in callback.get("state", [])],
-            "changedPropIds": [f"{ids.APP_STATE}.data"]}
+            "changedPropIds": [f"{callback['inputs'][0]['id']}.{callback['inputs'][0]['property']}"]}
 
 
 def test_page_callbacks_carry_no_restricted_value(public: bool) -> None:
-    """Every server callback the app state drives, requested the way the browser does (through
-    Dash's callback endpoint, so callbacks that read the callback context run too), for every
-    page query, with the other inputs and state the pages' layouts hold. Every one must answer."""
+    """Every server callback the app state drives (its store, or the stores it is split into),
+    requested the way the browser does (through Dash's callback endpoint, so callbacks that read the
+    callback context run too), for every page query, with the inputs and state the pages' layouts
+    hold for that query. Every one must answer."""
     client = app.server.test_client()
     callbacks = [c for c in client.get("/_dash-dependencies").get_json()
-                 if not c.get("clientside_function") and any(i["id"] == ids.APP_STATE for i in c["inputs"])]
+                 if not c.get("clientside_function") and any(_is_state(i["id"]) for i in c["inputs"])]
     texts: list[str] = []
     answered: list[str] = []
     for query in _page_queries():
@@ -383,10 +389,10 @@ def test_page_callbacks_carry_no_restricted_value(public: bool) -> None:
 
 
 def test_memoised_figures_do_not_outlive_a_change_of_instance(monkeypatch: pytest.MonkeyPatch) -> None:
-    """techmap.views memoises per filter state without naming the dataset; switching instance
+    """techmap.service.views memoises per filter state; switching instance
     (context.reset) must forget them, or the private figures would be served publicly."""
     from techmap.filters import FilterState
-    from techmap.views import metrics_for
+    from techmap.service.views import metrics_for
 
     annual = {}
     for public in (False, True):
@@ -399,10 +405,10 @@ def test_memoised_figures_do_not_outlive_a_change_of_instance(monkeypatch: pytes
 def test_shared_cache_keys_differ_between_public_and_private(monkeypatch: pytest.MonkeyPatch) -> None:
     """A public and an internal instance of the same dataset may share one Redis (TECHMAP_REDIS_URL):
     their entries must not be interchangeable."""
-    from techmap import cache
+    from techmap.service import views
 
     keys = []
     for public in (False, True):
         with instance(monkeypatch, public=public):
-            keys.append(cache._shared_key("techmap.views.metrics_for", ("state",)))
+            keys.append(views.shared_key(views.cache_key("techmap.views.metrics_for", ("state",))))
     assert keys[0] != keys[1]

@@ -19,12 +19,12 @@ from openpyxl import load_workbook
 import app
 import web.calendar
 import web.downloads
-from techmap import context
 from techmap.appstate import AppState
 from techmap.calendar_export import renewal_events
 from techmap.export import EXPORT_COLUMNS, UTF8_BOM
 from techmap.filters import FilterState
 from techmap.queries import apply_filter
+from techmap.service import context
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "export" / "dataset"
 
@@ -32,7 +32,6 @@ FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "export" / "data
 @pytest.fixture
 def client():
     context.reset()  # the environment of conftest.py: bundled dataset, not public
-    web.calendar.clear_cache()
     return app.server.test_client()
 
 
@@ -191,7 +190,6 @@ def fixture_client(monkeypatch, *, public: bool):
     monkeypatch.setenv("TECHMAP_DATASET", str(FIXTURE))
     monkeypatch.setenv("TECHMAP_PUBLIC", "1" if public else "0")
     context.reset()
-    web.calendar.clear_cache()
     server = flask.Flask("test-calendar-downloads")
     server.register_blueprint(web.calendar.bp)
     server.register_blueprint(web.downloads.bp)
@@ -202,7 +200,6 @@ def fixture_client(monkeypatch, *, public: bool):
 def restore_context():
     yield
     context.reset()
-    web.calendar.clear_cache()
 
 
 # Values of the value_public=false rows (CAM-002, HAC-001) in the fixture.

@@ -3,7 +3,7 @@
 Dash's page router passes path variables and query parameters to `layout()` in one dict, the query
 winning: `/borough/camden?key=hackney` would show Hackney, and `?key=a&key=b` would pass a list.
 Profiles re-read their key from the pathname the router matched, so the page shown is always
-the one the path names. Not a page (no register_page)."""
+the one the path names."""
 
 from __future__ import annotations
 
