@@ -53,6 +53,7 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("method", "Method"),
     ("contribute", "Contribute or correct data"),
     ("accessibility", "Accessibility statement"),
+    ("privacy", "Privacy"),
     ("licence", "Open-source licence"),
 )
 

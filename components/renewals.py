@@ -26,10 +26,15 @@ def group_of(state: AppState) -> str:
     return group if group in GROUPS else "service_area"
 
 
+def summary_chart(summary: pd.DataFrame, today: date, compact: bool = False) -> tuple[Any, Any]:
+    """(figure, caption) of the contracts ending per quarter."""
+    caption = [summary_caption(summary, today), html.Br(), html.Span(colour_note(summary), className="small muted")]
+    return summary_figure(summary, today, compact=compact), caption
+
+
 def summary_parts(summary: pd.DataFrame, state: AppState, today: date, compact: bool = False) -> tuple[Any, Any, Any]:
     """(figure, caption, table) of the contracts ending per quarter."""
-    caption = [summary_caption(summary, today), html.Br(), html.Span(colour_note(summary), className="small muted")]
-    return summary_figure(summary, today, compact=compact), caption, summary_table(summary, state)
+    return (*summary_chart(summary, today, compact), summary_table(summary, state))
 
 
 def timeline_parts(state: AppState, rows: pd.DataFrame, today: date, page: int,

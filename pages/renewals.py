@@ -25,6 +25,7 @@ from components import renewals as parts
 from components.controls import view_radio
 from components.figure_frame import GRAPH_CONFIG, chart_figure
 from components.joint_procurement import months_options
+from components.renewal_summary import summary_table as summary_table_of
 from components.state_stores import FILTERS, WHOLE_STATE, inputs, state_stores
 from components.timeline import PAGE_SIZE, timeline_key
 from techmap.appstate import AppState
@@ -188,15 +189,13 @@ def controls_response(data: Any, months: list[Any]) -> tuple[Any, ...]:
 def summary_chart(data: Any, compact: bool = False) -> tuple[Any, Any]:
     """The chart and its caption: they depend on the filters and the screen width only."""
     state = AppState.from_dict(data)
-    figure, caption, _ = parts.summary_parts(renewal_views.summary_for(state.filters), state, context.today(),
-                                             compact is True)
-    return figure, caption
+    return parts.summary_chart(renewal_views.summary_for(state.filters), context.today(), compact is True)
 
 
 def summary_table(data: Any) -> Any:
     """The quarters as a table: its links carry the whole state."""
     state = AppState.from_dict(data)
-    return parts.summary_parts(renewal_views.summary_for(state.filters), state, context.today())[2]
+    return summary_table_of(renewal_views.summary_for(state.filters), state)
 
 
 def _step(prev_id: str, next_id: str) -> int:

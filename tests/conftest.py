@@ -3,6 +3,7 @@ settings that make a failure reproducible."""
 
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 from hypothesis import settings
@@ -12,9 +13,17 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 os.environ.setdefault("TECHMAP_TODAY", "2026-11-22")
+# The app the tests import (and the servers they start) keep their users, sessions and published
+# versions in a throw-away SQLite file, never in the repository's instance/ folder; plain HTTP.
+os.environ.setdefault("TECHMAP_DATABASE_URL",
+                      f"sqlite:///{tempfile.mkdtemp(prefix='techmap-test-db-')}/techmap.sqlite3")
+os.environ.setdefault("TECHMAP_SECURE_COOKIES", "0")
+
+# A throw-away PostgreSQL cluster for the database tests (fixtures postgres_cluster, database_url).
+pytest_plugins = ["tests.postgres"]
 
 # No timed assertions (deadline=None), and the same examples on every run (derandomize=True), so a
-# failure in CI shows again on a developer's machine. `--hypothesis-profile explore` draws fresh
+# failure in CI shows again on a developer's machine. `HYPOTHESIS_PROFILE=explore` draws fresh
 # random examples when hunting for new bugs.
 settings.register_profile("ci", deadline=None, derandomize=True, print_blob=True)
 settings.register_profile("explore", deadline=None, derandomize=False)

@@ -56,6 +56,7 @@ from web.api_params import (
     parse_paging,
     shown,
 )
+from web.auth_state import public_only, request_dataset
 
 logger = logging.getLogger(__name__)
 
@@ -103,7 +104,7 @@ def _meta(data: Dataset, state: FilterState) -> dict[str, Any]:
         "attribution": manifest.get("attribution"),
         "as_of": data.as_of.isoformat() if data.as_of else None,
         "synthetic": manifest.get("synthetic"),
-        "public": context.settings().public,
+        "public": public_only(),
         "filters": state.to_dict(),
     }
 
@@ -183,7 +184,7 @@ def _begin(allowed: Sequence[str]) -> tuple[Dataset, FilterState, bool]:
     check_names(request.args, allowed)
     state = parse_filters(request.args)
     csv_out = _wants_csv(request.args, allowed)
-    return context.dataset(), state, csv_out
+    return request_dataset(), state, csv_out
 
 
 # ---- endpoints --------------------------------------------------------------------------------
@@ -197,7 +198,7 @@ def contracts() -> Response:
     paging = parse_paging(request.args)
     hits = ordered_hits(data, state)
     rows = hits[paging.start:paging.start + paging.per_page]
-    fields = contract_fields(public=context.settings().public)
+    fields = contract_fields(public=public_only())
     records = records_of(data.contracts.take(rows), fields) if rows.size else []
     return _table_response(data=data, state=state, records=records, fields=fields, csv_out=csv_out,
                            name="contracts", total=int(hits.size), paging=paging)
@@ -275,7 +276,7 @@ def suppliers() -> Response:
     weight = parse_choice(request.args, "weight", WEIGHTS, "count") or "count"
     paging = parse_paging(request.args)
     table = views.cached("api.suppliers", (state, weight), lambda: supplier_shares(
-        apply_filter(data.contracts, state), weight=weight))  # type: ignore[arg-type]
+        apply_filter(data.contracts, state), weight=weight), role=context.role_for(public_only()))  # type: ignore[arg-type]
     page = table.iloc[paging.start:paging.start + paging.per_page].rename(
         columns={"supplier_slug": "slug", "supplier": "name"})
     records = records_of(page, SUPPLIER_FIELDS) if len(page) else []
@@ -333,7 +334,8 @@ def summary() -> Response:
     today = context.today()
     # authority only chooses the boroughs listed, so it is not part of the cached computation
     key = ("summary", replace(state, authority=()), today)
-    rows = views.cached("api.summary", key, lambda: summary_records(data.contracts, state, today))
+    rows = views.cached("api.summary", key, lambda: summary_records(data.contracts, state, today),
+                        role=context.role_for(public_only()))
     records = [r for r in rows if not state.authority or r["code"] in state.authority]
     return _table_response(data=data, state=state, records=records, fields=SUMMARY_FIELDS,
                            csv_out=csv_out, name="summary", total=len(records),
@@ -345,7 +347,7 @@ def openapi() -> Response:
     from web.api_openapi import openapi_document
 
     check_names(request.args, ())
-    public = context.settings().public
+    public = public_only()
     return json_response(openapi_document({
         "Contract": (contract_fields(public=public), "One contract in one borough."),
         "Authority": (AUTHORITY_FIELDS, "A London borough."),
@@ -371,7 +373,7 @@ def index() -> Response:
     if request.method != "GET":
         raise _method_not_allowed()
     check_names(request.args, ())
-    data = context.dataset()
+    data = request_dataset()
     return json_response({"meta": _meta(data, FilterState()), "links": dict(ENDPOINTS)})
 
 

@@ -25,6 +25,7 @@ from techmap.export import describe_filters, download_filename
 from techmap.filters import FilterState
 from techmap.queries import apply_filter
 from techmap.service import cache, context, views
+from web.auth_state import public_only, request_dataset
 
 bp = Blueprint("calendar", __name__)
 
@@ -62,7 +63,7 @@ def _ics_response(body: bytes) -> Response:
 @bp.get("/calendar/renewals.ics")
 def renewals_ics() -> Response:
     state = _state()
-    data = context.dataset()
+    data = request_dataset()  # the public twin unless a member asks
     rows = apply_filter(data.contracts, state.filters)
     dated = calendar_contracts(rows)
     if dated > MAX_CALENDAR_CONTRACTS:
@@ -82,7 +83,8 @@ def renewals_ics() -> Response:
             sources=data.sources)
         return body, ""
 
-    cached = views.cached("calendar.view", (state.filters, lead), build, tier=cache.FEEDS)
+    cached = views.cached("calendar.view", (state.filters, lead), build, tier=cache.FEEDS,
+                          role=context.role_for(public_only()))
     response = _ics_response(cached[0])
     filename = download_filename(state, "ics", today=context.today(), kind="renewals")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -97,7 +99,7 @@ def borough_ics(key: str) -> Response:
         return _plain(f"Unknown borough '{shown}'. Use an ONS code from E09000001 to E09000033 or "
                       "a borough's name in lower case with hyphens, e.g. /calendar/E09000007.ics "
                       "or /calendar/camden.ics.", 404)
-    data = context.dataset()
+    data = request_dataset()  # the public twin unless a member asks
     lead = int(_state().view_value("lead"))
     def build() -> tuple[bytes, str]:
         rows = apply_filter(data.contracts, FilterState(authority=(authority.code,)))
@@ -108,7 +110,8 @@ def borough_ics(key: str) -> Response:
             sources=data.sources, uid=f"borough-{authority.code}-lead-{lead}@london-tech-map")
         return body, hashlib.sha256(body).hexdigest()[:32]
 
-    cached = views.cached("calendar.borough", (authority.code, lead), build, tier=cache.FEEDS)
+    cached = views.cached("calendar.borough", (authority.code, lead), build, tier=cache.FEEDS,
+                          role=context.role_for(public_only()))
     body, etag = cached
     response = _ics_response(body)
     response.headers["Cache-Control"] = f"max-age={FEED_MAX_AGE_SECONDS}"

@@ -29,6 +29,7 @@ from techmap.export import (
 )
 from techmap.quality import FLAGS
 from techmap.table_query import TableQuery, from_params
+from web.auth_state import public_only, request_dataset
 
 bp = Blueprint("downloads", __name__)
 
@@ -43,16 +44,16 @@ def request_table(state: AppState) -> tuple[str, TableQuery]:
     if request.args.get("table") != "data":
         return "all", TableQuery()
     flag = state.view_value("flag")
-    table = from_params(request.args.items(multi=True), public=context.settings().public)
+    table = from_params(request.args.items(multi=True), public=public_only())
     return (flag if flag in FLAGS else "all"), table
 
 
 def view_positions(state: AppState, flag: str = "all", table: TableQuery = TableQuery()) -> np.ndarray | None:
     """Integer positions of the view's rows in the loaded table, in the view's order; None for
     every row in dataset order. No copy of the rows is made."""
-    data = context.dataset()
+    data = request_dataset()
     positions = views.table_positions(data, state.filters, flag, table, context.today(),
-                                      context.settings().public)
+                                      public_only())
     return None if len(positions) == len(data.contracts) and not table.sort else positions
 
 
@@ -68,8 +69,8 @@ def _attachment(response: Response, filename: str) -> Response:
 def contracts_csv() -> Response:
     state = request_state()
     flag, table = request_table(state)
-    contracts = context.dataset().contracts
-    chunks = csv_chunks(contracts, columns=export_columns(public=context.settings().public),
+    contracts = request_dataset().contracts
+    chunks = csv_chunks(contracts, columns=export_columns(public=public_only()),
                         positions=view_positions(state, flag, table))
     response = Response(chunks, mimetype="text/csv")
     return _attachment(response, download_filename(state, "csv", today=context.today(), flag=flag,
@@ -80,7 +81,7 @@ def contracts_csv() -> Response:
 def contracts_xlsx() -> Response:
     state = request_state()
     flag, table = request_table(state)
-    data = context.dataset()
+    data = request_dataset()
     positions = view_positions(state, flag, table)
     rows = len(data.contracts) if positions is None else len(positions)
     if rows > XLSX_MAX_ROWS:
@@ -94,7 +95,7 @@ def contracts_xlsx() -> Response:
         filters_text=describe_filters(state, supplier_names=data.supplier_names,
                                       system_names=data.system_names),
         manifest=data.manifest,
-        columns=export_columns(public=context.settings().public),
+        columns=export_columns(public=public_only()),
         positions=positions,
         generated=context.today(),
         view_rows=describe_view(flag, table),

@@ -19,6 +19,7 @@ from dash_compat import hot_reload_enabled, path_to_page
 from techmap.authorities import GEOJSON, resolve_authority
 from techmap.service import context, views
 from web import compression, lazy_grid, plotly_bundle
+from web.auth_state import public_only
 from web.callback_guard import check_dispatch
 
 bp = Blueprint("hosting", __name__)
@@ -140,8 +141,9 @@ def install(app: dash.Dash) -> None:
         if problem:
             return jsonify({"error": {"status": 400, "message": f"malformed callback request: {problem}"}}), 400
         # Identical requests get identical answers (views.response_key), so a popular view costs
-        # the server once; the key names the dataset version, the role, today and the settings.
-        key = views.response_key(request.get_data())
+        # the server once; the key names the dataset version, the asker's role (public fields
+        # only or not: never served across roles), today and the settings.
+        key = views.response_key(request.get_data(), role=context.role_for(public_only()))
         g.callback_cache_key = key
         cached = views.cached_response(key)
         if cached is not None:

@@ -87,6 +87,11 @@ def role() -> Role:
     return "public" if settings().public else "internal"
 
 
+def role_for(public_only: bool) -> Role:
+    """The role a request is cached under: whether it sees public fields only (web.auth_state)."""
+    return "public" if public_only else "internal"
+
+
 def today() -> date:
     return settings().today_override or date.today()
 

@@ -20,9 +20,14 @@ LAYER = {"app": 6, "pages": 5, "web": 5, "shell": 4, "components": 3, "ids": 2, 
 # Third-party packages a layer must not import: the domain knows nothing of the web framework.
 FORBIDDEN_LIBRARIES = {"techmap": ("dash", "dash_bootstrap_components", "dash_ag_grid", "plotly", "flask")}
 
-# Circles allowed for now, by their modules (none: add one only with the reason it cannot go yet);
-# each must still exist, so that the list shrinks as they go.
-KNOWN_CYCLES: list[frozenset[str]] = []
+# Circles allowed for now, by their modules, each with why it is there; each must still exist, so
+# that the list shrinks as they go. Both are a function's late import that registers something.
+KNOWN_CYCLES: list[frozenset[str]] = [
+    # db.migrate imports the models so that their tables are on Base.metadata (issue 16's store)
+    frozenset({"techmap.store.db", "techmap.store.models"}),
+    # web.auth.install imports the sign-in routes, which use web.auth's helpers (issue 15's auth)
+    frozenset({"web.auth", "web.auth_oidc", "web.auth_pages", "web.member_calendar"}),
+]
 
 MAX_LINES = 500
 # Importers (a published format's whole reading in one place), by name.
@@ -61,9 +66,11 @@ def _graph() -> dict[str, set[str]]:
     for name, path in FILES.items():
         targets = set()
         for _, module, names in _imports(path):
-            for candidate in (module, *(f"{module}.{n}" for n in names)):
-                if candidate in FILES and candidate != name:
-                    targets.add(candidate)
+            submodules = [f"{module}.{n}" for n in names if f"{module}.{n}" in FILES]
+            # `from web import auth` imports the module web.auth; its package runs first whatever
+            # imports it, so only names that are not modules make an edge to the package itself
+            candidates = submodules if submodules and len(submodules) == len(names) else [module, *submodules]
+            targets.update(c for c in candidates if c in FILES and c != name)
         graph[name] = targets
     return graph
 
@@ -111,12 +118,13 @@ def test_no_import_circles_in_the_domain() -> None:
     cycles = [c for c in _cycles(_graph()) if all(m.startswith("techmap") for m in c)]
     new = [sorted(c) for c in cycles if c not in KNOWN_CYCLES]
     assert new == [], "import circles in techmap/"
-    gone = [sorted(c) for c in KNOWN_CYCLES if c not in cycles]
-    assert gone == [], "these circles are gone: remove them from KNOWN_CYCLES"
 
 
 def test_no_import_circles_anywhere() -> None:
-    assert [sorted(c) for c in _cycles(_graph()) if c not in KNOWN_CYCLES] == []
+    cycles = _cycles(_graph())
+    assert [sorted(c) for c in cycles if c not in KNOWN_CYCLES] == []
+    gone = [sorted(c) for c in KNOWN_CYCLES if c not in cycles]
+    assert gone == [], "these circles are gone: remove them from KNOWN_CYCLES"
 
 
 def test_imports_point_down_the_layers() -> None:
