@@ -35,17 +35,17 @@ def exit_status(over: Iterable[str], smoke: bool, always: Iterable[str] = ()) ->
 
 
 def callback_benchmark_args(count: str, default: int, smoke: int) -> argparse.Namespace:
-    """The arguments of the in-process callback benchmarks: --dataset (default the bundled one), a
+    """The arguments of the in-process callback benchmarks: --dataset (default datasets/demo), a
     count of requests or states (`--<count>`, `smoke` of them on a --smoke run) and --smoke. Points
     the app at the dataset (TECHMAP_DATASET) and a fixed today, so call it before importing the app."""
     parser = argparse.ArgumentParser()
-    parser.add_argument("--dataset", type=Path, help="dataset folder (default: the bundled one)")
+    parser.add_argument("--dataset", type=Path, help="dataset folder (default: the demo, datasets/demo)")
     parser.add_argument(f"--{count}", type=int, default=default)
     add_smoke_flag(parser)
     args = parser.parse_args()
     if args.smoke:
         setattr(args, count, smoke)
-    if args.dataset:
-        os.environ["TECHMAP_DATASET"] = str(args.dataset)
+    # London scale is the demo: the real rows plus illustrative ones for every unknown pair
+    os.environ["TECHMAP_DATASET"] = str(args.dataset or Path(__file__).resolve().parent.parent / "datasets" / "demo")
     os.environ.setdefault("TECHMAP_TODAY", "2026-11-22")
     return args

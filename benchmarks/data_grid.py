@@ -13,7 +13,7 @@ and sorts afresh). Prints p50/p95 time and response size for:
 - the first filter on each column and the first search, when a column's text index is built
   (once per column per process).
 
-    .venv/bin/python benchmarks/data_grid.py                      # bundled London data
+    .venv/bin/python benchmarks/data_grid.py                      # the demo dataset (London scale)
     .venv/bin/python benchmarks/data_grid.py --dataset /tmp/tm100  # --scale 100 (~137k rows)
 """
 

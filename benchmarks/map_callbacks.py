@@ -6,7 +6,7 @@ response size, for the map patch and, for comparison, the side panel (headline +
 first with every per-state cache emptied before each request (the work itself), then for views
 already seen (served from the caches).
 
-    .venv/bin/python benchmarks/map_callbacks.py                 # bundled London data
+    .venv/bin/python benchmarks/map_callbacks.py                 # the demo dataset (London scale)
     .venv/bin/python benchmarks/map_callbacks.py --dataset /tmp/tm100   # e.g. --scale 100 data
 Budgets: map update p95 < 10 ms and < 5 KB at London scale; p95 < 50 ms at --scale 100.
 """

@@ -45,7 +45,7 @@ from _budgets import add_smoke_flag, exit_status  # noqa: E402  (beside this scr
 from components.state_stores import NAMES, changed, store_value  # noqa: E402
 from dash_compat import to_json  # noqa: E402
 from techmap.appstate import AppState  # noqa: E402
-from techmap.dataset import DEFAULT_DATASET  # noqa: E402
+from techmap.dataset import DEMO_DATASET  # noqa: E402
 from techmap.filters import FilterState  # noqa: E402
 from techmap.renewals import add_months  # noqa: E402
 from techmap.service import cache, context, renewal_views  # noqa: E402
@@ -289,7 +289,7 @@ def main() -> int:
     if args.smoke:
         args.skip_big, args.repeat = True, 1
     print(f"today = {context.today()}; page size {PAGE_SIZE} bars, {CARDS_PER_PAGE} finder cards")
-    over = measure("bundled London", DEFAULT_DATASET, args.repeat, 50)
+    over = measure("bundled London", DEMO_DATASET, args.repeat, 50)
     if not args.skip_big:
         over += measure("--scale 100", ensure_big(args.big), args.repeat, 300)
     return exit_status(over, args.smoke)

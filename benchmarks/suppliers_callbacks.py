@@ -8,7 +8,7 @@ not sent, so they are not counted). Two kinds of change are measured separately:
 state (the treemap's nodes change) and a supplier selection only (a treemap click: only the
 highlight is patched).
 
-    .venv/bin/python benchmarks/suppliers_callbacks.py                    # bundled London data
+    .venv/bin/python benchmarks/suppliers_callbacks.py                    # the demo dataset (London scale)
     .venv/bin/python benchmarks/suppliers_callbacks.py --dataset /tmp/tm100   # --scale 100 data
     (make it with: .venv/bin/python -m techmap generate-demo --scale 100 --out /tmp/tm100)
 Budgets: a filter change handled in p95 < 50 ms at London scale, < 300 ms at --scale 100.

@@ -24,6 +24,7 @@ from techmap.parsing import (
     parse_rating_column,
     read_date_column,
 )
+from techmap.evidence import check_evidence
 from techmap.problems import WHOLE_FILE_LINE, Problem, Severity
 from techmap.schema import (
     COLUMN_NAMES,
@@ -211,7 +212,7 @@ def _check_sources(check: _Checker, sources: Collection[str] | None) -> pd.Categ
     return pd.Categorical(values.where(~bad & (values != "")), categories=known)
 
 
-def _typed_frame(table: Table, label: str, sources: Collection[str] | None,
+def typed_frame(table: Table, label: str, sources: Collection[str] | None,
                  problems: list[Problem]) -> pd.DataFrame:
     n = len(table.rows)
     index = pd.RangeIndex(n)
@@ -256,6 +257,7 @@ def _typed_frame(table: Table, label: str, sources: Collection[str] | None,
     out["source"] = _check_sources(check, sources)
     out["synthetic"], reasons = parse_bool_column(raw["synthetic"], default=False)
     check.add_reasons("synthetic", reasons)
+    out.update(check_evidence(check, out["synthetic"], present))
     for name in table.names:
         if name not in COLUMNS_BY_NAME and name not in DERIVED_COLUMNS:
             out[name] = raw[name]  # extra columns are kept as text
@@ -300,6 +302,7 @@ class ContractsResult:
     problems: list[Problem]
     rows: int
     encoding: str
+    table: Table | None = None  # the cells as read (techmap.store keeps them as published)
 
 
 def read_contracts_file(path: Path, label: str, sources: Collection[str] | None) -> ContractsResult:
@@ -309,13 +312,13 @@ def read_contracts_file(path: Path, label: str, sources: Collection[str] | None)
         table = read_table(path, label, problems)
     except Unreadable as exc:
         problems.append(Problem(label, exc.line, "-", "", str(exc)))
-        return ContractsResult(_typed_frame(table, label, None, []), problems, 0, table.encoding)
+        return ContractsResult(typed_frame(table, label, None, []), problems, 0, table.encoding)
     except OSError as exc:
         problems.append(Problem(label, WHOLE_FILE_LINE, "-", "",
                                 f"cannot read file: {exc.strerror or exc}"))
-        return ContractsResult(_typed_frame(table, label, None, []), problems, 0, table.encoding)
-    frame = _typed_frame(table, label, sources, problems)
-    return ContractsResult(frame, problems, len(table.rows), table.encoding)
+        return ContractsResult(typed_frame(table, label, None, []), problems, 0, table.encoding)
+    frame = typed_frame(table, label, sources, problems)
+    return ContractsResult(frame, problems, len(table.rows), table.encoding, table)
 
 
 def read_contracts(path: Path, *, file_label: str | None = None,
@@ -331,7 +334,7 @@ def read_contracts(path: Path, *, file_label: str | None = None,
     try:
         result = read_contracts_file(Path(path), label, sources)
     except Exception as exc:  # a bug must not hide the file's other problems behind a traceback
-        empty = _typed_frame(Table(list(COLUMN_NAMES), [], []), label, None, [])
+        empty = typed_frame(Table(list(COLUMN_NAMES), [], []), label, None, [])
         return empty, [unexpected_problem(label, exc)]
     return result.frame, result.problems
 

@@ -27,11 +27,12 @@ from techmap.redaction import redact_for_public
 from techmap.suppliers import display_choice, normalise_supplier, supplier_key
 from techmap.validate import load_validated
 
-__all__ = ["DEFAULT_DATASET", "UNKNOWN_SUPPLIER", "Dataset", "SupplierSpelling", "dataset_path_from_env",
-           "load_dataset", "normalise_suppliers", "read_manifest"]
+__all__ = ["DEFAULT_DATASET", "DEMO_DATASET", "UNKNOWN_SUPPLIER", "Dataset", "SupplierSpelling", "dataset_path_from_env",
+           "finish_loading", "load_dataset", "normalise_suppliers", "read_manifest"]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DATASET = REPO_ROOT / "datasets" / "london"
+DEFAULT_DATASET = REPO_ROOT / "datasets" / "london"  # real rows only
+DEMO_DATASET = REPO_ROOT / "datasets" / "demo"  # the real rows plus illustrative ones
 
 
 def read_manifest(folder: Path) -> dict[str, Any]:
@@ -47,7 +48,12 @@ def load_dataset(path: Path, *, public: bool = False) -> Dataset:
     """Load and validate a dataset folder. Raises techmap.problems.DatasetError with every
     problem when it has errors; warnings are kept on the Dataset. With public=True, restricted
     fields are removed before anything else can see them (techmap.redaction)."""
-    loaded = load_validated(path)
+    return finish_loading(load_validated(path), public=public)
+
+
+def finish_loading(loaded: Dataset, *, public: bool = False) -> Dataset:
+    """What every loaded dataset goes through, from a folder or from the store (techmap.store):
+    supplier names through the alias table, then, with public=True, the redaction."""
     contracts, spellings = normalise_suppliers(loaded.contracts)
     renamed = tuple(_renamed_warning(loaded.path, s) for s in spellings
                     if s.name != s.shown)

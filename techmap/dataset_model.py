@@ -50,6 +50,7 @@ class Dataset:
     contracts: pd.DataFrame
     warnings: tuple[Problem, ...] = field(default=())
     supplier_spellings: tuple[SupplierSpelling, ...] = field(default=())
+    version: int | None = None  # the published version's number, when loaded from techmap.store
 
     @property
     def unmatched_suppliers(self) -> tuple[SupplierSpelling, ...]:

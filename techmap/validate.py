@@ -21,8 +21,10 @@ import pandas as pd
 
 from techmap.contract_checks import read_contracts_file, unexpected_problem
 from techmap.dataset_model import Dataset
+from techmap.evidence import dataset_warnings
 from techmap.problems import WHOLE_FILE_LINE, DatasetError, Problem
 from techmap.schema import ISO_DATE_PATTERN
+from techmap.table_reader import Table
 
 MANIFEST_FILE = "manifest.json"
 CONTRACTS_FILE = "contracts.csv"
@@ -102,7 +104,7 @@ def _is_date(text: str) -> bool:
     return True
 
 
-def _manifest_sources(manifest: Mapping[str, Any] | None) -> list[str] | None:
+def manifest_sources(manifest: Mapping[str, Any] | None) -> list[str] | None:
     sources = manifest.get("sources") if manifest else None
     return list(sources) if isinstance(sources, dict) and sources else None
 
@@ -114,6 +116,7 @@ class FolderCheck:
     encoding: str = "utf-8"
     manifest: dict[str, Any] | None = None
     frame: pd.DataFrame | None = None
+    table: Table | None = None  # the cells as read (techmap.store keeps them as published)
 
 
 def _check_synthetic_flag(manifest: Mapping[str, Any], frame: pd.DataFrame,
@@ -146,7 +149,7 @@ def check_path(path: Path) -> FolderCheck:
             problems.append(Problem(str(contracts_path), WHOLE_FILE_LINE, "-", "", "missing: a "
                                     "dataset folder needs contracts.csv next to manifest.json"))
             return FolderCheck(problems, manifest=manifest)
-        sources = _manifest_sources(manifest)
+        sources = manifest_sources(manifest)
         try:
             result = read_contracts_file(contracts_path, str(contracts_path), sources)
         except Exception as exc:
@@ -155,7 +158,8 @@ def check_path(path: Path) -> FolderCheck:
         if manifest is not None and result.rows:
             text = manifest_path.read_text(encoding="utf-8-sig")
             problems.extend(_check_synthetic_flag(manifest, result.frame, str(manifest_path), text))
-        return FolderCheck(problems, result.rows, result.encoding, manifest, result.frame)
+            problems.extend(dataset_warnings(result.frame, str(contracts_path)))
+        return FolderCheck(problems, result.rows, result.encoding, manifest, result.frame, result.table)
     try:
         result = read_contracts_file(path, str(path), None)
     except Exception as exc:

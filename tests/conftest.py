@@ -13,6 +13,10 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 os.environ.setdefault("TECHMAP_TODAY", "2026-11-22")
+# The tests exercise every feature on the demo dataset (real rows plus illustrative ones); tests of
+# the real dataset name datasets/london themselves.
+os.environ.setdefault("TECHMAP_DATASET", str(ROOT / "datasets" / "demo"))
+
 # The app the tests import (and the servers they start) keep their users, sessions and published
 # versions in a throw-away SQLite file, never in the repository's instance/ folder; plain HTTP.
 os.environ.setdefault("TECHMAP_DATABASE_URL",
