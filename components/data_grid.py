@@ -36,9 +36,6 @@ from techmap.table_query import (
     OPTIONS,
     SHORT_FLAG_LABELS,
     TableQuery,
-    flags_text,
-    labels_of_categories,
-    money_text,
     parse_filter_model,
     parse_search,
     parse_sort_model,
@@ -46,6 +43,7 @@ from techmap.table_query import (
     to_sort_model,
 )
 from techmap.service.views import row_flags, table_positions, view_positions
+from techmap.table_columns import flags_text, labels_of_categories, money_text
 
 __all__ = ["BLOCK_ROWS", "GRID_COLUMNS", "HOSTING_LABELS", "SHORT_FLAG_LABELS", "column_defs", "data_grid",
            "grid_block", "grid_query", "money_text", "parse_filter_model", "parse_sort_model", "records",

@@ -44,8 +44,6 @@ from techmap.queries import apply_filter
 from techmap.service import context
 from techmap.table_query import (
     TableQuery,
-    describe_column_filter,
-    describe_sort,
     from_params,
     parse_filter_model,
     parse_search,
@@ -53,6 +51,7 @@ from techmap.table_query import (
     to_params,
 )
 from techmap.service.views import table_positions
+from techmap.table_words import describe_column_filter, describe_sort
 
 
 dash.register_page(__name__, path="/data", title="Contract data – London Tech Map", name="Data", order=4)

@@ -45,9 +45,9 @@ def _control_values(state: AppState) -> list[Any]:
     Input(ids.CLEAR_ALL, "n_clicks"),
     Input(ids.chip_remove(ALL, ALL), "n_clicks"),
     Input(ids.toggle(ALL, ALL), "n_clicks"),
-    Input({"type": "map-graph", "page": ALL}, "clickData"),
-    Input({"type": "treemap", "page": ALL}, "clickData"),
-    Input({"type": "window", "months": ALL}, "n_clicks"),
+    Input({**ids.MAP_GRAPH, "page": ALL}, "clickData"),
+    Input({**ids.TREEMAP, "page": ALL}, "clickData"),
+    Input(ids.window(ALL), "n_clicks"),
     Input(ids.view(ALL), "value"),
     State(ids.state_store(ALL), "data"),
 )
@@ -102,7 +102,7 @@ def _control_trigger(trigger: Any) -> Any:
     """Map a filter control's string id to the reducer's trigger form."""
     for param, control_id in ids.FILTER_CONTROLS.items():
         if trigger == control_id:
-            return {"type": "filter-control", "param": param}
+            return ids.filter_control(param)
     return trigger
 
 

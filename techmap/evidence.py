@@ -31,7 +31,7 @@ WHAT = {"evidence": "where a person can check them (a URL or owner/repo@commit:p
 
 
 class Checker(Protocol):
-    """What the validator's checker offers (techmap.validate._Checker)."""
+    """What the validator's checker offers (techmap.contract_checks._Checker)."""
 
     label: str
     header_line: int

@@ -10,12 +10,12 @@ from collections.abc import Callable
 from typing import Any
 
 import dash
-from dash._pages import _path_to_page  # the page router's own matcher: status and page agree
 from dash.exceptions import DependencyException
 from dash.fingerprint import check_fingerprint
 from flask import Blueprint, Flask, Response, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
+from dash_compat import hot_reload_enabled, path_to_page
 from techmap.authorities import GEOJSON, resolve_authority
 from techmap.service import context, views
 from web import compression, lazy_grid, plotly_bundle
@@ -66,7 +66,7 @@ def boundaries_geojson(digest: str) -> Response:
 
 def page_exists(app: dash.Dash, path: str) -> bool:
     """Whether Dash's page router renders a real page for `path` (not its 404 page)."""
-    page, variables = _path_to_page(app.strip_relative_path(path) or "")
+    page, variables = path_to_page(app.strip_relative_path(path) or "")  # as the router reads it
     if not page or page.get("module") == NOT_FOUND_PAGE:
         return False
     check = PROFILE_KEYS.get(page.get("module", ""))
@@ -126,7 +126,7 @@ def install(app: dash.Dash) -> None:
 
     @server.before_request
     def _guard_callbacks() -> Any:
-        if request.path == "/_reload-hash" and not app._dev_tools.hot_reload:
+        if request.path == "/_reload-hash" and not hot_reload_enabled(app):
             # Only the debug server's hot reload polls it; elsewhere it would list the packages.
             return Response("Not found\n", status=404, mimetype="text/plain")
         if request.path != "/_dash-update-component":

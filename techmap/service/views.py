@@ -25,7 +25,8 @@ from techmap.queries import apply_filter, borough_metrics, filter_mask, headline
 from techmap.schema import SERVICE_AREAS
 from techmap.service import cache, context
 from techmap.service.cache import per_dataset
-from techmap.table_query import TableQuery, sorted_positions, table_mask
+from techmap.table_query import TableQuery
+from techmap.table_rows import sorted_positions, table_mask
 
 P = ParamSpec("P")
 R = TypeVar("R")

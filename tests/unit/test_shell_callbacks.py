@@ -13,12 +13,11 @@ from typing import Any
 
 import pytest
 from dash import no_update
-from dash._callback_context import context_value
-from dash._utils import AttributeDict, stringify_id
 from plotly.utils import PlotlyJSONEncoder
 
 import app as app_module  # noqa: F401  (loads the pages and the shell callbacks, as Dash does)
 import ids
+from dash_compat import callback_context
 from techmap.appstate import AppState
 from techmap.service import context
 from techmap.service.views import in_view
@@ -38,22 +37,19 @@ def fired(trigger: Any = None, value: Any = None, views: tuple[str, ...] = (),
     """Dash's callback context for one firing: what triggered it (None = first load) and which
     view settings (ids.view(name)) are on the page, i.e. the ALL outputs the reducer fills."""
     if trigger is None:
-        triggered: list[dict[str, Any]] = []
+        triggered: list[tuple[Any, str, Any]] = []
     else:
         prop = PROPS.get(trigger) if isinstance(trigger, str) else None
         if prop is None:
             prop = "value" if isinstance(trigger, str) or trigger.get("type") == "view" else (
                 "clickData" if trigger.get("type") in ("map-graph", "treemap") else "n_clicks")
-        triggered = [{"prop_id": f"{stringify_id(trigger)}.{prop}", "value": value}]
+        triggered = [(trigger, prop, value)]
     outputs = [{"id": ids.APP_STATE, "property": "data"}, {"id": ids.URL, "property": "search"},
                *[{"id": ids.FILTER_CONTROLS[p], "property": "value"} for p in CONTROLS],
                [{"id": ids.view(name), "property": "value"} for name in views],
                [{"id": ids.state_store(name), "property": "data"} for name in stores]]
-    token = context_value.set(AttributeDict(triggered_inputs=triggered, outputs_list=outputs))
-    try:
+    with callback_context(triggered, outputs):
         yield
-    finally:
-        context_value.reset(token)
 
 
 def reduce(search: str | None, trigger: Any = None, value: Any = None,
