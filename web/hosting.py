@@ -20,7 +20,7 @@ from werkzeug.exceptions import HTTPException
 
 from techmap import context
 from techmap.authorities import GEOJSON, resolve_authority
-from web import compression
+from web import compression, page_meta
 from web.byte_cache import ByteLRU
 from web.callback_guard import check_dispatch
 
@@ -124,6 +124,7 @@ def install(app: dash.Dash) -> None:
     # Before the hooks below, so that it runs after them: it compresses what they leave plain.
     compression.install(server)
     server.register_blueprint(bp)
+    page_meta.install(app)
     server.config["MAX_CONTENT_LENGTH"] = 2 * 1024 * 1024  # callback payloads are a few KB
     policy: dict[str, str] = {}
 
