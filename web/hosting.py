@@ -16,7 +16,7 @@ from dash._pages import _path_to_page  # the page router's own matcher: status a
 from dash.exceptions import DependencyException
 from dash.fingerprint import check_fingerprint
 from flask import Blueprint, Flask, Response, g, jsonify, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from techmap import context
 from techmap.authorities import GEOJSON, resolve_authority
@@ -35,6 +35,7 @@ IMMUTABLE = f"public, max-age={ONE_YEAR}, immutable"
 RESPONSES = ByteLRU(max_entries=int(os.environ.get("TECHMAP_RESPONSE_CACHE", "400")),
                     max_bytes=32 * 1024 * 1024)
 MAX_CACHED_RESPONSE = 256 * 1024
+MAX_BODY_BYTES = 2 * 1024 * 1024  # the largest request body: callback payloads are a few KB
 # Pages whose URL names a thing: the page exists only when the thing does (the page itself says
 # "not found"; the status says so to crawlers, link checkers and monitoring).
 PROFILE_KEYS: dict[str, Callable[[dict[str, str]], bool]] = {
@@ -125,8 +126,18 @@ def install(app: dash.Dash) -> None:
     compression.install(server)
     server.register_blueprint(bp)
     page_meta.install(app)
-    server.config["MAX_CONTENT_LENGTH"] = 2 * 1024 * 1024  # callback payloads are a few KB
+    server.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     policy: dict[str, str] = {}
+
+    @server.before_request
+    def _refuse_oversized_streamed_bodies() -> None:
+        # A body without a Content-Length (Transfer-Encoding: chunked) is cut at
+        # MAX_CONTENT_LENGTH by Werkzeug rather than refused, so the app would read the first
+        # 2 MB as if it were the whole body. Read it (kept for the view), then look one byte
+        # past the cut in the server's own stream: anything there means it was too large.
+        if request.content_length is None and request.method in ("POST", "PUT", "PATCH", "DELETE"):
+            if len(request.get_data(cache=True)) >= MAX_BODY_BYTES and request.environ["wsgi.input"].read(1):
+                raise RequestEntityTooLarge()
 
     @server.before_request
     def _guard_callbacks() -> Any:
