@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from flask import Flask
 
-from web import api, calendar, downloads, templates_download
+from web import api, calendar, downloads, expensive, limits, templates_download
 
 
 def register_routes(server: Flask) -> None:
+    limits.install(server)
+    expensive.install(server)
     for module in (api, calendar, downloads, templates_download):
         server.register_blueprint(module.bp)

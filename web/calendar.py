@@ -27,6 +27,7 @@ from techmap.dataset import Dataset
 from techmap.export import describe_filters, download_filename
 from techmap.filters import FilterState
 from techmap.queries import apply_filter
+from web import expensive, limits
 
 bp = Blueprint("calendar", __name__)
 
@@ -96,6 +97,7 @@ def _ics_response(body: bytes) -> Response:
 
 
 @bp.get("/calendar/renewals.ics")
+@limits.expensive
 def renewals_ics() -> Response:
     state = _state()
     data = context.dataset()
@@ -114,10 +116,10 @@ def renewals_ics() -> Response:
                                         system_names=data.system_names)
         name = ("London Tech Map renewals" if state.filters.is_empty
                 else f"London Tech Map renewals ({filters_text})")
-        body = calendar_bytes(
-            rows, name=name, stamp=_stamp(data), lead_months=lead,
-            description=_about(data, f"the contracts of the view: filters {filters_text}"),
-            sources=data.sources)
+        description = _about(data, f"the contracts of the view: filters {filters_text}")
+        body = expensive.bounded(lambda: calendar_bytes(
+            rows, name=name, stamp=_stamp(data), lead_months=lead, description=description,
+            sources=data.sources))
         cached = (body, "")
         _feeds.put(cache_key, cached)
     response = _ics_response(cached[0])

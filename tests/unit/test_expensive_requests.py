@@ -1,0 +1,106 @@
+"""Expensive requests (Excel files, big CSVs, calendars of a view) cannot crowd out the rest:
+a bounded number build at once per worker (503 with Retry-After beyond), a build is shared by
+requests that differ only in parameters the app ignores, and each client is rate limited."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+import app as app_module
+from web import downloads
+
+client = app_module.server.test_client()
+XLSX = "/download/contracts.xlsx"
+
+
+@pytest.fixture()
+def counted_builds(monkeypatch):
+    """Count the Excel files actually built (the real builder does the work)."""
+    from web import expensive
+
+    expensive.BUILT.clear()
+    real = downloads.xlsx_bytes
+    calls: list[int] = []
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(downloads, "xlsx_bytes", counting)
+    return calls
+
+
+def test_requests_differing_only_in_junk_parameters_share_one_build(counted_builds):
+    first = client.get(XLSX + "?area=housing&utm_source=x1")
+    second = client.get(XLSX + "?junk=%E2%9C%93&area=housing&another=2&flag=stale")
+    assert first.status_code == second.status_code == 200
+    assert first.get_data() == second.get_data()
+    assert len(counted_builds) == 1
+    other_view = client.get(XLSX + "?area=finance-erp&utm_source=x1")
+    assert other_view.status_code == 200 and len(counted_builds) == 2
+
+
+def test_builds_beyond_the_bound_get_503_with_retry_after(monkeypatch):
+    """Two builds held open (the default bound per worker): a third view is refused at once;
+    once they finish it is built."""
+    from web import expensive
+
+    expensive.BUILT.clear()
+    monkeypatch.setattr(expensive, "CSV_GATED_ROWS", 1000)  # the demo data has ~1,500 rows
+    real = downloads.xlsx_bytes
+    release = threading.Event()
+    started = threading.Semaphore(0)
+
+    def slow(*args, **kwargs):
+        started.release()
+        release.wait(timeout=60)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(downloads, "xlsx_bytes", slow)
+    statuses: list[int] = []
+    held = [threading.Thread(target=lambda q=q: statuses.append(client.get(XLSX + q).status_code))
+            for q in ("?area=housing", "?area=finance-erp")]
+    for thread in held:
+        thread.start()
+    try:
+        for _ in held:
+            assert started.acquire(timeout=60), "the builds did not start"
+        refused = client.get(XLSX + "?area=waste")
+        assert refused.status_code == 503
+        assert int(refused.headers["Retry-After"]) > 0
+        assert "try again" in refused.get_data(as_text=True)
+        big_csv = client.get("/download/contracts.csv")  # every row: a big CSV needs a slot too
+        assert big_csv.status_code == 503 and "Retry-After" in big_csv.headers
+        assert client.get("/healthz").status_code == 200  # cheap requests are not held up
+    finally:
+        release.set()
+        for thread in held:
+            thread.join(timeout=60)
+    assert statuses == [200, 200]
+    assert client.get(XLSX + "?area=waste").status_code == 200
+    csv = client.get("/download/contracts.csv")
+    assert csv.status_code == 200 and csv.get_data()  # streamed, and its slot given back after
+    assert client.get(XLSX + "?area=libraries").status_code == 200
+
+
+def test_each_client_is_rate_limited_on_expensive_downloads(monkeypatch):
+    from web import limits
+
+    monkeypatch.setattr(limits, "EXPENSIVE_RATE", "3 per minute")
+    limits.limiter.reset()
+    try:
+        for query in ("?area=housing", "?x=1", "?x=2"):
+            assert client.get(XLSX + query).status_code == 200
+        limited = client.get("/download/contracts.csv?x=3")  # one count for every expensive route
+        assert limited.status_code == 429
+        assert int(limited.headers["Retry-After"]) > 0
+        assert "Traceback" not in limited.get_data(as_text=True)
+        assert client.get("/calendar/renewals.ics?authority=E09000007").status_code == 429
+        # another visitor behind the trusted proxy (127.0.0.1) has its own count
+        other = client.get(XLSX, headers={"X-Forwarded-For": "203.0.113.7"})
+        assert other.status_code == 200
+        assert client.get("/healthz").status_code == 200  # cheap routes are not limited
+    finally:
+        limits.limiter.reset()

@@ -1,0 +1,83 @@
+"""Expensive builds (Excel files, CSV downloads of many rows, calendars of a view): a few at a
+time per worker, off the event loop, and built once per normalised view.
+
+Sixteen concurrent Excel downloads with junk parameters once took /healthz from 10 ms to 4.6 s.
+So: at most TECHMAP_EXPENSIVE_BUILDS (default 2) run at once in a worker; a request beyond that
+gets 503 with Retry-After at once instead of queueing. A finished file is kept by the view it
+shows (what the app's own parsers read from the query string), so parameters the app ignores
+cannot make a request miss the cache. Under gunicorn's gevent workers a build runs in gevent's
+native thread pool, so the worker's event loop keeps answering other requests meanwhile.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Hashable
+from typing import TypeVar
+
+from flask import Flask, Response
+
+from web.byte_cache import ByteLRU
+
+T = TypeVar("T")
+
+SLOTS = max(1, int(os.environ.get("TECHMAP_EXPENSIVE_BUILDS", "2")))
+RETRY_AFTER_SECONDS = 5
+CSV_GATED_ROWS = 5_000  # a CSV of more rows than this holds a slot while it streams
+# Built files kept per process: Excel files of a view are at most a few MB.
+BUILT = ByteLRU(max_entries=64, max_bytes=64 * 1024 * 1024)
+# Made at import: under gunicorn.conf.py's gevent patching this is gevent's semaphore.
+_slots = threading.BoundedSemaphore(SLOTS)
+
+
+class Busy(Exception):
+    """Every build slot of this worker is taken."""
+
+
+def _take_slot() -> None:
+    if not _slots.acquire(blocking=False):
+        raise Busy
+
+
+def _off_the_event_loop(make: Callable[[], T]) -> T:
+    """make() in a native thread when gevent has patched this process, else here."""
+    from gevent import get_hub, monkey
+
+    if monkey.is_module_patched("threading"):
+        return get_hub().threadpool.apply(make)  # type: ignore[no-any-return]
+    return make()
+
+
+def bounded(make: Callable[[], T]) -> T:
+    """make() within the bound of concurrent builds; raises Busy beyond it."""
+    _take_slot()
+    try:
+        return _off_the_event_loop(make)
+    finally:
+        _slots.release()
+
+
+def build(key: Hashable, make: Callable[[], bytes]) -> bytes:
+    """The bytes of `key`, made once (concurrent requests for the same key wait for one build)."""
+    return BUILT.get_or_make(key, lambda: bounded(make))
+
+
+def hold_while_streaming(response: Response) -> Response:
+    """Hold a build slot until the server has sent `response` and closed it (whatever wraps its
+    body meanwhile, such as compression); raises Busy when none is free."""
+    _take_slot()
+    response.call_on_close(_slots.release)
+    return response
+
+
+def busy_response() -> Response:
+    response = Response(
+        "The server is busy building other downloads. Please try again in a few seconds.\n",
+        status=503, mimetype="text/plain")
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def install(server: Flask) -> None:
+    server.register_error_handler(Busy, lambda _error: busy_response())
