@@ -41,6 +41,7 @@ from techmap.parsing import (
     read_date_column,
 )
 from techmap.problems import WHOLE_FILE_LINE, DatasetError, Problem, Severity
+from techmap.row_checks import check_rows
 from techmap.schema import (
     COLUMN_NAMES,
     COLUMNS_BY_NAME,
@@ -502,6 +503,7 @@ def _typed_frame(table: _Table, label: str, sources: Collection[str] | None,
     out["source"] = _check_sources(check, sources)
     out["synthetic"], reasons = parse_bool_column(raw["synthetic"], default=False)
     check.add_reasons("synthetic", reasons)
+    check_rows(raw, out["value_public"], check)  # lengths, control characters, slugs, shared values
     for name in table.names:
         if name not in COLUMNS_BY_NAME and name not in DERIVED_COLUMNS:
             out[name] = raw[name]  # extra columns are kept as text
