@@ -31,6 +31,27 @@ def _row(n: int, system: str = "Northgate", supplier: str = "Northgate Public Se
             "demo", "true"]
 
 
+def test_hostile_text_is_reported_where_it_is(tmp_path):
+    path = _write(tmp_path / "contracts.csv", [
+        _row(1),
+        _row(2, system="S" * 32_767),
+        _row(3, supplier="Evil\u202egnp.exe Ltd"),
+        _row(4, supplier="Bell\u0007 Systems"),
+        _row(5, supplier="!!!"),
+        _row(6, system="x" * 200),  # at the cap: fine
+    ])
+    _, problems = read_contracts(path, file_label="contracts.csv")
+    got = [(p.line, p.column, p.severity) for p in problems]
+    assert got == [(3, "system", "error"), (4, "supplier", "warning"), (5, "supplier", "warning"),
+                   (6, "supplier", "error")]
+    long, rlo, bell, empty = (str(p) for p in problems)
+    assert long.startswith("contracts.csv:3: system: 'SSS") and "32,767 characters; at most 200" in long
+    assert "U+202E RIGHT-TO-LEFT OVERRIDE" in rlo and "direction control" in rlo
+    assert "U+0007" in bell and "control character" in bell
+    assert empty == ("contracts.csv:6: supplier: '!!!': has no letter or digit, so it gets no page "
+                     "address: use the name as the organisation writes it")
+
+
 def test_a_shared_contract_with_mixed_value_public_is_a_warning_on_the_public_rows(tmp_path):
     path = _write(tmp_path / "contracts.csv", [
         _row(1, shared="SHARED-1", public="false", value="918273"),
@@ -78,3 +99,35 @@ def test_a_public_instance_hides_the_values_of_the_whole_group(tmp_path):
     text = json.dumps(public.astype(str).to_dict())
     assert "643219" not in text and "3216095" not in text
     assert public.loc["A-001", "annual_value_gbp"] == 120000  # other rows keep their values
+
+
+def test_long_names_are_shortened_in_drop_downs_chips_and_titles(tmp_path, monkeypatch):
+    from components.chips import value_label
+    from components.safe_text import LABEL_LIMIT
+    from components.shell import filter_options
+    from techmap import context
+
+    folder = tmp_path / "dataset"
+    shutil.copytree(API_FIXTURE, folder)
+    contracts = folder / "contracts.csv"
+    long_name = "Zenith " + "Library Management Services " * 6  # 175 characters: under the cap
+    contracts.write_text(contracts.read_text(encoding="utf-8").replace(",Civica,Civica,", f",Civica,{long_name},"),
+                         encoding="utf-8")
+    data = load_dataset(folder)
+    slug = next(s for s, n in data.supplier_names.items() if n.startswith("Zenith Library"))
+    labels = [o["label"] for o in filter_options(data)["supplier"]]
+    assert all(len(label) <= LABEL_LIMIT for label in labels)
+    assert any(label.startswith("Zenith Library") and label.endswith("…") for label in labels)
+    assert len(value_label("supplier", slug, data)) <= LABEL_LIMIT
+
+    import app  # noqa: F401  (the Dash app registers the pages)
+    import pages.supplier as supplier_page
+
+    monkeypatch.setenv("TECHMAP_DATASET", str(folder))
+    context.reset()
+    try:
+        title = supplier_page._title(slug)
+    finally:
+        monkeypatch.undo()
+        context.reset()
+    assert title.startswith("Zenith Library") and len(title) < LABEL_LIMIT + 50
