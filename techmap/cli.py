@@ -44,6 +44,10 @@ def _parser() -> argparse.ArgumentParser:
     k.add_argument("file", type=Path)
     k.add_argument("--out", type=Path, required=True)
     k.add_argument("--licence", default="OGL-3.0", help="licence of the survey return (OGL-3.0)")
+
+    from techmap.harvest.command import add_parser as add_harvest_parser
+
+    add_harvest_parser(sub)
     return parser
 
 
@@ -67,6 +71,10 @@ def main(argv: list[str] | None = None) -> int:
             from techmap.importers.command import run_import_command
 
             return run_import_command(args)
+        if args.command == "harvest":
+            from techmap.harvest.command import run as run_harvest
+
+            return run_harvest(args)
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # last resort: a message, never a traceback

@@ -798,3 +798,13 @@ def _unique_ids(rows: list[dict[str, str]], meta: list[tuple[ReleaseItem, str, s
         keep.append(index)
     return ([rows[i] for i in keep], [meta[i] for i in keep], [flags[i] for i in keep],
             [numbers[i] for i in keep])
+
+
+def classify_release(release: dict[str, Any], source: str = "") -> tuple[list[str], list[str]]:
+    """One release read on its own, by the import's own rules (buyer, technology, awards):
+    (contract ids of the rows it gives, reason keys of what it skips). The harvest uses it to
+    set aside, page by page, the releases the import would skip anyway."""
+    ocid = normalise_ocid(str(release.get("ocid", "")))
+    report = ImportReport(kind="ocds", files=[])
+    rows = _rows_for(ocid, release, ReleaseItem(release, "", None, 0), source, report)
+    return [row["contract_id"] for row, *_ in rows], [entry.key for entry in report.skipped]
