@@ -2,7 +2,7 @@
 time per worker, off the event loop, and built once per normalised view.
 
 Sixteen concurrent Excel downloads with junk parameters once took /healthz from 10 ms to 4.6 s.
-So: at most TECHMAP_EXPENSIVE_BUILDS (default 2) run at once in a worker; a request beyond that
+So: at most TECHMAP_EXPENSIVE_BUILDS (default 1) run at once in a worker; a request beyond that
 gets 503 with Retry-After at once instead of queueing. A finished file is kept by the view it
 shows (what the app's own parsers read from the query string), so parameters the app ignores
 cannot make a request miss the cache. Under gunicorn's gevent workers a build runs in gevent's
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from typing import TypeVar
 
 from flask import Flask, Response
@@ -22,7 +22,7 @@ from web.byte_cache import ByteLRU
 
 T = TypeVar("T")
 
-SLOTS = max(1, int(os.environ.get("TECHMAP_EXPENSIVE_BUILDS", "2")))
+SLOTS = max(1, int(os.environ.get("TECHMAP_EXPENSIVE_BUILDS", "1")))
 RETRY_AFTER_SECONDS = 5
 CSV_GATED_ROWS = 5_000  # a CSV of more rows than this holds a slot while it streams
 # Built files kept per process: Excel files of a view are at most a few MB.
@@ -64,10 +64,25 @@ def build(key: Hashable, make: Callable[[], bytes]) -> bytes:
 
 
 def hold_while_streaming(response: Response) -> Response:
-    """Hold a build slot until the server has sent `response` and closed it (whatever wraps its
-    body meanwhile, such as compression); raises Busy when none is free."""
+    """Hold a build slot while `response` streams: given back when its body has been sent or the
+    server closes it (a client gone half-way), whichever comes first, whatever wraps the body
+    meanwhile (compression); raises Busy when no slot is free."""
     _take_slot()
-    response.call_on_close(_slots.release)
+    held = [True]
+
+    def give_back() -> None:
+        if held[0]:
+            held[0] = False
+            _slots.release()
+
+    def body(chunks: Iterable[bytes]) -> Iterator[bytes]:
+        try:
+            yield from chunks
+        finally:
+            give_back()
+
+    response.response = body(response.response)
+    response.call_on_close(give_back)
     return response
 
 
