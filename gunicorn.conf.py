@@ -54,3 +54,8 @@ def when_ready(server):
         from web.hosting import warm_static
 
         server.log.info(warm_static(app.app))
+    # Let the greenlets the app started while loading (the rate limiter's expiry timer) finish
+    # here: a worker forked with them pending would fail to end them (a traceback per worker).
+    from gevent import sleep
+
+    sleep(0.1)

@@ -5,22 +5,19 @@ Sixteen concurrent Excel downloads with junk parameters once took /healthz from 
 So: at most TECHMAP_EXPENSIVE_BUILDS (default 1) run at once in a worker; a request beyond that
 gets 503 with Retry-After at once instead of queueing. A finished file is kept by the view it
 shows (what the app's own parsers read from the query string), so parameters the app ignores
-cannot make a request miss the cache. Under gunicorn's gevent workers a build runs in gevent's
-native thread pool, so the worker's event loop keeps answering other requests meanwhile.
+cannot make a request miss the cache. Under gunicorn's gevent workers a build runs in a forked
+child process, so the worker's event loop keeps answering other requests meanwhile.
 """
 
 from __future__ import annotations
 
 import os
 import threading
+import traceback
 from collections.abc import Callable, Hashable, Iterable, Iterator
-from typing import TypeVar
-
 from flask import Flask, Response
 
 from web.byte_cache import ByteLRU
-
-T = TypeVar("T")
 
 SLOTS = max(1, int(os.environ.get("TECHMAP_EXPENSIVE_BUILDS", "1")))
 RETRY_AFTER_SECONDS = 5
@@ -40,16 +37,51 @@ def _take_slot() -> None:
         raise Busy
 
 
-def _off_the_event_loop(make: Callable[[], T]) -> T:
-    """make() in a native thread when gevent has patched this process, else here."""
-    from gevent import get_hub, monkey
+def _in_a_child_process(make: Callable[[], bytes]) -> bytes:
+    """make() in a forked copy of this worker, at a lower priority, the bytes sent back through a
+    pipe that the event loop reads without blocking. A build in a thread of this process would
+    hold the GIL for most of its run, starving the loop (and /healthz) of it."""
+    from gevent import os as green_os
 
-    if monkey.is_module_patched("threading"):
-        return get_hub().threadpool.apply(make)  # type: ignore[no-any-return]
+    read_fd, write_fd = os.pipe()
+    pid = green_os.fork_and_watch()
+    if pid == 0:  # the child: build, write, and leave without running the worker's exit code
+        code = 1
+        try:
+            os.close(read_fd)
+            os.nice(10)
+            body = memoryview(make())
+            while body:
+                body = body[os.write(write_fd, body):]
+            code = 0
+        except BaseException:  # noqa: BLE001  (reported by the parent as a failed build)
+            traceback.print_exc()
+        finally:
+            os._exit(code)
+    os.close(write_fd)
+    green_os.make_nonblocking(read_fd)
+    chunks: list[bytes] = []
+    try:
+        while chunk := green_os.nb_read(read_fd, 1 << 16):
+            chunks.append(chunk)
+    finally:
+        os.close(read_fd)
+        _, status = green_os.waitpid(pid, 0)
+    if status != 0:
+        raise RuntimeError(f"an expensive build failed in its child process (status {status})")
+    return b"".join(chunks)
+
+
+def _off_the_event_loop(make: Callable[[], bytes]) -> bytes:
+    """make() in a child process when gevent runs this worker, else here."""
+    from gevent import monkey
+
+    if monkey.is_module_patched("os"):
+        return _in_a_child_process(make)
     return make()
 
 
-def bounded(make: Callable[[], T]) -> T:
+def bounded(make: Callable[[], bytes]) -> bytes:
     """make() within the bound of concurrent builds; raises Busy beyond it."""
     _take_slot()
     try:

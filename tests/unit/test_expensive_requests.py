@@ -105,3 +105,28 @@ def test_each_client_is_rate_limited_on_expensive_downloads(monkeypatch):
         assert client.get("/healthz").status_code == 200  # cheap routes are not limited
     finally:
         limits.limiter.reset()
+
+
+def test_on_gunicorn_an_excel_file_is_built_in_a_child_process_and_is_whole():
+    """gunicorn's gevent workers build in a forked child (web/expensive.py): the file comes back
+    whole, junk parameters share it, and the worker serves on."""
+    import io
+    import urllib.request
+
+    import openpyxl
+
+    from tests.gunicorn_server import gunicorn
+
+    with gunicorn({"WEB_CONCURRENCY": "1", "TECHMAP_EXPENSIVE_RATE": "100 per minute"}) as (base, _, log):
+        bodies = []
+        for junk in ("a", "b"):
+            with urllib.request.urlopen(f"{base}{XLSX}?area=housing&junk={junk}", timeout=60) as response:
+                assert response.status == 200
+                bodies.append(response.read())
+        with urllib.request.urlopen(base + "/healthz", timeout=10) as response:
+            assert response.status == 200
+    assert bodies[0] == bodies[1]
+    book = openpyxl.load_workbook(io.BytesIO(bodies[0]))
+    rows = list(book["contracts"].iter_rows(values_only=True))
+    assert len(rows) > 10 and "contract_id" in rows[0]  # a header and the view's rows
+    assert "Traceback" not in log.read_text()
