@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import os
 import statistics
 import sys
 import threading
@@ -91,9 +92,11 @@ def main() -> int:
         for thread in threads:
             thread.join(timeout=60)
 
+    load = os.getloadavg()[0]
     p95 = statistics.quantiles(health_ms, n=20)[18] if len(health_ms) > 20 else float("inf")
     print(f"gunicorn: 2 gevent workers; {args.threads} clients downloading Excel files for {args.seconds:g} s, "
-          "each request another view plus junk parameters")
+          f"each request another view plus junk parameters (machine: {os.cpu_count()} CPUs, load "
+          f"average {load:.1f}: figures from a loaded machine are not comparable)")
     print("downloads by status: " + ", ".join(f"{k}: {v:,}" for k, v in sorted(statuses.items()) if k > 0)
           + "  (200 built or shared, 429 rate-limited, 503 over the bound of builds)")
     if any(k < 0 for k in statuses):
