@@ -130,3 +130,35 @@ def test_on_gunicorn_an_excel_file_is_built_in_a_child_process_and_is_whole():
     rows = list(book["contracts"].iter_rows(values_only=True))
     assert len(rows) > 10 and "contract_id" in rows[0]  # a header and the view's rows
     assert "Traceback" not in log.read_text()
+
+
+COUNT_REQUESTS = """
+import app
+client = app.server.test_client()
+print([client.get("/download/contracts.xlsx?area=housing&n=%d" % n).status_code for n in range({n})])
+"""
+
+
+def test_with_redis_the_rate_limit_is_counted_across_processes(tmp_path):
+    """Where TECHMAP_REDIS_URL is set, the limiter counts in Redis: a second process (another
+    worker or host) sees the first one's requests."""
+    import shutil
+    import socket
+    import subprocess
+
+    from tests.unit.test_hosting import _run_app
+
+    server = shutil.which("redis-server")
+    assert server, "redis-server is needed (scripts/test installs it)"
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    redis = subprocess.Popen([server, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                              "--appendonly", "no"], stdout=subprocess.DEVNULL)
+    try:
+        env = {"TECHMAP_REDIS_URL": f"redis://127.0.0.1:{port}/0", "TECHMAP_EXPENSIVE_RATE": "3 per minute"}
+        assert _run_app(env, COUNT_REQUESTS.format(n=2)).strip() == "[200, 200]"
+        assert _run_app(env, COUNT_REQUESTS.format(n=2)).strip() == "[200, 429]"
+    finally:
+        redis.terminate()
+        redis.wait(timeout=10)
