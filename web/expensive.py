@@ -12,6 +12,7 @@ child process, so the worker's event loop keeps answering other requests meanwhi
 from __future__ import annotations
 
 import os
+import signal
 import threading
 import traceback
 from collections.abc import Callable, Hashable, Iterable, Iterator
@@ -21,6 +22,7 @@ from web.byte_cache import ByteLRU
 
 SLOTS = max(1, int(os.environ.get("TECHMAP_EXPENSIVE_BUILDS", "1")))
 RETRY_AFTER_SECONDS = 5
+BUILD_TIMEOUT_SECONDS = 120
 CSV_GATED_ROWS = 5_000  # a CSV of more rows than this holds a slot while it streams
 # Built files kept per process: Excel files of a view are at most a few MB.
 BUILT = ByteLRU(max_entries=64, max_bytes=64 * 1024 * 1024)
@@ -41,6 +43,7 @@ def _in_a_child_process(make: Callable[[], bytes]) -> bytes:
     """make() in a forked copy of this worker, at a lower priority, the bytes sent back through a
     pipe that the event loop reads without blocking. A build in a thread of this process would
     hold the GIL for most of its run, starving the loop (and /healthz) of it."""
+    from gevent import Timeout
     from gevent import os as green_os
 
     read_fd, write_fd = os.pipe()
@@ -62,8 +65,12 @@ def _in_a_child_process(make: Callable[[], bytes]) -> bytes:
     green_os.make_nonblocking(read_fd)
     chunks: list[bytes] = []
     try:
-        while chunk := green_os.nb_read(read_fd, 1 << 16):
-            chunks.append(chunk)
+        with Timeout(BUILD_TIMEOUT_SECONDS):  # a build that hangs must not hold its slot for ever
+            while chunk := green_os.nb_read(read_fd, 1 << 16):
+                chunks.append(chunk)
+    except Timeout:
+        os.kill(pid, signal.SIGKILL)
+        raise RuntimeError(f"an expensive build took over {BUILD_TIMEOUT_SECONDS} s and was stopped") from None
     finally:
         os.close(read_fd)
         _, status = green_os.waitpid(pid, 0)
