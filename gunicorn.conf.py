@@ -14,15 +14,9 @@ import os
 
 # Patch the standard library for gevent before anything else is imported: with preload_app the
 # app (and its locks, sockets and threads) is loaded here, in the master, before the workers fork.
-import sys
-
 from gevent import monkey
 
 monkey.patch_all()
-# Expensive builds run in native threads beside the event loop (web/expensive.py). The loop gives
-# up the GIL at every socket operation and waits up to this long to get it back from a build: at
-# Python's default of 5 ms a request of a few dozen operations waited 100 ms or more.
-sys.setswitchinterval(0.0005)
 
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8050')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))

@@ -16,6 +16,7 @@ import signal
 import threading
 import traceback
 from collections.abc import Callable, Hashable, Iterable, Iterator
+
 from flask import Flask, Response
 
 from web.byte_cache import ByteLRU
