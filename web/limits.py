@@ -12,6 +12,7 @@ downloads, calendar downloads of a view): default "30 per minute" per client, "o
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -22,6 +23,7 @@ from flask_limiter import Limiter
 from web.access_log import client_address
 
 F = TypeVar("F", bound=Callable[..., Any])
+log = logging.getLogger("techmap.web")
 
 EXPENSIVE_RATE = os.environ.get("TECHMAP_EXPENSIVE_RATE", "30 per minute").strip() or "30 per minute"
 TRUSTED_PROXIES = [p.strip() for p in os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1").split(",") if p.strip()]
@@ -63,5 +65,10 @@ def expensive(view: F) -> F:
 
 
 def install(server: Flask) -> None:
-    server.config.setdefault("RATELIMIT_STORAGE_URI", storage_uri())
+    uri = storage_uri()
+    if not uri.startswith(("memory://", "redis://", "rediss://", "unix://")):
+        log.error("TECHMAP_REDIS_URL is not a Redis URL (redis://host:6379/0); rate limits are "
+                  "counted per process instead")
+        uri = "memory://"
+    server.config.setdefault("RATELIMIT_STORAGE_URI", uri)
     limiter.init_app(server)
