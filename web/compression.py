@@ -56,6 +56,7 @@ LATER_LOADS = (
     "/_dash-component-suites/plotly/package_data/plotly.min.js",
     "/_dash-component-suites/dash/dcc/async-graph.js",
     "/_dash-component-suites/dash/dcc/async-dropdown.js",
+    "/_dash-component-suites/dash_ag_grid/dash_ag_grid.min.js",  # web.lazy_grid: grid pages only
     "/_dash-component-suites/dash_ag_grid/async-community.js",
     "/assets/topojson/world_110m.json",
 )

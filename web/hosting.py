@@ -20,7 +20,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from techmap import context
 from techmap.authorities import GEOJSON, resolve_authority
-from web import compression, page_meta
+from web import compression, lazy_grid, page_meta, plotly_bundle
 from web.byte_cache import ByteLRU
 from web.callback_guard import check_dispatch
 
@@ -124,6 +124,8 @@ def install(app: dash.Dash) -> None:
 
     # Before the hooks below, so that it runs after them: it compresses what they leave plain.
     compression.install(server)
+    plotly_bundle.install(app)  # graphs load the app's own plotly.js bundle
+    lazy_grid.install()  # dash-ag-grid's bundle only where a grid is drawn
     server.register_blueprint(bp)
     page_meta.install(app)
     server.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES

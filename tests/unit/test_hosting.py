@@ -223,15 +223,15 @@ def test_browser_gets_the_smallest_encoding_it_accepts():
 
 
 def test_first_load_fits_the_budget_and_big_files_are_compressed_once():
-    """What Chromium fetches for `/`, at its encodings, is under 2 MB (bodies; benchmarks/
+    """What Chromium fetches for `/`, at its encodings, is under 1 MB (bodies; benchmarks/
     first_load.py measures the real browser), and a repeat costs no compression."""
     urls = compression.first_load_urls(SERVER, [_boundaries()])
     assert PLOTLY in urls and _boundaries() in urls and FINGERPRINTED in urls
-    urls = [u for u in urls if "async-community" not in u]  # the grid's chunk: data pages only
+    urls = [u for u in urls if "/dash_ag_grid/" not in u]  # the grid's bundles: grid pages only
     total = 0
     for url in urls:
         total += len(client.get(url, headers={"Accept-Encoding": BROWSER}).get_data())
-    assert total < 2 * 1024 * 1024, f"{total / 1024:.0f} KB"
+    assert total < 1024 * 1024, f"{total / 1024:.0f} KB"
     made = compression.STATIC.made
     for url in urls:
         client.get(url, headers={"Accept-Encoding": BROWSER})
