@@ -35,8 +35,14 @@ def client_key() -> str:
 
 
 def storage_uri() -> str:
-    """Redis where TECHMAP_REDIS_URL is set (limits' Redis storage), else this process's memory."""
-    return os.environ.get("TECHMAP_REDIS_URL", "").strip() or "memory://"
+    """Redis where TECHMAP_REDIS_URL is set (limits' Redis storage), else this process's memory;
+    a value that is not a Redis URL is logged once and counts in memory."""
+    uri = os.environ.get("TECHMAP_REDIS_URL", "").strip() or "memory://"
+    if not uri.startswith(("memory://", "redis://", "rediss://", "unix://")):
+        log.error("TECHMAP_REDIS_URL is not a Redis URL (redis://host:6379/0); rate limits are "
+                  "counted per process instead")
+        return "memory://"
+    return uri
 
 
 limiter = Limiter(
@@ -65,10 +71,5 @@ def expensive(view: F) -> F:
 
 
 def install(server: Flask) -> None:
-    uri = storage_uri()
-    if not uri.startswith(("memory://", "redis://", "rediss://", "unix://")):
-        log.error("TECHMAP_REDIS_URL is not a Redis URL (redis://host:6379/0); rate limits are "
-                  "counted per process instead")
-        uri = "memory://"
-    server.config.setdefault("RATELIMIT_STORAGE_URI", uri)
+    server.config.setdefault("RATELIMIT_STORAGE_URI", storage_uri())
     limiter.init_app(server)
