@@ -12,6 +12,7 @@ import dash
 
 from components.shell import shell
 from techmap import context
+from techmap.auth.config import AuthConfigError
 from techmap.problems import DatasetError
 
 HERE = Path(__file__).resolve().parent
@@ -59,11 +60,15 @@ def create_app() -> dash.Dash:
                     "power each of London's 33 borough councils."}],
     )
     app.index_string = INDEX
-    app.layout = shell(data)
+    app.layout = shell(data, sign_in=not context.settings().public)
     import pages.shell  # noqa: F401  (registers the shell callbacks: reducer, chips, banner)
     from web import hosting, register_routes
 
-    register_routes(app.server)
+    try:
+        register_routes(app.server)
+    except AuthConfigError as error:  # a sign-in setting is missing or wrong: say which
+        print(f"London Tech Map: {error}", file=sys.stderr)
+        raise SystemExit(1) from None
     hosting.install(app)
     # Dash finishes its set-up (callback map, page router) on the first request, marking it done
     # before it is: concurrent first requests to a new worker would then find no callbacks. One

@@ -53,3 +53,11 @@ def when_ready(server):
     from gevent import sleep
 
     sleep(0.1)
+
+
+def post_fork(server, worker):
+    """In each worker: leave the database connections opened before the fork to the parent
+    (SQLAlchemy's advice for pools and fork); the worker opens its own on first use."""
+    from techmap.auth.db import after_fork
+
+    after_fork()

@@ -55,6 +55,7 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("method", "Method"),
     ("contribute", "Contribute or correct data"),
     ("accessibility", "Accessibility statement"),
+    ("privacy", "Privacy"),
     ("licence", "Open-source licence"),
 )
 

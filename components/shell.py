@@ -112,7 +112,10 @@ def filter_bar(data: Dataset) -> html.Section:
     )
 
 
-def header() -> html.Header:
+def header(sign_in: bool = False) -> html.Header:
+    """The site header; with `sign_in`, a "Sign in" link that assets/signed_in.js turns into the
+    signed-in user's name (from a cookie the server sets), linking to their account."""
+    account = [html.A("Sign in", href="/sign-in", id="account-link", className="nav-link account-link")] if sign_in else []
     return html.Header(
         html.Div(
             [
@@ -126,6 +129,7 @@ def header() -> html.Header:
                     id=ids.NAV,
                     **{"aria-label": "Main"},
                 ),
+                *account,
             ],
             className="header-inner",
         ),
@@ -159,7 +163,7 @@ def footer(data: Dataset) -> html.Footer:
     )
 
 
-def shell(data: Dataset) -> html.Div:
+def shell(data: Dataset, sign_in: bool = False) -> html.Div:
     """The whole app layout; pages render inside `dash.page_container`."""
     return html.Div(
         [
@@ -167,7 +171,7 @@ def shell(data: Dataset) -> html.Div:
             dcc.Location(id=ids.URL, refresh=False),
             dcc.Store(id=ids.APP_STATE, data={"filters": {}, "view": {}}),
             dcc.Store(id=ids.URL_SYNC),
-            header(),
+            header(sign_in),
             html.Main(
                 [
                     filter_bar(data),

@@ -21,6 +21,7 @@ from components.about_content import (
     toc,
     what_it_is,
 )
+from components.privacy_notice import privacy_notice
 from techmap import context
 
 dash.register_page(__name__, path="/about", title="About the map, its data and accessibility – London Tech Map",
@@ -40,6 +41,7 @@ def layout(**_: Any) -> html.Div:
         "method": method(),
         "contribute": contribute(cfg.contact_email, public=cfg.public),
         "accessibility": accessibility_statement(cfg.contact_email),
+        "privacy": privacy_notice(cfg.contact_email, sign_in=not cfg.public),
         "licence": open_source_licence(),
     }
     return html.Div(

@@ -44,9 +44,10 @@ def _parser() -> argparse.ArgumentParser:
     k.add_argument("file", type=Path)
     k.add_argument("--out", type=Path, required=True)
     k.add_argument("--licence", default="OGL-3.0", help="licence of the survey return (OGL-3.0)")
-
+    from techmap.auth import command as auth_command
     from techmap.harvest.command import add_parser as add_harvest_parser
 
+    auth_command.add_parser(sub)  # users, tokens, audit
     add_harvest_parser(sub)
     return parser
 
@@ -71,6 +72,10 @@ def main(argv: list[str] | None = None) -> int:
             from techmap.importers.command import run_import_command
 
             return run_import_command(args)
+        if args.command in ("users", "tokens", "audit"):
+            from techmap.auth import command as auth_command
+
+            return auth_command.run(args)
         if args.command == "harvest":
             from techmap.harvest.command import run as run_harvest
 

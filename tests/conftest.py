@@ -2,6 +2,7 @@
 
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -12,3 +13,11 @@ os.environ.setdefault("TECHMAP_TODAY", "2026-11-22")
 # The test client is one client: the per-client limit of expensive downloads would refuse the
 # suite's own requests. tests/unit/test_expensive_requests.py turns it on to test it.
 os.environ.setdefault("TECHMAP_EXPENSIVE_RATE", "off")
+# The app the tests import (and the servers they start) keep their users, sessions and published
+# versions in a throw-away SQLite file, never in the repository's instance/ folder; plain HTTP.
+os.environ.setdefault("TECHMAP_DATABASE_URL",
+                      f"sqlite:///{tempfile.mkdtemp(prefix='techmap-test-db-')}/techmap.sqlite3")
+os.environ.setdefault("TECHMAP_SECURE_COOKIES", "0")
+
+# A throw-away PostgreSQL cluster for the database tests (fixtures postgres_cluster, database_url).
+pytest_plugins = ["tests.postgres"]

@@ -54,6 +54,7 @@ from web.api_params import (
     parse_paging,
     shown,
 )
+from web.auth_state import public_only, request_dataset
 
 logger = logging.getLogger(__name__)
 
@@ -174,7 +175,7 @@ def _meta(data: Dataset, state: FilterState) -> dict[str, Any]:
         "attribution": manifest.get("attribution"),
         "as_of": data.as_of.isoformat() if data.as_of else None,
         "synthetic": manifest.get("synthetic"),
-        "public": context.settings().public,
+        "public": public_only(),
         "filters": state.to_dict(),
     }
 
@@ -319,7 +320,7 @@ def _begin(allowed: Sequence[str]) -> tuple[Dataset, FilterState, bool]:
     check_names(request.args, allowed)
     state = parse_filters(request.args)
     csv_out = _wants_csv(request.args, allowed)
-    return context.dataset(), state, csv_out
+    return request_dataset(), state, csv_out
 
 
 # ---- endpoints --------------------------------------------------------------------------------
@@ -333,7 +334,7 @@ def contracts() -> Response:
     paging = parse_paging(request.args)
     hits = ordered_hits(data, state)
     rows = hits[paging.start:paging.start + paging.per_page]
-    fields = contract_fields(public=context.settings().public)
+    fields = contract_fields(public=public_only())
     records = records_of(data.contracts.take(rows), fields) if rows.size else []
     return _table_response(data=data, state=state, records=records, fields=fields, csv_out=csv_out,
                            name="contracts", total=int(hits.size), paging=paging)
@@ -502,7 +503,7 @@ def openapi() -> Response:
     from web.api_openapi import openapi_document
 
     check_names(request.args, ())
-    public = context.settings().public
+    public = public_only()
     return _json_response(openapi_document({
         "Contract": (contract_fields(public=public), "One contract in one borough."),
         "Authority": (AUTHORITY_FIELDS, "A London borough."),
@@ -528,7 +529,7 @@ def index() -> Response:
     if request.method != "GET":
         raise _method_not_allowed()
     check_names(request.args, ())
-    data = context.dataset()
+    data = request_dataset()
     return _json_response({"meta": _meta(data, FilterState()), "links": dict(ENDPOINTS)})
 
 

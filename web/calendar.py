@@ -28,6 +28,7 @@ from techmap.export import describe_filters, download_filename
 from techmap.filters import FilterState
 from techmap.queries import apply_filter
 from web import expensive, limits
+from web.auth_state import request_dataset
 
 bp = Blueprint("calendar", __name__)
 
@@ -100,7 +101,7 @@ def _ics_response(body: bytes) -> Response:
 @limits.expensive
 def renewals_ics() -> Response:
     state = _state()
-    data = context.dataset()
+    data = request_dataset()  # the public twin unless a member asks
     rows = apply_filter(data.contracts, state.filters)
     dated = calendar_contracts(rows)
     if dated > MAX_CALENDAR_CONTRACTS:
@@ -136,7 +137,7 @@ def borough_ics(key: str) -> Response:
         return _plain(f"Unknown borough '{shown}'. Use an ONS code from E09000001 to E09000033 or "
                       "a borough's name in lower case with hyphens, e.g. /calendar/E09000007.ics "
                       "or /calendar/camden.ics.", 404)
-    data = context.dataset()
+    data = request_dataset()  # the public twin unless a member asks
     lead = int(_state().view_value("lead"))
     cache_key = (data, "borough", authority.code, lead)  # a reloaded Dataset misses the cache
     cached = _feeds.get(cache_key)

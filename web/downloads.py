@@ -30,6 +30,7 @@ from techmap.export import (
 from techmap.quality import FLAGS
 from techmap.table_query import TableQuery, from_params, to_params
 from web import expensive, limits
+from web.auth_state import public_only, request_dataset
 
 bp = Blueprint("downloads", __name__)
 
@@ -44,16 +45,16 @@ def request_table(state: AppState) -> tuple[str, TableQuery]:
     if request.args.get("table") != "data":
         return "all", TableQuery()
     flag = state.view_value("flag")
-    table = from_params(request.args.items(multi=True), public=context.settings().public)
+    table = from_params(request.args.items(multi=True), public=public_only())
     return (flag if flag in FLAGS else "all"), table
 
 
 def view_positions(state: AppState, flag: str = "all", table: TableQuery = TableQuery()) -> np.ndarray | None:
     """Integer positions of the view's rows in the loaded table, in the view's order; None for
     every row in dataset order. No copy of the rows is made."""
-    data = context.dataset()
+    data = request_dataset()
     positions = views.table_positions(data, state.filters, flag, table, context.today(),
-                                      context.settings().public)
+                                      public_only())
     return None if len(positions) == len(data.contracts) and not table.sort else positions
 
 
@@ -70,10 +71,9 @@ def _attachment(response: Response, filename: str) -> Response:
 def contracts_csv() -> Response:
     state = request_state()
     flag, table = request_table(state)
-    contracts = context.dataset().contracts
+    contracts = request_dataset().contracts
     positions = view_positions(state, flag, table)
-    chunks = csv_chunks(contracts, columns=export_columns(public=context.settings().public),
-                        positions=positions)
+    chunks = csv_chunks(contracts, columns=export_columns(public=public_only()), positions=positions)
     response = Response(chunks, mimetype="text/csv")
     if (len(contracts) if positions is None else len(positions)) > expensive.CSV_GATED_ROWS:
         expensive.hold_while_streaming(response)
@@ -83,9 +83,10 @@ def contracts_csv() -> Response:
 
 def view_key(kind: str, state: AppState, flag: str, table: TableQuery) -> tuple[object, ...]:
     """What a download shows, as the app read it from the query string: parameters it ignores
-    (junk, or a flag without table=data) give the same key, so they share one build."""
-    return (kind, state.to_query_string(), flag, tuple(to_params(table)), context.settings().public,
-            context.today(), id(context.dataset()))
+    (junk, or a flag without table=data) give the same key, so they share one build. The role's
+    view (public fields only or not) is part of it: a build is never served across roles."""
+    return (kind, state.to_query_string(), flag, tuple(to_params(table)), public_only(),
+            context.today(), id(request_dataset()))
 
 
 @bp.get("/download/contracts.xlsx")
@@ -93,7 +94,7 @@ def view_key(kind: str, state: AppState, flag: str, table: TableQuery) -> tuple[
 def contracts_xlsx() -> Response:
     state = request_state()
     flag, table = request_table(state)
-    data = context.dataset()
+    data = request_dataset()
     positions = view_positions(state, flag, table)
     rows = len(data.contracts) if positions is None else len(positions)
     if rows > XLSX_MAX_ROWS:
@@ -103,7 +104,7 @@ def contracts_xlsx() -> Response:
             status=400, mimetype="text/plain")
     filters_text = describe_filters(state, supplier_names=data.supplier_names,
                                     system_names=data.system_names)
-    public, today = context.settings().public, context.today()
+    public, today = public_only(), context.today()
     body = expensive.build(view_key("xlsx", state, flag, table), lambda: xlsx_bytes(
         data.contracts,
         title=data.title,

@@ -21,6 +21,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from techmap import context
 from techmap.authorities import GEOJSON, resolve_authority
 from web import compression, lazy_grid, page_meta, plotly_bundle
+from web.auth_state import public_only
 from web.byte_cache import ByteLRU
 from web.callback_guard import check_dispatch
 
@@ -163,8 +164,9 @@ def install(app: dash.Dash) -> None:
         # configuration changes (tests switch to public mode) never gets another's answer.
         # A digest, not the body itself: the key costs 32 bytes whatever the request's size.
         body_digest = hashlib.sha256(request.get_data()).digest()
+        # Whether the asker sees public fields only is part of the key: never served across roles.
         key = hashlib.sha256(body_digest + repr((context.today(), context.settings(),
-                                                 id(context.dataset()))).encode()).digest()
+                                                 id(context.dataset()), public_only())).encode()).digest()
         g.callback_cache_key = key
         cached = RESPONSES.get(key)
         if cached is not None:

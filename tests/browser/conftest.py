@@ -28,8 +28,8 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(env_extra: dict[str, str] | None = None) -> tuple[subprocess.Popen, str]:
-    port = _free_port()
+def start_server(env_extra: dict[str, str] | None = None, port: int | None = None) -> tuple[subprocess.Popen, str]:
+    port = port or _free_port()
     env = {**os.environ, "TECHMAP_TODAY": "2026-11-22", **(env_extra or {})}
     # The server's log goes to a file: a pipe nobody reads would fill up and block the server.
     log = tempfile.NamedTemporaryFile(prefix="techmap-server-", suffix=".log", delete=False)

@@ -54,9 +54,9 @@ def data(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 def test_sections_and_the_anchor_the_banner_links_to(data: None) -> None:
     layout = about()
     section_ids = [c.id for c in walk(layout) if type(c).__name__ == "Section"]
-    assert section_ids == ["what", "data", "method", "contribute", "accessibility", "licence"]
+    assert section_ids == ["what", "data", "method", "contribute", "accessibility", "privacy", "licence"]
     toc = [c.href for c in walk(layout) if type(c).__name__ == "A" and str(c.href).startswith("#")]
-    assert toc[:6] == [f"#{s}" for s in section_ids]
+    assert toc[:7] == [f"#{s}" for s in section_ids]
 
 
 def test_one_h1_and_headings_never_skip_a_level(data: None) -> None:
@@ -188,3 +188,15 @@ def test_every_known_issue_has_a_plan_and_the_fixed_drop_down_issue_is_gone(data
     assert "placeholder" not in statement  # the drop-downs are named by their labels now
     assert not any("drop-down" in issue.summary for issue in about_content.KNOWN_ISSUES)
     assert all(issue.plan and issue.criteria for issue in about_content.KNOWN_ISSUES)
+
+
+def test_the_privacy_notice_says_what_is_kept_about_signed_in_users(data: None,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    section = next(c for c in walk(about()) if type(c).__name__ == "Section" and c.id == "privacy")
+    text = render(section)
+    for kept in ("email address", "role", "Argon2id", "audit log", "failed sign-in", "techmap_session"):
+        assert kept in text, kept
+    with instance(monkeypatch, public=True, dataset=FIXTURE):
+        section = next(c for c in walk(about()) if type(c).__name__ == "Section" and c.id == "privacy")
+        public_text = render(section)
+    assert "no sign-in" in public_text and "Argon2id" not in public_text

@@ -34,9 +34,11 @@ from flask.testing import FlaskClient
 from openapi_spec_validator import validate as validate_openapi
 
 from techmap import context
+from techmap.auth.roles import Role
 from techmap.authorities import authorities
 from techmap.filters import FilterState
 from techmap.queries import apply_filter
+from tests.unit.auth_helpers import act_as
 from web import api
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "api" / "dataset"
@@ -69,8 +71,11 @@ def instance(monkeypatch: pytest.MonkeyPatch, *, public: bool,
 
 
 def api_client() -> FlaskClient:
+    """The API alone, asked by a member (on a public instance that still means public fields
+    only); what an anonymous visitor gets is tested in test_auth_web.py."""
     app = Flask("api-test")
     app.register_blueprint(api.bp)
+    act_as(app, Role.MEMBER)
     return app.test_client()
 
 

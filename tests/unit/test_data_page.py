@@ -42,9 +42,11 @@ from components.quality_panel import (
 from components.safe_text import safe_url
 from techmap import context, table_query
 from techmap.appstate import AppState
+from techmap.auth.roles import Role
 from techmap.dataset import Dataset
 from techmap.filters import FilterState
 from techmap.quality import coverage_by_borough
+from tests.unit.auth_helpers import act_as
 from tests.unit.test_api import instance
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "data_page" / "dataset"
@@ -580,6 +582,7 @@ def test_the_csv_download_holds_the_grids_rows_in_the_grids_order(data: Dataset)
 
     server = Flask("data-page-test")
     server.register_blueprint(downloads.bp)
+    act_as(server, Role.MEMBER)
     for query, filters in ((f"?authority={CAMDEN}", FilterState(authority=(CAMDEN,))),
                            ("?area=housing&q=nec", FilterState(area=("housing",), q="nec")), ("", FilterState())):
         body = server.test_client().get("/download/contracts.csv" + query).data.decode("utf-8-sig")
@@ -592,6 +595,7 @@ def download_client() -> Any:
 
     server = Flask("data-page-test")
     server.register_blueprint(downloads.bp)
+    act_as(server, Role.MEMBER)  # the grid here shows every field, as it does to members
     return server.test_client()
 
 

@@ -26,7 +26,9 @@ from plotly.utils import PlotlyJSONEncoder
 
 from techmap import context
 from techmap.appstate import VIEW_PARAMS, AppState
+from techmap.auth.roles import Role
 from techmap.schema import COLUMNS_BY_NAME
+from tests.unit.auth_helpers import act_as
 from tests.unit.test_api import HACKNEY, LAMBETH, instance
 from web import register_routes
 
@@ -62,6 +64,9 @@ def routes_client() -> FlaskClient:
     """A Flask app with every route module that exists (web.register_routes), as app.py has."""
     server = Flask("public-mode-test")
     register_routes(server)
+    # A member asks: on a private instance every field shows (so the leak search is proven to
+    # find them), on a public one none. Anonymous visitors on a private instance: test_auth_web.py.
+    act_as(server, Role.MEMBER)
     return server.test_client()
 
 

@@ -21,10 +21,12 @@ import web.calendar
 import web.downloads
 from techmap import context
 from techmap.appstate import AppState
+from techmap.auth.roles import Role
 from techmap.calendar_export import renewal_events
 from techmap.export import EXPORT_COLUMNS, UTF8_BOM
 from techmap.filters import FilterState
 from techmap.queries import apply_filter
+from tests.unit.auth_helpers import act_as, bearer_token
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "export" / "dataset"
 
@@ -33,7 +35,10 @@ FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "export" / "data
 def client():
     context.reset()  # the environment of conftest.py: bundled dataset, not public
     web.calendar.clear_cache()
-    return app.server.test_client()
+    client = app.server.test_client()
+    # a member, who sees every field (anonymous visitors get public fields: test_auth_web.py)
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {bearer_token(Role.MEMBER)}"
+    return client
 
 
 def csv_rows(response) -> list[dict[str, str]]:
@@ -54,7 +59,7 @@ def test_borough_feed_is_a_parsable_calendar_of_all_its_contracts(client):
     response = client.get("/calendar/E09000007.ics?area=housing")  # filters are ignored
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
-    assert response.headers["Cache-Control"] == "max-age=300"
+    assert response.headers["Cache-Control"] == "max-age=300, private"  # a member's: no shared cache
     assert response.headers["ETag"]
     cal = icalendar.Calendar.from_ical(response.data)
     assert cal["X-WR-CALNAME"] == "Camden contract renewals (London Tech Map)"
@@ -195,6 +200,7 @@ def fixture_client(monkeypatch, *, public: bool):
     server = flask.Flask("test-calendar-downloads")
     server.register_blueprint(web.calendar.bp)
     server.register_blueprint(web.downloads.bp)
+    act_as(server, Role.MEMBER)  # on a public instance still public fields only
     return server.test_client()
 
 

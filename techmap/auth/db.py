@@ -1,0 +1,28 @@
+"""The database the sign-in tables live in: the project's store (techmap.store.db), the same one
+the published dataset versions use: TECHMAP_DATABASE_URL, else SQLite under instance/ beside the
+dataset. Its Alembic migrations (auth_0001_accounts.py among them) run on first use."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from techmap import context
+from techmap.store.db import Database, open_database
+
+
+def database() -> Database:
+    """The instance's database, opened and migrated once per process."""
+    import techmap.auth.models  # noqa: F401  (registers the sign-in tables on the store's Base)
+
+    return open_database(dataset_folder=context.settings().dataset_path)
+
+
+def session_factory() -> sessionmaker[Session]:
+    return database().sessions
+
+
+def after_fork() -> None:
+    """In a forked worker process: forget the pooled connections inherited from the parent
+    without closing them (they are the parent's); nothing to do where sign-in is off."""
+    if not context.settings().public:
+        database().engine.dispose(close=False)
