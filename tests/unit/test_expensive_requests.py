@@ -172,3 +172,17 @@ def test_a_malformed_redis_url_leaves_the_limits_per_process_with_one_clear_mess
     assert caplog.text.count("TECHMAP_REDIS_URL is not a Redis URL") == 1
     monkeypatch.setenv("TECHMAP_REDIS_URL", "redis://cache.internal:6379/2")
     assert limits.storage_uri() == "redis://cache.internal:6379/2"
+
+
+def test_a_built_file_is_never_shared_across_roles(counted_builds):
+    """The anonymous visitor's file (public fields only) and a member's differ: same view,
+    separate builds, each served only to its own role."""
+    from tests.unit.auth_helpers import bearer_token
+
+    member = {"Authorization": f"Bearer {bearer_token()}"}
+    anonymous_file = client.get(XLSX + "?junk=1").get_data()
+    member_file = client.get(XLSX + "?junk=2", headers=member).get_data()
+    assert len(counted_builds) == 2 and anonymous_file != member_file
+    assert client.get(XLSX + "?junk=3").get_data() == anonymous_file
+    assert client.get(XLSX + "?junk=4", headers=member).get_data() == member_file
+    assert len(counted_builds) == 2
