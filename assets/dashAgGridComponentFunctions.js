@@ -62,10 +62,11 @@
                                            attrs: { href: href, onClick: followInApp } });
   };
 
-  /* The row's source title, linked to the source when it is published at an http(s) address. */
+  /* The row's source title (or its evidence), linked to the source when it is published at an
+     http(s) address. cellRendererParams: urlField, the row's URL key (default source_url). */
   funcs.SourceLink = function (props) {
     var label = text(props.value);
-    var url = props.data ? text(props.data.source_url) : "";
+    var url = props.data ? text(props.data[props.urlField || "source_url"]) : "";
     if (!label || !/^https?:\/\/[^\s]+$/i.test(url)) {
       return label;
     }

@@ -13,7 +13,7 @@ and sorts afresh). Prints p50/p95 time and response size for:
 - the first filter on each column and the first search, when a column's text index is built
   (once per column per process).
 
-    .venv/bin/python benchmarks/data_grid.py                      # bundled London data
+    .venv/bin/python benchmarks/data_grid.py                      # the demo dataset (London scale)
     .venv/bin/python benchmarks/data_grid.py --dataset /tmp/tm100  # --scale 100 (~137k rows)
 """
 
@@ -92,11 +92,11 @@ def _views(data: Any, n: int, sortable: list[str], seed: int = 11) -> list[tuple
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--dataset", type=Path, help="dataset folder (default: the bundled one)")
+    parser.add_argument("--dataset", type=Path, help="dataset folder (default: the demo, datasets/demo)")
     parser.add_argument("--requests", type=int, default=300)
     args = parser.parse_args()
-    if args.dataset:
-        os.environ["TECHMAP_DATASET"] = str(args.dataset)
+    # London scale is the demo: the real rows plus illustrative ones for every unknown pair
+    os.environ["TECHMAP_DATASET"] = str(args.dataset or ROOT / "datasets" / "demo")
     os.environ.setdefault("TECHMAP_TODAY", "2026-11-22")
 
     import app as app_module

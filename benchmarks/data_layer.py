@@ -5,7 +5,7 @@
     python benchmarks/data_layer.py --scale 10      # a smaller generated dataset
 
 Measures (budget):
-- load + validate the bundled dataset (datasets/london), median of --runs runs (< 1 s)
+- load + validate the demo dataset (datasets/demo), median of --runs runs (< 1 s)
 - at --scale 100 (generated with `python -m techmap generate-demo`, ~140k rows):
   load + validate (< 10 s, in a fresh process), filter + borough_metrics median over varied filter
   states (< 20 ms), hierarchy + concentration_by median over the same states (< 100 ms), resident
@@ -34,7 +34,7 @@ sys.path.insert(0, str(REPO))
 import pandas as pd  # noqa: E402
 
 from techmap.concentration import concentration_by, hierarchy, supplier_shares  # noqa: E402
-from techmap.dataset import DEFAULT_DATASET, load_dataset  # noqa: E402
+from techmap.dataset import DEMO_DATASET, load_dataset  # noqa: E402
 from techmap.filters import FilterState  # noqa: E402
 from techmap.quality import quality_flags  # noqa: E402
 from techmap.queries import apply_filter, borough_metrics, headline  # noqa: E402
@@ -185,9 +185,9 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[Row] = []
 
     # ---- bundled dataset ----------------------------------------------------------------------
-    load_dataset(DEFAULT_DATASET)  # warm imports and caches once, as a server would at start-up
-    seconds, cpu = median_time(lambda: load_dataset(DEFAULT_DATASET), args.runs)
-    bundled_rows = len(load_dataset(DEFAULT_DATASET).contracts)
+    load_dataset(DEMO_DATASET)  # warm imports and caches once, as a server would at start-up
+    seconds, cpu = median_time(lambda: load_dataset(DEMO_DATASET), args.runs)
+    bundled_rows = len(load_dataset(DEMO_DATASET).contracts)
     rows.append(row(f"load+validate bundled ({bundled_rows:,} rows)", seconds, "s", 1.0, cpu))
 
     # ---- large dataset ------------------------------------------------------------------------

@@ -6,7 +6,7 @@ response size, for the map patch and, for comparison, the side panel (headline +
 first with every per-state cache emptied before each request (the work itself), then for views
 already seen (served from the caches).
 
-    .venv/bin/python benchmarks/map_callbacks.py                 # bundled London data
+    .venv/bin/python benchmarks/map_callbacks.py                 # the demo dataset (London scale)
     .venv/bin/python benchmarks/map_callbacks.py --dataset /tmp/tm100   # e.g. --scale 100 data
 Budgets: map update p95 < 10 ms and < 5 KB at London scale; p95 < 50 ms at --scale 100.
 """
@@ -62,11 +62,11 @@ def _payload(output: str, outputs: object, state: dict) -> dict:
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--dataset", type=Path, help="dataset folder (default: the bundled one)")
+    parser.add_argument("--dataset", type=Path, help="dataset folder (default: the demo, datasets/demo)")
     parser.add_argument("--requests", type=int, default=300)
     args = parser.parse_args()
-    if args.dataset:
-        os.environ["TECHMAP_DATASET"] = str(args.dataset)
+    # London scale is the demo: the real rows plus illustrative ones for every unknown pair
+    os.environ["TECHMAP_DATASET"] = str(args.dataset or ROOT / "datasets" / "demo")
     os.environ.setdefault("TECHMAP_TODAY", "2026-11-22")
 
     import app as app_module

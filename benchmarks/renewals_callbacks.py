@@ -43,7 +43,7 @@ from dash._utils import to_json  # noqa: E402
 
 from techmap import context  # noqa: E402
 from techmap.appstate import AppState  # noqa: E402
-from techmap.dataset import DEFAULT_DATASET  # noqa: E402
+from techmap.dataset import DEMO_DATASET  # noqa: E402
 from techmap.filters import FilterState  # noqa: E402
 from techmap.renewals import add_months  # noqa: E402
 
@@ -281,7 +281,7 @@ def main() -> None:
     parser.add_argument("--skip-big", action="store_true")
     args = parser.parse_args()
     print(f"today = {context.today()}; page size {PAGE_SIZE} bars, {CARDS_PER_PAGE} finder cards")
-    measure("bundled London", DEFAULT_DATASET, args.repeat, 50)
+    measure("bundled London", DEMO_DATASET, args.repeat, 50)
     if not args.skip_big:
         measure("--scale 100", ensure_big(args.big), args.repeat, 300)
 

@@ -8,7 +8,7 @@ not sent, so they are not counted). Two kinds of change are measured separately:
 state (the treemap's nodes change) and a supplier selection only (a treemap click: only the
 highlight is patched).
 
-    .venv/bin/python benchmarks/suppliers_callbacks.py                    # bundled London data
+    .venv/bin/python benchmarks/suppliers_callbacks.py                    # the demo dataset (London scale)
     .venv/bin/python benchmarks/suppliers_callbacks.py --dataset /tmp/tm100   # --scale 100 data
     (make it with: .venv/bin/python -m techmap generate-demo --scale 100 --out /tmp/tm100)
 Budgets: a filter change handled in p95 < 50 ms at London scale, < 300 ms at --scale 100.
@@ -75,11 +75,11 @@ def _percentiles(values: list[float]) -> tuple[float, float]:
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--dataset", type=Path, help="dataset folder (default: the bundled one)")
+    parser.add_argument("--dataset", type=Path, help="dataset folder (default: the demo, datasets/demo)")
     parser.add_argument("--states", type=int, default=200)
     args = parser.parse_args()
-    if args.dataset:
-        os.environ["TECHMAP_DATASET"] = str(args.dataset)
+    # London scale is the demo: the real rows plus illustrative ones for every unknown pair
+    os.environ["TECHMAP_DATASET"] = str(args.dataset or ROOT / "datasets" / "demo")
     os.environ.setdefault("TECHMAP_TODAY", "2026-11-22")
 
     import app  # noqa: F401  (creates the app, which imports and registers the pages)

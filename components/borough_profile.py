@@ -10,11 +10,14 @@ from typing import Any
 import pandas as pd
 from dash import dcc, html
 
+from components.coverage import borough_gaps
 from components.fast_html import el
 from components.quality_panel import scroll_region
 from techmap.appstate import AppState
 from techmap.authorities import Authority, by_code
 from techmap.concentration import concentration_by
+from techmap.coverage import unknown_areas
+from techmap.evidence import evidence_link
 from techmap.queries import apply_filter, borough_metrics
 from techmap.schema import SERVICE_AREAS_BY_SLUG
 
@@ -32,7 +35,18 @@ def fmt_money(value: Any, public: bool = True) -> str:
 
 
 _SYSTEM_COLUMNS = ["service_area", "system", "supplier", "supplier_slug", "end_date", "max_end_date",
-                   "annual_value_gbp", "value_public", "synthetic"]
+                   "annual_value_gbp", "value_public", "synthetic", "evidence", "observed_date",
+                   "confidence"]
+
+
+def evidence_cell(synthetic: bool, evidence: Any, observed: Any, confidence: Any) -> Any:
+    """'listing, 30 May 2026' linked to the evidence; 'illustrative' for made-up rows."""
+    if synthetic:
+        return "illustrative"
+    words = ", ".join(w for w in (str(confidence or ""), fmt_date(observed) if pd.notna(observed) else "")
+                      if w and w != "nan") or "public source"
+    link = evidence_link(evidence)
+    return el(html.A, words, href=link, rel="noopener noreferrer") if link else words
 
 
 def systems_by_area(rows: pd.DataFrame, query: str) -> list[Any]:
@@ -53,7 +67,8 @@ def systems_by_area(rows: pd.DataFrame, query: str) -> list[Any]:
             el(html.Td, fmt_date(columns["max_end_date"][i])),
             el(html.Td, fmt_money(columns["annual_value_gbp"][i], bool(columns["value_public"][i])),
                className="num"),
-            el(html.Td, "illustrative" if columns["synthetic"][i] else "public source"),
+            el(html.Td, evidence_cell(bool(columns["synthetic"][i]), columns["evidence"][i],
+                                      columns["observed_date"][i], columns["confidence"][i])),
         ]))
     for area_slug, body in bodies.items():
         area = SERVICE_AREAS_BY_SLUG.get(area_slug)
@@ -63,7 +78,7 @@ def systems_by_area(rows: pd.DataFrame, query: str) -> list[Any]:
             scroll_region(html.Table([
                 html.Thead(html.Tr([html.Th(c, scope="col", className="num" if c == "Annual value" else None)
                                     for c in ("System", "Supplier", "Ends", "Latest end with extensions",
-                                              "Annual value", "Data")])),
+                                              "Annual value", "Evidence")])),
                 html.Tbody(body),
             ], className="table table-sm"), f"{name} systems"),
         ]))
@@ -185,6 +200,7 @@ def profile_body(authority: Authority, contracts: pd.DataFrame, state: AppState,
                          className="panel"),
         ], className="profile-grid"),
         html.Section([html.H2("Systems by service area", className="h4"), *systems_by_area(own, q)]),
+        borough_gaps(unknown_areas(contracts)[authority.code]),
         html.Section([html.H2("Peers running the same systems", className="h4"), peers(authority, own, everyone, q)],
                      className="mt-3"),
     ]

@@ -86,6 +86,9 @@ def _and_list(names: tuple[str, ...]) -> str:
     return ", ".join(names[:-1]) + ", and " + names[-1]
 
 
+MAX_NAMED_AREAS = 3  # past this the banner counts the areas rather than naming them
+
+
 def synthetic_banner(contracts: int, synthetic: int, public_areas: tuple[str, ...] = ()) -> Any | None:
     """A plain-language warning whenever illustrative rows are in view; None when there are none.
     `public_areas`: the service areas with rows from public sources (public_source_areas), named
@@ -94,7 +97,11 @@ def synthetic_banner(contracts: int, synthetic: int, public_areas: tuple[str, ..
         return None
     scope = "All" if synthetic == contracts else f"{synthetic:,} of the {contracts:,}"
     real = (f"The contracts that come from public sources are all in {_and_list(public_areas)}. "
-            if public_areas else "")
+            if 0 < len(public_areas) <= MAX_NAMED_AREAS else "")
+    if len(public_areas) > MAX_NAMED_AREAS:
+        real = (f"The other {contracts - synthetic:,} are real, from public sources, in "
+                f"{len(public_areas)} service areas: the Data page and each borough profile mark "
+                "every row real (with its evidence) or illustrative. ")
     return html.P(
         [
             html.Strong("Illustrative data. "),

@@ -26,6 +26,7 @@ import numpy as np
 from components.safe_text import safe_url
 from techmap.authorities import by_code
 from techmap.dataset import Dataset
+from techmap.evidence import evidence_link
 from techmap.filters import FilterState
 from techmap.quality import FLAGS
 from techmap.schema import COLUMNS_BY_NAME, SERVICE_AREAS_BY_SLUG
@@ -107,6 +108,10 @@ GRID_COLUMNS: tuple[GridColumn, ...] = (
     GridColumn("source_as_of", "The date of the row's source: how current it is.", 170),
     GridColumn("synthetic", _help("synthetic", "The table shows Real or Illustrative: illustrative "
                "rows are made up to show how the app works."), 140),
+    GridColumn("evidence", _help("evidence", "Follow it to check the row."), 260, "SourceLink",
+               {"urlField": "evidence_url"}),
+    GridColumn("observed_date", _help("observed_date"), 150),
+    GridColumn("confidence", _help("confidence"), 140),
     GridColumn("flags", "What looks incomplete or suspicious about the row: no end date, an end "
                "before the start, a placeholder date, a £0 value, or a source more than two years "
                "old (sorting puts the rows with the most flags first or last).", 200),
@@ -268,6 +273,10 @@ def records(data: Dataset, positions: np.ndarray, *, today: date, public: bool) 
         "source_url": [meta.get(s, {}).get("url", "") for s in sources],
         "source_as_of": [meta.get(s, {}).get("as_of", "") for s in sources],
         "synthetic": ["Illustrative" if v else "Real" for v in frame["synthetic"].to_numpy(dtype=bool).tolist()],
+        "evidence": frame["evidence"].astype("str").tolist(),
+        "evidence_url": [evidence_link(v) or "" for v in frame["evidence"].tolist()],
+        "observed_date": _dates(frame["observed_date"]),
+        "confidence": frame["confidence"].astype("object").fillna("").astype("str").tolist(),
         "flags": [flags_text(int(b)) for b in bits.tolist()],
     }
     if not public:

@@ -48,7 +48,9 @@ def map_caption(metrics: pd.DataFrame, metric: str, *, chosen: str = "",
     values = metrics[column].astype(float)
     label = METRICS[metric][0].lower()
     if not metrics["contracts"].sum():
-        return "No contracts match these filters, so every borough shows zero."
+        return ("Nothing published yet matches these filters, so every borough shows zero: no "
+                "public source in this dataset names a system here. Councils can add theirs with "
+                "the survey template (About page, “Contribute or correct data”).")
     if metric == "runs_system":
         n = int((values >= 0.5).sum())
         text = f"{n} of {len(values)} boroughs run {chosen}."

@@ -25,6 +25,7 @@ from dash import ALL, MATCH, Input, Output, State, callback, clientside_callback
 
 import ids
 from components.about_content import SCROLL_TO_HASH
+from components.coverage import UNKNOWN_PAIRS_ID, unknown_pairs_list
 from components.data_grid import (
     BLOCK_ROWS,
     column_guide,
@@ -36,6 +37,7 @@ from components.data_grid import (
 from components.quality_panel import flag_link_href, quality_panel
 from techmap import context
 from techmap.appstate import AppState, page_query_pairs
+from techmap.coverage import COVERED_AREAS, unknown_areas
 from techmap.export import XLSX_MAX_ROWS  # the Excel route's limit: say so rather than link to a refusal
 from techmap.quality import FLAG_LABELS, FLAGS
 from techmap.queries import apply_filter
@@ -200,7 +202,8 @@ def layout(**query: Any) -> html.Div:
             html.P("Every contract behind the filters, where each row comes from, and how complete "
                    "the data is.", className="lead"),
             html.Nav(html.Ul([html.Li(html.A(label, href=f"#{anchor}")) for anchor, label in
-                              (("table", "Table"), ("download", "Download"), ("quality", "Data quality"))],
+                              (("table", "Table"), ("download", "Download"), ("quality", "Data quality"),
+                              (UNKNOWN_PAIRS_ID, "Not known yet"))],
                              className="data-toc"), **{"aria-label": "On this page"}),
             html.Section(
                 [
@@ -246,6 +249,7 @@ def layout(**query: Any) -> html.Div:
                 id="quality",
                 className="data-section",
             ),
+            unknown_pairs_list(unknown_areas(context.dataset().contracts), len(COVERED_AREAS)),
             html.P(id=TABLE_STATUS, className="visually-hidden", **{"aria-live": "polite", "aria-atomic": "true"}),
             dcc.Store(id=GRID_KEY, data=grid_key(state, table.search)),
             dcc.Store(id=PAGE_KEY, data=page_key(state, table)),

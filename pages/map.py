@@ -10,11 +10,13 @@ from dash import Input, Output, callback, dcc, html
 
 import ids
 from components.controls import view_radio
+from components.coverage import coverage_figure
 from components.figure_frame import GRAPH_CONFIG, chart_figure
 from components.map_figure import map_figure, map_patch
 from components.map_panel import headline_cards, map_caption, ranked_table
 from techmap import context
 from techmap.appstate import AppState
+from techmap.coverage import COVERED_AREAS, coverage_share
 from techmap.dataset import Dataset
 from techmap.filters import FilterState
 from techmap.queries import METRICS
@@ -63,6 +65,7 @@ def layout(**query: Any) -> html.Div:
             html.H1("Who runs London's council technology"),
             html.P("Each borough coloured by the measure you choose. Select boroughs on the map or "
                    "in the ranked list to filter every other view to them.", className="lead"),
+            coverage_figure(*coverage_share(data.contracts), len(COVERED_AREAS)),
             view_radio("metric", [{"label": spec[0], "value": key} for key, spec in METRICS.items()],
                        metric, "Colour the map by"),
             html.Div(

@@ -1,4 +1,5 @@
-"""Take the README's screenshots from a running instance: python scripts/screenshots.py [BASE_URL]."""
+"""Take the README's screenshots from a running instance: python scripts/screenshots.py [BASE_URL].
+The README shows the real data (datasets/london, what `bash scripts/run` serves)."""
 
 import sys
 from pathlib import Path
@@ -8,10 +9,10 @@ from playwright.sync_api import sync_playwright
 BASE = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8050"
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 SHOTS = {
-    "map.png": "/?metric=ending_12m&authority=E09000007",
-    "suppliers.png": "/suppliers?area=adult-social-care",
-    "renewals.png": "/renewals?authority=E09000007&authority=E09000012&authority=E09000019",
-    "data.png": "/data?area=housing",
+    "map.png": "/?metric=pairs_known",
+    "suppliers.png": "/suppliers",
+    "renewals.png": "/renewals",
+    "data.png": "/data",
     "mobile.png": "/",
 }
 

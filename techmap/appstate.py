@@ -31,7 +31,7 @@ from techmap.renewals import add_months
 # View settings: name -> (default, allowed values). Allow-listed so the URL cannot inject anything.
 VIEW_PARAMS: Mapping[str, tuple[str, tuple[str, ...]]] = MappingProxyType({
     "metric": ("contracts", ("contracts", "suppliers", "systems", "ending_12m", "annual_value",
-                             "supplier_share", "runs_system")),
+                             "supplier_share", "runs_system", "pairs_known")),
     "size": ("count", ("count", "value")),
     "group": ("service_area", ("service_area", "authority")),
     "within": ("12", ("3", "6", "9", "12", "18", "24", "36")),

@@ -10,6 +10,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from techmap.store import command as store_command
+
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m techmap", description="London Tech Map tools")
@@ -24,6 +26,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, required=True)
     p.add_argument("--no-real", action="store_true",
                    help="only the synthetic contracts, without the real system inventory")
+
+    from techmap.sources import build
+
+    build.add_parser(sub)
 
     p = sub.add_parser("suppliers", help="list a dataset's supplier names that "
                        "datasets/supplier_aliases.csv does not know")
@@ -45,6 +51,8 @@ def _parser() -> argparse.ArgumentParser:
     k.add_argument("--out", type=Path, required=True)
     k.add_argument("--licence", default="OGL-3.0", help="licence of the survey return (OGL-3.0)")
     from techmap.auth import command as auth_command
+    store_command.add_parser(sub)
+
     from techmap.harvest.command import add_parser as add_harvest_parser
 
     auth_command.add_parser(sub)  # users, tokens, audit
@@ -64,10 +72,16 @@ def main(argv: list[str] | None = None) -> int:
 
             return run_generate_command(seed=args.seed, scale=args.scale, out=args.out,
                                         include_real=not args.no_real)
+        if args.command == "build-london":
+            from techmap.sources import build
+
+            return build.run(args)
         if args.command == "suppliers":
             from techmap.supplier_report import run_suppliers_command
 
             return run_suppliers_command(args.path)
+        if args.command in store_command.COMMANDS:
+            return store_command.run(args)
         if args.command == "import":
             from techmap.importers.command import run_import_command
 

@@ -23,7 +23,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from techmap import real_inventory
 from techmap.authorities import authorities
 from techmap.demo_catalogue import (
     HOSTING_PROFILES,
@@ -40,6 +39,7 @@ DEFAULT_AS_OF = date(2026, 11, 1)
 DEMO_SOURCE = "demo"
 FIRST_START_MONTH = np.datetime64("2016-01", "M")
 MAX_SCALE = 1000.0
+CONTRACT_DATES = ("start_date", "end_date", "max_end_date", "review_date")
 
 # Share of rows with each trait (see the module docstring of the catalogue for the market shape).
 P_APRIL_START = 0.35  # councils like contracts that start with the financial year
@@ -270,7 +270,7 @@ def generate(seed: int, scale: float, as_of: date = DEFAULT_AS_OF) -> pd.DataFra
     })
     for name in ("service_area", "system", "manufacturer", "supplier"):
         frame[name] = cols[name]
-    for name in DATE_COLUMNS:
+    for name in CONTRACT_DATES:
         frame[name] = cols[name].astype("datetime64[s]")
     frame["annual_value_gbp"] = cols["annual_value_gbp"].astype("float64")
     frame["total_value_gbp"] = np.where(cols["total_value_gbp"] < 0, np.nan,
@@ -283,8 +283,12 @@ def generate(seed: int, scale: float, as_of: date = DEFAULT_AS_OF) -> pd.DataFra
     frame["value_public"] = cols["value_public"].astype(bool)
     frame["source"] = DEMO_SOURCE
     frame["synthetic"] = True
+    frame["evidence"] = ""  # illustrative rows have none
+    frame["observed_date"] = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[s]")
+    frame["confidence"] = ""
     for name in ("contract_id", "authority_code", "service_area", "system", "manufacturer",
-                 "supplier", "hosting", "procurement_route", "shared_ref", "source"):
+                 "supplier", "hosting", "procurement_route", "shared_ref", "source", "evidence",
+                 "confidence"):
         frame[name] = frame[name].astype("str")
     return frame[list(COLUMN_NAMES)]
 
@@ -352,21 +356,22 @@ def manifest(seed: int, scale: float, include_real: bool, as_of: date = DEFAULT_
             "synthetic": "all",
             "sources": {DEMO_SOURCE: demo},
         }
-    real = real_inventory.real_sources()
+    from techmap.sources import build  # the real rows come from the real dataset's build
+
+    real = build.real_sources()
     return {
-        "title": "London borough technology contracts (demo)",
+        "title": "London borough technology contracts (demo: real and illustrative)",
         "description": (
-            "Real rows (synthetic=false): which library catalogue, planning portal and electoral "
-            "management software each of the 33 boroughs runs, from three open-source projects "
-            "(libraries from Libraree, June 2024; planning from sebvett/planning-applications, "
-            "March 2025; elections from Democracy Club, August 2026). They have no dates or "
-            "values. Illustrative rows (synthetic=true, source \"demo\"): every other service "
-            f"area, invented contracts{scale_note} generated with seed {seed} to show how the app "
-            "works; their suppliers, systems, dates and values describe no real contract."
+            "Real rows (synthetic=false): everything `python -m techmap build-london` builds "
+            "from public sources, each with its evidence. Illustrative rows (synthetic=true, "
+            "source \"demo\"): invented contracts, generated with seed "
+            f"{seed}{scale_note}, only for the (borough, service area) pairs the real rows leave "
+            "unknown, to show every feature of the app; their suppliers, systems, dates and "
+            "values describe no real contract."
         ),
         "as_of": as_of.isoformat(),
-        "licence": "MIT for the real rows (notices in datasets/sources/LICENCES.md); "
-                   "CC0-1.0 for the illustrative rows",
+        "licence": "Real rows: as their sources say (see sources); CC0-1.0 for the "
+                   "illustrative rows",
         "attribution": "; ".join(f"{meta['title']}: {meta['attribution']}"
                                  for meta in real.values()),
         "synthetic": "mixed",
@@ -384,11 +389,22 @@ def write_dataset(out: Path, manifest_data: dict[str, Any], contracts: pd.DataFr
 
 
 def build_contracts(seed: int, scale: float, include_real: bool) -> pd.DataFrame:
-    """The rows of a generated dataset as CSV text: real inventory first, then the demo rows."""
-    parts = [to_csv_text(generate(seed, scale))]
-    if include_real:
-        parts.insert(0, real_inventory.real_contracts())
-    return pd.concat(parts, ignore_index=True)
+    """The rows of a generated dataset as CSV text: the real rows first (those of
+    `build-london`), then illustrative rows for the (borough, service area) pairs the real rows
+    leave unknown, numbered DEMO-000001 on."""
+    illustrative = generate(seed, scale)
+    if not include_real:
+        return to_csv_text(illustrative)
+    from techmap.sources import build
+
+    real = build.real_rows()
+    known = set(zip(real["authority_code"], real["service_area"], strict=True))
+    unknown = [pair not in known for pair in zip(illustrative["authority_code"],
+                                                 illustrative["service_area"], strict=True)]
+    illustrative = illustrative[unknown].reset_index(drop=True)
+    width = len(illustrative["contract_id"].iat[0]) - len("DEMO-") if len(illustrative) else 6
+    illustrative["contract_id"] = [f"DEMO-{i:0{width}d}" for i in range(1, len(illustrative) + 1)]
+    return pd.concat([real, to_csv_text(illustrative)], ignore_index=True)
 
 
 def run_generate_command(seed: int, scale: float, out: Path, include_real: bool = True) -> int:

@@ -207,6 +207,8 @@ METRICS: dict[str, Metric] = {
     "supplier_share": Metric("Share of contracts held by the selected suppliers", "", "supplier_share",
                              ".0%"),
     "runs_system": Metric("Runs the selected system", "", "runs_system", ".0f"),
+    # Coverage: service areas whose system public evidence shows (real rows; techmap.coverage).
+    "pairs_known": Metric("Service areas known from public evidence", "", "pairs_known", ",d"),
 }
 
 
@@ -260,7 +262,7 @@ def ending_within(df: pd.DataFrame, *, today: date, months: int = ENDING_MONTHS)
 
 
 METRIC_COLUMNS = ("name", "slug", "contracts", "suppliers", "systems", "ending_12m",
-                  "annual_value", "supplier_share", "runs_system")
+                  "annual_value", "supplier_share", "runs_system", "pairs_known")
 
 
 def borough_metrics(
@@ -278,7 +280,8 @@ def borough_metrics(
     known annual_value_gbp; NaN when the borough has no known value), supplier_share (share 0..1
     of the borough's contracts held by any of `supplier`; NaN when no supplier is given or the
     borough has no contracts), runs_system (1.0 when any of the borough's rows has one of
-    `system`, else 0.0; NaN when no system is given)."""
+    `system`, else 0.0; NaN when no system is given), pairs_known (service areas, `unclassified`
+    aside, with at least one real row: the borough's pairs known, see techmap.coverage)."""
     size = len(AUTHORITY_CODES)
     positions = authority_positions(df)
     valid = positions >= 0
@@ -315,10 +318,18 @@ def borough_metrics(
                                      np.bincount(positions, weights=values, minlength=size), np.nan),
             "supplier_share": supplier_share.astype("float64"),
             "runs_system": runs_system,
+            "pairs_known": _pairs_known(df, positions),
         },
         index=pd.Index(AUTHORITY_CODES, name="authority_code"),
     )
     return out
+
+
+def _pairs_known(df: pd.DataFrame, positions: np.ndarray) -> np.ndarray:
+    """Per borough, the distinct service areas (not `unclassified`) of its real rows."""
+    area = df["service_area"]
+    real = ~df["synthetic"].to_numpy(dtype=bool) & (area != "unclassified").to_numpy()
+    return _distinct_per_borough(positions[real], area[real]).astype("int64")
 
 
 def rank(series: pd.Series, ascending: bool = False) -> pd.Series:

@@ -66,6 +66,19 @@ COLUMNS: tuple[Column, ...] = (
            "Key into the manifest's sources.", "demo"),
     Column("synthetic", True, "bool", "Synthetic",
            "true for illustrative rows that do not describe a real contract.", "false"),
+    Column("evidence", False, "text", "Evidence",
+           "Where a person can check the row: a URL, or owner/repo@commit:path for a file in a "
+           "public repository. Required for real rows (synthetic=false).",
+           "DemocracyClub/LGSF@5d40e23c6860b8be049b57a4ca9b177696a3c02f:"
+           "scrapers/CMD-camden/metadata.json"),
+    Column("observed_date", False, "date", "Observed",
+           "When the evidence showed it (a notice's publication date, the date a source file "
+           "listed it), ISO date. Required for real rows.", "2026-05-30"),
+    Column("confidence", False, "enum", "Confidence",
+           "contract (a published contract or award notice), integration (live integration code "
+           "or configuration that talks to the system), listing (a published list or register "
+           "naming it) or inferred (a hint such as a URL pattern). Required for real rows.",
+           "listing"),
 )
 
 COLUMN_NAMES: tuple[str, ...] = tuple(c.name for c in COLUMNS)
@@ -75,6 +88,9 @@ DATE_COLUMNS: tuple[str, ...] = tuple(c.name for c in COLUMNS if c.kind == "date
 MONEY_COLUMNS: tuple[str, ...] = tuple(c.name for c in COLUMNS if c.kind == "money")
 
 HOSTING_VALUES: tuple[str, ...] = ("saas", "hosted", "on_premises", "unknown")
+# Strongest first: the best confidence of a (borough, service area) pair is the lowest index.
+CONFIDENCE_VALUES: tuple[str, ...] = ("contract", "integration", "listing", "inferred")
+EVIDENCE_COLUMNS: tuple[str, ...] = ("evidence", "observed_date", "confidence")
 
 # Columns that a public instance hides where value_public is false, or always (satisfaction).
 VALUE_COLUMNS: tuple[str, ...] = MONEY_COLUMNS
@@ -97,12 +113,16 @@ SERVICE_AREAS: tuple[ServiceArea, ...] = (
     ServiceArea("housing", "Housing", "frontline"),
     ServiceArea("planning-building-control", "Planning and building control", "frontline"),
     ServiceArea("waste-street-scene", "Waste and street scene", "frontline"),
+    ServiceArea("highways", "Highways and street reporting", "frontline"),
+    ServiceArea("environmental-health", "Environmental health and licensing", "frontline"),
     ServiceArea("parking", "Parking", "frontline"),
     ServiceArea("libraries", "Libraries", "frontline"),
     ServiceArea("elections", "Elections and electoral registration", "frontline"),
     ServiceArea("education", "Education", "frontline"),
     ServiceArea("public-health", "Public health", "frontline"),
     ServiceArea("customer-contact-crm", "Customer contact and CRM", "corporate"),
+    ServiceArea("democratic-services", "Democratic services and committees", "corporate"),
+    ServiceArea("online-payments", "Online payments", "corporate"),
     ServiceArea("finance-erp", "Finance and ERP", "corporate"),
     ServiceArea("hr-payroll", "HR and payroll", "corporate"),
     ServiceArea("document-records", "Document and records management", "corporate"),

@@ -83,6 +83,9 @@ TABLE_FIELDS: tuple[TableField, ...] = (
     TableField("source_title", "Source", "text"),
     TableField("source_as_of", "Source as of", "date"),
     TableField("synthetic", "Real or illustrative", "text"),
+    TableField("evidence", "Evidence", "text"),
+    TableField("observed_date", "Observed", "date"),
+    TableField("confidence", "Confidence", "text"),
     TableField("flags", "Quality flags", "text", sort_by_count=True),
 )
 FIELDS_BY_NAME: Mapping[str, TableField] = {f.name: f for f in TABLE_FIELDS}

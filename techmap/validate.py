@@ -40,6 +40,7 @@ from techmap.parsing import (
     parse_rating_column,
     read_date_column,
 )
+from techmap.evidence import check_evidence, dataset_warnings
 from techmap.problems import WHOLE_FILE_LINE, DatasetError, Problem, Severity
 from techmap.row_checks import check_rows
 from techmap.schema import (
@@ -504,6 +505,7 @@ def _typed_frame(table: _Table, label: str, sources: Collection[str] | None,
     out["synthetic"], reasons = parse_bool_column(raw["synthetic"], default=False)
     check.add_reasons("synthetic", reasons)
     check_rows(raw, out["value_public"], check)  # lengths, control characters, slugs, shared values
+    out.update(check_evidence(check, out["synthetic"], present))
     for name in table.names:
         if name not in COLUMNS_BY_NAME and name not in DERIVED_COLUMNS:
             out[name] = raw[name]  # extra columns are kept as text
@@ -550,6 +552,7 @@ class _ContractsResult:
     problems: list[Problem]
     rows: int
     encoding: str
+    table: _Table | None = None  # the cells as read (techmap.store keeps them as published)
 
 
 def _read_contracts(path: Path, label: str, sources: Collection[str] | None) -> _ContractsResult:
@@ -565,7 +568,7 @@ def _read_contracts(path: Path, label: str, sources: Collection[str] | None) -> 
                                 f"cannot read file: {exc.strerror or exc}"))
         return _ContractsResult(_typed_frame(table, label, None, []), problems, 0, table.encoding)
     frame = _typed_frame(table, label, sources, problems)
-    return _ContractsResult(frame, problems, len(table.rows), table.encoding)
+    return _ContractsResult(frame, problems, len(table.rows), table.encoding, table)
 
 
 def read_contracts(path: Path, *, file_label: str | None = None,
@@ -675,6 +678,7 @@ class _Check:
     encoding: str = "utf-8"
     manifest: dict[str, Any] | None = None
     frame: pd.DataFrame | None = None
+    table: _Table | None = None
 
 
 def _check_synthetic_flag(manifest: Mapping[str, Any], frame: pd.DataFrame,
@@ -716,7 +720,8 @@ def _check_path(path: Path) -> _Check:
         if manifest is not None and result.rows:
             text = manifest_path.read_text(encoding="utf-8-sig")
             problems.extend(_check_synthetic_flag(manifest, result.frame, str(manifest_path), text))
-        return _Check(problems, result.rows, result.encoding, manifest, result.frame)
+            problems.extend(dataset_warnings(result.frame, str(contracts_path)))
+        return _Check(problems, result.rows, result.encoding, manifest, result.frame, result.table)
     try:
         result = _read_contracts(path, str(path), None)
     except Exception as exc:

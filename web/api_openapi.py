@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
 from techmap.filters import MAX_QUERY_LENGTH, MAX_VALUES_PER_PARAM
-from techmap.schema import HOSTING_VALUES, SERVICE_AREAS
+from techmap.schema import CONFIDENCE_VALUES, HOSTING_VALUES, SERVICE_AREAS
 from web.api_params import DEFAULT_PER_PAGE, MAX_PER_PAGE
 
 ONS_PATTERN = "^E090000(0[1-9]|[12][0-9]|3[0-3])$"
@@ -28,6 +28,7 @@ class FieldLike(Protocol):
 _ENUMS: dict[str, list[str]] = {
     "service_area": [a.slug for a in SERVICE_AREAS],
     "hosting": list(HOSTING_VALUES),
+    "confidence": list(CONFIDENCE_VALUES),
 }
 
 

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from techmap.evidence import with_source_evidence
 from techmap.parsing import decode_text
 from techmap.problems import Problem
 from techmap.schema import COLUMN_NAMES
@@ -155,7 +156,7 @@ def merge_into_dataset(folder: Path, rows: list[dict[str, str]],
     header = header or list(COLUMN_NAMES)
     header += [name for name in COLUMN_NAMES if name not in header]
 
-    incoming = {row["contract_id"]: row for row in rows}
+    incoming = {row["contract_id"]: with_source_evidence(row, sources) for row in rows}
     replaced_sources = set(sources)
     merged: list[dict[str, str]] = []
     seen: set[str] = set()

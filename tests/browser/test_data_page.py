@@ -32,9 +32,9 @@ GRID_ROWS = """() => {
 @pytest.fixture(scope="module")
 def bundled():
     """The live server's dataset, loaded in the test process to work out the expected rows."""
-    from techmap.dataset import DEFAULT_DATASET, load_dataset
+    from techmap.dataset import DEMO_DATASET, load_dataset
 
-    return load_dataset(DEFAULT_DATASET)
+    return load_dataset(DEMO_DATASET)
 
 
 def expected_ids(data: Any, query: str, flag: str | None = None) -> list[str]:

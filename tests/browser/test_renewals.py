@@ -181,13 +181,13 @@ def test_downloads_hold_the_rows_on_screen(page, live_server) -> None:
     import csv
     import io
 
-    from techmap.dataset import DEFAULT_DATASET, load_dataset
+    from techmap.dataset import DEMO_DATASET, load_dataset
     from techmap.filters import FilterState
     from techmap.queries import apply_filter
 
     page.goto(f"{live_server}/renewals?area=housing&flag=missing_end_date")
     wait_for_dash(page)
-    expected = apply_filter(load_dataset(DEFAULT_DATASET).contracts, FilterState(area=("housing",)))
+    expected = apply_filter(load_dataset(DEMO_DATASET).contracts, FilterState(area=("housing",)))
     link = page.get_by_role("link", name=f"Download these {len(expected):,} contracts (CSV)")
     response = page.request.get(live_server + link.get_attribute("href"))
     assert response.status == 200

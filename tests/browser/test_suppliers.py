@@ -8,7 +8,7 @@ import re
 import pytest
 
 from techmap.concentration import supplier_shares
-from techmap.dataset import DEFAULT_DATASET, load_dataset
+from techmap.dataset import DEMO_DATASET, load_dataset
 from tests.browser.conftest import wait_for_dash
 
 pytestmark = pytest.mark.browser
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def largest() -> tuple[str, str, int]:
     """(slug, name, contracts) of the supplier with the most contracts in the bundled data."""
-    data = load_dataset(DEFAULT_DATASET)
+    data = load_dataset(DEMO_DATASET)
     top = supplier_shares(data.contracts, supplier_names=data.supplier_names).iloc[0]
     return str(top["supplier_slug"]), str(top["supplier"]), int(top["contracts"])
 

@@ -17,6 +17,7 @@ import pandas as pd
 from techmap.authorities import authorities, by_code
 from techmap.schema import (
     COLUMN_NAMES,
+    CONFIDENCE_VALUES,
     DATE_COLUMNS,
     HOSTING_VALUES,
     MONEY_COLUMNS,
@@ -43,8 +44,12 @@ DEFAULTS: dict[str, Any] = {
     "value_public": True,
     "source": "demo",
     "synthetic": True,
+    "evidence": "",
+    "observed_date": "",
+    "confidence": None,
 }
-TEXT_COLUMNS = ("contract_id", "system", "manufacturer", "supplier", "procurement_route", "shared_ref")
+TEXT_COLUMNS = ("contract_id", "system", "manufacturer", "supplier", "procurement_route", "shared_ref",
+                "evidence")
 
 
 def _date(value: object) -> object:
@@ -75,6 +80,7 @@ def make_frame(rows: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
     frame["service_area"] = pd.Categorical(
         frame["service_area"], categories=[a.slug for a in SERVICE_AREAS])
     frame["hosting"] = pd.Categorical(frame["hosting"], categories=list(HOSTING_VALUES))
+    frame["confidence"] = pd.Categorical(frame["confidence"], categories=list(CONFIDENCE_VALUES))
     frame["source"] = pd.Categorical(frame["source"].astype("str"))
     frame["value_public"] = frame["value_public"].astype(bool)
     frame["synthetic"] = frame["synthetic"].astype(bool)

@@ -82,7 +82,9 @@ def test_every_source_with_its_licence_and_only_http_links(data: None) -> None:
 def test_licence_notices_are_read_verbatim_from_the_licence_files() -> None:
     notices = licence_notices(SOURCES_LICENCES)
     assert [n.heading.split(" ")[0] for n in notices] == [
-        "Libraree/uk-libraries-search", "sebvett/planning-applications", "DemocracyClub/UK-Polling-Stations"]
+        "Libraree/uk-libraries-search", "sebvett/planning-applications", "DemocracyClub/UK-Polling-Stations",
+        "mysociety/procurement_data", "DemocracyClub/LGSF", "alphagov/pay-product-page",
+        "robbrad/UKBinCollectionData"]
     assert "Copyright (c) 2023 Libraree" in notices[0].text
     assert notices[2].text.startswith("MIT License") and notices[2].text.endswith("SOFTWARE.")
     base_map = licence_notices(BOUNDARY_LICENCE)

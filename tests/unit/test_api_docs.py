@@ -8,7 +8,7 @@ where each FACT is one of
     `len(json.path)` is `N`         header `Name` is / contains / starts with `text`
     the first line is `text`        the first line starts with `text`   (of the body, for CSV)
 A path is dotted with [n] for list items (`data[0].code`). Every clause must be one of these, so the
-document cannot state something this test does not check. The calls run against the bundled
+document cannot state something this test does not check. The calls run against the demo
 dataset through Flask's test client, on a private instance, as `python app.py` serves it.
 """
 
@@ -27,6 +27,7 @@ import pytest
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
+from techmap.dataset import DEMO_DATASET
 from tests.unit.test_api import api_client, instance
 from web import api
 
@@ -164,7 +165,7 @@ README_EXAMPLES = parse_examples(readme_section(README.read_text(encoding="utf-8
 
 @pytest.fixture(scope="module")
 def client() -> Iterator[FlaskClient]:
-    with pytest.MonkeyPatch.context() as monkeypatch, instance(monkeypatch, public=False, dataset=None):
+    with pytest.MonkeyPatch.context() as monkeypatch, instance(monkeypatch, public=False, dataset=DEMO_DATASET):
         yield api_client()
 
 

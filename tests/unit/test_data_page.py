@@ -448,7 +448,8 @@ def test_dataset_text_is_passed_as_plain_text_and_only_http_links_survive(data: 
     # Only the profile and source columns have renderers, and those are the safe ones in the asset.
     renderers = {d["field"]: d.get("cellRenderer") for d in column_defs(public=False)}
     assert {k: v for k, v in renderers.items() if v} == {
-        "authority_name": "ProfileLink", "supplier": "ProfileLink", "source_title": "SourceLink"}
+        "authority_name": "ProfileLink", "supplier": "ProfileLink", "source_title": "SourceLink",
+        "evidence": "SourceLink"}
     script = (ROOT / "assets" / "dashAgGridComponentFunctions.js").read_text(encoding="utf-8")
     assert "funcs.ProfileLink" in script and "funcs.SourceLink" in script
     assert "innerHTML" not in script.replace("never innerHTML", "")

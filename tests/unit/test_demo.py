@@ -19,9 +19,11 @@ from techmap.schema import COLUMN_NAMES, COLUMNS, SERVICE_AREAS, SERVICE_AREAS_B
 from tests.paths import SHARED_DATA
 
 REPO = Path(__file__).resolve().parents[2]
-LONDON = REPO / "datasets" / "london"
+DEMO = REPO / "datasets" / "demo"
 REAL_AREAS = {"libraries", "planning-building-control", "elections"}
-DEMO_AREAS = set(SERVICE_AREAS_BY_SLUG) - REAL_AREAS - {"unclassified"}
+# Areas only public sources fill (the catalogue of illustrative products has none).
+SOURCE_ONLY_AREAS = {"highways", "environmental-health", "democratic-services", "online-payments"}
+DEMO_AREAS = set(SERVICE_AREAS_BY_SLUG) - REAL_AREAS - SOURCE_ONLY_AREAS - {"unclassified"}
 ALL_CODES = {a.code for a in authorities()}
 
 
@@ -331,26 +333,37 @@ def test_real_inventory_missing_file(tmp_path: Path) -> None:
 
 # --- the command and the bundled dataset ---------------------------------------------------------
 
-def test_committed_london_dataset_equals_a_fresh_generation(tmp_path: Path,
-                                                            capsys: pytest.CaptureFixture[str]
-                                                            ) -> None:
-    out = tmp_path / "london"
+def test_committed_demo_dataset_equals_a_fresh_generation(tmp_path: Path,
+                                                          capsys: pytest.CaptureFixture[str]
+                                                          ) -> None:
+    out = tmp_path / "demo"
     assert cli_main(["generate-demo", "--seed", "2019", "--scale", "1", "--out", str(out)]) == 0
     for name in ("manifest.json", "contracts.csv"):
-        assert (out / name).read_bytes() == (LONDON / name).read_bytes(), name
+        assert (out / name).read_bytes() == (DEMO / name).read_bytes(), name
     line = capsys.readouterr().out.strip()
-    assert line.endswith("wrote 1,455 contracts (99 real, 1,356 illustrative; seed 2019, scale 1)")
+    assert line.endswith("wrote 1,481 contracts (211 real, 1,270 illustrative; seed 2019, scale 1)")
     assert "\n" not in line
 
 
-def test_london_dataset_shape() -> None:
-    contracts = pd.read_csv(LONDON / "contracts.csv", dtype=str, keep_default_na=False)
-    manifest = json.loads((LONDON / "manifest.json").read_text(encoding="utf-8"))
+def test_demo_fills_only_the_pairs_the_real_rows_leave_unknown() -> None:
+    contracts = pd.read_csv(DEMO / "contracts.csv", dtype=str, keep_default_na=False)
+    real = contracts[contracts["synthetic"] == "false"]
+    known = set(zip(real["authority_code"], real["service_area"], strict=True))
+    illustrative = contracts[contracts["synthetic"] == "true"]
+    filled = set(zip(illustrative["authority_code"], illustrative["service_area"], strict=True))
+    assert known and filled and not known & filled
+    # --scale scales only the illustrative rows: the real rows stay as they are.
+    assert len(demo.build_contracts(2019, 2, True).query("synthetic == 'false'")) == len(real)
+
+
+def test_demo_dataset_shape() -> None:
+    contracts = pd.read_csv(DEMO / "contracts.csv", dtype=str, keep_default_na=False)
+    manifest = json.loads((DEMO / "manifest.json").read_text(encoding="utf-8"))
     assert list(contracts.columns) == list(COLUMN_NAMES)
-    assert (contracts["synthetic"] == "false").sum() == 99
+    assert (contracts["synthetic"] == "false").sum() == 211
     assert contracts["contract_id"].is_unique
     assert set(contracts["source"]) == set(manifest["sources"])
-    assert manifest["title"] == "London borough technology contracts (demo)"
+    assert manifest["title"] == "London borough technology contracts (demo: real and illustrative)"
     assert manifest["as_of"] == "2026-11-01"
     assert manifest["synthetic"] == "mixed"
     assert manifest["sources"]["demo"]["synthetic"] is True
@@ -358,9 +371,9 @@ def test_london_dataset_shape() -> None:
     assert top10_share(contracts[contracts["synthetic"] == "true"]) > 0.5
 
 
-def test_london_dataset_passes_the_validator() -> None:
+def test_demo_dataset_passes_the_validator() -> None:
     validate = pytest.importorskip("techmap.validate")
-    problems = validate.validate_path(LONDON)
+    problems = validate.validate_path(DEMO)
     errors = [str(p) for p in problems if p.severity == "error"]
     assert errors == []
     # only blank-end-date warnings, and shared contracts whose rows disagree on value_public (the
@@ -411,7 +424,8 @@ def test_licence_files_carry_the_notices() -> None:
                  "Copyright (c) 2024 Tract UK Ltd, PricedOut Limited",
                  "Copyright (c) 2025 Democracy Club"):
         assert f"MIT License\n\n{line}\n\nPermission is hereby granted" in licences
-    assert licences.count("THE SOFTWARE IS PROVIDED \"AS IS\"") == 3
+    # the three notices above, and those of the four sources added for issue 13
+    assert licences.count("THE SOFTWARE IS PROVIDED \"AS IS\"") == 7
     boundaries = (REPO / "datasets" / "boundaries" / "LICENCE.md").read_text(encoding="utf-8")
     for text in ("Contains National Statistics data © Crown copyright and database right [2015]",
                  "Contains Ordnance Survey data © Crown copyright and database right [2015]",

@@ -105,7 +105,7 @@ def test_csv_values_read_back():
         "max_end_date": "2029-03-31", "review_date": "", "annual_value_gbp": "125000",
         "total_value_gbp": "625000.5", "hosting": "saas", "procurement_route": "G-Cloud 14",
         "shared_ref": "", "satisfaction": "4", "value_public": "true", "source": "survey",
-        "synthetic": "false",
+        "synthetic": "false", "evidence": "", "observed_date": "", "confidence": "",
     }
     assert rows[1]["system"] == "'=HYPERLINK(\"http://x\")"
     assert rows[1]["supplier"] == "'+Housing Co, Ltd"

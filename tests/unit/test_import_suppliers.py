@@ -8,7 +8,7 @@ import io
 from pathlib import Path
 
 from techmap.cli import main
-from techmap.dataset import DEFAULT_DATASET, load_dataset, normalise_suppliers
+from techmap.dataset import DEMO_DATASET, load_dataset, normalise_suppliers
 from techmap.importers.command import run_import
 from techmap.supplier_report import run_suppliers_command
 from techmap.validate import load_validated
@@ -18,11 +18,11 @@ SPELLINGS = FIXTURES / "datasets" / "supplier_spellings"
 
 
 def test_every_supplier_of_the_bundled_dataset_is_in_the_alias_table() -> None:
-    dataset = load_dataset(DEFAULT_DATASET)
+    dataset = load_dataset(DEMO_DATASET)
     assert dataset.unmatched_suppliers == ()
     assert {s.name for s in dataset.supplier_spellings if not s.matched} == {"Unknown"}
     # already canonical: loading renames nothing, and the table is the same object
-    raw = load_validated(DEFAULT_DATASET).contracts
+    raw = load_validated(DEMO_DATASET).contracts
     frame, spellings = normalise_suppliers(raw)
     assert frame is raw and all(s.shown == s.name for s in spellings)
 
@@ -74,9 +74,9 @@ def test_suppliers_command_lists_the_names_not_in_the_table() -> None:
 
 
 def test_suppliers_command_on_the_bundled_dataset(capsys) -> None:
-    assert main(["suppliers", str(DEFAULT_DATASET)]) == 0
+    assert main(["suppliers", str(DEMO_DATASET)]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == 1 and lines[0].startswith("102 supplier names: 102 in "
+    assert len(lines) == 1 and lines[0].startswith("124 supplier names: 124 in "
                                                    "datasets/supplier_aliases.csv, 0 not")
 
 

@@ -53,7 +53,7 @@ def test_template_drop_downs_and_checks(template) -> None:
     letters = {c.name: openpyxl.utils.get_column_letter(i)
                for i, c in enumerate(SURVEY_COLUMNS, start=1)}
     assert checks[letters["authority_code"]] == ("list", "=Lists!$A$2:$A$34")
-    assert checks[letters["service_area"]] == ("list", "=Lists!$B$2:$B$23")
+    assert checks[letters["service_area"]] == ("list", f"=Lists!$B$2:$B${len(SERVICE_AREAS) + 1}")
     assert checks[letters["hosting"]] == ("list", "=Lists!$C$2:$C$5")
     assert checks[letters["value_public"]] == ("list", "=Lists!$D$2:$D$3")
     assert checks[letters["satisfaction"]] == ("whole", "1")

@@ -140,7 +140,7 @@ def test_borough_metrics_has_all_33_boroughs_in_ons_order(frame: pd.DataFrame) -
     assert metrics.loc[CAMDEN, "name"] == "Camden"
     assert metrics.loc[CITY, "slug"] == "city-of-london"
     assert list(metrics.columns) == ["name", "slug", "contracts", "suppliers", "systems", "ending_12m",
-                                     "annual_value", "supplier_share", "runs_system"]
+                                     "annual_value", "supplier_share", "runs_system", "pairs_known"]
     # boroughs without rows are zeros, not missing
     assert metrics.loc[CITY, ["contracts", "suppliers", "systems", "ending_12m"]].tolist() == [0, 0, 0, 0]
     assert np.isnan(metrics.loc[CITY, "annual_value"])  # no value known: not a made-up 0
@@ -219,7 +219,7 @@ def test_borough_metrics_of_a_filtered_frame_and_of_nothing(frame: pd.DataFrame)
 
 def test_metrics_describe_columns_of_borough_metrics(frame: pd.DataFrame) -> None:
     assert list(METRICS) == ["contracts", "suppliers", "systems", "ending_12m", "annual_value",
-                             "supplier_share", "runs_system"]
+                             "supplier_share", "runs_system", "pairs_known"]
     columns = set(borough_metrics(frame, today=TODAY).columns)
     for key, (label, unit, column, fmt) in METRICS.items():
         assert column in columns, key

@@ -251,11 +251,14 @@ def test_banner_lists_three_areas_with_a_serial_comma_and_none_when_all_are_illu
 
     from components.chips import public_source_areas, synthetic_banner
 
-    london = context.dataset()
-    areas = public_source_areas(london)
-    assert areas == ("Planning and building control", "Libraries", "Elections and electoral registration")
+    london = context.dataset()  # the demo: real rows in many areas
+    areas = ("Planning and building control", "Libraries", "Elections and electoral registration")
     assert ("all in Planning and building control, Libraries, and Elections and electoral registration."
             in render(synthetic_banner(10, 5, areas)))
+    many = public_source_areas(london)
+    assert len(many) > 3 and many[:2] == ("Housing", "Planning and building control")
+    assert ("The other 5 are real, from public sources, in " f"{len(many)} service areas"
+            in render(synthetic_banner(10, 5, many)))
     all_made_up = dc_replace(london, contracts=london.contracts.assign(synthetic=True))
     assert public_source_areas(all_made_up) == ()
     text = render(synthetic_banner(10, 10, public_source_areas(all_made_up)))
