@@ -12,7 +12,7 @@ import dash
 
 from components.shell import shell
 from techmap.auth.config import AuthConfigError
-from techmap.problems import DatasetError
+from techmap.dataformat.problems import DatasetError
 from techmap.service import context
 
 HERE = Path(__file__).resolve().parent

@@ -20,8 +20,8 @@ from typing import Any, TypeVar
 
 import dash
 from dash._callback_context import context_value
-from dash._pages import _path_to_page
-from dash._utils import AttributeDict, split_callback_id, stringify_id, to_json
+from dash._pages import _page_meta_tags, _path_to_page
+from dash._utils import AttributeDict, format_tag, split_callback_id, stringify_id, to_json
 from dash.development.base_component import Component
 
 # The Dash versions this module was checked against (the range in requirements.txt).
@@ -45,6 +45,17 @@ def path_to_page(path: str) -> tuple[dict[str, Any] | None, dict[str, str] | Non
     """The registered page and path variables the router picks for `path` (already stripped of
     the app's prefix), with the router's own matcher, so both read a path alike."""
     return _path_to_page(path)
+
+
+def page_meta_tags(app: dash.Dash, request_like: Any) -> list[dict[str, str]]:
+    """Dash's own per-page meta tags (title, description, image, twitter:url) for a request-like
+    object with `path`, `url` and `root` (web.page_meta gives it the configured base URL)."""
+    return _page_meta_tags(app, request_like)
+
+
+def format_meta_tag(tag: dict[str, str]) -> str:
+    """A meta tag as Dash writes it into <head>."""
+    return format_tag("meta", tag, opened=True, sanitize=True)
 
 
 def split_outputs(output: str) -> list[dict[str, Any]] | dict[str, Any]:

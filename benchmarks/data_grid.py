@@ -57,10 +57,10 @@ def _views(data: Any, n: int, sortable: list[str], seed: int = 11) -> list[tuple
     """(query string, sortModel, filterModel, search): random filters, sometimes a flag, often a
     sort, sometimes column filters or a table search."""
     from techmap.appstate import AppState
-    from techmap.authorities import authorities
-    from techmap.filters import FilterState
-    from techmap.quality import FLAGS
-    from techmap.schema import SERVICE_AREAS
+    from techmap.dataformat.authorities import authorities
+    from techmap.analysis.filters import FilterState
+    from techmap.analysis.quality import FLAGS
+    from techmap.dataformat.schema import SERVICE_AREAS
 
     rng = random.Random(seed)
     codes = [a.code for a in authorities()]

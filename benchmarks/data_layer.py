@@ -34,12 +34,12 @@ sys.path.insert(0, str(REPO))
 import pandas as pd  # noqa: E402
 
 from _budgets import add_smoke_flag, exit_status  # noqa: E402  (beside this script)
-from techmap.concentration import concentration_by, hierarchy, supplier_shares  # noqa: E402
-from techmap.dataset import DEMO_DATASET, load_dataset  # noqa: E402
-from techmap.filters import FilterState  # noqa: E402
-from techmap.quality import quality_flags  # noqa: E402
-from techmap.queries import apply_filter, borough_metrics, headline  # noqa: E402
-from techmap.renewals import add_months, joint_procurement_clusters  # noqa: E402
+from techmap.analysis.concentration import concentration_by, hierarchy, supplier_shares  # noqa: E402
+from techmap.dataformat.dataset import DEMO_DATASET, load_dataset  # noqa: E402
+from techmap.analysis.filters import FilterState  # noqa: E402
+from techmap.analysis.quality import quality_flags  # noqa: E402
+from techmap.analysis.queries import apply_filter, borough_metrics, headline  # noqa: E402
+from techmap.analysis.renewals import add_months, joint_procurement_clusters  # noqa: E402
 
 MB = 1024 * 1024
 
@@ -57,8 +57,8 @@ def rss():
                 return int(line.split()[1]) * 1024
     return 0
 
-from techmap.dataset import load_dataset
-import techmap.queries, techmap.concentration, techmap.renewals
+from techmap.dataformat.dataset import load_dataset
+import techmap.analysis.queries, techmap.analysis.concentration, techmap.analysis.renewals
 before = rss()
 start, start_cpu = time.perf_counter(), time.process_time()
 dataset = load_dataset(Path(sys.argv[1]))

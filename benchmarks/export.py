@@ -58,10 +58,10 @@ def main() -> int:
     import web.calendar
     import web.downloads
     from techmap.service import context
-    from techmap.calendar_export import calendar_bytes
-    from techmap.export import csv_chunks, xlsx_bytes
-    from techmap.filters import FilterState
-    from techmap.queries import apply_filter
+    from techmap.exports.calendar_export import calendar_bytes
+    from techmap.exports.export import csv_chunks, xlsx_bytes
+    from techmap.analysis.filters import FilterState
+    from techmap.analysis.queries import apply_filter
 
     started = time.perf_counter()
     data = context.dataset()

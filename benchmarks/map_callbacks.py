@@ -27,8 +27,8 @@ from _budgets import callback_benchmark_args, exit_status  # noqa: E402  (beside
 
 
 def _states(data, n: int, seed: int = 7) -> list[dict]:
-    from techmap.authorities import authorities
-    from techmap.schema import SERVICE_AREAS
+    from techmap.dataformat.authorities import authorities
+    from techmap.dataformat.schema import SERVICE_AREAS
 
     rng = random.Random(seed)
     codes = [a.code for a in authorities()]

@@ -34,8 +34,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from _budgets import add_smoke_flag, exit_status  # noqa: E402  (beside this script)
-from techmap.dataset import DEFAULT_DATASET, load_dataset  # noqa: E402
-from techmap.demo import build_contracts, manifest, write_dataset  # noqa: E402
+from techmap.dataformat.dataset import DEFAULT_DATASET, load_dataset  # noqa: E402
+from techmap.demo.generate import build_contracts, manifest, write_dataset  # noqa: E402
 from techmap.store.checked import check_folder  # noqa: E402
 from techmap.store.db import close_all, open_database  # noqa: E402
 from techmap.store.publishing import folder_files, publish_checked  # noqa: E402
@@ -159,7 +159,7 @@ def main() -> int:
             validating, storing = _publish_times(url, temp / "changed")
             report(f"{backend}: publish a 1% change ({changed:,} rows) at --scale "
                    f"{args.scale:g}", validating + storing, PUBLISH_CHANGE_S)
-            report("    of which validating (techmap.validate)", validating, None)
+            report("    of which validating (techmap.dataformat.validate)", validating, None)
             report("    of which storing", storing, None)
             store = open_database(url)
             report(f"{backend}: load --scale {args.scale:g} from the store",

@@ -45,9 +45,9 @@ from _budgets import add_smoke_flag, exit_status  # noqa: E402  (beside this scr
 from components.state_stores import NAMES, changed, store_value  # noqa: E402
 from dash_compat import to_json  # noqa: E402
 from techmap.appstate import AppState  # noqa: E402
-from techmap.dataset import DEMO_DATASET  # noqa: E402
-from techmap.filters import FilterState  # noqa: E402
-from techmap.renewals import add_months  # noqa: E402
+from techmap.dataformat.dataset import DEMO_DATASET  # noqa: E402
+from techmap.analysis.filters import FilterState  # noqa: E402
+from techmap.analysis.renewals import add_months  # noqa: E402
 from techmap.service import cache, context, renewal_views  # noqa: E402
 
 _app = dash.Dash(__name__, use_pages=True, pages_folder="")  # register_page needs an app

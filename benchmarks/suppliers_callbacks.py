@@ -33,8 +33,8 @@ from _budgets import callback_benchmark_args, exit_status  # noqa: E402  (beside
 
 def _states(data: Any, n: int, seed: int = 11) -> list[dict]:
     """Varied app states: boroughs, service areas, suppliers, systems, end dates, search, views."""
-    from techmap.authorities import authorities
-    from techmap.schema import SERVICE_AREAS
+    from techmap.dataformat.authorities import authorities
+    from techmap.dataformat.schema import SERVICE_AREAS
 
     rng = random.Random(seed)
     codes = [a.code for a in authorities()]

@@ -18,9 +18,9 @@ from dash import dcc, html
 from components.figure_frame import simple_table
 from components.quality_panel import scroll_region, sources_table
 from components.shell import BOUNDARY_ATTRIBUTION
-from techmap.dataset import REPO_ROOT, Dataset
-from techmap.quality import FLAG_LABELS
-from techmap.schema import ALWAYS_PRIVATE_COLUMNS, COLUMNS, SERVICE_AREAS, GROUP_NAMES
+from techmap.dataformat.dataset import REPO_ROOT, Dataset
+from techmap.analysis.quality import FLAG_LABELS
+from techmap.dataformat.schema import ALWAYS_PRIVATE_COLUMNS, COLUMNS, SERVICE_AREAS, GROUP_NAMES
 
 SOURCES_LICENCES = REPO_ROOT / "datasets" / "sources" / "LICENCES.md"
 BOUNDARY_LICENCE = REPO_ROOT / "datasets" / "boundaries" / "LICENCE.md"
@@ -258,7 +258,7 @@ def method() -> list[Any]:
 
 
 def data_dictionary(*, public: bool) -> html.Table:
-    """The columns of a contracts file (techmap.schema.COLUMNS). A public instance leaves out the
+    """The columns of a contracts file (techmap.dataformat.schema.COLUMNS). A public instance leaves out the
     columns it never shows."""
     rows = [[_code(c.name), "yes" if c.required else "no", c.label, c.help, _code(c.example)]
             for c in COLUMNS if not (public and c.name in ALWAYS_PRIVATE_COLUMNS)]

@@ -16,12 +16,12 @@ from components.quality_panel import scroll_region
 import ids
 from techmap import wording
 from techmap.appstate import AppState
-from techmap.authorities import Authority, by_code
-from techmap.concentration import concentration_by
-from techmap.coverage import unknown_areas
-from techmap.evidence import evidence_link
-from techmap.queries import apply_filter, borough_metrics
-from techmap.schema import SERVICE_AREAS_BY_SLUG
+from techmap.dataformat.authorities import Authority, by_code
+from techmap.analysis.concentration import concentration_by
+from techmap.analysis.coverage import unknown_areas
+from techmap.dataformat.evidence import evidence_link
+from techmap.analysis.queries import apply_filter, borough_metrics
+from techmap.dataformat.schema import SERVICE_AREAS_BY_SLUG
 
 
 def fmt_date(value: Any) -> str:

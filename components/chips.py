@@ -9,10 +9,10 @@ from dash import html
 
 import ids
 from components.safe_text import short_label
-from techmap.authorities import by_code
-from techmap.dataset import Dataset
-from techmap.filters import FilterState
-from techmap.schema import SERVICE_AREAS_BY_SLUG
+from techmap.dataformat.authorities import by_code
+from techmap.dataformat.dataset import Dataset
+from techmap.analysis.filters import FilterState
+from techmap.dataformat.schema import SERVICE_AREAS_BY_SLUG
 
 _PARAM_LABELS = {
     "authority": "Borough",

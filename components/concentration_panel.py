@@ -13,7 +13,7 @@ from dash import Patch, dcc, html
 
 import ids
 from components.fast_html import el
-from techmap.concentration import HHI_BANDS, HHI_HIGH, HHI_MODERATE, NO_DATA
+from techmap.analysis.concentration import HHI_BANDS, HHI_HIGH, HHI_MODERATE, NO_DATA
 from techmap.wording import plural
 
 RANKED_LIMIT = 30

@@ -1,5 +1,5 @@
 """Coverage pieces: the map's figure of pairs known, the data page's list of unknown pairs per
-borough, and a borough's own gaps. Pure builders from techmap.coverage's results; each gap says
+borough, and a borough's own gaps. Pure builders from techmap.analysis.coverage's results; each gap says
 how to fill it (the survey template, linked from the About page)."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ from typing import Any
 
 from dash import dcc, html
 
-from techmap.authorities import by_code
-from techmap.schema import SERVICE_AREAS_BY_SLUG
+from techmap.dataformat.authorities import by_code
+from techmap.dataformat.schema import SERVICE_AREAS_BY_SLUG
 
 SURVEY_TEMPLATE = "/download/survey-template.xlsx"
 CONTRIBUTE = "/about#contribute"

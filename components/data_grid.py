@@ -3,7 +3,7 @@ column a filter of its kind) and the server side of AG Grid's infinite row model
 
 Only one block of BLOCK_ROWS rows travels per request, so a 140k-row view stays smooth. The rows of
 a view are the shared filter bar's rows, optionally narrowed to one quality flag, then by the
-grid's own column filters and search box (techmap.table_query), in dataset order unless the grid
+grid's own column filters and search box (techmap.table.query), in dataset order unless the grid
 asks for a sort. Filtering and sorting happen on the server (AG Grid's infinite row model filters
 nothing itself): each getRowsRequest carries the grid's filterModel and sortModel, which are
 allow-listed here. The ordered view is cached (techmap.service.views.table_positions): the first block of a
@@ -24,13 +24,13 @@ import dash_ag_grid as dag
 import numpy as np
 
 from components.safe_text import safe_url
-from techmap.authorities import by_code
-from techmap.dataset import Dataset
-from techmap.evidence import evidence_link
-from techmap.filters import FilterState
-from techmap.quality import FLAGS
-from techmap.schema import COLUMNS_BY_NAME, SERVICE_AREAS_BY_SLUG
-from techmap.table_query import (
+from techmap.dataformat.authorities import by_code
+from techmap.dataformat.dataset import Dataset
+from techmap.dataformat.evidence import evidence_link
+from techmap.analysis.filters import FilterState
+from techmap.analysis.quality import FLAGS
+from techmap.dataformat.schema import COLUMNS_BY_NAME, SERVICE_AREAS_BY_SLUG
+from techmap.table.query import (
     FIELDS_BY_NAME,
     HOSTING_LABELS,
     OPTIONS,
@@ -43,7 +43,7 @@ from techmap.table_query import (
     to_sort_model,
 )
 from techmap.service.views import row_flags, table_positions, view_positions
-from techmap.table_columns import flags_text, labels_of_categories, money_text
+from techmap.table.columns import flags_text, labels_of_categories, money_text
 
 __all__ = ["BLOCK_ROWS", "GRID_COLUMNS", "HOSTING_LABELS", "SHORT_FLAG_LABELS", "column_defs", "data_grid",
            "grid_block", "grid_query", "money_text", "parse_filter_model", "parse_sort_model", "records",
@@ -60,7 +60,7 @@ def _help(name: str, extra: str = "") -> str:
 
 @dataclass(frozen=True)
 class GridColumn:
-    field: str  # key of the row dicts sent to the grid, and of techmap.table_query.TABLE_FIELDS
+    field: str  # key of the row dicts sent to the grid, and of techmap.table.query.TABLE_FIELDS
     help: str  # the header's tooltip and the column guide
     width: int
     renderer: str | None = None  # a function of assets/dashAgGridComponentFunctions.js
@@ -125,7 +125,7 @@ _FILTERS = {"text": "agTextColumnFilter", "number": "agNumberColumnFilter", "dat
 
 def _filter_params(kind: str) -> dict[str, Any]:
     """One condition per column (the URL form of a download carries one), only the options the
-    server applies (techmap.table_query.OPTIONS), ranges inclusive at both ends, and a Reset
+    server applies (techmap.table.query.OPTIONS), ranges inclusive at both ends, and a Reset
     button in the filter's pop-up."""
     params: dict[str, Any] = {"filterOptions": list(OPTIONS[kind]), "maxNumConditions": 1,  # type: ignore[index]
                               "buttons": ["reset"], "debounceMs": 400}

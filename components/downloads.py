@@ -17,9 +17,9 @@ from typing import Any
 from dash import html
 
 from techmap.appstate import AppState
-from techmap.authorities import by_code
-from techmap.calendar_export import MAX_CALENDAR_CONTRACTS
-from techmap.filters import FilterState
+from techmap.dataformat.authorities import by_code
+from techmap.exports.calendar_export import MAX_CALENDAR_CONTRACTS
+from techmap.analysis.filters import FilterState
 
 
 def _contracts(n: int) -> str:
@@ -52,7 +52,7 @@ def calendar_query(filters: FilterState, lead: str) -> str:
 
 
 def calendar_items(filters: FilterState, lead: str, dated: int) -> list[Any]:
-    """The .ics download of the view's `dated` contracts (techmap.calendar_export.calendar_contracts)
+    """The .ics download of the view's `dated` contracts (techmap.exports.calendar_export.calendar_contracts)
     and, with one borough chosen, that borough's subscription feed."""
     items: list[Any] = []
     if dated == 0:

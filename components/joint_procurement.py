@@ -1,7 +1,7 @@
 """The joint-procurement finder's cards: boroughs whose contracts for one system (or one service
 area) end close together, when to start buying together, and a link to exactly those contracts.
 
-The clusters come from techmap.renewals.joint_procurement_clusters; this module only words them.
+The clusters come from techmap.analysis.renewals.joint_procurement_clusters; this module only words them.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from dash import dcc, html
 
 from components.fast_html import el
 from techmap.appstate import VIEW_PARAMS, AppState
-from techmap.authorities import by_code
-from techmap.renewals import Cluster
+from techmap.dataformat.authorities import by_code
+from techmap.analysis.renewals import Cluster
 from techmap.wording import fmt_date
 
 CARDS_PER_PAGE = 8

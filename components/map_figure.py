@@ -15,9 +15,9 @@ from typing import Any
 import pandas as pd
 from dash import Patch
 
-from techmap.authorities import GEOJSON
-from techmap.queries import METRICS, rank
-from techmap.queries import format_metric as format_value
+from techmap.dataformat.authorities import GEOJSON
+from techmap.analysis.queries import METRICS, rank
+from techmap.analysis.queries import format_metric as format_value
 
 # ColorBrewer YlGnBu: sequential, light = low, readable for the common colour-vision deficiencies.
 COLORSCALE = [

@@ -12,7 +12,7 @@ from dash import dcc, html
 import ids
 from components.fast_html import el
 from components.map_figure import format_value, metric_label, value_texts
-from techmap.queries import METRICS, rank
+from techmap.analysis.queries import METRICS, rank
 
 
 def headline_cards(figures: dict[str, Any]) -> html.Dl:

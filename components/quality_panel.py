@@ -1,6 +1,6 @@
 """The data page's quality panel: how far to trust the contracts behind the filters.
 
-Three tables: the quality flags (techmap.quality) with a link that shows only the flagged rows in
+Three tables: the quality flags (techmap.analysis.quality) with a link that shows only the flagged rows in
 the grid (the view setting `flag`, so the view stays a shareable URL), per-borough coverage, and
 where the rows come from (the manifest's sources)."""
 
@@ -18,10 +18,10 @@ from components.safe_text import source_title
 from techmap.service.views import row_flags
 from components.figure_frame import simple_table
 from techmap.appstate import AppState
-from techmap.authorities import by_code
-from techmap.dataset import Dataset
-from techmap.quality import FLAG_LABELS, FLAGS, STALE_AFTER_MONTHS, coverage_by_borough
-from techmap.renewals import add_months
+from techmap.dataformat.authorities import by_code
+from techmap.dataformat.dataset import Dataset
+from techmap.analysis.quality import FLAG_LABELS, FLAGS, STALE_AFTER_MONTHS, coverage_by_borough
+from techmap.analysis.renewals import add_months
 
 
 def flag_counts(data: Dataset, positions: np.ndarray, *, today: date) -> dict[str, int]:

@@ -20,8 +20,8 @@ from dash import dcc, html
 from components.fast_html import el
 from components.safe_text import plotly_text
 from techmap.appstate import AppState
-from techmap.renewals import add_months
-from techmap.schema import GROUP_NAMES, SERVICE_AREAS, SERVICE_AREAS_BY_SLUG
+from techmap.analysis.renewals import add_months
+from techmap.dataformat.schema import GROUP_NAMES, SERVICE_AREAS, SERVICE_AREAS_BY_SLUG
 
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 GROUP_HUES = {"frontline": "#0072B2", "corporate": "#E69F00", "infrastructure": "#009E73", "other": "#7f7f7f"}

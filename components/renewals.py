@@ -15,10 +15,10 @@ from components.joint_procurement import finder_caption, finder_cards, finder_pa
 from components.renewal_summary import colour_note, summary_caption, summary_figure, summary_table
 from components.timeline import GROUPS, pager_text, select_page, timeline_caption, timeline_figure, timeline_table
 from techmap.appstate import AppState
-from techmap.authorities import by_code
-from techmap.calendar_export import calendar_contracts
-from techmap.export import XLSX_MAX_ROWS  # the Excel route's limit: say so rather than link to a refusal
-from techmap.renewals import Cluster, add_months
+from techmap.dataformat.authorities import by_code
+from techmap.exports.calendar_export import calendar_contracts
+from techmap.exports.export import XLSX_MAX_ROWS  # the Excel route's limit: say so rather than link to a refusal
+from techmap.analysis.renewals import Cluster, add_months
 
 
 def group_of(state: AppState) -> str:

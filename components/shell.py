@@ -9,9 +9,9 @@ from dash import dcc, html
 
 import ids
 from components.safe_text import short_label, source_title
-from techmap.authorities import authorities
-from techmap.dataset import Dataset
-from techmap.schema import GROUP_NAMES, SERVICE_AREAS
+from techmap.dataformat.authorities import authorities
+from techmap.dataformat.dataset import Dataset
+from techmap.dataformat.schema import GROUP_NAMES, SERVICE_AREAS
 
 NAV_ITEMS: tuple[tuple[str, str], ...] = (
     ("/", "Map"),

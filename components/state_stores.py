@@ -16,7 +16,7 @@ from dash import Input, dcc
 
 import ids
 from techmap.appstate import VIEW_PARAMS, AppState
-from techmap.filters import MULTI_PARAMS, PARAMS
+from techmap.analysis.filters import MULTI_PARAMS, PARAMS
 
 FILTERS = "filters"
 NAMES: tuple[str, ...] = (FILTERS, *PARAMS, *VIEW_PARAMS)

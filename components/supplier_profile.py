@@ -1,6 +1,6 @@
 """The supplier profile's parts: headline figures, contracts ending soon, service areas, systems
 and boroughs served, and the "not found" page with suggestions. Pure: built from the filtered
-contracts and the figures techmap.supplier_profile worked out."""
+contracts and the figures techmap.analysis.supplier_profile worked out."""
 
 from __future__ import annotations
 
@@ -13,10 +13,10 @@ from dash import dcc, html
 import ids
 from components.concentration_panel import pct
 from techmap.appstate import AppState
-from techmap.authorities import authorities, by_code
-from techmap.renewals import add_months
-from techmap.schema import SERVICE_AREAS, SERVICE_AREAS_BY_SLUG
-from techmap.supplier_profile import systems_summary
+from techmap.dataformat.authorities import authorities, by_code
+from techmap.analysis.renewals import add_months
+from techmap.dataformat.schema import SERVICE_AREAS, SERVICE_AREAS_BY_SLUG
+from techmap.analysis.supplier_profile import systems_summary
 
 ENDING_LIMIT = 40
 

@@ -23,9 +23,9 @@ from dash import html
 
 from components.fast_html import el
 from components.safe_text import plotly_text
-from techmap.authorities import by_code
-from techmap.renewals import add_months
-from techmap.schema import SERVICE_AREAS_BY_SLUG
+from techmap.dataformat.authorities import by_code
+from techmap.analysis.renewals import add_months
+from techmap.dataformat.schema import SERVICE_AREAS_BY_SLUG
 from techmap.wording import fmt_date
 
 PAGE_SIZE = 40

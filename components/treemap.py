@@ -22,7 +22,7 @@ import pandas as pd
 from dash import Patch, html
 
 from components.safe_text import plotly_text
-from techmap.schema import GROUP_NAMES
+from techmap.dataformat.schema import GROUP_NAMES
 from techmap.wording import plural
 
 # Okabe-Ito (safe for the common colour-vision deficiencies); every tile also carries its name.
@@ -126,7 +126,7 @@ class Nodes:
 
 
 def treemap_nodes(h: pd.DataFrame, size_by: str = "count") -> Nodes:
-    """Nodes from techmap.concentration.hierarchy() (rows in area order, largest first). Leaves
+    """Nodes from techmap.analysis.concentration.hierarchy() (rows in area order, largest first). Leaves
     carry the size and parents 0: plotly adds the children up (branchvalues="remainder"), so float
     sums never have to match exactly. Dataset text is escaped for plotly (safe_text.plotly_text)."""
     nodes = Nodes()

@@ -16,7 +16,7 @@ import ids
 from components.borough_profile import profile_body
 from shell.path_variables import path_variable
 from techmap.appstate import AppState
-from techmap.authorities import by_code, resolve_authority
+from techmap.dataformat.authorities import by_code, resolve_authority
 from techmap.service import context
 
 

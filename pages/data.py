@@ -7,7 +7,7 @@ filter bar's, narrowed by the view setting `flag` (one quality flag), by the gri
 filters (in the request) and by the table's search box. The search box searches this table only,
 in every column as shown, because the filter bar's Search already narrows every page by names:
 the table's box is the spreadsheet-style "find" the grid lacks. Column filters, search and sort are
-the grid's own state (not in the page's URL); the download links carry them (techmap.table_query's
+the grid's own state (not in the page's URL); the download links carry them (techmap.table.query's
 URL form), so a download holds exactly the rows on screen, in their order. A change of the shared
 filters or of the search purges the grid's cache in the browser, which then asks again for its
 first page; AG Grid does that itself for a column filter or a sort.
@@ -37,12 +37,12 @@ from components.data_grid import (
 from components.quality_panel import flag_link_href, quality_panel
 from components.state_stores import FILTERS, WHOLE_STATE, changed_by_state, inputs, state_stores
 from techmap.appstate import AppState, page_query_pairs
-from techmap.coverage import COVERED_AREAS, unknown_areas
-from techmap.export import XLSX_MAX_ROWS  # the Excel route's limit: say so rather than link to a refusal
-from techmap.quality import FLAG_LABELS, FLAGS
-from techmap.queries import apply_filter
+from techmap.analysis.coverage import COVERED_AREAS, unknown_areas
+from techmap.exports.export import XLSX_MAX_ROWS  # the Excel route's limit: say so rather than link to a refusal
+from techmap.analysis.quality import FLAG_LABELS, FLAGS
+from techmap.analysis.queries import apply_filter
 from techmap.service import context
-from techmap.table_query import (
+from techmap.table.query import (
     TableQuery,
     from_params,
     parse_filter_model,
@@ -51,7 +51,7 @@ from techmap.table_query import (
     to_params,
 )
 from techmap.service.views import table_positions
-from techmap.table_words import describe_column_filter, describe_sort
+from techmap.table.words import describe_column_filter, describe_sort
 
 
 dash.register_page(__name__, path="/data", title="Contract data – London Tech Map", name="Data", order=4)

@@ -15,10 +15,10 @@ from components.figure_frame import GRAPH_CONFIG, chart_figure
 from components.map_figure import map_figure, map_patch
 from components.map_panel import headline_cards, map_caption, ranked_table
 from techmap.appstate import AppState
-from techmap.coverage import COVERED_AREAS, coverage_share
-from techmap.dataset import Dataset
-from techmap.filters import FilterState
-from techmap.queries import METRICS
+from techmap.analysis.coverage import COVERED_AREAS, coverage_share
+from techmap.dataformat.dataset import Dataset
+from techmap.analysis.filters import FilterState
+from techmap.analysis.queries import METRICS
 from techmap.service import context
 from techmap.service.views import headline_for, metrics_for
 

@@ -29,7 +29,7 @@ from components.renewal_summary import summary_table as summary_table_of
 from components.state_stores import FILTERS, WHOLE_STATE, inputs, state_stores
 from components.timeline import PAGE_SIZE, timeline_key
 from techmap.appstate import AppState
-from techmap.renewals import Cluster
+from techmap.analysis.renewals import Cluster
 from techmap.service import context, renewal_views, views
 from techmap.service.renewal_views import WINDOW_MONTHS
 

@@ -3,7 +3,7 @@ its contracts ending in the next 12 and 24 months, and its share of London's con
 
 The page follows the app's filters except the supplier filter (this page *is* one supplier), so a
 borough or service-area filter narrows the profile; the lead sentence says so. The figures come
-from techmap.supplier_profile, the parts from components.supplier_profile.
+from techmap.analysis.supplier_profile, the parts from components.supplier_profile.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from components.safe_text import short_label
 from shell.path_variables import path_variable
 from techmap.appstate import AppState
 from techmap.service import context, views
-from techmap.supplier_profile import close_matches, profile_figures
+from techmap.analysis.supplier_profile import close_matches, profile_figures
 
 BODY_ID = "supplier-profile-body"
 SLUG_STORE = "supplier-profile-slug"

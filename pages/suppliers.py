@@ -42,11 +42,11 @@ from components.treemap import (
     treemap_table,
 )
 from techmap.appstate import VIEW_PARAMS, AppState
-from techmap.concentration import concentration_by, hierarchy, supplier_shares
-from techmap.dataset import Dataset
-from techmap.export import XLSX_MAX_ROWS  # the Excel route's limit: say so rather than link to a refusal
-from techmap.filters import PARAMS, FilterState
-from techmap.queries import apply_filter
+from techmap.analysis.concentration import concentration_by, hierarchy, supplier_shares
+from techmap.dataformat.dataset import Dataset
+from techmap.exports.export import XLSX_MAX_ROWS  # the Excel route's limit: say so rather than link to a refusal
+from techmap.analysis.filters import PARAMS, FilterState
+from techmap.analysis.queries import apply_filter
 from techmap.service import context, views
 
 dash.register_page(__name__, path="/suppliers", title="Suppliers to London's councils – London Tech Map",

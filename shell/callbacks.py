@@ -13,7 +13,7 @@ import ids
 from components.chips import filter_chips, live_message, synthetic_banner
 from components.state_stores import NAMES, changed, store_value
 from techmap.appstate import VIEW_PARAMS, AppState, reduce_state
-from techmap.filters import MULTI_PARAMS
+from techmap.analysis.filters import MULTI_PARAMS
 from techmap.service import context
 from techmap.service.views import in_view, public_source_areas
 

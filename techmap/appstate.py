@@ -26,9 +26,9 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from techmap import triggers
-from techmap.filters import MULTI_PARAMS, PARAMS, FilterState
-from techmap.quality import FLAGS
-from techmap.renewals import add_months
+from techmap.analysis.filters import MULTI_PARAMS, PARAMS, FilterState
+from techmap.analysis.quality import FLAGS
+from techmap.analysis.renewals import add_months
 
 # View settings: name -> (default, allowed values). Allow-listed so the URL cannot inject anything.
 VIEW_PARAMS: Mapping[str, tuple[str, tuple[str, ...]]] = MappingProxyType({

@@ -64,11 +64,11 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command == "validate":
-            from techmap.validate_cli import run_validate_command
+            from techmap.dataformat.validate_cli import run_validate_command
 
             return run_validate_command(args.path)
         if args.command == "generate-demo":
-            from techmap.demo import run_generate_command
+            from techmap.demo.generate import run_generate_command
 
             return run_generate_command(seed=args.seed, scale=args.scale, out=args.out,
                                         include_real=not args.no_real)
@@ -77,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
 
             return build.run(args)
         if args.command == "suppliers":
-            from techmap.supplier_report import run_suppliers_command
+            from techmap.dataformat.supplier_report import run_suppliers_command
 
             return run_suppliers_command(args.path)
         if args.command in store_command.COMMANDS:

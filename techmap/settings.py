@@ -20,7 +20,7 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from techmap.dataset import DEFAULT_DATASET
+from techmap.dataformat.dataset import DEFAULT_DATASET
 
 _TRUE = {"1", "true", "yes", "on"}
 

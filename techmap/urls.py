@@ -3,7 +3,7 @@ configured TECHMAP_BASE_URL, never from the request's Host header, which any cli
 
 from __future__ import annotations
 
-from techmap import context
+from techmap.service import context
 
 
 def absolute_url(path: str) -> str:

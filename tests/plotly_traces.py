@@ -17,7 +17,7 @@ QUERIES: tuple[dict[str, Any], ...] = ({}, {"area": "housing"}, {"q": "no contra
 def page_trace_types() -> dict[str, set[str]]:
     """{trace type: the pages whose figures hold it}. Imports the app (the bundled dataset)."""
     import app  # noqa: F401  (registers the pages)
-    from techmap import context
+    from techmap.service import context
 
     path_values = {"pages.borough": {"key": "E09000007"},
                    "pages.supplier": {"slug": sorted(context.dataset().supplier_names)[0]}}

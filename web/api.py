@@ -10,7 +10,7 @@ Endpoints (documented in docs/api.md, described by /api/v1/openapi.json):
 Unlike the pages, a malformed parameter is an error: 400 with a plain message (web/api_params.py).
 Every error is JSON {"error": {"status", "message"}}, never a traceback. Every success carries the
 dataset's licence, attribution and as-of date. On a public instance the dataset is redacted at
-load (techmap/redaction.py) and the satisfaction field is left out of records and the schema.
+load (techmap/dataformat/redaction.py) and the satisfaction field is left out of records and the schema.
 """
 
 from __future__ import annotations
@@ -27,12 +27,12 @@ import pandas as pd
 from flask import Blueprint, Response, request
 from werkzeug.exceptions import HTTPException
 
-from techmap.authorities import authorities
-from techmap.concentration import WEIGHTS, factorize, supplier_shares
-from techmap.dataset import Dataset
-from techmap.filters import FilterState
-from techmap.queries import AUTHORITY_CODES, apply_filter, authority_positions, borough_metrics, filter_mask
-from techmap.schema import GROUP_NAMES, SERVICE_AREAS
+from techmap.dataformat.authorities import authorities
+from techmap.analysis.concentration import WEIGHTS, factorize, supplier_shares
+from techmap.dataformat.dataset import Dataset
+from techmap.analysis.filters import FilterState
+from techmap.analysis.queries import AUTHORITY_CODES, apply_filter, authority_positions, borough_metrics, filter_mask
+from techmap.dataformat.schema import GROUP_NAMES, SERVICE_AREAS
 from techmap.service import context, views
 from techmap.service.cache import per_dataset
 from web.api_records import (

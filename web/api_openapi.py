@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
-from techmap.filters import MAX_QUERY_LENGTH, MAX_VALUES_PER_PARAM
-from techmap.schema import CONFIDENCE_VALUES, HOSTING_VALUES, SERVICE_AREAS
+from techmap.analysis.filters import MAX_QUERY_LENGTH, MAX_VALUES_PER_PARAM
+from techmap.dataformat.schema import CONFIDENCE_VALUES, HOSTING_VALUES, SERVICE_AREAS
 from web.api_params import DEFAULT_PER_PAGE, MAX_PER_PAGE
 
 ONS_PATTERN = "^E090000(0[1-9]|[12][0-9]|3[0-3])$"

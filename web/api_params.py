@@ -2,7 +2,7 @@
 
 The pages drop malformed filter values silently (any URL gives a valid view); an API caller is
 better served by being told. Every check here raises ApiError(400, message) with a plain sentence
-naming the parameter and the value, and accepts exactly what techmap.filters.FilterState accepts,
+naming the parameter and the value, and accepts exactly what techmap.analysis.filters.FilterState accepts,
 so a query that passes gives the same FilterState the pages would build from it.
 """
 
@@ -15,8 +15,8 @@ from datetime import date
 
 from werkzeug.datastructures import MultiDict
 
-from techmap.authorities import ONS_CODE
-from techmap.filters import (
+from techmap.dataformat.authorities import ONS_CODE
+from techmap.analysis.filters import (
     MAX_QUERY_LENGTH,
     MAX_SLUG_LENGTH,
     MAX_VALUES_PER_PARAM,
@@ -24,7 +24,7 @@ from techmap.filters import (
     PARAMS,
     FilterState,
 )
-from techmap.schema import ISO_DATE_PATTERN, SERVICE_AREAS_BY_SLUG, SLUG_PATTERN
+from techmap.dataformat.schema import ISO_DATE_PATTERN, SERVICE_AREAS_BY_SLUG, SLUG_PATTERN
 
 DEFAULT_PER_PAGE = 100
 MAX_PER_PAGE = 1000

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from flask import Response
 
-from techmap.schema import ALWAYS_PRIVATE_COLUMNS, COLUMNS, ColumnKind
+from techmap.dataformat.schema import ALWAYS_PRIVATE_COLUMNS, COLUMNS, ColumnKind
 
 
 class Field(NamedTuple):

@@ -23,7 +23,7 @@ from flask import Flask, Response, g, jsonify, request
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy.orm import Session
 
-from techmap import context
+from techmap.service import context
 from techmap.auth import accounts, sessions
 from techmap.auth.config import AuthConfig, load_auth_config
 from techmap.auth.db import database, session_factory

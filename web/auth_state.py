@@ -11,10 +11,10 @@ from dataclasses import dataclass
 
 from flask import g
 
-from techmap import context
+from techmap.service import context
 from techmap.auth.roles import Role, public_only as role_public_only
 from techmap.auth.visibility import dataset_for
-from techmap.dataset import Dataset
+from techmap.dataformat.dataset import Dataset
 
 
 @dataclass(frozen=True)

@@ -18,12 +18,12 @@ from datetime import date
 from flask import Blueprint, Response, request
 
 from techmap.appstate import AppState
-from techmap.authorities import resolve_authority
-from techmap.calendar_export import MAX_CALENDAR_CONTRACTS, calendar_bytes, calendar_contracts
-from techmap.dataset import Dataset
-from techmap.export import describe_filters, download_filename
-from techmap.filters import FilterState
-from techmap.queries import apply_filter
+from techmap.dataformat.authorities import resolve_authority
+from techmap.exports.calendar_export import MAX_CALENDAR_CONTRACTS, calendar_bytes, calendar_contracts
+from techmap.dataformat.dataset import Dataset
+from techmap.exports.export import describe_filters, download_filename
+from techmap.analysis.filters import FilterState
+from techmap.analysis.queries import apply_filter
 from techmap.service import cache, context, views
 from web import expensive, limits
 from web.auth_state import public_only, request_dataset

@@ -4,7 +4,7 @@ Dash answers a payload that does not match a registered callback with a 500 and 
 the log. A hosted instance must answer hostile or malformed requests with a 4xx instead, so every
 request to /_dash-update-component is checked against the callback map: a known server-side
 callback, inputs and state of the registered shape and ids, sane sizes. The callbacks themselves
-then allow-list the values (techmap.appstate, techmap.filters).
+then allow-list the values (techmap.appstate, techmap.analysis.filters).
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """CSV and Excel downloads of the contracts behind the current view.
 
 Both routes take the app's query string (the same filters as every page) and export exactly
-techmap.queries.apply_filter(contracts, state.filters). With `table=data` (the data page's links)
+techmap.analysis.queries.apply_filter(contracts, state.filters). With `table=data` (the data page's links)
 they export the data page's table instead: those rows narrowed to its quality flag (`flag`), column
-filters (`col.<column>`) and search (`find`), in its order (`sort`); see techmap.table_query. Without
+filters (`col.<column>`) and search (`find`), in its order (`sort`); see techmap.table.query. Without
 it a `flag` left in the state by a visit to the data page is ignored, so the renewals page's
 download is never silently narrowed. The CSV is streamed in chunks from the loaded table, so
 memory stays at one copy of the data (plus an index of the rows) however large the export.
@@ -17,7 +17,7 @@ from flask import Blueprint, Response, request
 from techmap.appstate import AppState
 from techmap.service import context
 from techmap.service import views
-from techmap.export import (
+from techmap.exports.export import (
     XLSX_MAX_ROWS,
     XLSX_MEDIA_TYPE,
     csv_chunks,
@@ -27,8 +27,8 @@ from techmap.export import (
     export_columns,
     xlsx_bytes,
 )
-from techmap.quality import FLAGS
-from techmap.table_query import TableQuery, from_params, to_params
+from techmap.analysis.quality import FLAGS
+from techmap.table.query import TableQuery, from_params, to_params
 from web import expensive, limits
 from web.auth_state import public_only, request_dataset
 

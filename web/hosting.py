@@ -16,7 +16,7 @@ from flask import Blueprint, Flask, Response, g, jsonify, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from dash_compat import hot_reload_enabled, path_to_page
-from techmap.authorities import GEOJSON, resolve_authority
+from techmap.dataformat.authorities import GEOJSON, resolve_authority
 from techmap.service import context, views
 from web import compression, lazy_grid, page_meta, plotly_bundle
 from web.auth_state import public_only

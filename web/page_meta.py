@@ -8,10 +8,9 @@ These are the same tags from the same page registry, with the address of the con
 from __future__ import annotations
 
 import dash
-from dash._pages import _page_meta_tags  # Dash's builder: titles and descriptions per page
-from dash._utils import format_tag
 from flask import request
 
+from dash_compat import format_meta_tag, page_meta_tags as dash_page_meta_tags
 from techmap.urls import absolute_url
 
 
@@ -27,7 +26,7 @@ class _ConfiguredRequest:
 def page_meta_tags(app: dash.Dash) -> list[dict[str, str]]:
     """The meta tags of the requested page, every URL on the configured base URL."""
     query = request.query_string.decode("latin-1")
-    tags = _page_meta_tags(app, _ConfiguredRequest(request.path, query))
+    tags = dash_page_meta_tags(app, _ConfiguredRequest(request.path, query))
     url = next(t["content"] for t in tags if t.get("property") == "twitter:url")
     return [*tags, {"property": "og:url", "content": url}]
 
@@ -38,6 +37,6 @@ def install(app: dash.Dash) -> None:
 
     @dash.hooks.index()
     def _add_page_meta(index: str) -> str:
-        tags = "\n        ".join(format_tag("meta", t, opened=True, sanitize=True)
+        tags = "\n        ".join(format_meta_tag(t)
                                 for t in page_meta_tags(app))
         return index.replace("<head>", f"<head>\n        {tags}", 1)

@@ -1,6 +1,6 @@
 """Templates for boroughs that contribute or correct data (linked from the About page):
 
-- /download/contracts-template.csv: the data dictionary's columns (techmap.schema.COLUMNS) as a
+- /download/contracts-template.csv: the data dictionary's columns (techmap.dataformat.schema.COLUMNS) as a
   header row and one example row made of each column's documented example, so a filled-in copy can
   go straight to `python -m techmap validate`.
 - /download/survey-template.xlsx: the borough survey workbook (techmap.importers.survey_template),
@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from flask import Blueprint, Response
 
-from techmap.schema import COLUMNS
+from techmap.dataformat.schema import COLUMNS
 
 bp = Blueprint("templates_download", __name__)
 

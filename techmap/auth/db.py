@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from techmap import context
+from techmap.service import context
 from techmap.store.db import Database, open_database
 
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 import threading
 from dataclasses import replace
 
-from techmap import context
-from techmap.dataset import Dataset
-from techmap.redaction import redact_for_public
+from techmap.service import context
+from techmap.dataformat.dataset import Dataset
+from techmap.dataformat.redaction import redact_for_public
 
 _lock = threading.Lock()
 _twin: dict[int, tuple[Dataset, Dataset]] = {}  # id(full) -> (full, public twin)

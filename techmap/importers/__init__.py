@@ -1,11 +1,11 @@
 """Importers for published data: council contracts registers (CSV / Excel), OCDS from Contracts
 Finder and Find a Tender, and the borough survey template.
 
-Each importer reads its files into dataset rows (techmap.schema columns) and an ImportReport that
+Each importer reads its files into dataset rows (techmap.dataformat.schema columns) and an ImportReport that
 accounts for every row read (kept, skipped or merged, with file, line and reason); command.py
 merges the rows into a dataset folder (merge.py), runs the validator and writes the report.
 Shared rules: classify.py (technology, service area, product, hosting), cells.py (dates and
-money as published), techmap.suppliers (supplier names). See docs/importing.md.
+money as published), techmap.analysis.suppliers (supplier names). See docs/importing.md.
 """
 
 from techmap.importers.command import finish_import, read_import, run_import, run_import_command

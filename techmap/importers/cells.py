@@ -1,6 +1,6 @@
 """Reading one published cell: text, dates and money as councils and Contracts Finder write them.
 
-The validator's parsers (techmap.parsing) accept the clean forms; published files have more warts
+The validator's parsers (techmap.dataformat.parsing) accept the clean forms; published files have more warts
 than a dataset may, so each reader here first takes off what is harmless ("£", "+ VAT", "approx.",
 a time of day), reads what it can, and returns a *note* for anything a person should check (a
 range read as its upper bound, a placeholder date, a value of 0). A note never stops a row.
@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from techmap.parsing import parse_date, parse_money
+from techmap.dataformat.parsing import parse_date, parse_money
 
 _SPACES = re.compile(r"\s+")
 

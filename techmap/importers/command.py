@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from techmap.authorities import by_code, match_authority
+from techmap.dataformat.authorities import by_code, match_authority
 from techmap.cli_output import emit
 from techmap.importers.merge import CONTRACTS_FILE, MergeRefused, merge_into_dataset
 from techmap.importers.ocds import import_ocds
@@ -19,7 +19,7 @@ from techmap.importers.register import import_register
 from techmap.importers.report import ImportReport
 from techmap.importers.rows import OGL3, ImportResult
 from techmap.importers.survey import import_survey
-from techmap.problems import Problem
+from techmap.dataformat.problems import Problem
 
 REPORTS_DIR = "import_reports"
 
@@ -46,8 +46,8 @@ def finish_import(result: ImportResult, out: Path) -> ImportReport:
     """Merge the rows into the dataset at `out`, validate it and write the report to
     `out/import_reports/`. The report is always written, also when nothing was kept or the
     file could not be read (then `out` holds only the report: no empty dataset is made)."""
-    from techmap.validate import validate_path
-    from techmap.validate_cli import summary_line
+    from techmap.dataformat.validate import validate_path
+    from techmap.dataformat.validate_cli import summary_line
 
     report = result.report
     out = Path(out)

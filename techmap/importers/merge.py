@@ -29,10 +29,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from techmap.evidence import with_source_evidence
-from techmap.parsing import decode_text
-from techmap.problems import Problem
-from techmap.schema import COLUMN_NAMES
+from techmap.dataformat.evidence import with_source_evidence
+from techmap.dataformat.parsing import decode_text
+from techmap.dataformat.problems import Problem
+from techmap.dataformat.schema import COLUMN_NAMES
 
 MANIFEST_FILE = "manifest.json"
 CONTRACTS_FILE = "contracts.csv"
@@ -82,7 +82,7 @@ def _read_contracts(path: Path) -> tuple[list[str], list[dict[str, str]]]:
     """Header and rows of an existing contracts.csv, read by the validator's own reader so that
     every file it accepts (Windows-1252, ';'-separated, 'Contract ID' headers) merges as it
     loads. Raises MergeRefused when reading it would lose data."""
-    from techmap.table_reader import Unreadable, read_table  # one reader for loader and merge
+    from techmap.dataformat.table_reader import Unreadable, read_table  # one reader for loader and merge
 
     if not path.exists():
         return [], []
@@ -209,7 +209,7 @@ def _existing_manifest(path: Path) -> dict[str, Any] | None:
     """The dataset's manifest.json (None when there is none yet). One that cannot be read as a
     JSON object, or whose sources are not an object, is refused rather than replaced: it may
     hold a borough's own titles, licences and attributions."""
-    from techmap.validate import check_manifest  # the validator's reading of the manifest
+    from techmap.dataformat.validate import check_manifest  # the validator's reading of the manifest
 
     if not path.exists():
         return None

@@ -26,7 +26,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from techmap.authorities import ONS_CODE, by_code, match_authority
+from techmap.dataformat.authorities import ONS_CODE, by_code, match_authority
 from techmap.importers.cells import clean_text, date_text, money_text, ocds_date
 from techmap.importers.classify import (
     classify_service_area,
@@ -45,10 +45,10 @@ from techmap.importers.rows import (
     source_key,
     system_and_maker,
 )
-from techmap.parsing import ENCODING_NAMES, decode_text
-from techmap.problems import Problem
-from techmap.schema import slugify
-from techmap.suppliers import clean_name, normalise_supplier
+from techmap.dataformat.parsing import ENCODING_NAMES, decode_text
+from techmap.dataformat.problems import Problem
+from techmap.dataformat.schema import slugify
+from techmap.analysis.suppliers import clean_name, normalise_supplier
 
 # ocid prefix -> (publisher, site, default licence)
 PUBLISHERS: dict[str, tuple[str, str, str]] = {

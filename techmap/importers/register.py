@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from techmap.authorities import Authority, by_code, match_authority
+from techmap.dataformat.authorities import Authority, by_code, match_authority
 from techmap.importers.cells import (
     Money,
     Read,
@@ -49,10 +49,10 @@ from techmap.importers.rows import (
     source_key,
     system_and_maker,
 )
-from techmap.parsing import decode_text
-from techmap.problems import Problem
-from techmap.schema import slugify
-from techmap.suppliers import normalise_supplier
+from techmap.dataformat.parsing import decode_text
+from techmap.dataformat.problems import Problem
+from techmap.dataformat.schema import slugify
+from techmap.analysis.suppliers import normalise_supplier
 
 HEADER_SEARCH_ROWS = 40  # a title block above the header is rarely longer than this
 EXCEL_SUFFIXES = frozenset({".xlsx", ".xlsm"})

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from techmap.problems import Problem
+from techmap.dataformat.problems import Problem
 
 if TYPE_CHECKING:
     from techmap.importers.merge import MergeResult

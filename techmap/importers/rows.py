@@ -12,8 +12,8 @@ import pandas as pd
 
 from techmap.importers.classify import detect_product
 from techmap.importers.report import ImportReport
-from techmap.schema import COLUMN_NAMES, slugify
-from techmap.suppliers import normalise_frame, supplier_key
+from techmap.dataformat.schema import COLUMN_NAMES, slugify
+from techmap.analysis.suppliers import normalise_frame, supplier_key
 
 MAX_SYSTEM_CHARS = 120  # a contract title used as the system name is cut here (with an ellipsis)
 
@@ -26,7 +26,7 @@ LICENCE_ATTRIBUTION = {
 
 
 # Councils' official names (GOV.UK local-authority-eng register), for titles and attributions:
-# techmap.authorities keeps the short names ("Camden").
+# techmap.dataformat.authorities keeps the short names ("Camden").
 OFFICIAL_NAMES: dict[str, str] = {
     "E09000001": "City of London Corporation",
     "E09000002": "London Borough of Barking and Dagenham",

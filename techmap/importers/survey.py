@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from techmap.authorities import match_authority
+from techmap.dataformat.authorities import match_authority
 from techmap.importers.cells import clean_text, date_text, money_text, read_date, read_money
 from techmap.importers.classify import classify_service_area
 from techmap.importers.report import ImportReport, Kept
@@ -33,9 +33,9 @@ from techmap.importers.survey_template import (
     SHEET_README,
     SURVEY_COLUMNS,
 )
-from techmap.problems import Problem
-from techmap.schema import HOSTING_VALUES, SERVICE_AREAS, slugify
-from techmap.suppliers import normalise_supplier, supplier_key
+from techmap.dataformat.problems import Problem
+from techmap.dataformat.schema import HOSTING_VALUES, SERVICE_AREAS, slugify
+from techmap.analysis.suppliers import normalise_supplier, supplier_key
 
 # Extra header spellings people type over the template's labels.
 HEADER_ALIASES = {

@@ -4,7 +4,7 @@ systems (including those no register lists: in-house builds, old perpetual licen
 them with `python -m techmap import survey FILE --out DATASET`.
 
 Sheets: "Read me" (how to fill it in, the 'as of' date, the data dictionary), "Contracts" (one
-row per system, headed by the column labels of techmap.schema) and a hidden "Lists" sheet that the
+row per system, headed by the column labels of techmap.dataformat.schema) and a hidden "Lists" sheet that the
 drop-downs read from.
 """
 
@@ -20,8 +20,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from techmap.authorities import authorities
-from techmap.schema import COLUMNS, HOSTING_VALUES, SERVICE_AREAS, Column
+from techmap.dataformat.authorities import authorities
+from techmap.dataformat.schema import COLUMNS, HOSTING_VALUES, SERVICE_AREAS, Column
 
 SHEET_README = "Read me"
 SHEET_CONTRACTS = "Contracts"

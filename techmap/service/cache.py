@@ -144,8 +144,8 @@ INDEXES = Tier("indexes", cachetools.LRUCache(maxsize=INDEX_ENTRIES))
 RESPONSES = Tier("responses", BytesLRU(RESPONSE_ENTRIES, RESPONSE_BYTES))
 # Calendar feeds, (body, etag) pairs, bounded by their total size.
 FEEDS = Tier("feeds", cachetools.LRUCache(maxsize=FEED_BYTES, getsizeof=lambda item: len(item[0]) or 1))
-# Integer codes of text columns (techmap.concentration.factorize) and search indexes of text
-# arrays (techmap.queries), per array; SEARCH counts arrays seen once too.
+# Integer codes of text columns (techmap.analysis.concentration.factorize) and search indexes of text
+# arrays (techmap.analysis.queries), per array; SEARCH counts arrays seen once too.
 ARRAYS = ArrayTier("arrays", ARRAY_ENTRIES)
 SEARCH = ArrayTier("search indexes", SEARCH_ENTRIES)  # each is large: a few only
 # Built download files (Excel, calendars of a view) by normalised view and role (web.expensive).

@@ -17,10 +17,10 @@ from typing import Any, Literal
 
 import cachetools
 
-from techmap.dataset import Dataset, load_dataset
+from techmap.dataformat.dataset import Dataset, load_dataset
 from techmap.service import cache
 from techmap.settings import Settings, load_settings
-from techmap.suppliers import ALIASES_CSV
+from techmap.analysis.suppliers import ALIASES_CSV
 
 Role = Literal["public", "internal"]
 _loaded: dict[str, Any] = {}  # "settings", "dataset", "version": made on first use
@@ -37,7 +37,7 @@ def settings() -> Settings:
 
 
 def dataset() -> Dataset:
-    """The instance's dataset; raises techmap.problems.DatasetError when it has errors."""
+    """The instance's dataset; raises techmap.dataformat.problems.DatasetError when it has errors."""
     with _lock:
         if "dataset" not in _loaded:
             cfg = settings()

@@ -9,8 +9,8 @@ from datetime import date
 
 import pandas as pd
 
-from techmap.filters import FilterState
-from techmap.renewals import Cluster, add_months, joint_procurement_clusters, quarterly_end_summary
+from techmap.analysis.filters import FilterState
+from techmap.analysis.renewals import Cluster, add_months, joint_procurement_clusters, quarterly_end_summary
 from techmap.service.views import rows, view
 
 WINDOW_MONTHS = (6, 12, 24)  # the page's "Next N months" buttons
@@ -18,7 +18,7 @@ WINDOW_MONTHS = (6, 12, 24)  # the page's "Next N months" buttons
 
 @view()
 def summary_for(filters: FilterState) -> pd.DataFrame:
-    """Contracts ending per quarter and service area (techmap.renewals.quarterly_end_summary)."""
+    """Contracts ending per quarter and service area (techmap.analysis.renewals.quarterly_end_summary)."""
     return quarterly_end_summary(rows(filters))
 
 

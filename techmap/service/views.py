@@ -18,15 +18,15 @@ from typing import Any, ParamSpec, TypeVar
 import numpy as np
 import pandas as pd
 
-from techmap.dataset import Dataset
-from techmap.filters import FilterState
-from techmap.quality import FLAGS, row_flags
-from techmap.queries import apply_filter, borough_metrics, filter_mask, headline
-from techmap.schema import SERVICE_AREAS
+from techmap.dataformat.dataset import Dataset
+from techmap.analysis.filters import FilterState
+from techmap.analysis.quality import FLAGS, row_flags
+from techmap.analysis.queries import apply_filter, borough_metrics, filter_mask, headline
+from techmap.dataformat.schema import SERVICE_AREAS
 from techmap.service import cache, context
 from techmap.service.cache import per_dataset
-from techmap.table_query import TableQuery
-from techmap.table_rows import sorted_positions, table_mask
+from techmap.table.query import TableQuery
+from techmap.table.rows import sorted_positions, table_mask
 
 P = ParamSpec("P")
 R = TypeVar("R")

@@ -18,9 +18,9 @@ from typing import Any
 
 import pandas as pd
 
-from techmap.authorities import authorities
-from techmap.problems import DatasetError
-from techmap.schema import COLUMN_NAMES, CONFIDENCE_VALUES, SERVICE_AREAS, slugify
+from techmap.dataformat.authorities import authorities
+from techmap.dataformat.problems import DatasetError
+from techmap.dataformat.schema import COLUMN_NAMES, CONFIDENCE_VALUES, SERVICE_AREAS, slugify
 from techmap.sources import bin_day, committees, contracts_finder, fixmystreet, govuk_pay, inventory
 from techmap.sources.common import LeftOut, SourceResult
 
@@ -148,8 +148,8 @@ def run(args: argparse.Namespace) -> int:
         print(exc.report(), file=sys.stderr)
         return 1
     print(report_text(data, out))
-    from techmap.validate import validate_path
-    from techmap.validate_cli import summary_line
+    from techmap.dataformat.validate import validate_path
+    from techmap.dataformat.validate_cli import summary_line
 
     problems = validate_path(out)
     print(summary_line(problems, data["rows"]))

@@ -12,8 +12,8 @@ from __future__ import annotations
 import json
 import re
 
-from techmap.authorities import match_authority
-from techmap.problems import DatasetError, Problem
+from techmap.dataformat.authorities import match_authority
+from techmap.dataformat.problems import DatasetError, Problem
 from techmap.sources.common import SOURCES_DIR, SourceResult, blank_row, file_label, repo_ref
 
 SOURCE_ID = "democracyclub-lgsf-2026-05"

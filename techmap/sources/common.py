@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from techmap.authorities import by_code
-from techmap.problems import DatasetError, Problem
-from techmap.schema import COLUMN_NAMES
+from techmap.dataformat.authorities import by_code
+from techmap.dataformat.problems import DatasetError, Problem
+from techmap.dataformat.schema import COLUMN_NAMES
 
 REPO_ROOT = Path(__file__).resolve().parent.parent.parent
 SOURCES_DIR = REPO_ROOT / "datasets" / "sources"

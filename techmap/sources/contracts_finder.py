@@ -2,7 +2,7 @@
 
 The snapshot is OCDS flattened into three tables (data/raw/): `awards.csv` (one row per award),
 `buyer.csv` (joined on `_link_release`) and `suppliers.csv` (joined on `_link_awards`). A buyer is
-a London council when techmap.authorities.match_authority knows its name (HTML entities decoded,
+a London council when techmap.dataformat.authorities.match_authority knows its name (HTML entities decoded,
 a department after " - " dropped). Each (award, supplier) becomes one `contract` row when the
 supplier tells the service area (techmap.sources.cf_suppliers, then the importers' product rules);
 every other one is left out with its reason. Dates and value come from the award; where an award
@@ -15,9 +15,9 @@ import csv
 import html
 from collections import defaultdict
 
-from techmap.authorities import match_authority
+from techmap.dataformat.authorities import match_authority
 from techmap.importers.classify import detect_product
-from techmap.problems import DatasetError, Problem
+from techmap.dataformat.problems import DatasetError, Problem
 from techmap.sources.cf_suppliers import NO_SUPPLIER, NOT_TECHNOLOGY, rule_for
 from techmap.sources.common import (
     file_label,
@@ -28,7 +28,7 @@ from techmap.sources.common import (
     blank_row,
     repo_ref,
 )
-from techmap.suppliers import normalise_supplier
+from techmap.analysis.suppliers import normalise_supplier
 
 SOURCE_ID = "contracts-finder-mysociety-2022"
 FOLDER = SOURCES_DIR / "mysociety_procurement_data"

@@ -15,8 +15,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from techmap.problems import DatasetError, Problem
-from techmap.schema import slugify
+from techmap.dataformat.problems import DatasetError, Problem
+from techmap.dataformat.schema import slugify
 from techmap.sources.common import (
     file_label,
     TAKEN_ON,
@@ -26,7 +26,7 @@ from techmap.sources.common import (
     read_csv_rows,
     repo_ref,
 )
-from techmap.suppliers import normalise_supplier
+from techmap.analysis.suppliers import normalise_supplier
 
 EXPECTED = ("borough", "gss_code", "service_area", "system", "supplier", "evidence_repo",
             "evidence_commit", "evidence_path", "as_of_date", "date_kind", "start_date",

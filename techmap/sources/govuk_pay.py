@@ -12,8 +12,8 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from techmap.authorities import match_authority
-from techmap.problems import DatasetError, Problem
+from techmap.dataformat.authorities import match_authority
+from techmap.dataformat.problems import DatasetError, Problem
 from techmap.sources.common import (
     file_label,
     SOURCES_DIR,

@@ -1,4 +1,4 @@
-"""Libraries, planning and elections of all 33 boroughs (techmap/real_inventory.py), with evidence.
+"""Libraries, planning and elections of all 33 boroughs (techmap/sources/real_inventory.py), with evidence.
 
 Libraries: Libraree's listing of library catalogues (`listing`). Planning: sebvett's coverage
 listing of planning portal platforms (`listing`). Elections: Democracy Club's import script for
@@ -7,7 +7,7 @@ each council, whose base class is the electoral management software's export (`i
 
 from __future__ import annotations
 
-from techmap import real_inventory
+from techmap.sources import real_inventory
 from techmap.sources.common import SOURCES_DIR, SourceResult, read_csv_rows, repo_ref
 
 ELECTIONS_CSV = SOURCES_DIR / "london_electoral_management_software_democracyclub.csv"

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from techmap.schema import COLUMN_NAMES, DATE_COLUMNS, MONEY_COLUMNS
+from techmap.dataformat.schema import COLUMN_NAMES, DATE_COLUMNS, MONEY_COLUMNS
 
 # Compared fields: the data's own columns (derived columns follow them; contract_id is the key).
 COMPARED = tuple(c for c in COLUMN_NAMES if c != "contract_id")
@@ -166,7 +166,7 @@ def _switches(changed: Iterable[ContractChange], removed: pd.DataFrame,
 
 
 def compute_changes(old: pd.DataFrame, new: pd.DataFrame) -> Changes:
-    """The changes from `old` to `new`, two contracts tables as techmap.dataset loads them.
+    """The changes from `old` to `new`, two contracts tables as techmap.dataformat.dataset loads them.
     Each list is in the new table's order (removed: the old table's)."""
     old_ids, new_ids = old["contract_id"], new["contract_id"]
     in_new = old_ids.isin(set(new_ids)).to_numpy()

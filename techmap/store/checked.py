@@ -1,7 +1,7 @@
 """The validator, as the store uses it: one pass over a dataset folder that gives the report and
 the cells as read (what a version keeps), and the typing of stored cells into the loader's frame.
 
-The only module of techmap.store that reaches into techmap.validate, so that publishing and loading
+The only module of techmap.store that reaches into techmap.dataformat.validate, so that publishing and loading
 share the validator's code with `python -m techmap validate` and `load_dataset`."""
 
 from __future__ import annotations
@@ -12,11 +12,11 @@ from typing import Any
 
 import pandas as pd
 
-from techmap.problems import Problem
-from techmap.contract_checks import typed_frame
-from techmap.table_reader import Table
-from techmap.validate import CONTRACTS_FILE, MANIFEST_FILE, check_path, manifest_sources
-from techmap.validate_cli import summary_line
+from techmap.dataformat.problems import Problem
+from techmap.dataformat.contract_checks import typed_frame
+from techmap.dataformat.table_reader import Table
+from techmap.dataformat.validate import CONTRACTS_FILE, MANIFEST_FILE, check_path, manifest_sources
+from techmap.dataformat.validate_cli import summary_line
 
 __all__ = ["CONTRACTS_FILE", "MANIFEST_FILE", "CheckedFolder", "check_folder", "typed_contracts"]
 

@@ -32,7 +32,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
-from techmap.dataset import REPO_ROOT
+from techmap.dataformat.dataset import REPO_ROOT
 
 DATABASE_URL_ENV = "TECHMAP_DATABASE_URL"
 INSTANCE_DIR = REPO_ROOT / "instance"

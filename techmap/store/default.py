@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from techmap.dataset import Dataset, dataset_path_from_env
+from techmap.dataformat.dataset import Dataset, dataset_path_from_env
 from techmap.store.db import Database, open_database
 from techmap.store.publishing import publish_folder
 from techmap.store.reading import current_version, load_version

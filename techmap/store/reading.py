@@ -14,8 +14,8 @@ import numpy as np
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from techmap.dataset import Dataset, finish_loading
-from techmap.problems import DatasetError
+from techmap.dataformat.dataset import Dataset, finish_loading
+from techmap.dataformat.problems import DatasetError
 from techmap.store.checked import CONTRACTS_FILE, MANIFEST_FILE, typed_contracts
 from techmap.store.db import Database
 from techmap.store.models import ContractRow, DatasetVersion, FileBlob, RowSpan, VersionFile

@@ -32,7 +32,7 @@ GRID_ROWS = """() => {
 @pytest.fixture(scope="module")
 def bundled():
     """The live server's dataset, loaded in the test process to work out the expected rows."""
-    from techmap.dataset import DEMO_DATASET, load_dataset
+    from techmap.dataformat.dataset import DEMO_DATASET, load_dataset
 
     return load_dataset(DEMO_DATASET)
 
@@ -40,9 +40,9 @@ def bundled():
 def expected_ids(data: Any, query: str, flag: str | None = None) -> list[str]:
     from datetime import date
 
-    from techmap.filters import FilterState
-    from techmap.quality import quality_flags
-    from techmap.queries import apply_filter
+    from techmap.analysis.filters import FilterState
+    from techmap.analysis.quality import quality_flags
+    from techmap.analysis.queries import apply_filter
 
     rows = apply_filter(data.contracts, FilterState.from_query_string(query))
     if flag:

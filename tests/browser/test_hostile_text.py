@@ -68,7 +68,7 @@ def test_names_are_visible_literally(hostile_page, hostile_server):
     page.locator(".treemap-graph g.slice text.slicetext").last.wait_for()
     svg_text = "".join(page.locator(".js-plotly-plot text").all_text_contents()).replace(" ", "")
     # spaces dropped: system tiles wrap at spaces. The supplier '"><svg onload=...' shows without
-    # its leading quote, which the supplier-name clean-up strips (techmap.suppliers.clean_name).
+    # its leading quote, which the supplier-name clean-up strips (techmap.analysis.suppliers.clean_name).
     assert '><svgonload="window.__xss' in svg_text and "<imgsrc=xonerror=" in svg_text
     assert "<b>Bold</b>&<i>Co</i>" in svg_text and "<ahref=\"javascript:" in svg_text  # system tiles
     assert "<b>Bold</b> & <i>Co</i>" in page.locator("main").text_content()

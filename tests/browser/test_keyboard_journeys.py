@@ -9,9 +9,9 @@ from datetime import date
 import pytest
 from icalendar import Calendar
 
-from techmap.filters import FilterState
-from techmap.queries import apply_filter
-from techmap.renewals import add_months
+from techmap.analysis.filters import FilterState
+from techmap.analysis.queries import apply_filter
+from techmap.analysis.renewals import add_months
 from techmap.service import context
 from tests.browser.conftest import choose_in_dropdown, wait_for_dash
 

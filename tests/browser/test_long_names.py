@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from components.safe_text import LABEL_LIMIT
-from techmap.dataset import load_dataset
+from techmap.dataformat.dataset import load_dataset
 from tests.browser.conftest import start_server, stop_server, wait_for_dash
 
 pytestmark = pytest.mark.browser

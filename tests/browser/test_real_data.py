@@ -30,8 +30,8 @@ def real_page(browser, real_server):
 
 
 def test_map_shows_the_coverage_figure(real_page, real_server):
-    from techmap.coverage import COVERED_AREAS, coverage_share
-    from techmap.dataset import load_dataset
+    from techmap.analysis.coverage import COVERED_AREAS, coverage_share
+    from techmap.dataformat.dataset import load_dataset
 
     known, possible = coverage_share(load_dataset(LONDON).contracts)
     real_page.goto(real_server + "/")

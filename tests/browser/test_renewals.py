@@ -181,9 +181,9 @@ def test_downloads_hold_the_rows_on_screen(page, live_server) -> None:
     import csv
     import io
 
-    from techmap.dataset import DEMO_DATASET, load_dataset
-    from techmap.filters import FilterState
-    from techmap.queries import apply_filter
+    from techmap.dataformat.dataset import DEMO_DATASET, load_dataset
+    from techmap.analysis.filters import FilterState
+    from techmap.analysis.queries import apply_filter
 
     page.goto(f"{live_server}/renewals?area=housing&flag=missing_end_date")
     wait_for_dash(page)

@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from techmap.concentration import supplier_shares
-from techmap.dataset import DEMO_DATASET, load_dataset
+from techmap.analysis.concentration import supplier_shares
+from techmap.dataformat.dataset import DEMO_DATASET, load_dataset
 from tests.browser.conftest import wait_for_dash
 
 pytestmark = pytest.mark.browser

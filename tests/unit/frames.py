@@ -1,4 +1,4 @@
-"""Small typed contracts frames for tests, shaped like the loader's output (see techmap/dataset.py).
+"""Small typed contracts frames for tests, shaped like the loader's output (see techmap/dataformat/dataset.py).
 
 `make_frame([{"authority_code": "E09000007", "supplier": "Capita", "end_date": "2027-03-31"}])`
 fills every other column with a default and adds the derived columns, so a test names only the
@@ -14,8 +14,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from techmap.authorities import authorities, by_code
-from techmap.schema import (
+from techmap.dataformat.authorities import authorities, by_code
+from techmap.dataformat.schema import (
     COLUMN_NAMES,
     CONFIDENCE_VALUES,
     DATE_COLUMNS,

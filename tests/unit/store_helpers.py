@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select, text
 
-from techmap.demo import build_contracts, manifest, write_dataset
+from techmap.demo.generate import build_contracts, manifest, write_dataset
 from techmap.store.checked import CheckedFolder
 from techmap.store.db import Database
 from techmap.store.models import ContractRow, DatasetVersion, FileBlob, RowSpan, VersionFile

@@ -34,10 +34,10 @@ from flask.testing import FlaskClient
 from openapi_spec_validator import validate as validate_openapi
 
 from techmap.auth.roles import Role
-from techmap.authorities import authorities
-from techmap.filters import FilterState
-from techmap.queries import apply_filter
-from techmap.schema import SERVICE_AREAS
+from techmap.dataformat.authorities import authorities
+from techmap.analysis.filters import FilterState
+from techmap.analysis.queries import apply_filter
+from techmap.dataformat.schema import SERVICE_AREAS
 from techmap.service import context
 from tests.unit.auth_helpers import act_as
 from web import api, api_records
@@ -193,7 +193,7 @@ def test_no_match_gives_zero_pages(client: FlaskClient) -> None:
 def test_filters_select_the_contracts_the_pages_would(client: FlaskClient, query: str,
                                                       expected: list[str]) -> None:
     assert contract_ids(client, query) == expected
-    # the same rows as the pages' filter (techmap.queries.apply_filter) gives for the query string
+    # the same rows as the pages' filter (techmap.analysis.queries.apply_filter) gives for the query string
     rows = apply_filter(context.dataset().contracts, FilterState.from_query_string(query))
     assert sorted(rows["contract_id"]) == sorted(expected)
 

@@ -27,7 +27,7 @@ import pytest
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from techmap.dataset import DEMO_DATASET
+from techmap.dataformat.dataset import DEMO_DATASET
 from tests.unit.test_api import api_client, instance
 from web import api
 

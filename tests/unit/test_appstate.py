@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from techmap.appstate import VIEW_PARAMS, AppState, reduce_state
-from techmap.filters import FilterState
+from techmap.analysis.filters import FilterState
 
 TODAY = date(2026, 11, 22)
 CAMDEN, HACKNEY = "E09000007", "E09000012"

@@ -18,7 +18,7 @@ import app as app_module  # noqa: F401  (loads the pages, as Dash does)
 import ids
 from components.borough_profile import fmt_money, renewals_query
 from techmap.appstate import AppState
-from techmap.queries import apply_filter, borough_metrics
+from techmap.analysis.queries import apply_filter, borough_metrics
 from techmap.service import context
 from tests.unit.test_api import HACKNEY, instance
 

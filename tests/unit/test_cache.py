@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from techmap.filters import FilterState
+from techmap.analysis.filters import FilterState
 from techmap.service import cache, context, views
 from techmap.service.views import headline_for, in_view, metrics_for, view
 

@@ -1,4 +1,4 @@
-"""techmap.calendar_export: events worked out by hand, and calendars parsed back with icalendar."""
+"""techmap.exports.calendar_export: events worked out by hand, and calendars parsed back with icalendar."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta, timezone
 import icalendar
 import pytest
 
-from techmap.calendar_export import (
+from techmap.exports.calendar_export import (
     EVENT_KINDS,
     PRODID,
     REFRESH_INTERVAL,

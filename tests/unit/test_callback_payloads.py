@@ -17,6 +17,10 @@ CALLBACKS = app_module.app.callback_map
 GRID = {"type": GRID_TYPE, "instance": "x1"}
 
 
+def _id(text: str) -> Any:
+    return json.loads(text) if text.startswith("{") else text
+
+
 def _output(fragment: str) -> str:
     return next(key for key in CALLBACKS if fragment in key)
 
@@ -65,12 +69,12 @@ def test_column_state_of_the_wrong_types_is_dropped_not_a_500(sort_model):
             inputs.append([{"id": GRID, "property": "filterModel", "value": {}}])
         elif item["id"] == "data-table-search":
             inputs.append({"id": item["id"], "property": "value", "value": ""})
-        else:
-            inputs.append({"id": item["id"], "property": item["property"], "value": {}})
+        else:  # pattern ids (the state stores) come as JSON text in the callback map
+            inputs.append({"id": _id(item["id"]), "property": item["property"], "value": {}})
     outputs = [{"id": o.split(".")[0], "property": o.split(".")[1]}
                for o in output.strip(".").split("...")]
     body = {"output": output, "outputs": outputs, "inputs": inputs,
-            "state": [{"id": s["id"], "property": s["property"], "value": None} for s in spec["state"]],
+            "state": [{"id": _id(s["id"]), "property": s["property"], "value": None} for s in spec["state"]],
             "changedPropIds": [json.dumps(GRID, separators=(",", ":")) + ".columnState"]}
     response = client.post("/_dash-update-component", json=body)
     assert response.status_code in (200, 204), response.get_data(as_text=True)[:300]

@@ -1,4 +1,4 @@
-"""techmap.concentration: supplier shares, top-N share, HHI and bands, concentration per group and
+"""techmap.analysis.concentration: supplier shares, top-N share, HHI and bands, concentration per group and
 the treemap hierarchy, against values worked out by hand."""
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from techmap import concentration
-from techmap.concentration import (
+from techmap.analysis import concentration
+from techmap.analysis.concentration import (
     CODED_COLUMNS,
     concentration_by,
     display_names,
@@ -23,8 +23,8 @@ from techmap.concentration import (
     supplier_shares,
     top_n_share,
 )
-from techmap.filters import FilterState
-from techmap.queries import apply_filter, borough_metrics, headline
+from techmap.analysis.filters import FilterState
+from techmap.analysis.queries import apply_filter, borough_metrics, headline
 from techmap.service.cache import ARRAYS
 from tests.unit.frames import CAMDEN, HACKNEY, ISLINGTON, empty_frame, make_frame
 

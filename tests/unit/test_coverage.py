@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from components.coverage import borough_gaps, coverage_figure, unknown_pairs_list
-from techmap.coverage import COVERED_AREAS, coverage_share, coverage_table, unknown_areas
-from techmap.queries import METRICS, borough_metrics
+from techmap.analysis.coverage import COVERED_AREAS, coverage_share, coverage_table, unknown_areas
+from techmap.analysis.queries import METRICS, borough_metrics
 from tests.unit.frames import CAMDEN, HACKNEY, make_frame
 
 REAL = {"synthetic": False}

@@ -41,12 +41,12 @@ from components.quality_panel import (
     sources_table,
 )
 from components.safe_text import safe_url
-from techmap import table_query
+from techmap.table import query as table_query
 from techmap.appstate import VIEW_PARAMS, AppState
 from techmap.auth.roles import Role
-from techmap.dataset import Dataset
-from techmap.filters import FilterState
-from techmap.quality import coverage_by_borough
+from techmap.dataformat.dataset import Dataset
+from techmap.analysis.filters import FilterState
+from techmap.analysis.quality import coverage_by_borough
 from techmap.service import context
 from tests.unit.auth_helpers import act_as
 from tests.unit.test_api import instance

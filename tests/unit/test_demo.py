@@ -10,12 +10,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from techmap import demo, real_inventory, validate
-from techmap.authorities import authorities
+from techmap.demo import generate as demo
+from techmap.sources import real_inventory
+from techmap.dataformat import validate
+from techmap.dataformat.authorities import authorities
 from techmap.cli import main as cli_main
-from techmap.demo_catalogue import SHARED_GROUPS, SLOTS
-from techmap.problems import DatasetError
-from techmap.schema import COLUMN_NAMES, COLUMNS, SERVICE_AREAS, SERVICE_AREAS_BY_SLUG
+from techmap.demo.catalogue import SHARED_GROUPS, SLOTS
+from techmap.dataformat.problems import DatasetError
+from techmap.dataformat.schema import COLUMN_NAMES, COLUMNS, SERVICE_AREAS, SERVICE_AREAS_BY_SLUG
 from tests.paths import shared as shared_data
 
 REPO = Path(__file__).resolve().parents[2]
@@ -252,9 +254,9 @@ def test_csv_text_is_plain(frame: pd.DataFrame) -> None:
 
 
 def test_supplier_names_are_already_canonical(real: pd.DataFrame) -> None:
-    # The bundled data should need no renaming by techmap.suppliers: every name it writes is the
+    # The bundled data should need no renaming by techmap.analysis.suppliers: every name it writes is the
     # canonical name of datasets/supplier_aliases.csv (or a name the table does not know).
-    from techmap.suppliers import normalise_supplier
+    from techmap.analysis.suppliers import normalise_supplier
 
     names = {p.manufacturer for s in SLOTS for p in s.products}
     names |= {n for s in SLOTS for p in s.products for n, _ in p.suppliers}

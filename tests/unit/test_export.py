@@ -1,4 +1,4 @@
-"""techmap.export: formula neutralisation, the CSV and Excel files read back, file names."""
+"""techmap.exports.export: formula neutralisation, the CSV and Excel files read back, file names."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from techmap.appstate import AppState
-from techmap.export import (
+from techmap.exports.export import (
     EXPORT_COLUMNS,
     MAX_FILENAME_LENGTH,
     UTF8_BOM,
@@ -23,9 +23,9 @@ from techmap.export import (
     neutralise,
     xlsx_bytes,
 )
-from techmap.filters import FilterState
-from techmap.schema import COLUMN_NAMES
-from techmap.table_query import TableQuery, parse_filter_model
+from techmap.analysis.filters import FilterState
+from techmap.dataformat.schema import COLUMN_NAMES
+from techmap.table.query import TableQuery, parse_filter_model
 from tests.unit.frames import CAMDEN, HACKNEY, empty_frame, make_frame
 
 TODAY = date(2026, 11, 22)

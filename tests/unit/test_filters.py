@@ -1,4 +1,4 @@
-"""techmap.filters.FilterState: the URL round trip, junk dropped, never an exception."""
+"""techmap.analysis.filters.FilterState: the URL round trip, junk dropped, never an exception."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from datetime import date
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from techmap.authorities import authorities
-from techmap.filters import MAX_QUERY_LENGTH, MAX_VALUES_PER_PARAM, FilterState
-from techmap.schema import SERVICE_AREAS
+from techmap.dataformat.authorities import authorities
+from techmap.analysis.filters import MAX_QUERY_LENGTH, MAX_VALUES_PER_PARAM, FilterState
+from techmap.dataformat.schema import SERVICE_AREAS
 
 CODES = [a.code for a in authorities()]
 AREAS = [a.slug for a in SERVICE_AREAS]

@@ -1,4 +1,4 @@
-"""Borough names as registers and Contracts Finder write them (techmap.authorities is shared by
+"""Borough names as registers and Contracts Finder write them (techmap.dataformat.authorities is shared by
 the importers and the validator): the variants added for issue 7 and what must still not match."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from techmap.authorities import authorities, match_authority
+from techmap.dataformat.authorities import authorities, match_authority
 from techmap.importers.command import run_import
 
 FIXTURES = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "importers"

@@ -13,7 +13,7 @@ from techmap.importers.classify import (
     detect_route,
     it_cpv,
 )
-from techmap.schema import SERVICE_AREAS_BY_SLUG
+from techmap.dataformat.schema import SERVICE_AREAS_BY_SLUG
 
 
 def test_cpv_codes_are_read_from_any_text() -> None:

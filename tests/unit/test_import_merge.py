@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 
 from techmap.cli import main
-from techmap.dataset import load_dataset
+from techmap.dataformat.dataset import load_dataset
 from techmap.importers.command import run_import
 from techmap.importers.merge import merge_into_dataset
 from techmap.importers.rows import contract_row
-from techmap.schema import COLUMN_NAMES
+from techmap.dataformat.schema import COLUMN_NAMES
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "tests" / "fixtures" / "importers"

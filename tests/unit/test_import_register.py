@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from techmap.authorities import by_code
+from techmap.dataformat.authorities import by_code
 from techmap.importers.register import import_register, map_columns, normalise_header
 from techmap.importers.report import ImportReport
 from tests.paths import shared

@@ -8,10 +8,10 @@ import io
 from pathlib import Path
 
 from techmap.cli import main
-from techmap.dataset import DEMO_DATASET, load_dataset, normalise_suppliers
+from techmap.dataformat.dataset import DEMO_DATASET, load_dataset, normalise_suppliers
 from techmap.importers.command import run_import
-from techmap.supplier_report import run_suppliers_command
-from techmap.validate import load_validated
+from techmap.dataformat.supplier_report import run_suppliers_command
+from techmap.dataformat.validate import load_validated
 
 FIXTURES = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "importers"
 SPELLINGS = FIXTURES / "datasets" / "supplier_spellings"

@@ -9,7 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from techmap.authorities import authorities
+from techmap.dataformat.authorities import authorities
 from techmap.importers.survey import import_survey
 from techmap.importers.survey_template import (
     AS_OF_LABEL,
@@ -18,7 +18,7 @@ from techmap.importers.survey_template import (
     survey_template_bytes,
     write_survey_template,
 )
-from techmap.schema import HOSTING_VALUES, SERVICE_AREAS
+from techmap.dataformat.schema import HOSTING_VALUES, SERVICE_AREAS
 
 REPO = Path(__file__).resolve().parents[2]
 FILLED = REPO / "tests" / "fixtures" / "importers" / "survey" / "lambeth_survey_2025.xlsx"

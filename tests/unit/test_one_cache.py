@@ -18,14 +18,14 @@ SERVICE = REPO / "techmap" / "service"
 # Small pure helpers of fixed inputs (bundled reference files, pure functions of their arguments),
 # by "path:name". Each holds at most a handful of entries and never depends on the dataset.
 ALLOWED = {
-    "techmap/authorities.py:authorities",  # the 33 boroughs, from a bundled file
-    "techmap/authorities.py:by_code",
-    "techmap/authorities.py:by_slug",
-    "techmap/authorities.py:_name_index",
-    "techmap/renewals.py:add_months",  # pure date arithmetic
-    "techmap/suppliers.py:load_aliases",  # the bundled supplier alias table
-    "techmap/dataset_model.py:supplier_names",  # derived once per immutable Dataset object
-    "techmap/dataset_model.py:system_names",
+    "techmap/dataformat/authorities.py:authorities",  # the 33 boroughs, from a bundled file
+    "techmap/dataformat/authorities.py:by_code",
+    "techmap/dataformat/authorities.py:by_slug",
+    "techmap/dataformat/authorities.py:_name_index",
+    "techmap/analysis/renewals.py:add_months",  # pure date arithmetic
+    "techmap/analysis/suppliers.py:load_aliases",  # the bundled supplier alias table
+    "techmap/dataformat/dataset_model.py:supplier_names",  # derived once per immutable Dataset object
+    "techmap/dataformat/dataset_model.py:system_names",
     "components/map_figure.py:boundaries",  # the bundled boundaries file and its digest
     "components/map_figure.py:boundaries_url",
     "components/timeline.py:_fmt_iso",  # pure date formatting

@@ -1,4 +1,4 @@
-"""Cell and column parsers of techmap.parsing: dates, amounts, ratings, booleans, encodings."""
+"""Cell and column parsers of techmap.dataformat.parsing: dates, amounts, ratings, booleans, encodings."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from techmap.parsing import (
+from techmap.dataformat.parsing import (
     DATE_DTYPE,
     decode_text,
     dropped_time,

@@ -26,7 +26,7 @@ from plotly.utils import PlotlyJSONEncoder
 import ids
 from techmap.appstate import VIEW_PARAMS, AppState
 from techmap.auth.roles import Role
-from techmap.schema import COLUMNS_BY_NAME
+from techmap.dataformat.schema import COLUMNS_BY_NAME
 from techmap.service import context
 from tests.unit.auth_helpers import act_as
 from tests.unit.test_api import HACKNEY, LAMBETH, instance
@@ -396,7 +396,7 @@ def test_page_callbacks_carry_no_restricted_value(public: bool) -> None:
 def test_memoised_figures_do_not_outlive_a_change_of_instance(monkeypatch: pytest.MonkeyPatch) -> None:
     """techmap.service.views memoises per filter state; switching instance
     (context.reset) must forget them, or the private figures would be served publicly."""
-    from techmap.filters import FilterState
+    from techmap.analysis.filters import FilterState
     from techmap.service.views import metrics_for
 
     annual = {}
@@ -415,5 +415,5 @@ def test_shared_cache_keys_differ_between_public_and_private(monkeypatch: pytest
     keys = []
     for public in (False, True):
         with instance(monkeypatch, public=public):
-            keys.append(views.shared_key(views.cache_key("techmap.views.metrics_for", ("state",))))
+            keys.append(views.shared_key(views.cache_key("techmap.service.views.metrics_for", ("state",))))
     assert keys[0] != keys[1]

@@ -1,4 +1,4 @@
-"""techmap.quality: per-row flags and per-borough coverage."""
+"""techmap.analysis.quality: per-row flags and per-borough coverage."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from techmap.authorities import authorities
-from techmap.quality import FLAG_LABELS, FLAGS, coverage_by_borough, quality_flags
+from techmap.dataformat.authorities import authorities
+from techmap.analysis.quality import FLAG_LABELS, FLAGS, coverage_by_borough, quality_flags
 from tests.unit.frames import CAMDEN, CITY, HACKNEY, empty_frame, make_frame
 
 TODAY = date(2026, 11, 22)

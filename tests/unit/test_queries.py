@@ -1,4 +1,4 @@
-"""techmap.queries: filtering, per-borough metrics, ranks and headline figures, on tiny frames whose
+"""techmap.analysis.queries: filtering, per-borough metrics, ranks and headline figures, on tiny frames whose
 expected values are worked out by hand in the comments."""
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from techmap.authorities import authorities
-from techmap import queries
-from techmap.filters import FilterState
-from techmap.queries import (
+from techmap.dataformat.authorities import authorities
+from techmap.analysis import queries
+from techmap.analysis.filters import FilterState
+from techmap.analysis.queries import (
     METRICS,
     apply_filter,
     borough_metrics,
@@ -326,7 +326,7 @@ def test_search_index_matches_plain_scan_on_random_text(rows: list[tuple[str, st
 def test_categorical_slug_columns_give_the_same_answers(frame: pd.DataFrame) -> None:
     # should the loader ever store slugs as categoricals (cheaper to group), nothing changes,
     # unused categories included
-    from techmap.concentration import concentration_by, hierarchy, supplier_shares
+    from techmap.analysis.concentration import concentration_by, hierarchy, supplier_shares
 
     cat = frame.assign(**{
         column: pd.Categorical(frame[column], categories=sorted({*frame[column], "unused-slug"}))

@@ -1,4 +1,4 @@
-"""techmap.renewals: month arithmetic, renewal windows, quarterly summary and the joint-procurement
+"""techmap.analysis.renewals: month arithmetic, renewal windows, quarterly summary and the joint-procurement
 cluster finder (window boundaries, shared contracts, missing dates, lead time)."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from techmap.renewals import (
+from techmap.analysis.renewals import (
     Cluster,
     add_months,
     joint_procurement_clusters,
@@ -229,7 +229,7 @@ def test_clusters_do_not_modify_the_frame() -> None:
 
 
 def test_clusters_are_the_same_with_the_large_table_code_cache(monkeypatch: pytest.MonkeyPatch) -> None:
-    from techmap import concentration
+    from techmap.analysis import concentration
 
     rows = [contract("S-CAM", CAMDEN, "2027-03-31", shared="SH1"),
             contract("S-HAC", HACKNEY, "2027-03-31", shared="SH1"),

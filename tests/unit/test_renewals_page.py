@@ -31,10 +31,10 @@ from components.renewal_summary import (
     summary_table,
 )
 from techmap.appstate import VIEW_PARAMS, AppState
-from techmap.dataset import Dataset
-from techmap.filters import FilterState
-from techmap.renewals import joint_procurement_clusters, quarterly_end_summary
-from techmap.schema import SERVICE_AREAS
+from techmap.dataformat.dataset import Dataset
+from techmap.analysis.filters import FilterState
+from techmap.analysis.renewals import joint_procurement_clusters, quarterly_end_summary
+from techmap.dataformat.schema import SERVICE_AREAS
 from techmap.service import context
 from tests.unit.frames import CAMDEN, HACKNEY, ISLINGTON, LAMBETH
 from tests.unit.test_timeline import _text, contracts
@@ -373,7 +373,7 @@ def test_layout_first_paint_matches_the_callbacks(dataset: Dataset) -> None:
 
 def test_nearly_every_borough_is_said_in_words() -> None:
     from components.joint_procurement import _borough_links
-    from techmap.authorities import authorities
+    from techmap.dataformat.authorities import authorities
 
     from dataclasses import replace
 
@@ -421,8 +421,8 @@ def test_the_download_links_fetch_exactly_the_rows_on_screen() -> None:
     import icalendar
 
     import app
-    from techmap.export import UTF8_BOM
-    from techmap.queries import apply_filter
+    from techmap.exports.export import UTF8_BOM
+    from techmap.analysis.queries import apply_filter
 
     context.reset()
     client = app.server.test_client()
@@ -447,7 +447,7 @@ def test_each_card_link_shows_exactly_its_groups_contracts(query: str) -> None:
     """On the bundled dataset: 'Show these N contracts on the timeline' leads to a view of exactly
     those N contracts, for every group the finder lists."""
     from components.joint_procurement import cluster_state
-    from techmap.queries import apply_filter
+    from techmap.analysis.queries import apply_filter
 
     context.reset()
     state = AppState.from_query_string(query)

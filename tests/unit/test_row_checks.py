@@ -1,5 +1,5 @@
 """Input the column parsers accept but that would break the pages, and shared contracts that
-disagree on value_public (techmap.row_checks, techmap.shared_refs, techmap.redaction): each is
+disagree on value_public (techmap.dataformat.row_checks, techmap.dataformat.shared_refs, techmap.dataformat.redaction): each is
 reported as file:line: column: value: reason, and a public instance hides the whole group."""
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ import json
 import shutil
 from pathlib import Path
 
-from techmap.dataset import load_dataset
-from techmap.contract_checks import read_contracts
-from techmap.validate import validate_path
+from techmap.dataformat.dataset import load_dataset
+from techmap.dataformat.contract_checks import read_contracts
+from techmap.dataformat.validate import validate_path
 
 API_FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "api" / "dataset"
 HEADER = ["contract_id", "authority_code", "service_area", "system", "supplier", "end_date",
@@ -106,7 +106,7 @@ def test_long_names_are_shortened_in_drop_downs_chips_and_titles(tmp_path, monke
     from components.chips import value_label
     from components.safe_text import LABEL_LIMIT
     from components.shell import filter_options
-    from techmap import context
+    from techmap.service import context
 
     folder = tmp_path / "dataset"
     shutil.copytree(API_FIXTURE, folder)

@@ -9,14 +9,14 @@ import pandas as pd
 import pytest
 
 from techmap.cli import main as cli_main
-from techmap.problems import DatasetError
-from techmap.evidence import evidence_link, is_evidence, with_source_evidence
-from techmap.schema import CONFIDENCE_VALUES, SERVICE_AREAS_BY_SLUG
+from techmap.dataformat.problems import DatasetError
+from techmap.dataformat.evidence import evidence_link, is_evidence, with_source_evidence
+from techmap.dataformat.schema import CONFIDENCE_VALUES, SERVICE_AREAS_BY_SLUG
 from techmap.sources import build, committees, contracts_finder, extracted, govuk_pay
 from techmap.sources.cf_suppliers import NOT_TECHNOLOGY
 from techmap.sources.common import SourceResult
-from techmap.contract_checks import read_contracts
-from techmap.validate import validate_path
+from techmap.dataformat.contract_checks import read_contracts
+from techmap.dataformat.validate import validate_path
 from tests.paths import ROOT, SHARED_DATA
 
 LONDON = ROOT / "datasets" / "london"

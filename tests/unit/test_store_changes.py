@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from techmap.dataset import load_dataset
+from techmap.dataformat.dataset import load_dataset
 from techmap.store.changes import FieldChange, compute_changes
 from tests.unit.store_helpers import write_demo
 

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import update
 
-from techmap.dataset import load_dataset
+from techmap.dataformat.dataset import load_dataset
 from techmap.store import publishing
 from techmap.store.checked import check_folder
 from techmap.store.db import open_database
@@ -27,7 +27,7 @@ from techmap.store.reading import (
     version_info,
 )
 from techmap.store.rows import CorruptStore
-from techmap.validate_cli import run_validate_command
+from techmap.dataformat.validate_cli import run_validate_command
 from tests.unit.store_helpers import change_end_dates, counts, stored_bytes, write_demo
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from techmap.suppliers import (
+from techmap.analysis.suppliers import (
     ALIASES_CSV,
     company_number_key,
     load_aliases,

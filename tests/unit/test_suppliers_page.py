@@ -29,8 +29,8 @@ from components.concentration_panel import (
     top_n_sentence,
 )
 from techmap.appstate import AppState
-from techmap.concentration import concentration_by, supplier_shares
-from techmap.dataset import Dataset
+from techmap.analysis.concentration import concentration_by, supplier_shares
+from techmap.dataformat.dataset import Dataset
 from techmap.service import cache, context
 from tests.unit.frames import CAMDEN, HACKNEY, ISLINGTON, LAMBETH, make_frame
 

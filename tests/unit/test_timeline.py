@@ -236,7 +236,7 @@ def _figure_texts(figure: dict) -> list[str]:
 @pytest.mark.parametrize("compact", [False, True])
 @pytest.mark.parametrize("group", ["service_area", "authority"])
 def test_hostile_names_are_escaped_in_every_label_and_hover(compact: bool, group: str) -> None:
-    from techmap.dataset import load_dataset
+    from techmap.dataformat.dataset import load_dataset
 
     rows = load_dataset(HOSTILE).contracts
     figure = timeline_figure(select_page(rows, TODAY), group, TODAY, compact=compact)

@@ -33,7 +33,7 @@ from components.treemap import (
     wrap_label,
 )
 from techmap.appstate import AppState, reduce_state
-from techmap.concentration import hierarchy, supplier_shares
+from techmap.analysis.concentration import hierarchy, supplier_shares
 from tests.unit.frames import CAMDEN, HACKNEY, ISLINGTON, empty_frame, make_frame
 
 
@@ -131,7 +131,7 @@ def test_hostile_dataset_text_reaches_plotly_escaped() -> None:
     import html
     from pathlib import Path
 
-    from techmap.dataset import load_dataset
+    from techmap.dataformat.dataset import load_dataset
 
     data = load_dataset(Path(__file__).resolve().parents[1] / "fixtures" / "hostile_dataset")
     for size in ("count", "value"):

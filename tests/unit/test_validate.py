@@ -20,17 +20,17 @@ import openpyxl
 import pandas as pd
 import pytest
 
-import techmap.contract_checks as contract_checks
-import techmap.table_reader as table_reader
-import techmap.validate as validate_module
+import techmap.dataformat.contract_checks as contract_checks
+import techmap.dataformat.table_reader as table_reader
+import techmap.dataformat.validate as validate_module
 from techmap.cli import main
-from techmap.dataset import Dataset, load_dataset
-from techmap.problems import DatasetError, Problem
-from techmap.schema import COLUMN_NAMES, HOSTING_VALUES, SERVICE_AREAS
-from techmap.contract_checks import MAX_LISTED_WARNINGS, read_contracts
-from techmap.table_reader import MAX_FIELD_CHARS
-from techmap.validate import load_validated, validate_path
-from techmap.validate_cli import run_validate_command, summary_line
+from techmap.dataformat.dataset import Dataset, load_dataset
+from techmap.dataformat.problems import DatasetError, Problem
+from techmap.dataformat.schema import COLUMN_NAMES, HOSTING_VALUES, SERVICE_AREAS
+from techmap.dataformat.contract_checks import MAX_LISTED_WARNINGS, read_contracts
+from techmap.dataformat.table_reader import MAX_FIELD_CHARS
+from techmap.dataformat.validate import load_validated, validate_path
+from techmap.dataformat.validate_cli import run_validate_command, summary_line
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "tests" / "fixtures" / "validation"
@@ -762,7 +762,7 @@ def test_a_field_at_the_spreadsheet_limit_is_fine(tmp_path: Path) -> None:
     path.write_text(f"{HEADER}\n{row}\n")
     frame, problems = read_contracts(path)
     assert len(frame["system"].iloc[0]) == MAX_FIELD_CHARS  # read whole, as a cell can hold it
-    # ...but as a name it is far too long for the pages (techmap.row_checks): one clear error
+    # ...but as a name it is far too long for the pages (techmap.dataformat.row_checks): one clear error
     assert [(p.line, p.column, p.severity) for p in problems] == [(2, "system", "error")]
     assert "at most 200" in problems[0].reason
 

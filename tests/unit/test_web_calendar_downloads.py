@@ -21,10 +21,10 @@ import web.calendar
 import web.downloads
 from techmap.appstate import AppState
 from techmap.auth.roles import Role
-from techmap.calendar_export import renewal_events
-from techmap.export import EXPORT_COLUMNS, UTF8_BOM
-from techmap.filters import FilterState
-from techmap.queries import apply_filter
+from techmap.exports.calendar_export import renewal_events
+from techmap.exports.export import EXPORT_COLUMNS, UTF8_BOM
+from techmap.analysis.filters import FilterState
+from techmap.analysis.queries import apply_filter
 from techmap.service import context
 from tests.unit.auth_helpers import act_as, bearer_token
 

@@ -1,0 +1,1 @@
+"""Filters and the figures the pages show: metrics, concentration, renewals, quality, coverage."""

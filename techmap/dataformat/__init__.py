@@ -1,0 +1,1 @@
+"""The dataset format: columns and service areas, reading, checking and loading a dataset folder."""

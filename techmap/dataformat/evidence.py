@@ -1,0 +1,132 @@
+"""Evidence on every real row: `evidence`, `observed_date`, `confidence` (datasets/README.md).
+
+The validator calls `check_evidence` once, after the other columns are typed; it returns the
+evidence and confidence columns typed (observed_date is parsed by the date checks) and records its
+problems on the validator's checker. Where the file has the columns, real rows (synthetic=false)
+should fill all three: a blank is a warning (listed, then counted), so that older datasets and
+imports merged into them still load; a malformed value is an error. A dataset folder whose real
+rows have no evidence at all (one made before the columns existed) gets one warning
+(`dataset_warnings`). The bundled real dataset fills every one (its build and a test check that).
+`evidence_link` turns a piece of evidence into a link a browser can open.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Hashable, Iterable
+from typing import Any, Protocol
+
+import pandas as pd
+
+from techmap.dataformat.problems import Problem
+from techmap.dataformat.schema import CONFIDENCE_VALUES, EVIDENCE_COLUMNS
+
+# owner/repo@commit:path, optionally #L<line> (a line of the file).
+REPO_REF = re.compile(r"^(?P<repo>[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+)@(?P<commit>[0-9a-f]{7,40})"
+                      r":(?P<path>[^\s#]+)(?:#L(?P<line>\d+))?$")
+URL = re.compile(r"^https?://[^\s/]+\.[^\s]+$")
+WHAT = {"evidence": "where a person can check them (a URL or owner/repo@commit:path)",
+        "observed_date": "when the evidence showed them",
+        "confidence": "how sure the evidence is (contract, integration, listing or inferred)"}
+
+
+class Checker(Protocol):
+    """What the validator's checker offers (techmap.dataformat.contract_checks._Checker)."""
+
+    label: str
+    header_line: int
+    raw: dict[str, pd.Series]
+    problems: list[Any]
+
+    def add(self, index: Hashable, column: str, reason: str, severity: Any = "error") -> None: ...
+
+    def add_capped(self, indexes: Iterable[Hashable], column: str, reason: str,
+                   summary: str) -> None: ...
+
+
+def is_evidence(text: str) -> bool:
+    """A URL (http or https) or a repository reference owner/repo@commit:path."""
+    return bool(URL.match(text) or REPO_REF.match(text))
+
+
+def evidence_link(text: object) -> str | None:
+    """The URL to open for a piece of evidence: the URL itself, or the file on GitHub at that
+    commit (and line) for owner/repo@commit:path[#Ln]; None when it is neither."""
+    value = str(text or "").strip()
+    if URL.match(value):
+        return value
+    ref = REPO_REF.match(value)
+    if ref is None:
+        return None
+    url = f"https://github.com/{ref['repo']}/blob/{ref['commit']}/{ref['path']}"
+    return f"{url}?plain=1#L{ref['line']}" if ref["line"] else url
+
+
+def _indexes(mask: pd.Series) -> Iterable[Hashable]:
+    return mask.index[mask.to_numpy()]
+
+
+def check_evidence(check: Checker, synthetic: pd.Series, present: set[str]) -> dict[str, Any]:
+    """The typed evidence and confidence columns; problems go to `check` (observed_date is
+    parsed with the other dates). `synthetic` is the parsed synthetic flag, `present` the
+    columns of the file's header."""
+    evidence = check.raw["evidence"].str.strip()
+    confidence = check.raw["confidence"].str.strip().str.lower()
+    real = ~synthetic.astype(bool)
+    # A file made before the columns existed is checked as it was (issue 13 asked for a warning;
+    # the validator's many exact-report tests and its concurrent split made that a later step).
+    for column in (c for c in EVIDENCE_COLUMNS if c in present):
+        blank = check.raw[column].str.strip() == ""
+        check.add_capped(_indexes(blank & real), column,
+                         f"blank on a real row (synthetic=false): say {WHAT[column]}",
+                         "{rest} more real rows from this line on have a blank " + column
+                         + " ({n} in all; the first {listed} are listed above)")
+    filled = evidence != ""
+    for i in _indexes(filled & ~evidence.map(is_evidence).astype(bool)):
+        check.add(i, "evidence", "not a URL (https://...) nor owner/repo@commit:path")
+    bad = (confidence != "") & ~confidence.isin(CONFIDENCE_VALUES)
+    for i in _indexes(bad):
+        check.add(i, "confidence", f"not one of: {', '.join(CONFIDENCE_VALUES)}")
+    return {
+        "evidence": evidence.astype("str"),
+        "confidence": pd.Categorical(confidence.where(~bad & (confidence != "")),
+                                     categories=list(CONFIDENCE_VALUES)),
+    }
+
+
+# The confidence an importer's rows carry, by the kind of file (the first part of the source id):
+# a Contracts Finder or Find a Tender notice is a contract; a council's contracts register and its
+# survey return are its own published list.
+NOTICE_KINDS = ("ocds", "harvest")
+IMPORT_CONFIDENCE = {"ocds": "contract", "harvest": "contract", "register": "listing",
+                     "survey": "listing"}
+
+
+def with_source_evidence(row: dict[str, str], sources: Any) -> dict[str, str]:
+    """An imported real row with blank evidence columns filled from its source's manifest entry:
+    the confidence of its kind of file and, for a register or survey, the URL it was published
+    at and its as-of date. Values the importer set are kept; illustrative rows are returned
+    unchanged. An OCDS file's URL and date are the file's (a harvest's server, the run), not the
+    notice's, so OCDS rows keep blanks until the importer names each notice."""
+    if row.get("synthetic", "").lower() == "true" or row.get("source") not in sources:
+        return row
+    source = sources[row["source"]]
+    url = str(source.get("url") or "")
+    kind = row["source"].split("-")[0]
+    defaults = {"confidence": IMPORT_CONFIDENCE.get(kind, "")}
+    if kind not in NOTICE_KINDS:
+        defaults.update(evidence=url if URL.match(url) else "",
+                        observed_date=str(source.get("as_of") or ""))
+    return {**row, **{k: v for k, v in defaults.items() if not row.get(k)}}
+
+
+def dataset_warnings(frame: pd.DataFrame, label: str) -> list[Problem]:
+    """One warning for a dataset folder whose real rows carry no evidence at all (a dataset made
+    before the columns existed, or an import without a URL): it still loads; the warning says
+    what to add. Called once by the validator, for folders."""
+    real = ~frame["synthetic"].astype(bool)
+    if not real.any() or (frame.loc[real, "evidence"].astype("str").str.strip() != "").any():
+        return []
+    return [Problem(label, 1, "evidence", "", f"none of the {int(real.sum()):,} real rows says "
+                    "where it can be checked: fill (or add) the evidence, observed_date and "
+                    "confidence columns (datasets/README.md)", "warning")]

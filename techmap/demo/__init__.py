@@ -1,0 +1,1 @@
+"""The illustrative dataset: generate-demo and its product catalogue."""

@@ -1,0 +1,1 @@
+"""Downloads and feeds: CSV and Excel exports, calendar files."""

@@ -1,0 +1,1 @@
+"""The data page's table: its query (grid wire format and URL form), words, columns and rows."""
