@@ -550,6 +550,7 @@ class _ContractsResult:
     problems: list[Problem]
     rows: int
     encoding: str
+    header: tuple[str, ...] = ()  # the columns the file has, as read
 
 
 def _read_contracts(path: Path, label: str, sources: Collection[str] | None) -> _ContractsResult:
@@ -565,7 +566,7 @@ def _read_contracts(path: Path, label: str, sources: Collection[str] | None) -> 
                                 f"cannot read file: {exc.strerror or exc}"))
         return _ContractsResult(_typed_frame(table, label, None, []), problems, 0, table.encoding)
     frame = _typed_frame(table, label, sources, problems)
-    return _ContractsResult(frame, problems, len(table.rows), table.encoding)
+    return _ContractsResult(frame, problems, len(table.rows), table.encoding, tuple(table.names))
 
 
 def read_contracts(path: Path, *, file_label: str | None = None,
@@ -716,7 +717,8 @@ def _check_path(path: Path) -> _Check:
         if manifest is not None and result.rows:
             text = manifest_path.read_text(encoding="utf-8-sig")
             problems.extend(_check_synthetic_flag(manifest, result.frame, str(manifest_path), text))
-            problems.extend(dataset_warnings(result.frame, str(contracts_path)))
+            problems.extend(dataset_warnings(result.frame, str(contracts_path),
+                                             result.header))
         return _Check(problems, result.rows, result.encoding, manifest, result.frame)
     try:
         result = _read_contracts(path, str(path), None)
