@@ -10,6 +10,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from techmap.store import command as store_command
+
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m techmap", description="London Tech Map tools")
@@ -50,6 +52,8 @@ def _parser() -> argparse.ArgumentParser:
     k.add_argument("--url", default="", help="where the survey return is published, if it is")
     k.add_argument("--licence", default="OGL-3.0", help="licence of the survey return (OGL-3.0)")
     from techmap.auth import command as auth_command
+    store_command.add_parser(sub)
+
     from techmap.harvest.command import add_parser as add_harvest_parser
 
     auth_command.add_parser(sub)  # users, tokens, audit
@@ -77,6 +81,8 @@ def main(argv: list[str] | None = None) -> int:
             from techmap.supplier_report import run_suppliers_command
 
             return run_suppliers_command(args.path)
+        if args.command in store_command.COMMANDS:
+            return store_command.run(args)
         if args.command == "import":
             from techmap.importers.command import run_import_command
 

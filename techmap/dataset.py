@@ -60,6 +60,7 @@ class Dataset:
     contracts: pd.DataFrame
     warnings: tuple[Problem, ...] = field(default=())
     supplier_spellings: tuple[SupplierSpelling, ...] = field(default=())
+    version: int | None = None  # the published version's number, when loaded from techmap.store
 
     @property
     def unmatched_suppliers(self) -> tuple[SupplierSpelling, ...]:
@@ -116,7 +117,12 @@ def load_dataset(path: Path, *, public: bool = False) -> Dataset:
     fields are removed before anything else can see them (techmap.redaction)."""
     from techmap.validate import load_validated  # the loader and the CLI share one validator
 
-    loaded = load_validated(path)
+    return finish_loading(load_validated(path), public=public)
+
+
+def finish_loading(loaded: Dataset, *, public: bool = False) -> Dataset:
+    """What every loaded dataset goes through, from a folder or from the store (techmap.store):
+    supplier names through the alias table, then, with public=True, the redaction."""
     contracts, spellings = normalise_suppliers(loaded.contracts)
     renamed = tuple(_renamed_warning(loaded.path, s) for s in spellings
                     if s.name != s.shown)

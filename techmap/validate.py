@@ -550,7 +550,7 @@ class _ContractsResult:
     problems: list[Problem]
     rows: int
     encoding: str
-    header: tuple[str, ...] = ()  # the columns the file has, as read
+    table: _Table | None = None  # the cells as read (techmap.store keeps them as published)
 
 
 def _read_contracts(path: Path, label: str, sources: Collection[str] | None) -> _ContractsResult:
@@ -566,7 +566,7 @@ def _read_contracts(path: Path, label: str, sources: Collection[str] | None) -> 
                                 f"cannot read file: {exc.strerror or exc}"))
         return _ContractsResult(_typed_frame(table, label, None, []), problems, 0, table.encoding)
     frame = _typed_frame(table, label, sources, problems)
-    return _ContractsResult(frame, problems, len(table.rows), table.encoding, tuple(table.names))
+    return _ContractsResult(frame, problems, len(table.rows), table.encoding, table)
 
 
 def read_contracts(path: Path, *, file_label: str | None = None,
@@ -676,6 +676,7 @@ class _Check:
     encoding: str = "utf-8"
     manifest: dict[str, Any] | None = None
     frame: pd.DataFrame | None = None
+    table: _Table | None = None
 
 
 def _check_synthetic_flag(manifest: Mapping[str, Any], frame: pd.DataFrame,
@@ -717,9 +718,9 @@ def _check_path(path: Path) -> _Check:
         if manifest is not None and result.rows:
             text = manifest_path.read_text(encoding="utf-8-sig")
             problems.extend(_check_synthetic_flag(manifest, result.frame, str(manifest_path), text))
-            problems.extend(dataset_warnings(result.frame, str(contracts_path),
-                                             result.header))
-        return _Check(problems, result.rows, result.encoding, manifest, result.frame)
+            header = result.table.names if result.table is not None else COLUMN_NAMES
+            problems.extend(dataset_warnings(result.frame, str(contracts_path), header))
+        return _Check(problems, result.rows, result.encoding, manifest, result.frame, result.table)
     try:
         result = _read_contracts(path, str(path), None)
     except Exception as exc:

@@ -29,6 +29,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, MetaData, create_engine, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 from techmap.dataset import REPO_ROOT
@@ -86,14 +87,14 @@ def folder_fingerprint(folder: Path) -> str:
     return digest.hexdigest()
 
 
-def default_sqlite_path(dataset_folder: Path, instance_dir: Path = INSTANCE_DIR) -> Path:
+def default_sqlite_path(dataset_folder: Path, instance_dir: Path | None = None) -> Path:
     """instance/<folder name>-<content hash>.sqlite3 for a dataset folder."""
     folder = Path(dataset_folder).resolve()
     name = re.sub(r"[^A-Za-z0-9_.-]+", "-", folder.name).strip("-.") or "dataset"
-    return Path(instance_dir) / f"{name}-{folder_fingerprint(folder)}.sqlite3"
+    return Path(instance_dir or INSTANCE_DIR) / f"{name}-{folder_fingerprint(folder)}.sqlite3"
 
 
-def database_url(dataset_folder: Path | None = None, instance_dir: Path = INSTANCE_DIR) -> str:
+def database_url(dataset_folder: Path | None = None, instance_dir: Path | None = None) -> str:
     """TECHMAP_DATABASE_URL, else the default SQLite file of `dataset_folder` (created later, on
     first use). One of the two is needed."""
     configured = os.environ.get(DATABASE_URL_ENV, "").strip()
@@ -151,6 +152,35 @@ def _migration_lock(engine: Engine) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+_REVISION = re.compile(r"^(down_revision|revision)\s*=\s*(None|['\"]([^'\"]+)['\"])", re.M)
+
+
+def head_revision() -> str | None:
+    """The newest migration's id, read from the migration files without loading Alembic (which
+    costs a process start as much as reading the whole dataset). A test checks it is Alembic's
+    head."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        found = {name: value for name, _, value in _REVISION.findall(path.read_text("utf-8"))}
+        if found.get("revision"):
+            revisions.add(found["revision"])
+        if found.get("down_revision"):
+            parents.add(found["down_revision"])
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
+
+
+def _at_head(engine: Engine) -> bool:
+    head = head_revision()
+    try:
+        with engine.connect() as connection:
+            applied = connection.execute(text("SELECT version_num FROM alembic_version")).all()
+    except SQLAlchemyError:  # a new database: no alembic_version table yet
+        return False
+    return head is not None and [row[0] for row in applied] == [head]
+
+
 def upgrade(engine: Engine) -> None:
     """Run every Alembic migration not yet applied (`alembic upgrade head`)."""
     from alembic import command
@@ -177,7 +207,8 @@ def open_database(url: str | None = None, *, dataset_folder: Path | None = None)
         database = _opened.get(url)
         if database is None:
             engine = create_database_engine(url)
-            upgrade(engine)
+            if not _at_head(engine):  # the usual start: nothing to migrate, Alembic not loaded
+                upgrade(engine)
             database = Database(engine, sessionmaker(engine, expire_on_commit=False))
             _opened[url] = database
         return database

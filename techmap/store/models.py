@@ -2,11 +2,12 @@
 
 A version's contract rows are stored once each, content-addressed (`contract_row.digest` is a hash
 of the row's cells and the column names), and a version lists its rows through `row_span`: a row
-belongs to every version from `first_version` to `last_version` (NULL: still in the newest one).
-Publishing a version that changes 1% of the rows therefore adds 1% new rows and spans and closes
-1% of the spans; nothing else is copied. The order of the rows in the file is kept per version as
-`row_order` (the row ids, delta-encoded and compressed: a few hundred bytes for 1,500 rows).
-The dataset folder's other files (manifest.json, skills, licences) are content-addressed blobs.
+belongs to every version from `first_version` to `last_version` (NULL: still in the newest one),
+at `position` (a sort key: the file's order). Publishing a version that changes 1% of the rows
+therefore adds 1% new rows and spans and closes 1% of the spans; nothing else is copied (a changed
+row takes a key between its neighbours'; only a file whose rows were reordered gets new keys for
+every row, in new spans). The report is stored compressed. The dataset folder's other files
+(manifest.json, skills, licences) are content-addressed blobs.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from techmap.store.db import Base
 
-# SQLite only auto-increments an INTEGER PRIMARY KEY; PostgreSQL gets a 64-bit identity.
+# Row ids are given by the publisher (the highest id + 1, ...) so that rows are inserted in one
+# plain executemany; a concurrent publisher's clash fails its whole transaction.
 RowId = BigInteger().with_variant(Integer(), "sqlite")
 
 
@@ -31,17 +33,16 @@ class DatasetVersion(Base):
     note: Mapped[str] = mapped_column(Text)
     origin: Mapped[str] = mapped_column(Text)  # the folder published, or "rollback to version N"
     rollback_of: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    report: Mapped[str] = mapped_column(Text)  # the validator's report (or the build report)
+    report: Mapped[bytes] = mapped_column(LargeBinary)  # zlib: the validator's or build report
     columns: Mapped[str] = mapped_column(Text)  # JSON list: contracts.csv's header
     row_count: Mapped[int] = mapped_column(Integer)
-    row_order: Mapped[bytes] = mapped_column(LargeBinary)
     content_digest: Mapped[str] = mapped_column(String(64))  # of the whole version's content
 
 
 class ContractRow(Base):
     __tablename__ = "contract_row"
 
-    id: Mapped[int] = mapped_column(RowId, primary_key=True, autoincrement=True)
+    id: Mapped[int] = mapped_column(RowId, primary_key=True, autoincrement=False)
     digest: Mapped[bytes] = mapped_column(LargeBinary(16), unique=True)
     cells: Mapped[str] = mapped_column(Text)  # JSON list of the row's cells, as validated
 
@@ -54,6 +55,7 @@ class RowSpan(Base):
     first_version: Mapped[int] = mapped_column(ForeignKey("dataset_version.number"),
                                                primary_key=True)
     last_version: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    position: Mapped[int] = mapped_column(BigInteger)
 
 
 class FileBlob(Base):

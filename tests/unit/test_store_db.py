@@ -53,6 +53,15 @@ def test_first_use_creates_the_file_and_migrates_to_head(tmp_path: Path) -> None
         db.close_all()
 
 
+def test_the_quick_head_check_agrees_with_alembic() -> None:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(db.MIGRATIONS_DIR))
+    assert db.head_revision() == ScriptDirectory.from_config(config).get_current_head()
+
+
 def test_migrations_match_the_models_and_sessions_commit_or_roll_back(database_url: str) -> None:
     database = db.open_database(database_url)
     assert TABLES <= set(inspect(database.engine).get_table_names())
@@ -61,6 +70,7 @@ def test_migrations_match_the_models_and_sessions_commit_or_roll_back(database_u
         assert differences == []
         assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
     db.upgrade(database.engine)  # a second upgrade is a no-op
+    assert db._at_head(database.engine)
     with database.transaction() as session:
         session.add(FileBlob(digest="a" * 64, content=b"kept"))
     with pytest.raises(RuntimeError), database.transaction() as session:
@@ -69,3 +79,14 @@ def test_migrations_match_the_models_and_sessions_commit_or_roll_back(database_u
         raise RuntimeError("half-way")
     with database.sessions() as session:
         assert session.scalars(select(FileBlob.content)).all() == [b"kept"]
+
+
+def test_a_migrated_database_opens_without_loading_alembic(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys; from techmap.store.db import open_database; "
+            f"open_database('sqlite:///{tmp_path / 'x.sqlite3'}'); print('alembic' in sys.modules)")
+    runs = [subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                           text=True, timeout=120, check=True).stdout.strip() for _ in range(2)]
+    assert runs == ["True", "False"]  # the first run migrates, the second finds it at head

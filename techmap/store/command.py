@@ -1,0 +1,155 @@
+"""`python -m techmap publish | versions | rollback | export`: the store of published versions.
+
+Which database: `--database URL`, else TECHMAP_DATABASE_URL, else the SQLite file under instance/
+of the dataset folder the app serves (TECHMAP_DATASET or the bundled one), which is seeded from that
+folder on first use. An explicitly named database is never seeded: its first publish is version 1.
+
+Exit codes: 0 done (also when a publish changes nothing), 1 refused (errors in the dataset, no such
+version, an export folder that is not empty, a database that refused the change)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+COMMANDS = ("publish", "versions", "rollback", "export")
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    database = argparse.ArgumentParser(add_help=False)
+    database.add_argument("--database", metavar="URL", default=None,
+                          help="SQLAlchemy URL (default: TECHMAP_DATABASE_URL, else the SQLite "
+                          "file under instance/ of TECHMAP_DATASET)")
+    p = sub.add_parser("publish", parents=[database],
+                       help="validate a dataset folder and publish it as the current version")
+    p.add_argument("folder", type=Path)
+    p.add_argument("--note", required=True, help="what changed, for the version list")
+    p.add_argument("--by", default=None, help="who publishes (default: your user name)")
+    sub.add_parser("versions", parents=[database], help="list the published versions")
+    p = sub.add_parser("rollback", parents=[database],
+                       help="make version N current again, as a new version")
+    p.add_argument("number", type=int, metavar="N")
+    p.add_argument("--note", default="", help="why (default: 'rollback to version N')")
+    p.add_argument("--by", default=None, help="who rolls back (default: your user name)")
+    p = sub.add_parser("export", parents=[database],
+                       help="write a version back as a dataset folder")
+    p.add_argument("--version", type=int, default=None, metavar="N",
+                   help="the version (default: the current one)")
+    p.add_argument("--out", type=Path, required=True, help="a new or empty folder")
+
+
+def _database(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from techmap.store.default import open_store
+
+    explicit = args.database or os.environ.get("TECHMAP_DATABASE_URL", "").strip()
+    return open_store(args.database, seed_empty=not explicit)
+
+
+def _rows(count: int) -> str:
+    return f"{count:,} row{'' if count == 1 else 's'}"
+
+
+def _publish(args: argparse.Namespace) -> int:
+    from techmap.store.checked import check_folder
+    from techmap.store.default import publisher_name
+    from techmap.store.publishing import PublishRefused, folder_files, publish_checked
+    from techmap.validate import _emit
+
+    checked = check_folder(args.folder)
+    _emit(checked.report)
+    if checked.has_errors:
+        print("Refused: the dataset has errors (listed above); nothing was published.",
+              file=sys.stderr)
+        return 1
+    database = _database(args)
+    try:
+        result = publish_checked(database, checked, folder_files(args.folder),
+                                 origin=str(args.folder.resolve()), note=args.note,
+                                 by=args.by or publisher_name())
+    except PublishRefused as exc:
+        print(f"Refused: {exc}", file=sys.stderr)
+        return 1
+    if result.number is None:
+        print(f"Unchanged: the folder holds what version {result.current} holds; nothing was "
+              f"published ({database.url}).")
+        return 0
+    since = (f"{_rows(result.added)} added, {result.removed:,} removed since version "
+             f"{result.number - 1}" if result.number > 1 else "the first version")
+    print(f"Published version {result.number}: {result.rows:,} rows ({since}) in {database.url}.")
+    return 0
+
+
+def _versions(args: argparse.Namespace) -> int:
+    from techmap.store.reading import list_versions
+
+    database = _database(args)
+    versions = list_versions(database)
+    print(f"{len(versions)} version{'s' if len(versions) != 1 else ''} in {database.url}")
+    if versions:
+        print(f"{'version':>7}  {'published (UTC)':16}  {'by':16}  {'rows':>9}  note")
+    for position, v in enumerate(versions):
+        note = v.note or v.origin
+        if v.rollback_of is not None and v.note:
+            note = f"{v.note} (rollback to version {v.rollback_of})"
+        current = "  [current]" if position == 0 else ""
+        print(f"{v.number:>7}  {v.created_at:%Y-%m-%d %H:%M}  {v.published_by[:16]:16}  "
+              f"{v.row_count:>9,}  {note}{current}")
+    return 0
+
+
+def _rollback(args: argparse.Namespace) -> int:
+    from techmap.store.default import publisher_name
+    from techmap.store.publishing import PublishRefused, rollback
+
+    database = _database(args)
+    try:
+        result = rollback(database, args.number, note=args.note or
+                          f"rollback to version {args.number}", by=args.by or publisher_name())
+    except PublishRefused as exc:
+        print(f"Refused: {exc}", file=sys.stderr)
+        return 1
+    if result.number is None:
+        print(f"Unchanged: the current version {result.current} already holds what version "
+              f"{args.number} holds; nothing was published.")
+        return 0
+    print(f"Published version {result.number}: the contents of version {args.number} "
+          f"({_rows(result.rows)}; {result.added:,} added, {result.removed:,} removed).")
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from techmap.store.reading import VersionNotFound, export_version
+
+    database = _database(args)
+    try:
+        contents = export_version(database, args.out, args.version)
+    except (VersionNotFound, FileExistsError) as exc:
+        print(f"Refused: {exc}", file=sys.stderr)
+        return 1
+    print(f"{args.out}: wrote version {contents.number} ({len(contents.rows):,} rows, "
+          f"{len(contents.files) + 1} files).")
+    return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from techmap.store.publishing import PublishRefused
+    from techmap.validate import _emit
+
+    handlers = {"publish": _publish, "versions": _versions, "rollback": _rollback,
+                "export": _export}
+    try:
+        return handlers[args.command](args)
+    except PublishRefused as exc:  # the default store's seed folder has errors
+        if exc.checked is not None:
+            _emit(exc.checked.report, sys.stderr)
+        print(f"Refused: the dataset folder that seeds the default store: {exc}", file=sys.stderr)
+        return 1
+    except SQLAlchemyError as exc:  # unreachable server, a concurrent publish, ...
+        reason = str(exc.orig if getattr(exc, "orig", None) else exc).strip().splitlines()[0]
+        print(f"error: the database refused the change or cannot be reached ({reason}); "
+              "nothing was changed.", file=sys.stderr)
+        return 1
