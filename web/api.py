@@ -38,6 +38,7 @@ from werkzeug.exceptions import HTTPException
 from techmap import context
 from techmap.authorities import authorities
 from techmap.concentration import WEIGHTS, factorize, supplier_shares
+from techmap.coverage import coverage_summary
 from techmap.dataset import Dataset
 from techmap.filters import FilterState
 from techmap.queries import AUTHORITY_CODES, apply_filter, authority_positions, borough_metrics, filter_mask
@@ -457,6 +458,9 @@ SUMMARY_FIELDS: tuple[Field, ...] = (
                                      "held by the suppliers given in `supplier`; null without it.", True),
     Field("runs_system", "bool", "Whether the borough runs one of the systems given in `system` "
                                  "(under the other filters); null without it.", True),
+    Field("pairs_known", "int", "Service areas (`unclassified` aside) in which a real contract "
+                                "(synthetic false) of the borough matches the filters: its "
+                                "(borough, service area) pairs known from public evidence."),
 )
 
 
@@ -480,6 +484,7 @@ def summary_records(df: pd.DataFrame, state: FilterState, today: date) -> list[d
             "annual_value": _json_number(float(row["annual_value"])),
             "supplier_share": None if share is None else _json_number(float(share[code])),
             "runs_system": None if runs is None or pd.isna(runs[code]) else bool(runs[code] >= 0.5),
+            "pairs_known": int(row["pairs_known"]),
         }
         for code, row in metrics.iterrows()
     ]
@@ -495,7 +500,9 @@ def summary() -> Response:
     records = [r for r in rows if not state.authority or r["code"] in state.authority]
     return _table_response(data=data, state=state, records=records, fields=SUMMARY_FIELDS,
                            csv_out=csv_out, name="summary", total=len(records),
-                           extra_meta={"today": today.isoformat()})
+                           extra_meta={"today": today.isoformat(),
+                                       "coverage": cached_result(data, ("coverage",), lambda:
+                                                                 coverage_summary(data.contracts))})
 
 
 @bp.get("/openapi.json")
