@@ -83,3 +83,16 @@ def test_register_and_survey_rows_name_the_url_else_the_file(tmp_path: Path) -> 
                   "date in the title block", notes)
     assert rows[0]["evidence"] == "https://opendata.camden.gov.uk/r"
     assert is_evidence("Camden register.xlsx")
+
+
+def test_a_url_that_is_not_a_web_address_is_refused(tmp_path: Path) -> None:
+    import io
+
+    from techmap.importers import run_import
+
+    stream = io.StringIO()
+    code, report = run_import("register", [tmp_path / "r.csv"], tmp_path / "out",
+                              authority="Camden", url="camden register", stream=stream)
+    assert (code, report) == (2, None)
+    assert "--url 'camden register' is not a web address" in stream.getvalue()
+    assert not (tmp_path / "out").exists()
