@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from techmap.evidence import URL, file_reference
 from techmap.importers.cells import ocds_date
@@ -29,6 +29,16 @@ _CF_PACKAGE_URI = re.compile(rf"^https://www\.contractsfinder\.service\.gov\.uk/
 # Find a Tender's release id is its notice id: six digits, a dash, the year.
 _FTS_RELEASE_ID = re.compile(r"^(\d{6}-\d{4})$")
 _PUBLISHER_PREFIX = {"ocds-b5fd17": "contracts-finder", "ocds-h6vhtk": "find-a-tender"}
+
+
+class ReleaseSeen(Protocol):
+    """What notice_evidence reads of a release item (techmap.importers.ocds.ReleaseItem)."""
+
+    release: dict[str, Any]
+    file: str
+    line: int | None
+    package_uri: str
+    published: str
 
 
 def _documented_notice(*holders: dict[str, Any]) -> str:
@@ -54,7 +64,7 @@ def _built_notice(ocid: str, release_id: str, package_uri: str) -> str:
 
 
 def notice_evidence(ocid: str, award: dict[str, Any], contract: dict[str, Any],
-                    latest: Any) -> tuple[str, str]:
+                    latest: ReleaseSeen) -> tuple[str, str]:
     """(evidence, observed_date) of a row of one award (or contract) of a compiled release;
     `latest` is the release item the row's fields come from (its release, file, line, the uri
     of a package that held only it, its package's publishedDate: the observed date of a release
