@@ -11,9 +11,9 @@ from pathlib import Path
 import dash
 
 from components.shell import shell
-from techmap import context
 from techmap.auth.config import AuthConfigError
 from techmap.problems import DatasetError
+from techmap.service import context
 
 HERE = Path(__file__).resolve().parent
 
@@ -34,6 +34,11 @@ INDEX = """<!DOCTYPE html>
 
 
 def create_app() -> dash.Dash:
+    try:
+        context.check_configuration()
+    except ValueError as error:
+        print(f"London Tech Map: {error}", file=sys.stderr)
+        raise SystemExit(1) from None
     try:
         data = context.dataset()
     except DatasetError as error:  # refuse to serve a broken dataset; same report as `validate`
@@ -61,7 +66,7 @@ def create_app() -> dash.Dash:
     )
     app.index_string = INDEX
     app.layout = shell(data, sign_in=not context.settings().public)
-    import pages.shell  # noqa: F401  (registers the shell callbacks: reducer, chips, banner)
+    from shell import callbacks  # noqa: F401  (registers the shell callbacks: reducer, chips, banner)
     from web import hosting, register_routes
 
     try:

@@ -1,15 +1,24 @@
-"""Component ids shared across the shell and pages, so no id is a scattered string literal."""
+"""Component ids shared across the shell and pages, so no id is a scattered string literal.
 
-URL = "url"
+The ids the app-state reducer reads are built on techmap.triggers, the names the reducer matches.
+"""
+
+from techmap import triggers
+
+URL = triggers.URL
 APP_STATE = "app-state"
 LIVE_REGION = "live-region"
 SYNTHETIC_BANNER = "synthetic-banner"
 CHIPS = "filter-chips"
-CLEAR_ALL = "clear-all"
+CLEAR_ALL = triggers.CLEAR_ALL
 FILTER_TOGGLE = "filter-toggle"
 FILTER_COLLAPSE = "filter-collapse"
 NAV = "main-nav"
 URL_SYNC = "url-sync"
+MAIN = "main"  # the skip link's target
+BRAND_LINK = "brand-link"
+HEADLINE_FIGURES = "headline-figures"  # the map page's headline figures
+BOROUGH_SUMMARY = "borough-summary"  # a borough profile's opening summary
 
 # One control per filter parameter; the reducer reads and writes them all.
 FILTER_CONTROLS = {
@@ -23,26 +32,31 @@ FILTER_CONTROLS = {
 }
 
 
+def filter_control(param: str) -> dict:
+    """How the reducer names a filter's control when it fires (its Dash id is FILTER_CONTROLS[param])."""
+    return {"type": triggers.FILTER_CONTROL, "param": param}
+
+
 def nav_link(path: str) -> dict:
     return {"type": "nav-link", "path": path}
 
 
 def toggle(param: str, value: str) -> dict:
     """A button that toggles one value of a repeatable filter (ranked lists, tables)."""
-    return {"type": "toggle", "param": param, "value": value}
+    return {"type": triggers.TOGGLE, "param": param, "value": value}
 
 
 def chip_remove(param: str, value: str) -> dict:
-    return {"type": "chip-remove", "param": param, "value": value}
+    return {"type": triggers.CHIP_REMOVE, "param": param, "value": value}
 
 
 def view(name: str) -> dict:
     """A page's view setting (metric, size, group, ...), kept in the URL by the reducer."""
-    return {"type": "view", "name": name}
+    return {"type": triggers.VIEW, "name": name}
 
 
 def window(months: int) -> dict:
-    return {"type": "window", "months": months}
+    return {"type": triggers.WINDOW, "months": months}
 
 
 # Borough pages: the part that follows the filters, and the borough it is about.
@@ -50,5 +64,13 @@ BOROUGH_BODY = "borough-profile-body"
 BOROUGH_CODE = "borough-profile-code"
 BOROUGHS_TABLE = "boroughs-table"
 
-MAP_GRAPH = {"type": "map-graph", "page": "map"}
-TREEMAP = {"type": "treemap", "page": "suppliers"}
+MAP_GRAPH = {"type": triggers.MAP_GRAPH, "page": "map"}
+TREEMAP = {"type": triggers.TREEMAP, "page": "suppliers"}
+
+
+# The app state split into stores, one per filter parameter ("filters" for all of them at once)
+# and per view setting. A page's layout holds the ones its callbacks take as Input, starting from
+# the URL's state; the shell's reducer writes each only when its value changes, so a callback runs
+# only when what it depends on changed (components.state_stores).
+def state_store(name: str) -> dict:
+    return {"type": "state", "name": name}

@@ -25,6 +25,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from _budgets import add_smoke_flag, exit_status  # noqa: E402
+
 DEFAULT_DATA = Path("/tmp/tm100")
 
 
@@ -58,13 +60,16 @@ def _percentile(sorted_ms: list[float], fraction: float) -> float:
     return sorted_ms[min(len(sorted_ms) - 1, round(fraction * (len(sorted_ms) - 1)))]
 
 
-def main() -> None:
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", help="dataset folder (default: /tmp/tm100, generated when missing)")
     parser.add_argument("--scale", type=int, default=100)
     parser.add_argument("--requests", type=int, default=300, help="requests per query (default 300)")
+    add_smoke_flag(parser)
     args = parser.parse_args()
+    if args.smoke:  # the bundled dataset, a few requests
+        args.data, args.requests = str(REPO / "datasets" / "london"), 3
 
     folder = _dataset_folder(args)
     os.environ["TECHMAP_DATASET"] = str(folder)
@@ -72,7 +77,7 @@ def main() -> None:
 
     from flask import Flask
 
-    from techmap import context
+    from techmap.service import context
     from web import api
 
     context.reset()
@@ -124,7 +129,8 @@ def main() -> None:
     worst = max(budget_rows)
     print(f"\nbudget: /api/v1/contracts pages of 100 rows, p95 < 100 ms: worst p95 {worst:.1f} ms "
           f"({'within' if worst < 100 else 'OVER'} budget)")
+    return exit_status(["contracts pages p95 < 100 ms"] if worst >= 100 else [], args.smoke)
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -10,7 +10,7 @@ Measures (budget):
   load + validate (< 10 s, in a fresh process), filter + borough_metrics median over varied filter
   states (< 20 ms), hierarchy + concentration_by median over the same states (< 100 ms), resident
   memory (VmRSS) of a process holding the loaded data (< 400 MB)
-plus a few unbudgeted figures for context. Prints figures only; nothing here asserts.
+plus a few unbudgeted figures for context. Exits 1 when a budget is over.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ sys.path.insert(0, str(REPO))
 
 import pandas as pd  # noqa: E402
 
+from _budgets import add_smoke_flag, exit_status  # noqa: E402  (beside this script)
 from techmap.concentration import concentration_by, hierarchy, supplier_shares  # noqa: E402
 from techmap.dataset import DEMO_DATASET, load_dataset  # noqa: E402
 from techmap.filters import FilterState  # noqa: E402
@@ -180,7 +181,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--big", type=Path, help="use this dataset folder instead of generating one")
     parser.add_argument("--runs", type=int, default=7, help="repetitions per measure (median)")
     parser.add_argument("--today", type=date.fromisoformat, default=date.today())
+    add_smoke_flag(parser)
     args = parser.parse_args(argv)
+    if args.smoke:  # the demo (London scale) stands in for the large one
+        args.big, args.runs = DEMO_DATASET, 1
     today: date = args.today
     rows: list[Row] = []
 
@@ -264,7 +268,7 @@ def main(argv: list[str] | None = None) -> int:
               "are inflated; rerun when it is idle.")
     except OSError:
         pass
-    return 0
+    return exit_status([r[0].strip() for r in rows if r[3] == "OVER"], args.smoke)
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ holding more than one copy of the data in memory), plus the Excel and calendar f
 DATASET_DIR defaults to /tmp/tm100, generated first when missing with
 `python -m techmap generate-demo --scale 100 --out /tmp/tm100`.
 RSS is sampled from /proc/self/statm after every chunk; "growth" is the peak over the RSS before
-the export, to compare with the size of the loaded table.
+the export, to compare with the size of the loaded table. Exits 1 when a budget is over.
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from _budgets import add_smoke_flag, exit_status  # noqa: E402  (beside this script)
 
 DEFAULT_DIR = Path("/tmp/tm100")
 PAGE = os.sysconf("SC_PAGE_SIZE")
@@ -40,11 +42,13 @@ def ensure_dataset(path: Path) -> None:
                     "--out", str(path)], cwd=ROOT, check=True)
 
 
-def main() -> None:
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("dataset", nargs="?", type=Path, default=DEFAULT_DIR,
                         help=f"dataset folder (default {DEFAULT_DIR}, generated when missing)")
-    path = parser.parse_args().dataset
+    add_smoke_flag(parser)
+    args = parser.parse_args()
+    path = ROOT / "datasets" / "london" if args.smoke else args.dataset
     ensure_dataset(path)
     os.environ["TECHMAP_DATASET"] = str(path)
     os.environ.setdefault("TECHMAP_TODAY", "2026-11-22")
@@ -53,7 +57,7 @@ def main() -> None:
 
     import web.calendar
     import web.downloads
-    from techmap import context
+    from techmap.service import context
     from techmap.calendar_export import calendar_bytes
     from techmap.export import csv_chunks, xlsx_bytes
     from techmap.filters import FilterState
@@ -87,6 +91,12 @@ def main() -> None:
     tracemalloc.stop()
     print(f"csv_chunks, every row: peak traced allocation {traced_peak / MB:.1f} MB "
           f"(the table is {table_mb:.0f} MB)")
+    over = []
+    copy_ok = traced_peak < table_mb * MB
+    print(f"budget: csv_chunks holds less than one copy of the table: {'OK' if copy_ok else 'OVER'} "
+          f"({traced_peak / MB:.1f} MB < {table_mb:.1f} MB)")
+    if not copy_ok:
+        over.append("csv_chunks holds less than one copy of the table")
 
     # 2. the route, through Flask (query string -> filter -> streamed response)
     server = flask.Flask("benchmark")
@@ -105,6 +115,10 @@ def main() -> None:
         elapsed = time.perf_counter() - started
         print(f"GET /download/contracts.csv{query}: {elapsed:.2f} s, {size / MB:.1f} MB, "
               f"peak RSS growth {(peak - before) / MB:.1f} MB")
+        print(f"budget: GET /download/contracts.csv{query} < 5 s: {'OK' if elapsed < 5 else 'OVER'} "
+              f"({elapsed:.2f} s)")
+        if elapsed >= 5:
+            over.append(f"GET /download/contracts.csv{query} < 5 s")
 
     # 3. Excel (write-only openpyxl) at the route's row limit
     rows = frame.iloc[:web.downloads.XLSX_MAX_ROWS]
@@ -127,7 +141,8 @@ def main() -> None:
         status = client.get("/calendar/E09000007.ics").status_code
         print(f"GET /calendar/E09000007.ics ({attempt}): {status}, "
               f"{time.perf_counter() - started:.2f} s")
+    return exit_status(over, args.smoke)
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -8,7 +8,6 @@ as text; the licence notices are read from the repository's licence files and sh
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -16,9 +15,8 @@ from typing import Any
 
 from dash import dcc, html
 
-from components.safe_text import source_title
 from components.figure_frame import simple_table
-from components.quality_panel import scroll_region
+from components.quality_panel import scroll_region, sources_table
 from components.shell import BOUNDARY_ATTRIBUTION
 from techmap.dataset import REPO_ROOT, Dataset
 from techmap.quality import FLAG_LABELS
@@ -146,23 +144,6 @@ def licence_notices(path: Path) -> list[Notice]:
     return notices
 
 
-def _source_rows(data: Dataset) -> list[list[Any]]:
-    counts = data.contracts["source"].astype("str").value_counts().to_dict() if len(data.contracts) else {}
-    rows = []
-    for key, meta in data.sources.items():
-        meta = meta if isinstance(meta, Mapping) else {}
-        rows.append([
-            source_title(key, meta),
-            str(meta.get("publisher") or "–"),
-            str(meta.get("licence") or "not stated"),
-            str(meta.get("attribution") or "–"),
-            str(meta.get("as_of") or "unknown"),
-            "Illustrative" if meta.get("synthetic") else "Real",
-            f"{int(counts.get(str(key), 0)):,}",
-        ])
-    return rows
-
-
 def _notice_details(summary: str, notices: list[Notice]) -> html.Details | None:
     if not notices:
         return None
@@ -205,9 +186,8 @@ def data_sources(data: Dataset) -> list[Any]:
         html.H3("Sources", className="h5"),
         html.P("Every source of the dataset, from its manifest. Each row of the Data page's table "
                "names its own source."),
-        scroll_region(simple_table(["Source", "Publisher", "Licence", "Attribution", "As of",
-                                    "Real or illustrative", "Rows"], _source_rows(data),
-                                   "Sources of the dataset", numeric={6}), "Sources of the dataset"),
+        scroll_region(sources_table(data, data.contracts, caption="Sources of the dataset", rows_heading="Rows",
+                                    attribution=True), "Sources of the dataset"),
         *_why_illustrative(data),
         html.H3("Map boundaries and base map", className="h5"),
         html.P(["Borough boundaries: GLA / London Datastore “Statistical GIS Boundary Files for London”, "

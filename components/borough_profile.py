@@ -13,6 +13,8 @@ from dash import dcc, html
 from components.coverage import borough_gaps
 from components.fast_html import el
 from components.quality_panel import scroll_region
+import ids
+from techmap import wording
 from techmap.appstate import AppState
 from techmap.authorities import Authority, by_code
 from techmap.concentration import concentration_by
@@ -23,7 +25,7 @@ from techmap.schema import SERVICE_AREAS_BY_SLUG
 
 
 def fmt_date(value: Any) -> str:
-    return "not known" if value is None or pd.isna(value) else pd.Timestamp(value).strftime("%-d %b %Y")
+    return wording.fmt_date(value, missing=wording.NOT_KNOWN)
 
 
 def fmt_money(value: Any, public: bool = True) -> str:
@@ -189,7 +191,7 @@ def profile_body(authority: Authority, contracts: pd.DataFrame, state: AppState,
             html.A("Subscribe to its renewals calendar", href=f"/calendar/{authority.code}.ics"),
             " · ",
             dcc.Link("See its renewals", href=f"/renewals{renewals_query(state, authority.code)}"),
-        ], className="lead", id="borough-summary"),
+        ], className="lead", id=ids.BOROUGH_SUMMARY),
         html.Div([
             html.Section([html.H2("Next renewals", className="h4"), next_renewals(own, today)],
                          className="panel"),

@@ -3,7 +3,6 @@ the sentence announced to screen readers after each change."""
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any
 
 from dash import html
@@ -12,7 +11,7 @@ import ids
 from techmap.authorities import by_code
 from techmap.dataset import Dataset
 from techmap.filters import FilterState
-from techmap.schema import SERVICE_AREAS, SERVICE_AREAS_BY_SLUG
+from techmap.schema import SERVICE_AREAS_BY_SLUG
 
 _PARAM_LABELS = {
     "authority": "Borough",
@@ -66,16 +65,6 @@ def filter_chips(filters: FilterState, data: Dataset) -> list[Any]:
     if not chips:
         return [html.Span("No filters: showing all of London.", className="chips-empty")]
     return chips
-
-
-@lru_cache(maxsize=4)
-def public_source_areas(data: Dataset) -> tuple[str, ...]:
-    """Names of the service areas that hold at least one non-synthetic row, in the schema's order
-    (computed once per dataset: the banner is redrawn on every filter change)."""
-    rows = data.contracts
-    present = set(rows.loc[~rows["synthetic"].astype(bool), "service_area"].astype(str))
-    known = [a.name for a in SERVICE_AREAS if a.slug in present]
-    return (*known, *sorted(present - {a.slug for a in SERVICE_AREAS}))
 
 
 def _and_list(names: tuple[str, ...]) -> str:

@@ -14,6 +14,7 @@ from dash import Patch, dcc, html
 import ids
 from components.fast_html import el
 from techmap.concentration import HHI_BANDS, HHI_HIGH, HHI_MODERATE, NO_DATA
+from techmap.wording import plural
 
 RANKED_LIMIT = 30
 
@@ -36,10 +37,6 @@ def pct(share: float) -> str:
     return f"{share:.0%}"
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n:,} {word}{'' if n == 1 else 's'}"
-
-
 def measure_words(weight: str, total: float, *, filtered: bool) -> str:
     """'London's 1,455 contracts' / 'the 12 contracts that match the filters' /
     'the £245,000,000 annual value of London's contracts'."""
@@ -47,8 +44,8 @@ def measure_words(weight: str, total: float, *, filtered: bool) -> str:
     if weight == "value":
         return f"the £{total:,.0f} annual value of {scope}"
     n = int(round(total))
-    return (f"the {_plural(n, 'contract')} that match the filters" if filtered
-            else f"London's {_plural(n, 'contract')}")
+    return (f"the {plural(n, 'contract')} that match the filters" if filtered
+            else f"London's {plural(n, 'contract')}")
 
 
 def top_n_sentence(shares: pd.DataFrame, n: int, weight: str, *, filtered: bool = False) -> str:
@@ -308,7 +305,7 @@ def selection_summary(shares: pd.DataFrame, selected: Sequence[str], names: Mapp
         r = by_slug.loc[slug]
         items.append(html.Li([
             html.Strong(name),
-            f": {_plural(int(r['contracts']), 'contract')} in {_plural(int(r['boroughs']), 'borough')}, "
+            f": {plural(int(r['contracts']), 'contract')} in {plural(int(r['boroughs']), 'borough')}, "
             f"{pct(float(r['share']))} of the {measure} shown (rank {int(r['rank'])}). ",
             link,
         ]))

@@ -6,7 +6,7 @@ a view are the shared filter bar's rows, optionally narrowed to one quality flag
 grid's own column filters and search box (techmap.table_query), in dataset order unless the grid
 asks for a sort. Filtering and sorting happen on the server (AG Grid's infinite row model filters
 nothing itself): each getRowsRequest carries the grid's filterModel and sortModel, which are
-allow-listed here. The ordered view is cached (techmap.views.table_positions): the first block of a
+allow-listed here. The ordered view is cached (techmap.service.views.table_positions): the first block of a
 new view filters and sorts once, later pages only slice.
 
 The row functions (grid_query, grid_block, records) are plain functions of the dataset; only
@@ -36,16 +36,14 @@ from techmap.table_query import (
     OPTIONS,
     SHORT_FLAG_LABELS,
     TableQuery,
-    flags_text,
-    labels_of_categories,
-    money_text,
     parse_filter_model,
     parse_search,
     parse_sort_model,
     to_filter_model,
     to_sort_model,
 )
-from techmap.views import row_flags, table_positions, view_positions
+from techmap.service.views import row_flags, table_positions, view_positions
+from techmap.table_columns import flags_text, labels_of_categories, money_text
 
 __all__ = ["BLOCK_ROWS", "GRID_COLUMNS", "HOSTING_LABELS", "SHORT_FLAG_LABELS", "column_defs", "data_grid",
            "grid_block", "grid_query", "money_text", "parse_filter_model", "parse_sort_model", "records",
@@ -215,7 +213,7 @@ def data_grid(*, public: bool, instance: str, table: TableQuery = TableQuery()) 
     )
 
 
-# ---- which rows, in which order (techmap.views.table_positions) -------------------------------
+# ---- which rows, in which order (techmap.service.views.table_positions) -------------------------------
 
 
 def grid_query(request: Mapping[str, Any], search: object, *, public: bool) -> TableQuery:

@@ -15,14 +15,11 @@ from components.fast_html import el
 from techmap.appstate import VIEW_PARAMS, AppState
 from techmap.authorities import by_code
 from techmap.renewals import Cluster
+from techmap.wording import fmt_date
 
 CARDS_PER_PAGE = 8
 MAX_SUPPLIERS_NAMED = 8
 KIND_WORDS = {"system": "Same system", "service_area": "Same service area"}
-
-
-def fmt_date(d: date) -> str:
-    return d.strftime("%-d %b %Y")
 
 
 def months_options(name: str) -> list[dict[str, str]]:

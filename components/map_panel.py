@@ -25,7 +25,7 @@ def headline_cards(figures: dict[str, Any]) -> html.Dl:
     return html.Dl(
         [html.Div([html.Dt(label), html.Dd(value)], className="headline") for label, value in items],
         className="headlines",
-        id="headline-figures",
+        id=ids.HEADLINE_FIGURES,
     )
 
 

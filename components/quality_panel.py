@@ -15,7 +15,7 @@ import pandas as pd
 from dash import dcc, html
 
 from components.safe_text import source_title
-from techmap.views import row_flags
+from techmap.service.views import row_flags
 from components.figure_frame import simple_table
 from techmap.appstate import AppState
 from techmap.authorities import by_code
@@ -110,8 +110,10 @@ def coverage_table(coverage: pd.DataFrame, state: AppState, *, public: bool) -> 
     )
 
 
-def sources_table(data: Dataset, rows: pd.DataFrame) -> html.Table:
-    """Where the rows behind the filters come from: each manifest source and its row count."""
+def sources_table(data: Dataset, rows: pd.DataFrame, *, caption: str = "Sources of the rows",
+                  rows_heading: str = "Rows shown", attribution: bool = False) -> html.Table:
+    """Where the rows come from: each manifest source and how many of `rows` cite it (the About page
+    passes every row and adds the attribution column)."""
     counts = rows["source"].astype("str").value_counts().to_dict() if len(rows) else {}
     body = []
     for key, meta in data.sources.items():
@@ -120,12 +122,14 @@ def sources_table(data: Dataset, rows: pd.DataFrame) -> html.Table:
             source_title(key, meta),
             str(meta.get("publisher") or "–"),
             str(meta.get("licence") or "not stated"),
+            *([str(meta.get("attribution") or "–")] if attribution else []),
             str(meta.get("as_of") or "unknown"),
             "Illustrative" if meta.get("synthetic") else "Real",
             f"{int(counts.get(str(key), 0)):,}",
         ])
-    return simple_table(["Source", "Publisher", "Licence", "As of", "Real or illustrative", "Rows shown"],
-                        body, "Sources of the rows", numeric={5})
+    headings = ["Source", "Publisher", "Licence", *(["Attribution"] if attribution else []), "As of",
+                "Real or illustrative", rows_heading]
+    return simple_table(headings, body, caption, numeric={len(headings) - 1})
 
 
 def scroll_region(table: Any, label: str, extra_class: str = "") -> html.Div:

@@ -120,7 +120,7 @@ def header(sign_in: bool = False) -> html.Header:
         html.Div(
             [
                 dcc.Link([html.Span("London Tech Map", className="brand-name")], href="/",
-                         className="brand", id="brand-link"),
+                         className="brand", id=ids.BRAND_LINK),
                 html.Nav(
                     html.Ul([
                         html.Li(dcc.Link(label, href=path, id=ids.nav_link(path), className="nav-link"))
@@ -167,7 +167,7 @@ def shell(data: Dataset, sign_in: bool = False) -> html.Div:
     """The whole app layout; pages render inside `dash.page_container`."""
     return html.Div(
         [
-            html.A("Skip to main content", href="#main", className="skip-link"),
+            html.A("Skip to main content", href=f"#{ids.MAIN}", className="skip-link"),
             dcc.Location(id=ids.URL, refresh=False),
             dcc.Store(id=ids.APP_STATE, data={"filters": {}, "view": {}}),
             dcc.Store(id=ids.URL_SYNC),
@@ -181,7 +181,7 @@ def shell(data: Dataset, sign_in: bool = False) -> html.Div:
                     dcc.Loading(dash.page_container, type="dot", delay_show=300,
                                 className="page-loading", parent_className="page-loading-parent"),
                 ],
-                id="main",
+                id=ids.MAIN,
                 tabIndex="-1",
             ),
             footer(data),

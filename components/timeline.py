@@ -26,6 +26,7 @@ from components.safe_text import plotly_text
 from techmap.authorities import by_code
 from techmap.renewals import add_months
 from techmap.schema import SERVICE_AREAS_BY_SLUG
+from techmap.wording import fmt_date
 
 PAGE_SIZE = 40
 GROUPS: dict[str, str] = {"service_area": "service area", "authority": "borough"}
@@ -106,10 +107,6 @@ def select_page(rows: pd.DataFrame, today: date, page: int = 0, page_size: int =
 
 
 # ---- labels -----------------------------------------------------------------------------------
-
-
-def fmt_date(value: Any) -> str:
-    return "" if value is None or pd.isna(value) else pd.Timestamp(value).strftime("%-d %b %Y")
 
 
 def _short(text: str, limit: int = LABEL_CHARS) -> str:

@@ -23,6 +23,7 @@ from dash import Patch, html
 
 from components.safe_text import plotly_text
 from techmap.schema import GROUP_NAMES
+from techmap.wording import plural
 
 # Okabe-Ito (safe for the common colour-vision deficiencies); every tile also carries its name.
 GROUP_COLOURS: dict[str, str] = {
@@ -124,10 +125,6 @@ class Nodes:
         return len(self.ids)
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n:,} {word}{'' if n == 1 else 's'}"
-
-
 def treemap_nodes(h: pd.DataFrame, size_by: str = "count") -> Nodes:
     """Nodes from techmap.concentration.hierarchy() (rows in area order, largest first). Leaves
     carry the size and parents 0: plotly adds the children up (branchvalues="remainder"), so float
@@ -177,7 +174,7 @@ def treemap_nodes(h: pd.DataFrame, size_by: str = "count") -> Nodes:
             short = SHORT_AREA_NAMES.get(a, area_name[i])
             add(a, short, "", 0.0, "area", group[i], "",
                 f"<b>{area_name[i]}</b> ({GROUP_NAMES.get(group[i], 'Other').lower()})<br>"
-                f"{fmt_size(area_total[a], size_by)} · {_plural(n_sup, 'supplier')}", "")
+                f"{fmt_size(area_total[a], size_by)} · {plural(n_sup, 'supplier')}", "")
         if (a, s) not in seen_pair:
             seen_pair.add((a, s))
             total = pair_total[(a, s)]
@@ -188,7 +185,7 @@ def treemap_nodes(h: pd.DataFrame, size_by: str = "count") -> Nodes:
     for i, (a, s) in enumerate(zip(area, sup, strict=True)):
         add(f"{a}/{s}/{system_slug[i]}", system[i], f"{a}/{s}", round(sizes[i], 2), "system", group[i], s,
             f"<b>{system[i]}</b> from {supplier[i]}<br>{area_name[i]}: {fmt_size(sizes[i], size_by)} "
-            f"in {_plural(int(boroughs[i]), 'borough')}", wrap_label(system[i]))
+            f"in {plural(int(boroughs[i]), 'borough')}", wrap_label(system[i]))
     return nodes
 
 

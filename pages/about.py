@@ -22,7 +22,7 @@ from components.about_content import (
     what_it_is,
 )
 from components.privacy_notice import privacy_notice
-from techmap import context
+from techmap.service import context
 
 dash.register_page(__name__, path="/about", title="About the map, its data and accessibility – London Tech Map",
                    name="About", order=5)

@@ -14,10 +14,10 @@ from dash import Input, Output, State, callback, dcc, html
 
 import ids
 from components.borough_profile import profile_body
-from pages.path_variables import path_variable
-from techmap import context
+from shell.path_variables import path_variable
 from techmap.appstate import AppState
 from techmap.authorities import by_code, resolve_authority
+from techmap.service import context
 
 
 def _title(key: str | None = None, **_: Any) -> str:

@@ -10,8 +10,8 @@ from dash import Input, Output, callback, html
 
 import ids
 from components.borough_profile import boroughs_table
-from techmap import context
 from techmap.appstate import AppState
+from techmap.service import context
 
 dash.register_page(__name__, path="/boroughs", title="Boroughs – London Tech Map", name="Boroughs", order=3)
 

@@ -35,23 +35,23 @@ from components.data_grid import (
     grid_id,
 )
 from components.quality_panel import flag_link_href, quality_panel
-from techmap import context
+from components.state_stores import FILTERS, WHOLE_STATE, changed_by_state, inputs, state_stores
 from techmap.appstate import AppState, page_query_pairs
 from techmap.coverage import COVERED_AREAS, unknown_areas
 from techmap.export import XLSX_MAX_ROWS  # the Excel route's limit: say so rather than link to a refusal
 from techmap.quality import FLAG_LABELS, FLAGS
 from techmap.queries import apply_filter
+from techmap.service import context
 from techmap.table_query import (
     TableQuery,
-    describe_column_filter,
-    describe_sort,
     from_params,
     parse_filter_model,
     parse_search,
     parse_sort_model,
     to_params,
 )
-from techmap.views import table_positions
+from techmap.service.views import table_positions
+from techmap.table_words import describe_column_filter, describe_sort
 
 
 dash.register_page(__name__, path="/data", title="Contract data – London Tech Map", name="Data", order=4)
@@ -59,8 +59,7 @@ dash.register_page(__name__, path="/data", title="Contract data – London Tech 
 COUNT = "data-count"
 DOWNLOADS = "data-downloads"
 QUALITY = "data-quality"
-GRID_KEY = "data-grid-key"  # what the grid's rows depend on; a change purges the grid's cache
-PAGE_KEY = "data-page-key"  # the whole state the page's links carry
+TABLE_VIEW = "data-table-view"  # the table's view drawn (its URL form): grid events that leave it skip
 GRID_REFRESHED = "data-grid-refreshed"
 TABLE_HEADING = "data-table-heading"
 GRID_WRAP = "data-grid-wrap"
@@ -71,13 +70,10 @@ CLEAR_TABLE = "data-table-clear"
 TABLE_STATUS = "data-table-status"  # announces what a column filter or the search left
 
 
-def grid_key(state: AppState, search: str = "") -> str:
-    """What the grid's rows depend on besides its own filters and sort: a change purges its cache."""
-    return f"{state.filters.to_query_string()}|{state.view_value('flag')}|{search}"
-
-
-def page_key(state: AppState, table: TableQuery) -> str:
-    return f"{state.to_query_string()}|{urlencode(to_params(table))}"
+def table_view(table: TableQuery) -> str:
+    """The table's view (column filters, search, sort) in its URL form: the grid reports column
+    moves and widths too, and those leave the view, and so the page, as they are."""
+    return urlencode(to_params(table))
 
 
 def table_query(filter_models: Any, column_states: Any, search: Any, *, public: bool) -> TableQuery:
@@ -251,8 +247,8 @@ def layout(**query: Any) -> html.Div:
             ),
             unknown_pairs_list(unknown_areas(context.dataset().contracts), len(COVERED_AREAS)),
             html.P(id=TABLE_STATUS, className="visually-hidden", **{"aria-live": "polite", "aria-atomic": "true"}),
-            dcc.Store(id=GRID_KEY, data=grid_key(state, table.search)),
-            dcc.Store(id=PAGE_KEY, data=page_key(state, table)),
+            *state_stores(state, *WHOLE_STATE),
+            dcc.Store(id=TABLE_VIEW, data=table_view(table)),
             dcc.Store(id=GRID_REFRESHED),
             dcc.Store(id=RENDERED, data=True),
             dcc.Store(id=SCROLLED),
@@ -278,39 +274,40 @@ def serve_rows(request: Any, search: Any, find: Any = "") -> Any:
                       today=context.today(), public=context.settings().public, search=find)
 
 
+def view_response(data: Any, filter_models: Any = None, column_states: Any = None, search: Any = "",
+                  shown_table: Any = None, state_changed: bool = True) -> tuple[Any, ...]:
+    """Counts, downloads, the quality panel, the grid's height, the table's view and what to
+    announce, after a change of the app state (`state_changed`) or of the table's own view."""
+    state = AppState.from_dict(data)
+    table = table_query(filter_models, column_states, search, public=context.settings().public)
+    view = table_view(table)
+    if not state_changed and view == shown_table:  # a column moved or resized: nothing to redraw
+        return (no_update,) * 6
+    # Only the table changed: the quality panel stays, and the live region says what is left
+    # (a filter-bar change is announced by the shell).
+    parts = _parts(state, table, quality=state_changed)
+    return (parts["summary"], parts["downloads"], parts.get("quality", no_update), {"height": parts["height"]},
+            view, no_update if state_changed else parts["status"])
+
+
 @callback(
     Output(COUNT, "children"),
     Output(DOWNLOADS, "children"),
     Output(QUALITY, "children"),
     Output(GRID_WRAP, "style"),
-    Output(GRID_KEY, "data"),
-    Output(PAGE_KEY, "data"),
+    Output(TABLE_VIEW, "data"),
     Output(TABLE_STATUS, "children"),
-    Input(ids.APP_STATE, "data"),
+    *inputs(*WHOLE_STATE),  # the page's links carry the whole state
     Input(grid_id(ALL), "filterModel"),
     Input(grid_id(ALL), "columnState"),
     Input(SEARCH, "value"),
-    State(GRID_KEY, "data"),
-    State(PAGE_KEY, "data"),
+    State(ids.APP_STATE, "data"),
+    State(TABLE_VIEW, "data"),
     prevent_initial_call=True,
 )
-def update_view(data: Any, filter_models: Any = None, column_states: Any = None, search: Any = "",
-                shown_grid: Any = None, shown_page: Any = None) -> tuple[Any, ...]:
-    """Counts, downloads and the quality panel; a new grid key when the grid's rows change
-    other than by its own filters and sort (which the grid refetches for by itself)."""
-    state = AppState.from_dict(data)
-    table = table_query(filter_models, column_states, search, public=context.settings().public)
-    page = page_key(state, table)
-    if page == shown_page:
-        return (no_update,) * 7
-    # Only the table changed: the quality panel stays, and the live region says what is left
-    # (a filter-bar change is announced by the shell).
-    same_state = isinstance(shown_page, str) and shown_page.split("|", 1)[0] == state.to_query_string()
-    parts = _parts(state, table, quality=not same_state)
-    key = grid_key(state, table.search)
-    return (parts["summary"], parts["downloads"], parts.get("quality", no_update),
-            {"height": parts["height"]}, key if key != shown_grid else no_update, page,
-            parts["status"] if same_state else no_update)
+def update_view(*args: Any) -> tuple[Any, ...]:
+    filter_models, column_states, search, data, shown = args[len(WHOLE_STATE):]
+    return view_response(data, filter_models, column_states, search, shown, changed_by_state())
 
 
 @callback(
@@ -328,12 +325,13 @@ def clear_table(clicks: Any, grids: Any) -> tuple[Any, ...]:
     return [{} for _ in grids], ""
 
 
-# A new grid key: back to the first page and ask the server again (it reads the new filters).
+# The grid's rows changed other than by its own filters and sort (which it refetches for by
+# itself): back to the first page and ask the server again (it reads the new filters).
 clientside_callback(
     """
-    function(key, gridIds) {
+    function(filters, flag, search, gridIds) {
         const grids = window.dash_ag_grid;
-        if (!key || !grids || !grids.getApi) { return window.dash_clientside.no_update; }
+        if (!grids || !grids.getApi) { return window.dash_clientside.no_update; }
         (gridIds || []).forEach(function (id) {
             let api = null;
             try { api = grids.getApi(id); } catch (e) { return; }  // not drawn yet: it will ask
@@ -342,11 +340,12 @@ clientside_callback(
                 api.purgeInfiniteCache();
             }
         });
-        return key;
+        return [filters, flag, search];
     }
     """,
     Output(GRID_REFRESHED, "data"),
-    Input(GRID_KEY, "data"),
+    *inputs(FILTERS, "flag"),
+    Input(SEARCH, "value"),
     State(grid_id(ALL), "id"),
     prevent_initial_call=True,
 )

@@ -14,13 +14,13 @@ from components.coverage import coverage_figure
 from components.figure_frame import GRAPH_CONFIG, chart_figure
 from components.map_figure import map_figure, map_patch
 from components.map_panel import headline_cards, map_caption, ranked_table
-from techmap import context
 from techmap.appstate import AppState
 from techmap.coverage import COVERED_AREAS, coverage_share
 from techmap.dataset import Dataset
 from techmap.filters import FilterState
 from techmap.queries import METRICS
-from techmap.views import headline_for, metrics_for
+from techmap.service import context
+from techmap.service.views import headline_for, metrics_for
 
 dash.register_page(__name__, path="/", title="Map of London borough technology – London Tech Map",
                    name="Map", order=0)

@@ -8,72 +8,48 @@ filter); the finder shows CARDS_PER_PAGE groups a page.
 
 The window buttons are ids.window(N) (the shell's reducer writes ends_from/ends_to); grouping,
 the finder's window and lead time are view settings "group", "within" and "lead".
-Each callback first checks whether what it draws depends on what changed (a key kept beside it
-in a page-local store) and sends nothing when it does not.
+Each callback takes as Input the state stores (components.state_stores) of what it draws, so it
+runs only when one of them changed.
 """
 
 from __future__ import annotations
 
-import threading
-from dataclasses import replace
 from datetime import date
-from functools import lru_cache
 from typing import Any
 
 import dash
-from dash import ALL, Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update
+from dash import ALL, Input, Output, State, callback, clientside_callback, ctx, dcc, html
 
 import ids
+from components import renewals as parts
 from components.controls import view_radio
-from components.downloads import calendar_items, contract_download_items
 from components.figure_frame import GRAPH_CONFIG, chart_figure
-from components.joint_procurement import (
-    finder_caption,
-    finder_cards,
-    finder_pager_text,
-    last_page,
-    months_options,
-)
-from components.renewal_summary import colour_note, summary_caption, summary_figure, summary_table
-from components.timeline import (
-    GROUPS,
-    PAGE_SIZE,
-    pager_text,
-    select_page,
-    timeline_caption,
-    timeline_figure,
-    timeline_key,
-    timeline_table,
-)
-from techmap import context
+from components.joint_procurement import months_options
+from components.renewal_summary import summary_table as summary_table_of
+from components.state_stores import FILTERS, WHOLE_STATE, inputs, state_stores
+from components.timeline import PAGE_SIZE, timeline_key
 from techmap.appstate import AppState
-from techmap.authorities import by_code
-from techmap.calendar_export import calendar_contracts
-from techmap.dataset import Dataset
-from techmap.filters import FilterState
-from techmap.queries import apply_filter
-from techmap.renewals import Cluster, add_months, joint_procurement_clusters, quarterly_end_summary
-from techmap.export import XLSX_MAX_ROWS  # the Excel route's limit: say so rather than link to a refusal
+from techmap.renewals import Cluster
+from techmap.service import context, renewal_views, views
+from techmap.service.renewal_views import WINDOW_MONTHS
 
 dash.register_page(__name__, path="/renewals", title="Contract renewals – London Tech Map",
                    name="Renewals", order=2)
 
-WINDOW_MONTHS = (6, 12, 24)
 
 SUMMARY_GRAPH = "renewals-summary-graph"
 SUMMARY_CAPTION = "renewals-summary-caption"
 SUMMARY_TABLE = "renewals-summary-table"
-SUMMARY_STORE = "renewals-summary-store"
 TIMELINE_GRAPH = "renewals-timeline-graph"
 TIMELINE_CAPTION = "renewals-timeline-caption"
 TIMELINE_TABLE = "renewals-timeline-table"
-TIMELINE_STORE = "renewals-timeline-store"
+TIMELINE_PAGE = "renewals-timeline-page"  # the page of the timeline shown
 TIMELINE_PAGER = "renewals-timeline-pager"
 TIMELINE_PREV = "renewals-timeline-prev"
 TIMELINE_NEXT = "renewals-timeline-next"
 FINDER_CAPTION = "renewals-finder-caption"
 FINDER_CARDS = "renewals-finder-cards"
-FINDER_STORE = "renewals-finder-store"
+FINDER_PAGE = "renewals-finder-page"
 FINDER_PAGER = "renewals-finder-pager"
 FINDER_PREV = "renewals-finder-prev"
 FINDER_NEXT = "renewals-finder-next"
@@ -83,185 +59,24 @@ NARROW = "renewals-narrow"  # true on a narrow screen: charts switch to their co
 NARROW_MAX_PX = 700
 
 
-# ---- what each part depends on ----------------------------------------------------------------
-
-
-def summary_keys(state: AppState, compact: bool = False) -> dict[str, str]:
-    """The figure depends on the filters; the table's links also carry the view settings."""
-    return {"figure": f"{state.filters.to_query_string()}|{compact}", "table": state.to_query_string()}
-
-
-def timeline_key_of(state: AppState, compact: bool = False) -> str:
-    return f"{state.filters.to_query_string()}|{state.view_value('group')}|{compact}"
-
-
-def finder_key_of(state: AppState) -> str:
-    """Everything: the cards' links carry the whole state (the scan itself is cached)."""
-    return state.to_query_string()
-
-
-def _group(state: AppState) -> str:
-    group = state.view_value("group")
-    return group if group in GROUPS else "service_area"
-
-
-# ---- joint-procurement clusters (cached: the scan is the page's costliest step) ----------------
-
-
-@lru_cache(maxsize=64)
-def _clusters_for(data: Dataset, filters: FilterState, within: int, today: date) -> tuple[Cluster, ...]:
-    rows = apply_filter(data.contracts, filters)
-    return tuple(joint_procurement_clusters(rows, window_months=within, lead_months=0, today=today))
-
-
-_warming = threading.Lock()
-
-
-def warm_window_scans(state: AppState, today: date) -> threading.Thread | None:
-    """Scan, in a background thread, what the window buttons lead to from `state` (the scan of a
-    large dataset takes a good part of a second; a click then finds it ready). One at a time."""
-    if not _warming.acquire(blocking=False):
-        return None
-    data = context.dataset()
-    base = replace(state.filters, authority=())
-    within = int(state.view_value("within"))
-    wanted = [replace(base, ends_from=None, ends_to=None)]
-    wanted += [replace(base, ends_from=today, ends_to=add_months(today, m)) for m in WINDOW_MONTHS]
-
-    def run() -> None:
-        try:
-            for filters in wanted:
-                _clusters_for(data, filters, within, today)
-        finally:
-            _warming.release()
-
-    thread = threading.Thread(target=run, name="renewals-warm", daemon=True)
-    thread.start()
-    return thread
-
-
 def finder_clusters(state: AppState, today: date) -> list[Cluster]:
-    """Clusters among the filtered contracts. The borough selection does not restrict the scan (a
-    single borough never forms a group); it keeps the groups that include a selected borough.
-    The lead time only moves the suggested start, so it is applied after the cached scan."""
-    within = int(state.view_value("within"))
-    lead = int(state.view_value("lead"))
-    clusters = _clusters_for(context.dataset(), replace(state.filters, authority=()), within, today)
-    selected = set(state.filters.authority)
-    out = [replace(c, suggested_start=add_months(c.earliest_end, -lead)) for c in clusters
-           if not selected or selected.intersection(c.authorities)]
-    out.sort(key=lambda c: (c.suggested_start, c.label, c.kind, c.key))
-    return out
-
-
-# ---- builders shared by layout() and the callbacks --------------------------------------------
-
-
-def _summary_caption(summary: Any, today: date) -> list[Any]:
-    return [summary_caption(summary, today), html.Br(), html.Span(colour_note(summary), className="small muted")]
-
-
-def _summary_parts(state: AppState, today: date, compact: bool = False) -> tuple[Any, Any, Any]:
-    summary = _summary_for(context.dataset(), state.filters)
-    return (summary_figure(summary, today, compact=compact), _summary_caption(summary, today),
-            summary_table(summary, state))
-
-
-def _timeline_parts(state: AppState, rows: Any, today: date, page: int, compact: bool = False) -> dict[str, Any]:
-    group = _group(state)
-    chosen = select_page(rows, today, page)
-    f = state.filters
-    caption = timeline_caption(rows, group, today, f.ends_from, f.ends_to)
-    if chosen.undated:
-        caption += (f" {chosen.undated:,} contract{'s have' if chosen.undated != 1 else ' has'} no end date "
-                    "and cannot be placed on the timeline.")
-    return {
-        "figure": timeline_figure(chosen, group, today, compact=compact),
-        "caption": caption,
-        "table": timeline_table(chosen, group),
-        "pager": pager_text(chosen),
-        "prev_disabled": not chosen.has_previous,
-        "next_disabled": not chosen.has_next,
-        "page": chosen.page,
-    }
-
-
-def _finder_parts(state: AppState, today: date, page: int) -> dict[str, Any]:
-    clusters = finder_clusters(state, today)
-    page = min(max(page, 0), last_page(len(clusters)))
-    lead = int(state.view_value("lead"))
-    names = [by_code()[c].name for c in state.filters.authority if c in by_code()]
-    return {
-        "caption": finder_caption(clusters, within=int(state.view_value("within")), lead=lead, today=today,
-                                  selected_names=names),
-        "cards": finder_cards(clusters, page, state, today, lead),
-        "pager": finder_pager_text(page, len(clusters)),
-        "prev_disabled": page <= 0,
-        "next_disabled": page >= last_page(len(clusters)),
-        "page": page,
-    }
-
-
-def window_pressed(state: AppState, months: int, today: date) -> bool:
-    f = state.filters
-    return f.ends_from == today and f.ends_to == add_months(today, months)
-
-
-def window_status(state: AppState, today: date) -> list[Any]:
-    f = state.filters
-    fmt = "%-d %b %Y"
-    if f.ends_from is None and f.ends_to is None:
-        return ["Showing every end date."]
-    months = next((m for m in WINDOW_MONTHS if window_pressed(state, m, today)), None)
-    if f.ends_from and f.ends_to:
-        text = f"Showing contracts ending between {f.ends_from:{fmt}} and {f.ends_to:{fmt}}"
-    elif f.ends_from:
-        text = f"Showing contracts ending from {f.ends_from:{fmt}}"
-    else:
-        text = f"Showing contracts ending by {f.ends_to:{fmt}}"
-    text += f" (the next {months} months). " if months else ". "
-    everything = AppState(f.without("ends_from").without("ends_to"), state.view)
-    return [text, dcc.Link("Show every end date", href="/renewals" + everything.to_query_string())]
-
-
-def downloads(state: AppState, rows: Any) -> list[Any]:
-    """Links to the downloads and calendar feeds of the contracts on screen (`rows`, the filtered
-    contracts): they carry the filters only (components.downloads), so they hold these rows."""
-    f = state.filters
-    items = contract_download_items(f, len(rows), xlsx_max_rows=XLSX_MAX_ROWS)
-    items += calendar_items(f, state.view_value("lead"), calendar_contracts(rows))
-    return [html.Ul(items, className="download-list")]
+    """The finder's groups for the state's filters, window and lead time (the service's scan)."""
+    return renewal_views.finder_clusters(state.filters, int(state.view_value("within")),
+                                         int(state.view_value("lead")), today)
 
 
 # ---- layout -----------------------------------------------------------------------------------
 
 
-def _pager(prev_id: str, next_id: str, text_id: str, text: str, prev_disabled: bool, next_disabled: bool,
-           what: str) -> html.Div:
-    return html.Div(
-        [
-            html.Button("‹ Earlier" if what == "contracts" else "‹ Previous", id=prev_id, n_clicks=0,
-                        disabled=prev_disabled, className="btn btn-outline-primary btn-sm",
-                        **{"aria-label": f"Previous page of {what}"}),
-            html.Span(text, id=text_id, className="pager-text", **{"aria-live": "polite"}),
-            html.Button("Later ›" if what == "contracts" else "Next ›", id=next_id, n_clicks=0,
-                        disabled=next_disabled, className="btn btn-outline-primary btn-sm",
-                        **{"aria-label": f"Next page of {what}"}),
-        ],
-        className="pager",
-    )
-
-
 def layout(**query: Any) -> html.Div:
     state = AppState.from_page_query(query)
-    data = context.dataset()
     today = context.today()
-    rows = apply_filter(data.contracts, state.filters)
-    s_figure, s_caption, s_table = _summary_parts(state, today)
-    t = _timeline_parts(state, rows, today, 0)
-    fp = _finder_parts(state, today, 0)
-    warm_window_scans(state, today)
-    pressed = {m: window_pressed(state, m, today) for m in WINDOW_MONTHS}
+    rows = views.rows(state.filters)
+    s_figure, s_caption, s_table = parts.summary_parts(renewal_views.summary_for(state.filters), state, today)
+    t = parts.timeline_parts(state, rows, today, 0)
+    fp = parts.finder_parts(state, finder_clusters(state, today), today, 0)
+    renewal_views.warm_window_scans(state.filters, int(state.view_value("within")), today)
+    pressed = {m: parts.window_pressed(state, m, today) for m in WINDOW_MONTHS}
     windows = [
         html.Button(f"Next {m} months", id=ids.window(m), n_clicks=0,
                     className="btn btn-sm " + ("btn-primary" if pressed[m] else "btn-outline-primary"),
@@ -270,9 +85,9 @@ def layout(**query: Any) -> html.Div:
     ]
     return html.Div(
         [
-            dcc.Store(id=SUMMARY_STORE, data=summary_keys(state)),
-            dcc.Store(id=TIMELINE_STORE, data={"key": timeline_key_of(state), "page": t["page"]}),
-            dcc.Store(id=FINDER_STORE, data={"key": finder_key_of(state), "page": fp["page"]}),
+            *state_stores(state, *WHOLE_STATE),
+            dcc.Store(id=TIMELINE_PAGE, data=t["page"]),
+            dcc.Store(id=FINDER_PAGE, data=fp["page"]),
             dcc.Store(id=NARROW, data=False),
             html.H1("Contract renewals"),
             html.P("When the selected contracts end, how far they can be extended, and which boroughs "
@@ -287,7 +102,8 @@ def layout(**query: Any) -> html.Div:
                               html.Div(windows, className="window-buttons", role="group",
                                        **{"aria-labelledby": "window-label"})],
                              className="window-row"),
-                    html.P(window_status(state, today), id=WINDOW_STATUS, className="window-status"),
+                    html.P(parts.window_status(state, today, WINDOW_MONTHS), id=WINDOW_STATUS,
+                           className="window-status"),
                     html.P("For any other range, set “Contract ends between” in the filters at the top of "
                            "the page.", className="small muted mb-0"),
                 ],
@@ -314,10 +130,9 @@ def layout(**query: Any) -> html.Div:
                            className="small muted"),
                     view_radio("group", [{"label": "Service area", "value": "service_area"},
                                          {"label": "Borough", "value": "authority"}],
-                               _group(state), "Group the bars by"),
+                               parts.group_of(state), "Group the bars by"),
                     timeline_key(),
-                    _pager(TIMELINE_PREV, TIMELINE_NEXT, TIMELINE_PAGER, t["pager"], t["prev_disabled"],
-                           t["next_disabled"], "contracts"),
+                    parts.pager(TIMELINE_PREV, TIMELINE_NEXT, TIMELINE_PAGER, t, "contracts"),
                     chart_figure(
                         dcc.Graph(id=TIMELINE_GRAPH, figure=t["figure"], config=GRAPH_CONFIG,
                                   className="timeline-graph"),
@@ -341,8 +156,7 @@ def layout(**query: Any) -> html.Div:
                                    "Lead time for a joint procurement"),
                     ], className="finder-controls"),
                     html.P(fp["caption"], id=FINDER_CAPTION, className="finder-caption"),
-                    _pager(FINDER_PREV, FINDER_NEXT, FINDER_PAGER, fp["pager"], fp["prev_disabled"],
-                           fp["next_disabled"], "groups"),
+                    parts.pager(FINDER_PREV, FINDER_NEXT, FINDER_PAGER, fp, "groups"),
                     html.Div(fp["cards"], id=FINDER_CARDS, className="jp-cards"),
                 ],
                 className="renewals-section",
@@ -350,7 +164,7 @@ def layout(**query: Any) -> html.Div:
             html.Section(
                 [
                     html.H2("Download", className="h4", id="download"),
-                    html.Div(downloads(state, rows), id=DOWNLOADS),
+                    html.Div(parts.downloads(state, rows), id=DOWNLOADS),
                 ],
                 className="renewals-section",
             ),
@@ -366,67 +180,52 @@ def controls_response(data: Any, months: list[Any]) -> tuple[Any, ...]:
     """Window status, download links, and the pressed state of the window buttons `months`."""
     state = AppState.from_dict(data)
     today = context.today()
-    pressed = [isinstance(m, int) and window_pressed(state, m, today) for m in months]
-    rows = apply_filter(context.dataset().contracts, state.filters)
-    return (window_status(state, today), downloads(state, rows),
-            ["true" if p else "false" for p in pressed],
-            ["btn btn-sm " + ("btn-primary" if p else "btn-outline-primary") for p in pressed])
+    pressed = [isinstance(m, int) and parts.window_pressed(state, m, today) for m in months]
+    rows = views.rows(state.filters)
+    return (parts.window_status(state, today, WINDOW_MONTHS), parts.downloads(state, rows),
+            *parts.window_button_looks(pressed))
 
 
-@lru_cache(maxsize=64)
-def _summary_for(data: Dataset, filters: FilterState) -> Any:
-    return quarterly_end_summary(apply_filter(data.contracts, filters))
-
-
-def summary_response(data: Any, stored: Any, compact: bool = False) -> tuple[Any, ...]:
+def summary_chart(data: Any, compact: bool = False) -> tuple[Any, Any]:
+    """The chart and its caption: they depend on the filters and the screen width only."""
     state = AppState.from_dict(data)
-    compact = compact is True
-    keys = summary_keys(state, compact)
-    old = stored if isinstance(stored, dict) else {}
-    if keys == old:
-        return (no_update,) * 4
-    summary = _summary_for(context.dataset(), state.filters)
-    table = summary_table(summary, state)
-    if keys["figure"] == old.get("figure"):  # only the view settings changed: the links, not the chart
-        return no_update, no_update, table, keys
-    today = context.today()
-    return summary_figure(summary, today, compact=compact), _summary_caption(summary, today), table, keys
+    return parts.summary_chart(renewal_views.summary_for(state.filters), context.today(), compact is True)
 
 
-def timeline_response(data: Any, stored: Any, step: int = 0, compact: bool = False) -> tuple[Any, ...]:
-    """step 0: the app state (or the screen width) changed: back to page 0, unless nothing drawn
-    depends on the change; -1 / +1: the Earlier / Later buttons."""
+def summary_table(data: Any) -> Any:
+    """The quarters as a table: its links carry the whole state."""
     state = AppState.from_dict(data)
-    compact = compact is True
-    key = timeline_key_of(state, compact)
-    old = stored if isinstance(stored, dict) else {}
-    page = old.get("page") if isinstance(old.get("page"), int) else 0
-    if step == 0:
-        if key == old.get("key"):
-            return (no_update,) * 7
-        page = 0
-    else:
-        page += step
-    rows = apply_filter(context.dataset().contracts, state.filters)
-    t = _timeline_parts(state, rows, context.today(), page, compact)
-    return (t["figure"], t["caption"], t["table"], t["pager"], t["prev_disabled"], t["next_disabled"],
-            {"key": key, "page": t["page"]})
+    return summary_table_of(renewal_views.summary_for(state.filters), state)
 
 
-def finder_response(data: Any, stored: Any, step: int = 0) -> tuple[Any, ...]:
+def _step(prev_id: str, next_id: str) -> int:
+    """-1 / +1 when the pager's Previous / Next button fired the callback, else 0."""
+    trigger = ctx.triggered_id
+    return -1 if trigger == prev_id else 1 if trigger == next_id else 0
+
+
+def _page(page: Any, step: int) -> int:
+    """The page to show: 0 after a change of what is paged, else the one shown moved by `step`."""
+    return (page if isinstance(page, int) else 0) + step if step else 0
+
+
+def timeline_response(data: Any, page: Any = 0, step: int = 0, compact: bool = False) -> tuple[Any, ...]:
+    """step 0: the filters, the grouping or the screen width changed: back to page 0;
+    -1 / +1: the Earlier / Later buttons."""
     state = AppState.from_dict(data)
-    key = finder_key_of(state)
-    old = stored if isinstance(stored, dict) else {}
-    page = old.get("page") if isinstance(old.get("page"), int) else 0
-    if step == 0:
-        if key == old.get("key"):
-            return (no_update,) * 6
-        page = 0
-    else:
-        page += step
-    fp = _finder_parts(state, context.today(), page)
-    return (fp["caption"], fp["cards"], fp["pager"], fp["prev_disabled"], fp["next_disabled"],
-            {"key": key, "page": fp["page"]})
+    t = parts.timeline_parts(state, views.rows(state.filters), context.today(), _page(page, step), compact is True)
+    return (t["figure"], t["caption"], t["table"], t["pager"], t["prev_disabled"], t["next_disabled"], t["page"])
+
+
+def finder_response(data: Any, page: Any = 0, step: int = 0) -> tuple[Any, ...]:
+    state = AppState.from_dict(data)
+    fp = parts.finder_parts(state, finder_clusters(state, context.today()), context.today(), _page(page, step))
+    return fp["caption"], fp["cards"], fp["pager"], fp["prev_disabled"], fp["next_disabled"], fp["page"]
+
+
+# What a part depends on: the reducer writes each store only when its value changes, so each
+# callback below runs only when one of its inputs did (components.state_stores).
+EVERYTHING = inputs(*WHOLE_STATE)
 
 
 @callback(
@@ -434,25 +233,34 @@ def finder_response(data: Any, stored: Any, step: int = 0) -> tuple[Any, ...]:
     Output(DOWNLOADS, "children"),
     Output(ids.window(ALL), "aria-pressed"),
     Output(ids.window(ALL), "className"),
-    Input(ids.APP_STATE, "data"),
+    *EVERYTHING,
+    State(ids.APP_STATE, "data"),
     prevent_initial_call=True,
 )
-def update_controls(data: Any) -> tuple[Any, ...]:
-    return controls_response(data, [o["id"].get("months") for o in ctx.outputs_list[2]])
+def update_controls(*inputs: Any) -> tuple[Any, ...]:
+    return controls_response(inputs[-1], [o["id"].get("months") for o in ctx.outputs_list[2]])
 
 
 @callback(
     Output(SUMMARY_GRAPH, "figure"),
     Output(SUMMARY_CAPTION, "children"),
-    Output(SUMMARY_TABLE, "children"),
-    Output(SUMMARY_STORE, "data"),
-    Input(ids.APP_STATE, "data"),
+    Input(ids.state_store(FILTERS), "data"),
     Input(NARROW, "data"),
-    State(SUMMARY_STORE, "data"),
+    State(ids.APP_STATE, "data"),
     prevent_initial_call=True,
 )
-def update_summary(data: Any, narrow: Any, stored: Any) -> tuple[Any, ...]:
-    return summary_response(data, stored, narrow is True)
+def update_summary_chart(_filters: Any, narrow: Any, data: Any) -> tuple[Any, ...]:
+    return summary_chart(data, narrow is True)
+
+
+@callback(
+    Output(SUMMARY_TABLE, "children"),
+    *EVERYTHING,
+    State(ids.APP_STATE, "data"),
+    prevent_initial_call=True,
+)
+def update_summary_table(*inputs: Any) -> Any:
+    return summary_table(inputs[-1])
 
 
 @callback(
@@ -462,17 +270,19 @@ def update_summary(data: Any, narrow: Any, stored: Any) -> tuple[Any, ...]:
     Output(TIMELINE_PAGER, "children"),
     Output(TIMELINE_PREV, "disabled"),
     Output(TIMELINE_NEXT, "disabled"),
-    Output(TIMELINE_STORE, "data"),
-    Input(ids.APP_STATE, "data"),
+    Output(TIMELINE_PAGE, "data"),
+    Input(ids.state_store(FILTERS), "data"),
+    Input(ids.state_store("group"), "data"),
     Input(TIMELINE_PREV, "n_clicks"),
     Input(TIMELINE_NEXT, "n_clicks"),
     Input(NARROW, "data"),
-    State(TIMELINE_STORE, "data"),
+    State(TIMELINE_PAGE, "data"),
+    State(ids.APP_STATE, "data"),
     prevent_initial_call=True,
 )
-def update_timeline(data: Any, _prev: Any, _next: Any, narrow: Any, stored: Any) -> tuple[Any, ...]:
-    step = {TIMELINE_PREV: -1, TIMELINE_NEXT: 1}.get(ctx.triggered_id, 0)
-    return timeline_response(data, stored, step, narrow is True)
+def update_timeline(_filters: Any, _group: Any, _prev: Any, _next: Any, narrow: Any, page: Any,
+                    data: Any) -> tuple[Any, ...]:
+    return timeline_response(data, page, _step(TIMELINE_PREV, TIMELINE_NEXT), narrow is True)
 
 
 @callback(
@@ -481,15 +291,16 @@ def update_timeline(data: Any, _prev: Any, _next: Any, narrow: Any, stored: Any)
     Output(FINDER_PAGER, "children"),
     Output(FINDER_PREV, "disabled"),
     Output(FINDER_NEXT, "disabled"),
-    Output(FINDER_STORE, "data"),
-    Input(ids.APP_STATE, "data"),
+    Output(FINDER_PAGE, "data"),
     Input(FINDER_PREV, "n_clicks"),
     Input(FINDER_NEXT, "n_clicks"),
-    State(FINDER_STORE, "data"),
+    *EVERYTHING,  # the cards' links carry the whole state
+    State(FINDER_PAGE, "data"),
+    State(ids.APP_STATE, "data"),
     prevent_initial_call=True,
 )
-def update_finder(data: Any, _prev: Any, _next: Any, stored: Any) -> tuple[Any, ...]:
-    return finder_response(data, stored, {FINDER_PREV: -1, FINDER_NEXT: 1}.get(ctx.triggered_id, 0))
+def update_finder(*inputs: Any) -> tuple[Any, ...]:
+    return finder_response(inputs[-1], inputs[-2], _step(FINDER_PREV, FINDER_NEXT))
 
 
 # On a narrow screen, switch the charts to their compact form once the page is shown (the first

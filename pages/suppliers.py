@@ -5,20 +5,19 @@ Cross-filtering: the supplier selection is highlighted here (outlined tiles, sel
 filters every other page; every other filter narrows what this page counts.
 
 Cost: what the page counts depends on the filters except the supplier selection, and on the size
-measure. That part is computed once per such "drawn key" and kept in a small per-process cache,
-so a treemap click (which only changes the selection) costs a highlight patch and a few rows.
+measure (COUNTED_BY). That part is computed once per such state and kept by the service layer's
+cache; the page's callback takes the state stores as Input and knows which changed, so a treemap
+click (which only changes the selection) costs a highlight patch and a few rows.
 """
 
 from __future__ import annotations
 
-import functools
-import hashlib
-import weakref
+from collections.abc import Collection, Sequence
 from typing import Any, NamedTuple
 
 import dash
 import pandas as pd
-from dash import Input, Output, State, callback, clientside_callback, dcc, html
+from dash import Input, Output, State, callback, clientside_callback, ctx, dcc, html
 
 import ids
 from components.concentration_panel import (
@@ -32,6 +31,7 @@ from components.concentration_panel import (
 from components.controls import view_radio
 from components.downloads import contract_download_items
 from components.figure_frame import GRAPH_CONFIG, chart_figure
+from components.state_stores import inputs, state_stores
 from components.treemap import (
     Nodes,
     group_legend,
@@ -41,13 +41,13 @@ from components.treemap import (
     treemap_patch,
     treemap_table,
 )
-from techmap import context
 from techmap.appstate import VIEW_PARAMS, AppState
 from techmap.concentration import concentration_by, hierarchy, supplier_shares
 from techmap.dataset import Dataset
-from techmap.filters import FilterState
-from techmap.queries import apply_filter
 from techmap.export import XLSX_MAX_ROWS  # the Excel route's limit: say so rather than link to a refusal
+from techmap.filters import PARAMS, FilterState
+from techmap.queries import apply_filter
+from techmap.service import context, views
 
 dash.register_page(__name__, path="/suppliers", title="Suppliers to London's councils – London Tech Map",
                    name="Suppliers", order=1)
@@ -58,7 +58,6 @@ CAPTION_ID = "suppliers-treemap-caption"
 TABLE_ID = "suppliers-treemap-table"
 CONCENTRATION_ID = "suppliers-concentration"
 RANKED_ID = "suppliers-ranked"
-DRAWN = "suppliers-drawn"  # what is on screen: its key, the ranked rows and their selection
 TREEMAP_WRAP = "suppliers-treemap-wrap"
 DOWNLOADS_ID = "suppliers-downloads"
 NO_ZOOM = "suppliers-no-zoom"
@@ -68,7 +67,7 @@ SIZE_OPTIONS = [{"label": "Number of contracts", "value": "count"},
 
 
 class Counted(NamedTuple):
-    """What the page counts for one drawn key (read-only once made; shared between requests)."""
+    """What the page counts for one state of COUNTED_BY (read-only once made; shared between requests)."""
 
     hierarchy: pd.DataFrame
     nodes: Nodes
@@ -88,33 +87,6 @@ class View(NamedTuple):  # not a dataclass: Dash imports page modules outside sy
     selected_names: tuple[str, ...]
     filtered: bool
     query: str
-    key: str
-
-
-def drawn_key(state: AppState) -> str:
-    """What the counts depend on: every filter but the supplier selection, and the size measure."""
-    basis = state.filters.without("supplier").to_query_string() + "|" + state.view_value("size")
-    return hashlib.sha1(basis.encode()).hexdigest()[:16]
-
-
-# dataset -> {key: value}, most recent last: Counted per (filters query without the supplier,
-# size), and the per-area concentration per (query, size, top N). Keyed weakly by the dataset so
-# that a reloaded dataset (tests, context.reset()) never meets stale counts.
-_COUNTED: weakref.WeakKeyDictionary[Dataset, dict[tuple[str, ...], Any]] = weakref.WeakKeyDictionary()
-_CONC: weakref.WeakKeyDictionary[Dataset, dict[tuple[str, ...], Any]] = weakref.WeakKeyDictionary()
-_CACHE_MAX = 32
-
-
-def _remembered(store: weakref.WeakKeyDictionary[Dataset, dict[tuple[str, ...], Any]], data: Dataset,
-                key: tuple[str, ...], make: Any) -> Any:
-    cache = store.setdefault(data, {})
-    hit = cache.pop(key, None)
-    if hit is None:
-        hit = make()
-    cache[key] = hit
-    while len(cache) > _CACHE_MAX:
-        cache.pop(next(iter(cache)))
-    return hit
 
 
 def _rows(data: Dataset, query: str) -> pd.DataFrame:
@@ -134,21 +106,15 @@ def count(data: Dataset, query: str, size: str, rows: Any = None) -> Counted:
         shares = supplier_shares(rows, weight=size, supplier_names=data.supplier_names)
         known = float(rows["annual_value_gbp"].notna().mean()) if len(rows) else 1.0
         return Counted(h, treemap_nodes(h, size), shares, known)
-    return _remembered(_COUNTED, data, (query, size), make)
+    return views.cached("suppliers.count", (query, size), make)
 
 
 def concentration(data: Dataset, query: str, size: str, top: int, rows: Any = None) -> pd.DataFrame:
     """Concentration per service area for the filters in `query`, with the share of the `top`
     largest suppliers of each (the "Count the largest" picker). `rows` as in count()."""
     rows_of = rows or (lambda: _rows(data, query))
-    return _remembered(_CONC, data, (query, size, str(top)), lambda: concentration_by(
-        rows_of(), "service_area", n=top, weight=size, supplier_names=data.supplier_names))
-
-
-def clear_cache() -> None:
-    """Forget every count (benchmarks measure a state no one has asked for yet)."""
-    _COUNTED.clear()
-    _CONC.clear()
+    return views.cached("suppliers.concentration", (query, size, top), lambda: concentration_by(
+        rows_of(), "service_area", n=top, weight=size, supplier_names=data.supplier_names), shared=True)
 
 
 def build_view(state: AppState) -> View:
@@ -157,12 +123,18 @@ def build_view(state: AppState) -> View:
     size = state.view_value("size")
     top = int(state.view_value("top"))
     query = f.without("supplier").to_query_string()
-    rows = functools.cache(lambda: _rows(data, query))  # filtered at most once, only on a cache miss
+    filtered: list[pd.DataFrame] = []
+
+    def rows() -> pd.DataFrame:  # filtered at most once, and only on a cache miss
+        if not filtered:
+            filtered.append(_rows(data, query))
+        return filtered[0]
+
     return View(
         state=state, size=size, top=top, counted=count(data, query, size, rows),
         conc=concentration(data, query, size, top, rows), selected=f.supplier,
         selected_names=tuple(data.supplier_names.get(s, s) for s in f.supplier),
-        filtered=not f.without("supplier").is_empty, query=state.to_query_string(), key=drawn_key(state),
+        filtered=not f.without("supplier").is_empty, query=state.to_query_string(),
     )
 
 
@@ -194,11 +166,6 @@ def downloads(v: View) -> list[Any]:
                             html.Code("python -m techmap validate"), " or imported again. Cells that a "
                             "spreadsheet would run as a formula are stored as text."], className="small muted"))
     return children
-
-
-def _drawn(v: View) -> dict[str, Any]:
-    return {"key": v.key, "shown": ranked_slugs(v.counted.shares, v.selected), "selected": list(v.selected),
-            "top": v.top}
 
 
 def layout(**query: Any) -> html.Div:
@@ -254,16 +221,46 @@ def layout(**query: Any) -> html.Div:
                 html.H2("Download", className="h4"),
                 html.Div(downloads(v), id=DOWNLOADS_ID),
             ], className="downloads-section"),
-            dcc.Store(id=DRAWN, data=_drawn(v)),
+            *state_stores(v.state, *STORES),
             dcc.Store(id=NO_ZOOM),
         ],
         className="suppliers-page",
     )
 
 
+COUNTED_BY = (*(p for p in PARAMS if p != "supplier"), "size")  # what the counts depend on
+STORES = (*PARAMS, *VIEW_PARAMS)  # the links carry the whole state
+
+
+def page_response(data: Any, changed: Collection[str] = STORES, was: Sequence[str] = ()) -> tuple[Any, ...]:
+    """Redraw for a new app state; `changed`: the state stores that changed, `was`: the supplier
+    selection before. When only the selection changed (a treemap click, a Select button), the
+    treemap gets a highlight patch and the ranked table a row patch; the treemap's table and the
+    concentration panel, which do not depend on the selection, stay."""
+    v = build_view(AppState.from_dict(data))
+    c = v.counted
+    names = context.dataset().supplier_names
+    same = not set(changed) & set(COUNTED_BY)
+    shown = ranked_slugs(c.shares, v.selected)
+    if same and ranked_slugs(c.shares, list(was)) == shown:
+        ranked: Any = ranked_patch(shown, names, list(was), v.selected, v.query)
+    else:
+        ranked = ranked_suppliers(c.shares, v.size, v.selected, v.query)
+    return (
+        treemap_patch(c.nodes, v.selected, data_changed=not same),
+        _summary(v),
+        selection_summary(c.shares, v.selected, names, v.size, v.query),
+        treemap_caption(c.shares, v.size, v.selected_names),
+        dash.no_update if same else treemap_table(c.hierarchy, v.size),
+        dash.no_update if same and "top" not in changed else concentration_panel(v.conc, v.size, v.top,
+                                                                                 v.state.filters.area),
+        ranked,
+        downloads(v),
+    )
+
+
 @callback(
     Output(ids.TREEMAP, "figure"),
-    Output(DRAWN, "data"),
     Output(SUMMARY_ID, "children"),
     Output(SELECTION_ID, "children"),
     Output(CAPTION_ID, "children"),
@@ -271,36 +268,16 @@ def layout(**query: Any) -> html.Div:
     Output(CONCENTRATION_ID, "children"),
     Output(RANKED_ID, "children"),
     Output(DOWNLOADS_ID, "children"),
-    Input(ids.APP_STATE, "data"),
-    State(DRAWN, "data"),
+    *inputs(*STORES),
+    State(ids.APP_STATE, "data"),
     prevent_initial_call=True,
 )
-def update_page(data: Any, drawn: Any) -> tuple[Any, ...]:
-    """Redraw for a new app state. When only the supplier selection changed (a treemap click, a
-    Select button), the treemap gets a highlight patch and the ranked table a row patch; the
-    treemap's table and the concentration panel, which do not depend on the selection, stay."""
-    v = build_view(AppState.from_dict(data))
-    c = v.counted
-    names = context.dataset().supplier_names
-    before = drawn if isinstance(drawn, dict) else {}
-    same = before.get("key") == v.key
-    now = _drawn(v)
-    if same and before.get("shown") == now["shown"]:
-        ranked: Any = ranked_patch(now["shown"], names, before.get("selected") or [], v.selected, v.query)
-    else:
-        ranked = ranked_suppliers(c.shares, v.size, v.selected, v.query)
-    return (
-        treemap_patch(c.nodes, v.selected, data_changed=not same),
-        now,
-        _summary(v),
-        selection_summary(c.shares, v.selected, names, v.size, v.query),
-        treemap_caption(c.shares, v.size, v.selected_names),
-        dash.no_update if same else treemap_table(c.hierarchy, v.size),
-        dash.no_update if same and before.get("top") == v.top
-        else concentration_panel(v.conc, v.size, v.top, v.state.filters.area),
-        ranked,
-        downloads(v),
-    )
+def update_page(*args: Any) -> tuple[Any, ...]:
+    """Only the state stores that changed fire this (components.state_stores)."""
+    changed = {i.get("name") for i in ctx.triggered_prop_ids.values() if isinstance(i, dict)}
+    selection = args[STORES.index("supplier")]
+    was = selection.get("was") if isinstance(selection, dict) else None
+    return page_response(args[-1], changed, was if isinstance(was, list) else ())
 
 
 # plotly zooms a treemap into the clicked tile, and emits no plotly_click at all when a

@@ -3,7 +3,8 @@
 The shell keeps one store written by one callback; that callback only identifies what the user
 touched and calls `reduce_state`, a pure function tested without Dash.
 
-Triggers (the id of the component that fired, as Dash gives it) and what they do:
+Triggers (the id of the component that fired, as Dash gives it; the names are techmap.triggers')
+and what they do:
 - "url"                                        value = query string: replace the state from the URL
 - "clear-all"                                  reset every filter (view settings stay)
 - {"type": "filter-control", "param": P}       value = the control's new value for filter P
@@ -24,6 +25,7 @@ from types import MappingProxyType
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
+from techmap import triggers
 from techmap.filters import MULTI_PARAMS, PARAMS, FilterState
 from techmap.quality import FLAGS
 from techmap.renewals import add_months
@@ -137,15 +139,15 @@ def _supplier_from_treemap_id(node_id: str) -> str | None:
 
 def reduce_state(state: AppState, trigger: object, value: object, *, today: date) -> AppState:
     """The next state after the user touched `trigger` (a Dash component id) giving `value`."""
-    if trigger == "url":
+    if trigger == triggers.URL:
         return AppState.from_query_string(value if isinstance(value, str) else "")
-    if trigger == "clear-all":
+    if trigger == triggers.CLEAR_ALL:
         return replace(state, filters=FilterState()) if value else state
     if not isinstance(trigger, Mapping):
         return state
     kind = trigger.get("type")
     filters = state.filters
-    if kind == "filter-control":
+    if kind == triggers.FILTER_CONTROL:
         param = trigger.get("param")
         if param not in PARAMS:
             return state
@@ -154,33 +156,33 @@ def reduce_state(state: AppState, trigger: object, value: object, *, today: date
         elif value in (None, ""):
             return replace(state, filters=filters.without(param))
         return replace(state, filters=filters.with_values(**{param: value}))
-    if kind == "chip-remove":
+    if kind == triggers.CHIP_REMOVE:
         if not value:
             return state
         param, item = trigger.get("param"), trigger.get("value")
         if param not in PARAMS:
             return state
         return replace(state, filters=filters.without(param, item if item else None))
-    if kind == "toggle":
+    if kind == triggers.TOGGLE:
         if not value:
             return state
         param, item = trigger.get("param"), trigger.get("value")
         if param not in MULTI_PARAMS or not isinstance(item, str):
             return state
         return replace(state, filters=filters.toggled(param, item))
-    if kind == "map-graph":
+    if kind == triggers.MAP_GRAPH:
         code = _clicked_location(value, "location")
         return replace(state, filters=filters.toggled("authority", code)) if code else state
-    if kind == "treemap":
+    if kind == triggers.TREEMAP:
         node = _clicked_location(value, "id")
         supplier = _supplier_from_treemap_id(node) if node else None
         return replace(state, filters=filters.toggled("supplier", supplier)) if supplier else state
-    if kind == "window":
+    if kind == triggers.WINDOW:
         months = trigger.get("months")
         if not value or not isinstance(months, int) or not 1 <= months <= 120:
             return state
         return replace(state, filters=filters.with_values(
             ends_from=today.isoformat(), ends_to=add_months(today, months).isoformat()))
-    if kind == "view":
+    if kind == triggers.VIEW:
         return state.with_view(str(trigger.get("name")), value)
     return state

@@ -65,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command == "validate":
-            from techmap.validate import run_validate_command
+            from techmap.validate_cli import run_validate_command
 
             return run_validate_command(args.path)
         if args.command == "generate-demo":

@@ -11,9 +11,6 @@ moderately, above 2,000 highly concentrated).
 
 from __future__ import annotations
 
-import threading
-import weakref
-from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from typing import Literal
 
@@ -22,6 +19,7 @@ import pandas as pd
 
 from techmap.authorities import by_code
 from techmap.schema import GROUP_NAMES, SERVICE_AREAS, SERVICE_AREAS_BY_SLUG
+from techmap.service.cache import ARRAYS, MISSING
 
 Weight = Literal["count", "value"]
 WEIGHTS: tuple[Weight, ...] = ("count", "value")
@@ -46,65 +44,31 @@ def _values(df: pd.DataFrame) -> np.ndarray:
 # ---- integer codes for text columns, cached per array ----------------------------------------
 # Hashing 140k strings costs ~5 ms per column (~25 ms when the loader's strings are scattered in
 # memory), and every query needs codes for supplier_slug / system_slug. The loaded table's arrays
-# are the same objects on every call (the data is read-only), so their codes are kept, keyed by the
-# array's identity and dropped when the array dies; apply_filter hands the subset of the codes on
-# to the filtered frame it returns (remember_subset). An array gets cached codes the second time it
-# is factorised, so one-off frames never fill the cache.
-
-_CACHE_SIZE = 32
-_codes_cache: OrderedDict[int, tuple[weakref.ref, np.ndarray, np.ndarray]] = OrderedDict()
-_seen_once: OrderedDict[int, weakref.ref] = OrderedDict()
-# Callbacks may run on several server threads; re-entrant because a weakref callback can fire
-# (garbage collection) while the same thread holds the lock.
-_cache_lock = threading.RLock()
-
-
-def _forget(key: int) -> None:
-    with _cache_lock:
-        _codes_cache.pop(key, None)
-        _seen_once.pop(key, None)
-
-
-def _weak(values: np.ndarray) -> weakref.ref | None:
-    try:
-        return weakref.ref(values, lambda _, key=id(values): _forget(key))
-    except TypeError:
-        return None
+# are the same objects on every call (the data is read-only), so their codes are kept in the
+# service cache's ARRAYS tier, keyed by the array's identity and dropped when the array dies;
+# apply_filter hands the subset of the codes on to the filtered frame it returns
+# (remember_subset). An array gets cached codes the second time it is factorised, so one-off
+# frames never fill the cache.
+_SEEN = "seen once"
+_CODES = "codes"
 
 
 def _cached(values: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
-    with _cache_lock:
-        entry = _codes_cache.get(id(values))
-        if entry is None or entry[0]() is not values:
-            return None
-        _codes_cache.move_to_end(id(values))
-        return entry[1], entry[2]
+    found = ARRAYS.lookup(_CODES, values)
+    return None if found is MISSING else found
 
 
 def _store(values: np.ndarray, codes: np.ndarray, uniques: np.ndarray) -> None:
-    ref = _weak(values)
-    if ref is None:
-        return
     codes.setflags(write=False)  # shared between callers from now on
-    with _cache_lock:
-        _seen_once.pop(id(values), None)
-        _codes_cache[id(values)] = (ref, codes, uniques)
-        while len(_codes_cache) > _CACHE_SIZE:
-            _codes_cache.popitem(last=False)
+    if ARRAYS.keep(_CODES, values, (codes, uniques)):
+        ARRAYS.forget((_SEEN, id(values)))
 
 
 def _sighted(values: np.ndarray) -> bool:
     """True when `values` was factorised before (and so is worth caching); records it if not."""
-    with _cache_lock:
-        entry = _seen_once.get(id(values))
-        if entry is not None and entry() is values:
-            return True
-    ref = _weak(values)
-    if ref is not None:
-        with _cache_lock:
-            _seen_once[id(values)] = ref
-            while len(_seen_once) > 2 * _CACHE_SIZE:
-                _seen_once.popitem(last=False)
+    if ARRAYS.lookup(_SEEN, values) is not MISSING:
+        return True
+    ARRAYS.keep(_SEEN, values, True)
     return False
 
 

@@ -35,7 +35,7 @@ WHAT = {"evidence": "where a person can check them (a URL, owner/repo@commit:pat
 
 
 class Checker(Protocol):
-    """What the validator's checker offers (techmap.validate._Checker)."""
+    """What the validator's checker offers (techmap.contract_checks._Checker)."""
 
     label: str
     header_line: int

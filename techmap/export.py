@@ -34,7 +34,8 @@ from techmap.schema import (
     SERVICE_AREAS_BY_SLUG,
     slugify,
 )
-from techmap.table_query import TableQuery, describe_column_filter, describe_sort, filename_parts
+from techmap.table_query import TableQuery
+from techmap.table_words import describe_column_filter, describe_sort, filename_parts
 
 # Schema columns in order, with the borough's name beside its code.
 EXPORT_COLUMNS: tuple[str, ...] = (

@@ -8,7 +8,6 @@ Unknown or malformed values are dropped, never an error, so any URL gives a vali
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -16,21 +15,19 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from techmap.authorities import ONS_CODE
-from techmap.schema import SERVICE_AREAS_BY_SLUG
+from techmap.schema import ISO_DATE_PATTERN, SERVICE_AREAS_BY_SLUG, SLUG_PATTERN
 
 MULTI_PARAMS: tuple[str, ...] = ("authority", "area", "supplier", "system")
 PARAMS: tuple[str, ...] = (*MULTI_PARAMS, "ends_from", "ends_to", "q")
 MAX_VALUES_PER_PARAM = 50
 MAX_SLUG_LENGTH = 120
 MAX_QUERY_LENGTH = 100
-_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def _parse_date(value: object) -> date | None:
     if isinstance(value, date):
         return value
-    if not isinstance(value, str) or not _ISO_DATE.match(value):
+    if not isinstance(value, str) or not ISO_DATE_PATTERN.match(value):
         return None
     try:
         parsed = date.fromisoformat(value)
@@ -40,7 +37,7 @@ def _parse_date(value: object) -> date | None:
 
 
 def _valid_slug(value: object) -> bool:
-    return isinstance(value, str) and len(value) <= MAX_SLUG_LENGTH and bool(_SLUG.match(value))
+    return isinstance(value, str) and len(value) <= MAX_SLUG_LENGTH and bool(SLUG_PATTERN.match(value))
 
 
 def _clean_multi(name: str, values: Iterable[object]) -> tuple[str, ...]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -17,6 +17,10 @@ from techmap.authorities import authorities
 from techmap.queries import AUTHORITY_CODES, authority_positions
 from techmap.renewals import add_months
 from techmap.schema import DATE_COLUMNS
+from techmap.service.cache import per_dataset
+
+if TYPE_CHECKING:
+    from techmap.dataset import Dataset
 
 # Dates that spreadsheets and databases write when the real one is unknown: Excel's day zero
 # (1899-12-30 in most exports, 1899-12-31 in some), the Unix epoch and 1900-01-01.
@@ -145,3 +149,10 @@ def coverage_by_borough(df: pd.DataFrame, *, sources: Mapping[str, Mapping[str, 
         },
         index=pd.Index(AUTHORITY_CODES, name="authority_code"),
     )
+
+
+@per_dataset
+def row_flags(data: Dataset, today: date) -> np.ndarray:
+    """Quality flags of every loaded row, (rows, len(FLAGS)) booleans, computed once per day."""
+    flags = quality_flags(data.contracts, sources=data.sources, today=today)
+    return flags[list(FLAGS)].to_numpy(dtype=bool)

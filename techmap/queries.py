@@ -10,8 +10,6 @@ of the distinct texts (see _SearchIndex).
 
 from __future__ import annotations
 
-import threading
-import weakref
 from collections.abc import Collection, Sequence
 from datetime import date
 from typing import NamedTuple
@@ -24,6 +22,7 @@ from techmap import concentration
 from techmap.concentration import factorize, remember_subset, share_of_largest
 from techmap.filters import PARAMS, FilterState
 from techmap.renewals import add_months
+from techmap.service.cache import MISSING, SEARCH
 
 AUTHORITY_CODES: tuple[str, ...] = tuple(a.code for a in authorities())
 _AUTHORITY_INDEX = pd.Index(AUTHORITY_CODES)
@@ -102,7 +101,6 @@ def filter_mask(df: pd.DataFrame, state: FilterState, *, ignore: Collection[str]
 # filtered frames never pay for it.
 
 _INDEX_MIN_ROWS = 20_000
-_INDEX_MAX_ENTRIES = 4
 _HEAD_SCAN_LIMIT = 2_000
 
 
@@ -139,35 +137,17 @@ class _SearchIndex:
         return hits
 
 
-# id(array) -> (weak reference to the array, its index or None when seen once)
-_search_indexes: dict[int, tuple[weakref.ref, _SearchIndex | None]] = {}
-_search_lock = threading.RLock()  # re-entrant: a weakref callback may fire inside
-
-
-def _drop_index(key: int) -> None:
-    with _search_lock:
-        _search_indexes.pop(key, None)
-
-
 def _search_index(texts: np.ndarray) -> _SearchIndex | None:
-    key = id(texts)
-    with _search_lock:
-        entry = _search_indexes.get(key)
-    if entry is not None and entry[0]() is texts:
-        if entry[1] is None:  # second sight: build it (outside the lock, it takes ~0.1 s)
-            entry = (entry[0], _SearchIndex(texts))
-            with _search_lock:
-                _search_indexes[key] = entry
-        return entry[1]
-    try:
-        ref = weakref.ref(texts, lambda _, key=key: _drop_index(key))
-    except TypeError:  # not weak-referenceable: never cache
+    """The index of `texts` from the second time it is searched (kept in the service cache's
+    SEARCH tier, dropped with the array); None the first time."""
+    index = SEARCH.lookup("search-index", texts)
+    if index is MISSING:  # first sight: remember that it was seen
+        SEARCH.keep("search-index", texts, None)
         return None
-    with _search_lock:
-        while len(_search_indexes) >= _INDEX_MAX_ENTRIES:
-            _search_indexes.pop(next(iter(_search_indexes)))
-        _search_indexes[key] = (ref, None)
-    return None
+    if index is None:  # second sight: build it (~0.1 s at 140k rows)
+        index = _SearchIndex(texts)
+        SEARCH.keep("search-index", texts, index)
+    return index
 
 
 def apply_filter(df: pd.DataFrame, state: FilterState, *, ignore: Collection[str] = ()) -> pd.DataFrame:

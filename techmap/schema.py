@@ -143,6 +143,10 @@ GROUP_NAMES: dict[str, str] = {
 }
 
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
+# What slugify makes (and what a slug in a URL or a query must look like), and an ISO date's shape
+# (date.fromisoformat then checks the calendar).
+SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+ISO_DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def slugify(text: str) -> str:

@@ -138,7 +138,7 @@ def normalise_supplier(name: str, company_number: object = None) -> tuple[str, b
     return cleaned, False
 
 
-def _display_choice(names: Counter[str]) -> str:
+def display_choice(names: Counter[str]) -> str:
     """Among spellings of one unmatched supplier, prefer one not in capitals, then the most
     frequent, then the first seen (Counter keeps insertion order)."""
     return max(names, key=lambda n: (not n.isupper(), names[n]))
@@ -173,7 +173,7 @@ def normalise_frame(df: pd.DataFrame, *, column: str = "supplier",
     for name, matched in zip(canonical, matched_flags, strict=True):
         if name and not matched:
             spellings.setdefault(supplier_key(name), Counter())[name] += 1
-    chosen = {key: _display_choice(names) for key, names in spellings.items()}
+    chosen = {key: display_choice(names) for key, names in spellings.items()}
     final = [name if matched or not name else chosen[supplier_key(name)]
              for name, matched in zip(canonical, matched_flags, strict=True)]
     out[column] = pd.Series(final, index=out.index, dtype="str")

@@ -1,9 +1,12 @@
-"""Shared test set-up: a fixed "today" so date-based figures are reproducible."""
+"""Shared test set-up: a fixed "today" so date-based figures are reproducible, and Hypothesis
+settings that make a failure reproducible."""
 
 import os
 import sys
 import tempfile
 from pathlib import Path
+
+from hypothesis import settings
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -22,3 +25,10 @@ os.environ.setdefault("TECHMAP_SECURE_COOKIES", "0")
 
 # A throw-away PostgreSQL cluster for the database tests (fixtures postgres_cluster, database_url).
 pytest_plugins = ["tests.postgres"]
+
+# No timed assertions (deadline=None), and the same examples on every run (derandomize=True), so a
+# failure in CI shows again on a developer's machine. `HYPOTHESIS_PROFILE=explore` draws fresh
+# random examples when hunting for new bugs.
+settings.register_profile("ci", deadline=None, derandomize=True, print_blob=True)
+settings.register_profile("explore", deadline=None, derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))

@@ -15,19 +15,11 @@ load (techmap/redaction.py) and the satisfaction field is left out of records an
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import logging
-import math
-import threading
-import unicodedata
-import weakref
-from collections import OrderedDict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date
-from typing import Any, NamedTuple
+from typing import Any
 from urllib.parse import urlencode
 
 import numpy as np
@@ -35,14 +27,24 @@ import pandas as pd
 from flask import Blueprint, Response, request
 from werkzeug.exceptions import HTTPException
 
-from techmap import context
 from techmap.authorities import authorities
 from techmap.concentration import WEIGHTS, factorize, supplier_shares
 from techmap.coverage import coverage_summary
 from techmap.dataset import Dataset
 from techmap.filters import FilterState
 from techmap.queries import AUTHORITY_CODES, apply_filter, authority_positions, borough_metrics, filter_mask
-from techmap.schema import ALWAYS_PRIVATE_COLUMNS, COLUMNS, GROUP_NAMES, SERVICE_AREAS, ColumnKind
+from techmap.schema import GROUP_NAMES, SERVICE_AREAS
+from techmap.service import context, views
+from techmap.service.cache import per_dataset
+from web.api_records import (
+    Field,
+    contract_fields,
+    csv_body,
+    header_text,
+    json_number,
+    json_response,
+    records_of,
+)
 from web.api_params import (
     DEFAULT_PER_PAGE,
     FILTER_PARAMS,
@@ -68,86 +70,19 @@ EXPOSED_HEADERS = ("Link, X-Total-Count, X-Page, X-Per-Page, X-Pages, X-Dataset-
 CACHE_SECONDS = 300  # the data only changes when the server restarts
 
 
-# ---- record fields ----------------------------------------------------------------------------
-
-
-class Field(NamedTuple):
-    name: str
-    kind: ColumnKind  # how values are converted: text/code/slug/enum -> str, date, money, int, bool
-    description: str
-    nullable: bool = False  # whether the value may be null (for the OpenAPI schema)
-
-
-# Derived columns worth publishing, placed after the column they derive from. search_text and line
-# are internal (the free-text index, a line number of the file) and stay out.
-_DERIVED: dict[str, Field] = {
-    "authority_code": Field("authority_name", "text", "Name of the borough."),
-    "system": Field("system_slug", "slug", "Slug of the system name (the `system` filter takes it)."),
-    "supplier": Field("supplier_slug", "slug",
-                      "Slug of the supplier name (the `supplier` filter takes it)."),
-}
-
-
-def contract_fields(*, public: bool) -> tuple[Field, ...]:
-    """The fields of a contract record, in order; a public instance leaves out the always-private
-    ones (satisfaction) altogether rather than sending them blank."""
-    fields: list[Field] = []
-    for column in COLUMNS:
-        if public and column.name in ALWAYS_PRIVATE_COLUMNS:
-            continue
-        nullable = not column.required and column.kind != "bool"
-        fields.append(Field(column.name, column.kind, column.help, nullable))
-        if column.name in _DERIVED:
-            fields.append(_DERIVED[column.name])
-    return tuple(fields)
-
-
-def _json_number(value: float) -> int | float | None:
-    """NaN -> None; whole numbers as ints (125000, not 125000.0)."""
-    if value is None or not math.isfinite(value):
-        return None
-    return int(value) if float(value).is_integer() else float(value)
-
-
-def column_values(series: pd.Series, kind: str) -> list[Any]:
-    """JSON-ready values of one column: ISO dates, numbers as numbers, None for missing."""
-    if kind == "date":
-        text = np.datetime_as_string(series.to_numpy().astype("datetime64[D]"))
-        return [None if t == "NaT" else str(t) for t in text]
-    if kind in ("money", "int"):
-        return [_json_number(v) for v in series.to_numpy(dtype="float64").tolist()]
-    if kind == "bool":
-        return [bool(v) for v in series.to_numpy().tolist()]
-    return [None if v is None or v != v or v == "" else str(v) for v in series.tolist()]
-
-
-def records_of(frame: pd.DataFrame, fields: Sequence[Field]) -> list[dict[str, Any]]:
-    """The rows of a (small) frame as records with the given fields, in order."""
-    columns = [column_values(frame[f.name], f.kind) for f in fields]
-    names = [f.name for f in fields]
-    return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
-
-
 # ---- stable order, computed once per dataset --------------------------------------------------
 
-_orders: weakref.WeakKeyDictionary[Dataset, np.ndarray] = weakref.WeakKeyDictionary()
-_orders_lock = threading.Lock()
-
-
+@per_dataset
 def contract_order(data: Dataset) -> np.ndarray:
     """Row positions of the contracts sorted by contract_id, then authority_code (code-point
     order). Sorting 100k+ strings takes tens of milliseconds, so it is done once per dataset and
     each request only takes the filtered rows in this order."""
-    with _orders_lock:
-        order = _orders.get(data)
-        if order is None:
-            df = data.contracts
-            ids = df["contract_id"].to_numpy(dtype=object).astype(str)
-            codes = df["authority_code"].astype("str").to_numpy(dtype=object).astype(str)
-            order = np.lexsort((codes, ids))
-            order.setflags(write=False)
-            _orders[data] = order
-        return order
+    df = data.contracts
+    ids = df["contract_id"].to_numpy(dtype=object).astype(str)
+    codes = df["authority_code"].astype("str").to_numpy(dtype=object).astype(str)
+    order = np.lexsort((codes, ids))
+    order.setflags(write=False)
+    return order
 
 
 def ordered_hits(data: Dataset, state: FilterState) -> np.ndarray:
@@ -162,12 +97,6 @@ def ordered_hits(data: Dataset, state: FilterState) -> np.ndarray:
 # ---- responses --------------------------------------------------------------------------------
 
 
-def _header_text(text: str) -> str:
-    """HTTP headers are Latin-1: spell '©' as '(c)' and drop other non-ASCII marks."""
-    text = str(text).replace("©", "(c)").replace("\r", " ").replace("\n", " ")
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-
-
 def _meta(data: Dataset, state: FilterState) -> dict[str, Any]:
     manifest = data.manifest
     return {
@@ -179,71 +108,6 @@ def _meta(data: Dataset, state: FilterState) -> dict[str, Any]:
         "public": public_only(),
         "filters": state.to_dict(),
     }
-
-
-def _finite(value: Any) -> Any:
-    """`value` with every NaN or infinite float, at any depth, replaced by None."""
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, Mapping):
-        return {k: _finite(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_finite(v) for v in value]
-    return value
-
-
-def _json_default(value: Any) -> Any:
-    """numpy scalars that reach a payload (np.float64 is a float and needs no help)."""
-    if isinstance(value, np.bool_):
-        return bool(value)
-    if isinstance(value, np.integer):
-        return int(value)
-    if isinstance(value, np.floating):
-        number = float(value)
-        return number if math.isfinite(number) else None
-    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
-
-
-def json_text(payload: Any) -> str:
-    """Strict JSON of `payload`. JSON has no NaN or Infinity (Python would write them, and
-    browsers' JSON.parse refuses them): an unknown number anywhere, such as a borough's annual
-    value when none is published, becomes null. The common case is checked in C; only a payload
-    holding a non-finite number is walked."""
-    try:
-        return json.dumps(payload, ensure_ascii=False, allow_nan=False, separators=(",", ":"),
-                          default=_json_default)
-    except ValueError:
-        return json.dumps(_finite(payload), ensure_ascii=False, allow_nan=False, separators=(",", ":"),
-                          default=_json_default)
-
-
-def _json_response(payload: Any, status: int = 200, headers: Mapping[str, str] | None = None) -> Response:
-    body = json_text(payload)
-    response = Response(body, status=status, mimetype="application/json")
-    response.headers.update(headers or {})
-    return response
-
-
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _csv_cell(value: Any, kind: str) -> Any:
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):  # unknown: empty
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if kind == "text" and isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value  # a spreadsheet would run "=HYPERLINK(...)" as a formula
-    return value
-
-
-def _csv_body(records: Iterable[Mapping[str, Any]], fields: Sequence[Field]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([f.name for f in fields])
-    for record in records:
-        writer.writerow([_csv_cell(record[f.name], f.kind) for f in fields])
-    return out.getvalue()
 
 
 def _wants_csv(args: Any, allowed: Sequence[str]) -> bool:
@@ -282,8 +146,8 @@ def _table_response(
     meta["total"] = total
     headers = {
         "X-Total-Count": str(total),
-        "X-Dataset-Licence": _header_text(meta["licence"] or ""),
-        "X-Dataset-Attribution": _header_text(meta["attribution"] or ""),
+        "X-Dataset-Licence": header_text(meta["licence"] or ""),
+        "X-Dataset-Attribution": header_text(meta["attribution"] or ""),
         "X-Dataset-As-Of": meta["as_of"] or "",
     }
     # links repeat the query in its canonical form (parsed filters, non-default settings)
@@ -307,13 +171,13 @@ def _table_response(
         if rels:
             headers["Link"] = ", ".join(rels)
     if csv_out:
-        response = Response(_csv_body(records, fields), mimetype="text/csv")
+        response = Response(csv_body(records, fields), mimetype="text/csv")
         response.headers["Content-Type"] = "text/csv; charset=utf-8; header=present"
         page_part = f"-page-{paging.page}" if paging is not None else ""
         response.headers["Content-Disposition"] = f'inline; filename="{name}{page_part}.csv"'
         response.headers.update(headers)
         return response
-    return _json_response({"meta": meta, "links": links, "data": records}, headers=headers)
+    return json_response({"meta": meta, "links": links, "data": records}, headers=headers)
 
 
 def _begin(allowed: Sequence[str]) -> tuple[Dataset, FilterState, bool]:
@@ -407,34 +271,13 @@ SUPPLIER_FIELDS: tuple[Field, ...] = (
 SUPPLIERS_PARAMS: tuple[str, ...] = (*FILTER_PARAMS, "weight", *PAGED_PARAMS, "format")
 
 
-_CACHE_SIZE = 64
-_results: weakref.WeakKeyDictionary[Dataset, OrderedDict[tuple[Any, ...], Any]] = weakref.WeakKeyDictionary()
-
-
-def cached_result(data: Dataset, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
-    """compute(), kept for the last few keys per dataset. For results that take tens of
-    milliseconds at 100k+ rows (the supplier ranking, the map metrics): a client paging through the
-    ranking asks for the same table once per page. Results are shared: never modify them."""
-    with _orders_lock:
-        cache = _results.setdefault(data, OrderedDict())
-        if key in cache:
-            cache.move_to_end(key)
-            return cache[key]
-    result = compute()
-    with _orders_lock:
-        cache[key] = result
-        while len(cache) > _CACHE_SIZE:
-            cache.popitem(last=False)
-    return result
-
-
 @bp.get("/suppliers")
 def suppliers() -> Response:
     data, state, csv_out = _begin(SUPPLIERS_PARAMS)
     weight = parse_choice(request.args, "weight", WEIGHTS, "count") or "count"
     paging = parse_paging(request.args)
-    table = cached_result(data, ("suppliers", state, weight), lambda: supplier_shares(
-        apply_filter(data.contracts, state), weight=weight))  # type: ignore[arg-type]
+    table = views.cached("api.suppliers", (state, weight), lambda: supplier_shares(
+        apply_filter(data.contracts, state), weight=weight), role=context.role_for(public_only()))  # type: ignore[arg-type]
     page = table.iloc[paging.start:paging.start + paging.per_page].rename(
         columns={"supplier_slug": "slug", "supplier": "name"})
     records = records_of(page, SUPPLIER_FIELDS) if len(page) else []
@@ -481,8 +324,8 @@ def summary_records(df: pd.DataFrame, state: FilterState, today: date) -> list[d
             "code": code, "name": row["name"], "slug": row["slug"],
             "contracts": int(row["contracts"]), "suppliers": int(row["suppliers"]),
             "systems": int(row["systems"]), "ending_12m": int(row["ending_12m"]),
-            "annual_value": _json_number(float(row["annual_value"])),
-            "supplier_share": None if share is None else _json_number(float(share[code])),
+            "annual_value": json_number(float(row["annual_value"])),
+            "supplier_share": None if share is None else json_number(float(share[code])),
             "runs_system": None if runs is None or pd.isna(runs[code]) else bool(runs[code] >= 0.5),
             "pairs_known": int(row["pairs_known"]),
         }
@@ -496,7 +339,8 @@ def summary() -> Response:
     today = context.today()
     # authority only chooses the boroughs listed, so it is not part of the cached computation
     key = ("summary", replace(state, authority=()), today)
-    rows = cached_result(data, key, lambda: summary_records(data.contracts, state, today))
+    rows = views.cached("api.summary", key, lambda: summary_records(data.contracts, state, today),
+                        role=context.role_for(public_only()))
     records = [r for r in rows if not state.authority or r["code"] in state.authority]
     return _table_response(data=data, state=state, records=records, fields=SUMMARY_FIELDS,
                            csv_out=csv_out, name="summary", total=len(records),
@@ -511,7 +355,7 @@ def openapi() -> Response:
 
     check_names(request.args, ())
     public = public_only()
-    return _json_response(openapi_document({
+    return json_response(openapi_document({
         "Contract": (contract_fields(public=public), "One contract in one borough."),
         "Authority": (AUTHORITY_FIELDS, "A London borough."),
         "Supplier": (SUPPLIER_FIELDS, "A supplier and its share."),
@@ -537,7 +381,7 @@ def index() -> Response:
         raise _method_not_allowed()
     check_names(request.args, ())
     data = request_dataset()
-    return _json_response({"meta": _meta(data, FilterState()), "links": dict(ENDPOINTS)})
+    return json_response({"meta": _meta(data, FilterState()), "links": dict(ENDPOINTS)})
 
 
 def _method_not_allowed() -> ApiError:
@@ -560,7 +404,7 @@ def fallback(rest: str) -> Response:
 
 
 def _error(status: int, message: str, headers: Mapping[str, str] | None = None) -> Response:
-    return _json_response({"error": {"status": status, "message": message}}, status, headers)
+    return json_response({"error": {"status": status, "message": message}}, status, headers)
 
 
 @bp.errorhandler(ApiError)

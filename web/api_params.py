@@ -24,13 +24,11 @@ from techmap.filters import (
     PARAMS,
     FilterState,
 )
-from techmap.schema import SERVICE_AREAS_BY_SLUG
+from techmap.schema import ISO_DATE_PATTERN, SERVICE_AREAS_BY_SLUG, SLUG_PATTERN
 
 DEFAULT_PER_PAGE = 100
 MAX_PER_PAGE = 1000
 FORMATS: tuple[str, ...] = ("json", "csv")
-_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _SHOWN_VALUE_LENGTH = 60  # long values are cut in messages: an error should not echo a novel
 
 
@@ -89,7 +87,7 @@ def single(args: MultiDict, name: str) -> str | None:
 
 
 def parse_date(name: str, value: str) -> date:
-    if not _ISO_DATE.match(value):
+    if not ISO_DATE_PATTERN.match(value):
         raise _bad(name, value, "is not a date in the form YYYY-MM-DD")
     try:
         parsed = date.fromisoformat(value)
@@ -111,7 +109,7 @@ def _check_multi(name: str, value: str) -> str:
         if value not in SERVICE_AREAS_BY_SLUG:
             raise _bad(name, value, "is not a service-area slug (see /api/v1/service-areas)")
         return value
-    if len(value) > MAX_SLUG_LENGTH or not _SLUG.match(value):
+    if len(value) > MAX_SLUG_LENGTH or not SLUG_PATTERN.match(value):
         where = "/api/v1/suppliers" if name == "supplier" else "the system_slug of /api/v1/contracts"
         raise _bad(name, value, f"is not a {name} slug: lower-case letters, digits and single "
                                 f"hyphens, e.g. 'capita' (see {where})")

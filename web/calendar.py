@@ -13,13 +13,10 @@ a shared cache must not store a feed pointing wherever a client said.
 from __future__ import annotations
 
 import hashlib
-import threading
-from collections import OrderedDict
 from datetime import date
 
 from flask import Blueprint, Response, request
 
-from techmap import context
 from techmap.appstate import AppState
 from techmap.authorities import resolve_authority
 from techmap.calendar_export import MAX_CALENDAR_CONTRACTS, calendar_bytes, calendar_contracts
@@ -27,49 +24,16 @@ from techmap.dataset import Dataset
 from techmap.export import describe_filters, download_filename
 from techmap.filters import FilterState
 from techmap.queries import apply_filter
-from web.auth_state import request_dataset
+from techmap.service import cache, context, views
+from web.auth_state import public_only, request_dataset
 
 bp = Blueprint("calendar", __name__)
 
 ICS_MEDIA_TYPE = "text/calendar"
 FEED_MAX_AGE_SECONDS = 300
-FEED_CACHE_BYTES = 64 * 1024 * 1024
 _NO_AS_OF = date(1970, 1, 1)  # the validator requires as_of; a fixed stamp keeps bytes stable
 
 
-class _FeedCache:
-    """Feeds built recently, least recently used dropped first, bounded by total size."""
-
-    def __init__(self, max_bytes: int):
-        self.max_bytes = max_bytes
-        self._items: OrderedDict[tuple[object, ...], tuple[bytes, str]] = OrderedDict()
-        self._size = 0
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple[object, ...]) -> tuple[bytes, str] | None:
-        with self._lock:
-            item = self._items.get(key)
-            if item is not None:
-                self._items.move_to_end(key)
-            return item
-
-    def put(self, key: tuple[object, ...], item: tuple[bytes, str]) -> None:
-        with self._lock:
-            if key in self._items or len(item[0]) > self.max_bytes:
-                return
-            self._items[key] = item
-            self._size += len(item[0])
-            while self._size > self.max_bytes:
-                _, (body, _) = self._items.popitem(last=False)
-                self._size -= len(body)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-            self._size = 0
-
-
-_feeds = _FeedCache(FEED_CACHE_BYTES)
 
 
 def _state() -> AppState:
@@ -108,9 +72,7 @@ def renewals_ics() -> Response:
                       "service area or an end-date window), or subscribe to a borough's feed at "
                       "/calendar/<ONS code>.ics.", 400)
     lead = int(state.view_value("lead"))
-    cache_key = (data, "view", state.filters, lead)  # FilterState is frozen and hashable
-    cached = _feeds.get(cache_key)
-    if cached is None:
+    def build() -> tuple[bytes, str]:
         filters_text = describe_filters(state, supplier_names=data.supplier_names,
                                         system_names=data.system_names)
         name = ("London Tech Map renewals" if state.filters.is_empty
@@ -119,8 +81,10 @@ def renewals_ics() -> Response:
             rows, name=name, stamp=_stamp(data), lead_months=lead,
             description=_about(data, f"the contracts of the view: filters {filters_text}"),
             sources=data.sources)
-        cached = (body, "")
-        _feeds.put(cache_key, cached)
+        return body, ""
+
+    cached = views.cached("calendar.view", (state.filters, lead), build, tier=cache.FEEDS,
+                          role=context.role_for(public_only()))
     response = _ics_response(cached[0])
     filename = download_filename(state, "ics", today=context.today(), kind="renewals")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -137,25 +101,19 @@ def borough_ics(key: str) -> Response:
                       "or /calendar/camden.ics.", 404)
     data = request_dataset()  # the public twin unless a member asks
     lead = int(_state().view_value("lead"))
-    cache_key = (data, "borough", authority.code, lead)  # a reloaded Dataset misses the cache
-    cached = _feeds.get(cache_key)
-    if cached is None:
+    def build() -> tuple[bytes, str]:
         rows = apply_filter(data.contracts, FilterState(authority=(authority.code,)))
         body = calendar_bytes(
             rows, name=f"{authority.name} contract renewals (London Tech Map)",
             stamp=_stamp(data), lead_months=lead,
             description=_about(data, f"every contract of {authority.name}"),
             sources=data.sources, uid=f"borough-{authority.code}-lead-{lead}@london-tech-map")
-        cached = (body, hashlib.sha256(body).hexdigest()[:32])
-        _feeds.put(cache_key, cached)
+        return body, hashlib.sha256(body).hexdigest()[:32]
+
+    cached = views.cached("calendar.borough", (authority.code, lead), build, tier=cache.FEEDS,
+                          role=context.role_for(public_only()))
     body, etag = cached
     response = _ics_response(body)
     response.headers["Cache-Control"] = f"max-age={FEED_MAX_AGE_SECONDS}"
     response.set_etag(etag)
     return response.make_conditional(request)
-
-
-def clear_cache() -> None:
-    """Forget built feeds (tests that swap the dataset)."""
-    _feeds.clear()
-

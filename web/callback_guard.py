@@ -13,7 +13,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from dash._utils import split_callback_id
+from dash_compat import PAGES_LOCATION, split_outputs
 
 MAX_ITEMS_PER_WILDCARD = 500
 MAX_ID_VALUE_LENGTH = 200
@@ -68,7 +68,7 @@ def _check_item(spec: Mapping[str, str], item: object, where: str) -> str | None
 def _check_router_values(items: list[Any]) -> str | None:
     """Dash's page router (not ours) fails on a pathname without a leading slash; check it here."""
     for item in items:
-        if not isinstance(item, Mapping) or item.get("id") != "_pages_location":
+        if not isinstance(item, Mapping) or item.get("id") != PAGES_LOCATION:
             continue
         value = item.get("value")
         if item.get("property") == "pathname":
@@ -100,7 +100,7 @@ def check_dispatch(body: object, callback_map: Mapping[str, Mapping[str, Any]]) 
             if problem:
                 return problem
     outputs = body.get("outputs")
-    expected_outputs = split_callback_id(output)
+    expected_outputs = split_outputs(output)
     if isinstance(expected_outputs, list):
         if not isinstance(outputs, list) or len(outputs) != len(expected_outputs):
             return f"outputs: expected {len(expected_outputs)} item(s)"

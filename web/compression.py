@@ -24,6 +24,8 @@ from pathlib import Path
 from flask import Flask, Response, request
 from flask_compress import Compress
 from flask_compress.compat import compression  # zstd and gzip, as flask-compress itself uses them
+from werkzeug.datastructures import Accept
+from werkzeug.http import parse_accept_header
 
 from web.byte_cache import ByteLRU
 
@@ -71,30 +73,31 @@ def install(server: Flask) -> None:
         COMPRESS_ALGORITHM_STREAMING=["zstd", "br", "deflate"],
         COMPRESS_MIN_SIZE=500,
     )
+    server.before_request(_normalise_accept_encoding)
     Compress(server)
 
 
-def choose(accept_encoding: str) -> str | None:
-    """The encoding to use for a request's Accept-Encoding, honouring q-values (q=0 refuses)."""
-    best: tuple[float, int] | None = None
-    chosen = None
-    for part in accept_encoding.lower().split(","):
-        name, _, params = part.strip().partition(";")
-        name = name.strip()
-        quality = 1.0
-        match = re.search(r"q\s*=\s*([0-9.]+)", params)
-        if match:
-            try:
-                quality = float(match.group(1))
-            except ValueError:
-                quality = 0.0
-        candidates = ALGORITHMS if name == "*" else (name,)
-        for algorithm in candidates:
-            if algorithm in ALGORITHMS and quality > 0:
-                rank = (quality, -ALGORITHMS.index(algorithm))
-                if best is None or rank > best:
-                    best, chosen = rank, algorithm
-    return chosen
+# Every encoding flask-compress may use (ALGORITHMS and the streaming list).
+ENCODINGS = ("zstd", "br", "gzip", "deflate")
+
+
+def _normalise_accept_encoding() -> None:
+    """Rewrite the request's Accept-Encoding as werkzeug reads it: only the encodings it accepts
+    (q > 0, a `*` expanded) with their q-values. flask-compress parses the header itself and takes
+    a q=0 entry as a choice (`gzip;q=0` got gzip, `zstd;q=0, *` got zstd)."""
+    if "HTTP_ACCEPT_ENCODING" not in request.environ:
+        return
+    accept = request.accept_encodings
+    accepted = [f"{name};q={accept.quality(name):g}" for name in ENCODINGS if accept.quality(name) > 0]
+    request.environ["HTTP_ACCEPT_ENCODING"] = ", ".join(accepted) or "identity"
+
+
+def choose(accept_encoding: Accept | str) -> str | None:
+    """The encoding to use for a request's Accept-Encoding (werkzeug's parsed header, or the raw
+    header): the highest q-value among ALGORITHMS, ties broken by ALGORITHMS' order; q=0 refuses,
+    also against a `*` (`zstd;q=0, *` gets br)."""
+    accept = parse_accept_header(accept_encoding) if isinstance(accept_encoding, str) else accept_encoding
+    return accept.best_match(ALGORITHMS)
 
 
 LEVELS = {"zstd": 19, "br": 9, "gzip": 9}
@@ -146,7 +149,7 @@ def compress_static(response: Response, identity: Hashable) -> Response:
         return response
     if response.content_length is not None and response.content_length < MIN_SIZE:
         return response
-    algorithm = choose(request.headers.get("Accept-Encoding", ""))
+    algorithm = choose(request.accept_encodings)
     _vary(response)
     if algorithm is None:
         return response

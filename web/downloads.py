@@ -14,9 +14,9 @@ from __future__ import annotations
 import numpy as np
 from flask import Blueprint, Response, request
 
-from techmap import context
-from techmap import views
 from techmap.appstate import AppState
+from techmap.service import context
+from techmap.service import views
 from techmap.export import (
     XLSX_MAX_ROWS,
     XLSX_MEDIA_TYPE,

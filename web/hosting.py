@@ -5,24 +5,21 @@ of tracebacks."""
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import os
 from collections.abc import Callable
 from typing import Any
 
 import dash
-from dash._pages import _path_to_page  # the page router's own matcher: status and page agree
 from dash.exceptions import DependencyException
 from dash.fingerprint import check_fingerprint
 from flask import Blueprint, Flask, Response, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from techmap import context
+from dash_compat import hot_reload_enabled, path_to_page
 from techmap.authorities import GEOJSON, resolve_authority
+from techmap.service import context, views
 from web import compression, lazy_grid, plotly_bundle
 from web.auth_state import public_only
-from web.byte_cache import ByteLRU
 from web.callback_guard import check_dispatch
 
 bp = Blueprint("hosting", __name__)
@@ -30,11 +27,8 @@ log = logging.getLogger("techmap.web")
 
 ONE_YEAR = 31_536_000
 IMMUTABLE = f"public, max-age={ONE_YEAR}, immutable"
-# Callback responses kept per process, keyed by a digest of the request: at most
-# TECHMAP_RESPONSE_CACHE of them (default 400), each at most 256 KB, and 32 MB in all. Most are
-# 1-40 KB, so the default holds a few MB; 32 MB is the worst case per worker.
-RESPONSES = ByteLRU(max_entries=int(os.environ.get("TECHMAP_RESPONSE_CACHE", "400")),
-                    max_bytes=32 * 1024 * 1024)
+# Callback responses are kept per process by the service layer (techmap.service.cache.RESPONSES:
+# TECHMAP_RESPONSE_CACHE of them, default 400, and 32 MB in all), each at most 256 KB.
 MAX_CACHED_RESPONSE = 256 * 1024
 # Pages whose URL names a thing: the page exists only when the thing does (the page itself says
 # "not found"; the status says so to crawlers, link checkers and monitoring).
@@ -72,7 +66,7 @@ def boundaries_geojson(digest: str) -> Response:
 
 def page_exists(app: dash.Dash, path: str) -> bool:
     """Whether Dash's page router renders a real page for `path` (not its 404 page)."""
-    page, variables = _path_to_page(app.strip_relative_path(path) or "")
+    page, variables = path_to_page(app.strip_relative_path(path) or "")  # as the router reads it
     if not page or page.get("module") == NOT_FOUND_PAGE:
         return False
     check = PROFILE_KEYS.get(page.get("module", ""))
@@ -132,7 +126,7 @@ def install(app: dash.Dash) -> None:
 
     @server.before_request
     def _guard_callbacks() -> Any:
-        if request.path == "/_reload-hash" and not app._dev_tools.hot_reload:
+        if request.path == "/_reload-hash" and not hot_reload_enabled(app):
             # Only the debug server's hot reload polls it; elsewhere it would list the packages.
             return Response("Not found\n", status=404, mimetype="text/plain")
         if request.path != "/_dash-update-component":
@@ -146,17 +140,12 @@ def install(app: dash.Dash) -> None:
         problem = check_dispatch(body, app.callback_map)
         if problem:
             return jsonify({"error": {"status": 400, "message": f"malformed callback request: {problem}"}}), 400
-        # Every server callback is a pure function of what the browser sends, the dataset and
-        # today, so identical requests get identical answers: a popular view costs the server once.
-        # The settings (public or not) and the dataset are part of the key, so an instance whose
-        # configuration changes (tests switch to public mode) never gets another's answer.
-        # A digest, not the body itself: the key costs 32 bytes whatever the request's size.
-        body_digest = hashlib.sha256(request.get_data()).digest()
-        # Whether the asker sees public fields only is part of the key: never served across roles.
-        key = hashlib.sha256(body_digest + repr((context.today(), context.settings(),
-                                                 id(context.dataset()), public_only())).encode()).digest()
+        # Identical requests get identical answers (views.response_key), so a popular view costs
+        # the server once; the key names the dataset version, the asker's role (public fields
+        # only or not: never served across roles), today and the settings.
+        key = views.response_key(request.get_data(), role=context.role_for(public_only()))
         g.callback_cache_key = key
-        cached = RESPONSES.get(key)
+        cached = views.cached_response(key)
         if cached is not None:
             return Response(cached, status=200, mimetype="application/json")
         return None
@@ -167,7 +156,7 @@ def install(app: dash.Dash) -> None:
         if key is not None and response.status_code == 200 and not response.direct_passthrough:
             data = response.get_data()
             if len(data) <= MAX_CACHED_RESPONSE:
-                RESPONSES.set(key, data)
+                views.keep_response(key, data)
         return response
 
     @server.after_request

@@ -22,13 +22,13 @@ from __future__ import annotations
 import hashlib
 from functools import cache
 from pathlib import Path
-
 from typing import Any
 
 import dash
 from dash import dcc
-from dash._pages import _path_to_page  # the page router's own matcher, as web.hosting uses it
 from flask import Response, request, send_file
+
+from dash_compat import path_to_page
 
 BUNDLE = Path(__file__).resolve().parent.parent / "vendor" / "plotlyjs" / "plotly.min.js"
 DASH_PLOTLY_PATH = "_dash-component-suites/plotly/package_data/plotly.min.js"
@@ -57,7 +57,7 @@ def install(app: dash.Dash) -> None:
     @app.server.after_request
     def _preload(response: Response) -> Response:
         if request.endpoint in index_endpoints and response.status_code == 200:
-            page, _ = _path_to_page(app.strip_relative_path(request.path) or "")
+            page, _ = path_to_page(app.strip_relative_path(request.path) or "")  # the router's own matcher
             if page and links.get(page["module"]):
                 response.headers["Link"] = ", ".join(links[page["module"]])
         return response

@@ -11,7 +11,7 @@ from typing import TextIO
 from techmap.harvest.services import Service
 from techmap.harvest.state import HarvestState, RunFiles
 from techmap.importers import ImportReport, finish_import, import_ocds
-from techmap.importers.command import _emit
+from techmap.cli_output import emit
 from techmap.importers.rows import ImportResult, source_key
 
 
@@ -50,10 +50,10 @@ def import_spool(service: Service, state: HarvestState, files: RunFiles, out: Pa
     result.report.notes.insert(0, line)
     report = finish_import(result, out)
     failed = bool(report.fatal) or any(p.severity == "error" for p in report.validation)
-    _emit(line, stream)
-    _emit(report.summary(), stream)
+    emit(line, stream)
+    emit(report.summary(), stream)
     if failed:
-        _emit(f"The pages are all in ({files.spool}); run the same command again to retry the "
+        emit(f"The pages are all in ({files.spool}); run the same command again to retry the "
               "import without downloading them again.", stream)
         return report, 1
     files.state.unlink(missing_ok=True)

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from techmap.authorities import by_code, match_authority
+from techmap.cli_output import emit
 from techmap.evidence import URL
 from techmap.importers.merge import CONTRACTS_FILE, MergeRefused, merge_into_dataset
 from techmap.importers.ocds import import_ocds
@@ -22,16 +23,6 @@ from techmap.importers.survey import import_survey
 from techmap.problems import Problem
 
 REPORTS_DIR = "import_reports"
-
-
-def _emit(text: str, stream: TextIO | None = None) -> None:
-    """print(), but a console that cannot show '£' gets escapes instead of a traceback."""
-    stream = stream or sys.stdout
-    try:
-        print(text, file=stream)
-    except UnicodeEncodeError:
-        encoding = getattr(stream, "encoding", None) or "ascii"
-        print(text.encode(encoding, "backslashreplace").decode(encoding), file=stream)
 
 
 def read_import(kind: str, files: list[Path], *, authority: str | None = None, url: str = "",
@@ -59,7 +50,8 @@ def finish_import(result: ImportResult, out: Path) -> ImportReport:
     """Merge the rows into the dataset at `out`, validate it and write the report to
     `out/import_reports/`. The report is always written, also when nothing was kept or the
     file could not be read (then `out` holds only the report: no empty dataset is made)."""
-    from techmap.validate import summary_line, validate_path
+    from techmap.validate import validate_path
+    from techmap.validate_cli import summary_line
 
     report = result.report
     out = Path(out)
@@ -114,10 +106,10 @@ def run_import(kind: str, files: list[Path], out: Path, *, authority: str | None
         result = read_import(kind, [Path(f) for f in files], authority=authority, url=url,
                              licence=licence)
     except ValueError as exc:
-        _emit(f"error: {exc}", sys.stderr if stream is None else stream)
+        emit(f"error: {exc}", sys.stderr if stream is None else stream)
         return 2, None
     report = finish_import(result, Path(out))
-    _emit(report.summary(), stream)
+    emit(report.summary(), stream)
     return (0 if report.ok else 1), report
 
 

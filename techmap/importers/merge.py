@@ -82,14 +82,14 @@ def _read_contracts(path: Path) -> tuple[list[str], list[dict[str, str]]]:
     """Header and rows of an existing contracts.csv, read by the validator's own reader so that
     every file it accepts (Windows-1252, ';'-separated, 'Contract ID' headers) merges as it
     loads. Raises MergeRefused when reading it would lose data."""
-    from techmap.validate import _read_table, _Unreadable  # one reader for loader and merge
+    from techmap.table_reader import Unreadable, read_table  # one reader for loader and merge
 
     if not path.exists():
         return [], []
     problems: list[Problem] = []
     try:
-        table = _read_table(path, str(path), problems)
-    except _Unreadable as exc:
+        table = read_table(path, str(path), problems)
+    except Unreadable as exc:
         line = getattr(exc, "line", None)
         raise MergeRefused([Problem(str(path), line, "-", "", str(exc))]) from None
     except OSError as exc:

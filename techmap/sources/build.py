@@ -148,7 +148,8 @@ def run(args: argparse.Namespace) -> int:
         print(exc.report(), file=sys.stderr)
         return 1
     print(report_text(data, out))
-    from techmap.validate import summary_line, validate_path
+    from techmap.validate import validate_path
+    from techmap.validate_cli import summary_line
 
     problems = validate_path(out)
     print(summary_line(problems, data["rows"]))

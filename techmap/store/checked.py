@@ -13,15 +13,10 @@ from typing import Any
 import pandas as pd
 
 from techmap.problems import Problem
-from techmap.validate import (
-    CONTRACTS_FILE,
-    MANIFEST_FILE,
-    _check_path,
-    _manifest_sources,
-    _Table,
-    _typed_frame,
-    summary_line,
-)
+from techmap.contract_checks import typed_frame
+from techmap.table_reader import Table
+from techmap.validate import CONTRACTS_FILE, MANIFEST_FILE, check_path, manifest_sources
+from techmap.validate_cli import summary_line
 
 __all__ = ["CONTRACTS_FILE", "MANIFEST_FILE", "CheckedFolder", "check_folder", "typed_contracts"]
 
@@ -52,7 +47,7 @@ def check_folder(folder: Path) -> CheckedFolder:
         reason = "no such folder" if not folder.exists() else "not a dataset folder"
         problems = [Problem(str(folder), 1, "-", "", reason)]
         return CheckedFolder(problems, summary_line(problems, 0), None, [], [], None)
-    check = _check_path(folder)
+    check = check_path(folder)
     table = check.table
     return CheckedFolder(check.problems, summary_line(check.problems, check.rows, check.encoding),
                          check.manifest, list(table.names) if table else [],
@@ -64,6 +59,6 @@ def typed_contracts(columns: list[str], rows: list[list[str]], label: str,
     """The loader's typed frame of stored cells (rows numbered as in an exported contracts.csv:
     the header is line 1) and the problems the validator finds in them now."""
     problems: list[Problem] = []
-    table = _Table(list(columns), rows, list(range(2, len(rows) + 2)))
-    frame = _typed_frame(table, label, _manifest_sources(manifest), problems)
+    table = Table(list(columns), rows, list(range(2, len(rows) + 2)))
+    frame = typed_frame(table, label, manifest_sources(manifest), problems)
     return frame, problems

@@ -55,10 +55,10 @@ def _publish(args: argparse.Namespace) -> int:
     from techmap.store.checked import check_folder
     from techmap.store.default import publisher_name
     from techmap.store.publishing import PublishRefused, folder_files, publish_checked
-    from techmap.validate import _emit
+    from techmap.cli_output import emit
 
     checked = check_folder(args.folder)
-    _emit(checked.report)
+    emit(checked.report)
     if checked.has_errors:
         print("Refused: the dataset has errors (listed above); nothing was published.",
               file=sys.stderr)
@@ -137,7 +137,7 @@ def run(args: argparse.Namespace) -> int:
     from sqlalchemy.exc import SQLAlchemyError
 
     from techmap.store.publishing import PublishRefused
-    from techmap.validate import _emit
+    from techmap.cli_output import emit
 
     handlers = {"publish": _publish, "versions": _versions, "rollback": _rollback,
                 "export": _export}
@@ -145,7 +145,7 @@ def run(args: argparse.Namespace) -> int:
         return handlers[args.command](args)
     except PublishRefused as exc:  # the default store's seed folder has errors
         if exc.checked is not None:
-            _emit(exc.checked.report, sys.stderr)
+            emit(exc.checked.report, sys.stderr)
         print(f"Refused: the dataset folder that seeds the default store: {exc}", file=sys.stderr)
         return 1
     except SQLAlchemyError as exc:  # unreachable server, a concurrent publish, ...

@@ -116,6 +116,12 @@ def wait_for_dash(page) -> None:
     page.wait_for_timeout(300)
 
 
+def next_frames(page) -> None:
+    """Wait until the browser has drawn two more frames: what a mouse move, a style change or a
+    scroll sets off has been laid out and painted (not a fixed sleep)."""
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+
+
 def choose_in_dropdown(page, text: str) -> None:
     """With a filter drop-down focused: open it, type, wait for the option, pick it, close."""
     page.keyboard.press("Enter")

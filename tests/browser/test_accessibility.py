@@ -9,7 +9,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import wait_for_dash
+from tests.browser.conftest import next_frames, wait_for_dash
 
 pytestmark = pytest.mark.browser
 
@@ -125,7 +125,9 @@ def test_reflows_at_320_px_and_200_percent_text(browser, live_server, path):
     page.goto(live_server + path)
     wait_for_dash(page)
     page.add_style_tag(content="html { font-size: 200% !important; }")
-    page.wait_for_timeout(300)
+    # the overflow check below proves nothing until the page has reflowed at the larger text
+    page.wait_for_function("() => getComputedStyle(document.documentElement).fontSize === '32px'")
+    next_frames(page)
     overflow = page.evaluate("""() => [...document.querySelectorAll('#react-entry-point *')]
         .filter(e => { const r = e.getBoundingClientRect();
                        return r.width > 0 && r.right > window.innerWidth + 1 && !e.closest('.table-responsive, .ranked-scroll, .ag-root-wrapper, .js-plotly-plot, .chart-scroll'); })

@@ -100,8 +100,7 @@ def test_sort_filter_change_flag_view_and_back(page, live_server, bundled):
 
     # Sorting asks the server for the rows in the new order: earliest end first, blanks last.
     page.click(".ag-header-cell[col-id='end_date'] .ag-header-cell-label")
-    page.wait_for_function(f"() => ({GRID_ROWS})().ends[0] !== ''")
-    page.wait_for_timeout(300)
+    page.wait_for_function(f"() => {{ const e = ({GRID_ROWS})().ends; return e[0] !== '' && e.length === {len(camden)}; }}")
     ends = page.evaluate(GRID_ROWS)["ends"]
     dated = [e for e in ends if e]
     assert dated == sorted(dated) and ends[:len(dated)] == dated and len(ends) == len(camden)
@@ -212,7 +211,8 @@ def test_profile_links_in_the_grid_navigate_within_the_app(page, live_server, bu
 def test_about_page_loads_and_the_banner_anchor_is_reached(page, live_server):
     page.goto(live_server + "/about#data")
     wait_for_dash(page)
-    page.wait_for_timeout(300)
+    page.wait_for_function("() => { const t = document.getElementById('data').getBoundingClientRect().top;"
+                           " return 0 <= t && t < 200; }")
     top = page.evaluate("document.getElementById('data').getBoundingClientRect().top")
     assert 0 <= top < 200
     assert page.locator("h1").count() == 1

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import start_server, stop_server, wait_for_dash
+from tests.browser.conftest import next_frames, start_server, stop_server, wait_for_dash
 
 pytestmark = pytest.mark.browser
 HOSTILE = Path(__file__).resolve().parents[1] / "fixtures" / "hostile_dataset"
@@ -39,13 +39,14 @@ def test_payloads_never_run_and_show_as_typed(hostile_page, hostile_server, path
     page = hostile_page
     page.goto(hostile_server + path)
     wait_for_dash(page)
-    # Hover and click over every chart so that plotly draws its hover labels too.
+    # Hover over every chart so that plotly draws its hover labels too; after each move, wait until
+    # the browser has drawn the label (a payload in it would have run by then).
     for graph in page.locator(".js-plotly-plot").all():
         box = graph.bounding_box()
         if box:
             for fx, fy in ((0.3, 0.3), (0.5, 0.5), (0.7, 0.6)):
                 page.mouse.move(box["x"] + box["width"] * fx, box["y"] + box["height"] * fy)
-                page.wait_for_timeout(150)
+                next_frames(page)
     assert page.evaluate("() => window.__xss") is None
     assert page.dialogs == []
     assert page.locator("#react-entry-point script").count() == 0

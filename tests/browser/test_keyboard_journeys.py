@@ -9,10 +9,10 @@ from datetime import date
 import pytest
 from icalendar import Calendar
 
-from techmap import context
 from techmap.filters import FilterState
 from techmap.queries import apply_filter
 from techmap.renewals import add_months
+from techmap.service import context
 from tests.browser.conftest import choose_in_dropdown, wait_for_dash
 
 pytestmark = pytest.mark.browser

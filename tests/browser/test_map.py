@@ -98,7 +98,8 @@ def test_every_filter_can_be_operated_by_keyboard(page, live_server):
     page.keyboard.press("Enter")
     page.wait_for_function("() => document.activeElement.classList.contains('dash-dropdown-search')")
     page.keyboard.type("Housing")
-    page.wait_for_timeout(200)
+    page.wait_for_function("() => { const o = document.querySelector('.dash-dropdown-content [role=option]');"
+                           " return o && o.textContent.startsWith('Housing'); }")
     page.keyboard.press("ArrowDown")
     page.keyboard.press("Enter")
     page.keyboard.press("Escape")

@@ -20,8 +20,8 @@ import app as app_module  # noqa: F401  (loads the pages, as Dash does)
 from components import about_content
 from components.about_content import BOUNDARY_LICENCE, SOURCES_LICENCES, licence_notices
 from components.shell import BOUNDARY_ATTRIBUTION
-from techmap import context
 from techmap.schema import COLUMN_NAMES, COLUMNS, COLUMNS_BY_NAME
+from techmap.service import context
 from techmap.validate import load_validated
 from tests.unit.test_api import instance
 from web import templates_download

@@ -33,14 +33,14 @@ from flask import Flask
 from flask.testing import FlaskClient
 from openapi_spec_validator import validate as validate_openapi
 
-from techmap import context
 from techmap.auth.roles import Role
 from techmap.authorities import authorities
 from techmap.filters import FilterState
 from techmap.queries import apply_filter
 from techmap.schema import SERVICE_AREAS
+from techmap.service import context
 from tests.unit.auth_helpers import act_as
-from web import api
+from web import api, api_records
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "api" / "dataset"
 ORDER = ["A-001", "A-002", "A-003", "A-004", "A-005", "A-006", "A-007", "A-008", "a-000"]
@@ -246,7 +246,7 @@ def test_accept_header_chooses_csv_unless_format_says_otherwise(client: FlaskCli
 
 def test_csv_cells_cannot_start_a_spreadsheet_formula() -> None:
     field = api.Field("system", "text", "")
-    body = api._csv_body([{"system": '=HYPERLINK("x")'}], [field])
+    body = api_records.csv_body([{"system": '=HYPERLINK("x")'}], [field])
     assert body.splitlines()[1] == '"\'=HYPERLINK(""x"")"'
 
 
@@ -428,10 +428,10 @@ def test_json_has_no_nan_anywhere_unknown_numbers_are_null() -> None:
     payload = {"a": [1.5, float("nan"), {"b": float("inf"), "c": -float("inf"), "d": "NaN"}],
                "e": np.float32("nan"), "f": np.int64(3), "g": np.float64("nan"), "h": np.bool_(True),
                "i": (float("nan"), 2)}
-    text = api.json_text(payload)
+    text = api_records.json_text(payload)
     assert strict_json(text) == {"a": [1.5, None, {"b": None, "c": None, "d": "NaN"}], "e": None, "f": 3,
                                  "g": None, "h": True, "i": [None, 2]}
-    assert api.json_text({"x": 1}) == '{"x":1}'
+    assert api_records.json_text({"x": 1}) == '{"x":1}'
 
 
 @pytest.mark.parametrize("public", [False, True])

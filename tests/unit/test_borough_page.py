@@ -17,9 +17,9 @@ from plotly.utils import PlotlyJSONEncoder
 import app as app_module  # noqa: F401  (loads the pages, as Dash does)
 import ids
 from components.borough_profile import fmt_money, renewals_query
-from techmap import context
 from techmap.appstate import AppState
 from techmap.queries import apply_filter, borough_metrics
+from techmap.service import context
 from tests.unit.test_api import HACKNEY, instance
 
 CAMDEN = "E09000007"

@@ -25,6 +25,7 @@ from techmap.concentration import (
 )
 from techmap.filters import FilterState
 from techmap.queries import apply_filter, borough_metrics, headline
+from techmap.service.cache import ARRAYS
 from tests.unit.frames import CAMDEN, HACKNEY, ISLINGTON, empty_frame, make_frame
 
 
@@ -236,17 +237,15 @@ def test_rows_without_a_supplier_slug_are_left_out(frame: pd.DataFrame) -> None:
 
 @pytest.fixture()
 def clean_cache() -> Iterator[None]:
-    concentration._codes_cache.clear()
-    concentration._seen_once.clear()
+    ARRAYS.clear()
     yield
-    concentration._codes_cache.clear()
-    concentration._seen_once.clear()
+    ARRAYS.clear()
 
 
 def test_codes_are_cached_from_the_second_call_and_read_only(frame: pd.DataFrame,
                                                              clean_cache: None) -> None:
     first = factorize(frame["supplier_slug"])
-    assert not concentration._codes_cache
+    assert not ARRAYS.count("codes")
     second = factorize(frame["supplier_slug"])
     third = factorize(frame["supplier_slug"])
     assert third[0] is second[0] and third[1] is second[1]
@@ -258,7 +257,7 @@ def test_codes_are_cached_from_the_second_call_and_read_only(frame: pd.DataFrame
 def test_a_filtered_frame_inherits_the_codes(frame: pd.DataFrame, clean_cache: None,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
     small = apply_filter(frame, FilterState(area=("libraries",)))
-    assert not concentration._codes_cache  # a small table is not worth it
+    assert not ARRAYS.count("codes")  # a small table is not worth it
     assert concentration._cached(small["supplier_slug"].to_numpy()) is None
     monkeypatch.setattr(concentration, "CODES_MIN_ROWS", 0)  # as for a large table
     subset = apply_filter(frame, FilterState(area=("libraries",)))
@@ -296,7 +295,7 @@ def test_cached_and_uncached_answers_agree(frame: pd.DataFrame, clean_cache: Non
 
     cold = answers()
     assert same(answers(), cold)  # second pass: codes cached
-    assert concentration._codes_cache
+    assert ARRAYS.count("codes")
     monkeypatch.setattr(concentration, "CODES_MIN_ROWS", 0)
     assert same(answers(), cold)  # filtered frames inherit codes
     assert same(answers(), cold)
@@ -306,7 +305,7 @@ def test_cache_entries_go_with_their_arrays(clean_cache: None) -> None:
     frame = make_frame([row("A"), row("B")])
     factorize(frame["supplier_slug"])
     factorize(frame["supplier_slug"])
-    assert len(concentration._codes_cache) == 1
+    assert ARRAYS.count("codes") == 1
     del frame
     gc.collect()
-    assert not concentration._codes_cache
+    assert not ARRAYS.count("codes")

@@ -25,6 +25,7 @@ from openpyxl import load_workbook
 from plotly.utils import PlotlyJSONEncoder
 
 import app as app_module  # noqa: F401  (loads the pages, as Dash does)
+import ids
 from components import data_grid
 from components.data_grid import (
     column_defs,
@@ -40,12 +41,13 @@ from components.quality_panel import (
     sources_table,
 )
 from components.safe_text import safe_url
-from techmap import context, table_query
-from techmap.appstate import AppState
+from techmap import table_query
+from techmap.appstate import VIEW_PARAMS, AppState
 from techmap.auth.roles import Role
 from techmap.dataset import Dataset
 from techmap.filters import FilterState
 from techmap.quality import coverage_by_borough
+from techmap.service import context
 from tests.unit.auth_helpers import act_as
 from tests.unit.test_api import instance
 
@@ -482,54 +484,64 @@ def test_serve_rows_reads_the_view_from_the_url(data: Dataset) -> None:
     assert page().serve_rows(None, "") is no_update
 
 
-def update(state: AppState, shown_grid: Any = None, shown_page: Any = None, *, model: Any = None,
-           columns: Any = None, search: str = "") -> tuple[Any, ...]:
-    return page().update_view(state.to_dict(), [model] if model is not None else [],
-                              [columns] if columns is not None else [], search, shown_grid, shown_page)
+def update(state: AppState, shown_table: Any = None, *, model: Any = None, columns: Any = None,
+           search: str = "", state_changed: bool = True) -> tuple[Any, ...]:
+    return page().view_response(state.to_dict(), [model] if model is not None else [],
+                                [columns] if columns is not None else [], search, shown_table, state_changed)
 
 
-def test_update_view_counts_and_purges_the_grid_only_when_its_rows_change(data: Dataset) -> None:
+def test_update_view_runs_for_the_state_stores_and_the_grid(data: Dataset) -> None:
+    """What the page's parts depend on is in the callback's Inputs (the state stores are written
+    only when they change); the grid is purged by the filters, the flag and the search only."""
+    def inputs_of(output: str) -> list[str]:
+        cb = next(cb for key, cb in app_module.app.callback_map.items() if f"{output}." in key)
+        return [i["id"] for i in cb["inputs"]]
+
+    whole = ["filters", *VIEW_PARAMS]
+    assert inputs_of(page().COUNT)[:len(whole)] == [json.dumps(ids.state_store(n), sort_keys=True,
+                                                               separators=(",", ":")) for n in whole]
+    assert ids.APP_STATE not in inputs_of(page().COUNT)
+    purge = inputs_of(page().GRID_REFRESHED)
+    assert purge[:2] == [json.dumps(ids.state_store(n), sort_keys=True, separators=(",", ":"))
+                         for n in ("filters", "flag")] and purge[2] == page().SEARCH
+
+
+def test_update_view_counts_and_redraws_what_the_state_changes(data: Dataset) -> None:
     camden = AppState(FilterState(authority=(CAMDEN,)))
-    count, links, quality, style, grid_key, page_key, status = update(camden)
+    count, links, quality, style, view, status = update(camden)
     assert "3 contracts match the filters." in render(count)
     assert style == {"height": "299px"}  # header, filter row, pager and scrollbar 173 px + 3 rows of 42 px
-    assert grid_key == f"?authority={CAMDEN}|all|" and page_key == f"?authority={CAMDEN}|"
+    assert view == ""
     assert status is no_update  # a filter-bar change is announced by the shell
-    assert update(camden, grid_key, page_key) == (no_update,) * 7
-    # a view setting of another page changes the links, not the grid's rows
-    other = camden.with_view("metric", "suppliers")
-    out = update(other, grid_key, page_key)
-    assert out[4] is no_update and out[5] == f"?authority={CAMDEN}&metric=suppliers|"
+    assert quality is not no_update
     flagged = camden.with_view("flag", "missing_end_date")
-    out = update(flagged, grid_key, page_key)
-    assert out[4] == f"?authority={CAMDEN}|missing_end_date|"
+    out = update(flagged, view)
     assert out[3] == {"height": "257px"}  # one row: room for two
     assert "Showing 1 of the 3 contracts behind the filters" in render(out[0])
 
 
 def test_update_view_follows_the_grids_column_filters_search_and_sort(data: Dataset) -> None:
     camden = AppState(FilterState(authority=(CAMDEN,)))
-    _, _, _, _, grid_key, page_key, _ = update(camden)
+    view = update(camden)[4]
     model = {"system": {"filterType": "text", "type": "contains", "filter": "o"},
              "no_such_column": {"filterType": "text", "type": "contains", "filter": "x"}}
     columns = [{"colId": "end_date", "sort": "desc", "sortIndex": 0}, {"colId": "system", "sort": None}]
-    count, links, quality, style, key, page_key2, status = update(camden, grid_key, page_key, model=model,
-                                                                  columns=columns)
+    count, links, quality, style, view2, status = update(camden, view, model=model, columns=columns,
+                                                         state_changed=False)
     # Camden: D-01 Open Housing, D-02 <script>..., D-06 spydus; "o" is in D-01 only
     text = render(count)
     assert "Showing 1 of the 3 contracts behind the filters; column filters: System contains “o”." in text
     assert quality is no_update  # the panel describes the filters' rows, which did not change
-    assert key is no_update  # the grid refetches by itself for its own filters and sort
+    assert view2 == "col.system=contains%3Ao&sort=-end_date"
     assert status == "The table shows 1 contract."
     assert style == {"height": "257px"}
     downloads_text = render(links)
     assert ("/download/contracts.csv?authority=E09000007&table=data&col.system=contains%3Ao&sort=-end_date"
             in downloads_text)
     assert "System contains “o”" in downloads_text and "sorted by End date (latest first)" in downloads_text
-    assert update(camden, grid_key, page_key2, model=model, columns=columns) == (no_update,) * 7
-    # the search box: the grid's rows change without a request of its own, so the key purges it
-    out = update(camden, grid_key, page_key2, model=model, columns=columns, search="  open   housing ")
-    assert out[4] == f"?authority={CAMDEN}|all|open housing"
+    # a column moved or resized: the same view, nothing sent
+    assert update(camden, view2, model=model, columns=columns, state_changed=False) == (no_update,) * 6
+    out = update(camden, view2, model=model, columns=columns, search="  open   housing ", state_changed=False)
     assert "table search: “open housing”" in render(out[0])
 
 
@@ -691,7 +703,7 @@ def test_grid_caches_are_keyed_on_the_dataset_object(data: Dataset) -> None:
 
 
 def test_download_in_a_flag_view_holds_exactly_the_flagged_rows():
-    from techmap.views import view_positions
+    from techmap.service.views import view_positions
 
     data = context.dataset()
     state = AppState.from_query_string("?area=housing&flag=missing_end_date")

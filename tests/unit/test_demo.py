@@ -10,13 +10,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from techmap import demo, real_inventory
+from techmap import demo, real_inventory, validate
 from techmap.authorities import authorities
 from techmap.cli import main as cli_main
 from techmap.demo_catalogue import SHARED_GROUPS, SLOTS
 from techmap.problems import DatasetError
 from techmap.schema import COLUMN_NAMES, COLUMNS, SERVICE_AREAS, SERVICE_AREAS_BY_SLUG
-from tests.paths import SHARED_DATA
+from tests.paths import shared as shared_data
 
 REPO = Path(__file__).resolve().parents[2]
 DEMO = REPO / "datasets" / "demo"
@@ -372,7 +372,6 @@ def test_demo_dataset_shape() -> None:
 
 
 def test_demo_dataset_passes_the_validator() -> None:
-    validate = pytest.importorskip("techmap.validate")
     problems = validate.validate_path(DEMO)
     errors = [str(p) for p in problems if p.severity == "error"]
     assert errors == []
@@ -389,7 +388,6 @@ def test_scaled_no_real_dataset(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert set(contracts["synthetic"]) == {"true"}
     assert 2_000 <= len(contracts) <= 3_400
     assert "0 real" in capsys.readouterr().out
-    validate = pytest.importorskip("techmap.validate")
     assert not [p for p in validate.validate_path(out) if p.severity == "error"]
 
 
@@ -432,9 +430,7 @@ def test_licence_files_carry_the_notices() -> None:
 
 
 def test_source_copies_match_the_shared_originals() -> None:
-    shared = SHARED_DATA
-    if not shared.exists():
-        pytest.skip("shared data folder not available")
+    shared = shared_data()
     for name in ("london_borough_systems_long.csv",
                  "uk_library_catalogue_platforms_libraree_2024-06.csv",
                  "uk_planning_portal_platforms_sebvett_2025-03.csv",

@@ -11,7 +11,7 @@ import string
 from urllib.parse import quote
 
 import pytest
-from dash._utils import split_callback_id
+from dash_compat import split_outputs
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -74,7 +74,7 @@ def _item(spec: dict, value: object) -> object:
 
 def _payload(output: str, values: list[object]) -> dict:
     spec = CALLBACKS[output]
-    outputs = split_callback_id(output)
+    outputs = split_outputs(output)
     inputs = [_item(s, values[i % len(values)]) for i, s in enumerate(spec["inputs"])]
     state = [_item(s, values[-1]) for s in spec["state"]]
     outs = [_item(o, None) for o in outputs] if isinstance(outputs, list) else _item(outputs, None)

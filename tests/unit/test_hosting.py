@@ -23,6 +23,7 @@ import pytest
 from flask_compress.compat import compression as codecs
 
 import app as app_module
+import dash_compat
 from techmap.settings import load_settings
 from web import compression, hosting
 from web.access_log import client_address
@@ -117,7 +118,7 @@ def test_debug_is_off_unless_asked_for(monkeypatch):
     assert load_settings().debug is False
     monkeypatch.setenv("TECHMAP_DEBUG", "1")
     assert load_settings().debug is True
-    dev = app_module.app._dev_tools
+    dev = dash_compat.dev_tools(app_module.app)
     assert not (dev.ui or dev.hot_reload or dev.serve_dev_bundles or dev.props_check)
     assert SERVER.debug is False
 
@@ -194,12 +195,11 @@ COMPRESSIBLE = ["/", "/_dash-layout", "/api/v1/summary", "/api/v1/openapi.json",
                 PLOTLY, ASSET, "/download/contracts.csv", "/calendar/E09000007.ics"]
 
 
-@pytest.mark.parametrize("encoding", ["gzip", "br", "zstd"])
-@pytest.mark.parametrize("path", COMPRESSIBLE + ["BOUNDARIES"])
+@pytest.mark.parametrize(("path", "encoding"), [
+    (path, encoding) for path in COMPRESSIBLE + ["BOUNDARIES"] for encoding in ("gzip", "br", "zstd")
+    if not (path.startswith("/download/") and encoding == "gzip")])  # see the plain-download test below
 def test_compressed_when_asked(path, encoding):
     path = _boundaries() if path == "BOUNDARIES" else path
-    if path.startswith("/download/") and encoding == "gzip":
-        pytest.skip("flask-compress streams a download with zstd, br or deflate, not gzip")
     plain = client.get(path)
     assert plain.status_code == 200 and "Content-Encoding" not in plain.headers
     packed = client.get(path, headers={"Accept-Encoding": encoding})
@@ -219,6 +219,28 @@ def test_browser_gets_the_smallest_encoding_it_accepts():
     assert compression.choose("identity") is None
     assert compression.choose("*") == "zstd"
     assert compression.choose("gzip;q=abc, br;q=") in ("br", None)
+    assert compression.choose("zstd;q=0, *") == "br"  # q=0 refuses zstd, even beside a wildcard
+    assert compression.choose("gzip;q=0") is None
+
+
+@pytest.mark.parametrize(("accept", "refused"), [("gzip;q=0", "gzip"), ("zstd;q=0, *", "zstd"),
+                                                 ("br;q=0, gzip;q=0.5, *;q=0.1", "br")])
+@pytest.mark.parametrize("path", [PLOTLY, "/api/v1/summary", "/"])
+def test_a_refused_encoding_is_never_sent(path, accept, refused):
+    """Both the static cache (compression.choose) and flask-compress (dynamic responses) honour
+    q=0, also against a wildcard."""
+    response = client.get(path, headers={"Accept-Encoding": accept})
+    assert response.status_code == 200
+    assert response.headers.get("Content-Encoding") != refused
+
+
+def test_a_streamed_download_is_sent_plain_to_a_gzip_only_client():
+    """flask-compress streams with zstd, br or deflate (COMPRESS_ALGORITHM_STREAMING), not gzip: a
+    client that takes only gzip gets the CSV uncompressed, whole."""
+    plain = client.get("/download/contracts.csv")
+    packed = client.get("/download/contracts.csv", headers={"Accept-Encoding": "gzip"})
+    assert packed.status_code == 200 and "Content-Encoding" not in packed.headers
+    assert packed.get_data() == plain.get_data()
     assert client.get(PLOTLY, headers={"Accept-Encoding": BROWSER}).headers["Content-Encoding"] == "zstd"
 
 
@@ -253,7 +275,9 @@ def test_static_cache_is_bounded_in_bytes():
 
 
 def test_callback_response_cache_keys_are_digests_and_bounded():
-    hosting.RESPONSES.clear()
+    from techmap.service.cache import RESPONSES
+
+    RESPONSES.clear()
     body = {"output": "x", "outputs": {}, "inputs": [], "changedPropIds": []}
     client.post("/_dash-update-component", json=body)  # malformed: not cached
     router = {"output": ".._pages_content.children..._pages_store.data..",
@@ -263,10 +287,10 @@ def test_callback_response_cache_keys_are_digests_and_bounded():
                          {"id": "_pages_location", "property": "search", "value": ""}],
               "state": [], "changedPropIds": ["_pages_location.pathname"]}
     first = client.post("/_dash-update-component", json=router)
-    assert first.status_code == 200 and len(hosting.RESPONSES) == 1
-    assert all(isinstance(k, bytes) and len(k) == 32 for k in hosting.RESPONSES._data)
+    assert first.status_code == 200 and len(RESPONSES) == 1
+    assert all(isinstance(k, bytes) and len(k) == 32 for k in RESPONSES.store)
     assert client.post("/_dash-update-component", json=router).get_data() == first.get_data()
-    assert hosting.RESPONSES.max_bytes <= 32 * 1024 * 1024
+    assert RESPONSES.store.maxsize <= 32 * 1024 * 1024
 
 
 # ---- access log from a real gunicorn ----------------------------------------------------------

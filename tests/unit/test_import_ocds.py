@@ -16,7 +16,7 @@ from techmap.importers.ocds import (
     release_cpv_codes,
     release_instant,
 )
-from tests.paths import SHARED_DATA
+from tests.paths import shared
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "tests" / "fixtures" / "importers" / "ocds"
@@ -26,7 +26,7 @@ OCDS10 = FIXTURES / "cf_ocds10_2015.json"
 RECORDS = FIXTURES / "record_package_2024.json"
 LATIN1 = FIXTURES / "tower_hamlets_latin1.json"
 ALL = [PACKAGE, UPDATES, OCDS10, RECORDS, LATIN1]
-SAMPLES = SHARED_DATA / "procurement_samples"
+SAMPLES_DIR = "procurement_samples"
 COLUMNS = ("contract_id", "authority_code", "service_area", "system", "manufacturer", "supplier",
            "start_date", "end_date", "max_end_date", "total_value_gbp", "hosting", "shared_ref",
            "source")
@@ -282,9 +282,8 @@ def test_bluetail_prefix_is_read_as_contracts_finder() -> None:
 
 # --- the real samples ----------------------------------------------------------------------------
 
-@pytest.mark.skipif(not SAMPLES.exists(), reason="shared procurement samples not present")
 def test_real_contracts_finder_2025_releases() -> None:
-    result = import_ocds([SAMPLES / "cf_ocds11_releases_2025_CFServer1.json"])
+    result = import_ocds([shared(SAMPLES_DIR) / "cf_ocds11_releases_2025_CFServer1.json"])
     rows = {r["contract_id"]: r for r in result.rows}
     merton = rows["ocds-b5fd17-deddd0f5-7f54-41ae-9c16-bbd0e5933625/1/E09000024"]
     assert (merton["supplier"], merton["total_value_gbp"], merton["start_date"],
@@ -298,7 +297,6 @@ def test_real_contracts_finder_2025_releases() -> None:
     assert tally["not a London borough"] == 178
 
 
-@pytest.mark.skipif(not SAMPLES.exists(), reason="shared procurement samples not present")
 @pytest.mark.parametrize("pattern", [
     "cf_ocds10_2014-2015_open-contracting-sample-data/*.json",
     "cf_ocds11_2017-2020_bluetail/*.json",
@@ -309,7 +307,8 @@ def test_real_contracts_finder_2025_releases() -> None:
     "ocds_schema_1.1.5/example_fictional_record_package_ocds-213czf-000-00001.json",
 ])
 def test_every_real_sample_reads_without_error(pattern: str) -> None:
-    files = sorted(SAMPLES.glob(pattern))
+    files = sorted(shared(SAMPLES_DIR).glob(pattern))
+    assert files, f"no shared sample matches {pattern}"
     result = import_ocds(files)
     report = result.report
     assert report.fatal == []

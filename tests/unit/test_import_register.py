@@ -10,7 +10,7 @@ import pytest
 from techmap.authorities import by_code
 from techmap.importers.register import import_register, map_columns, normalise_header
 from techmap.importers.report import ImportReport
-from tests.paths import SHARED_DATA
+from tests.paths import shared
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "tests" / "fixtures" / "importers" / "register"
@@ -18,7 +18,7 @@ CAMDEN = FIXTURES / "camden_contracts_register_2025q2.csv"
 HACKNEY = FIXTURES / "hackney_contracts_register_2025q3.xlsx"
 LAMBETH = FIXTURES / "lambeth_lga_layout_2025-03.csv"
 SOUTHWARK = FIXTURES / "southwark_contracts_register_by_year.xlsx"
-NORFOLK_RAW = SHARED_DATA / "procurement_samples" / "norfolk_cc_contracts_register_2015-03_raw_cp1252.csv"
+NORFOLK_RAW = "procurement_samples/norfolk_cc_contracts_register_2015-03_raw_cp1252.csv"
 COLUMNS = ("contract_id", "service_area", "system", "manufacturer", "supplier", "start_date",
            "end_date", "max_end_date", "review_date", "annual_value_gbp", "total_value_gbp",
            "hosting", "procurement_route")
@@ -352,9 +352,8 @@ def test_ragged_row_is_flagged(tmp_path: Path) -> None:
 
 # --- the real Norfolk register (not a London borough: imported as if for Camden) ----------------------
 
-@pytest.mark.skipif(not NORFOLK_RAW.exists(), reason="shared procurement samples not present")
 def test_real_norfolk_register_raw_cp1252() -> None:
-    result = import_register(NORFOLK_RAW, by_code()["E09000007"])
+    result = import_register(shared(NORFOLK_RAW), by_code()["E09000007"])
     report = result.report
     assert report.read == 5729
     assert len(report.kept) + len(report.skipped) + len(report.merged) == report.read

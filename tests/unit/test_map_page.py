@@ -9,9 +9,9 @@ from plotly.utils import PlotlyJSONEncoder
 import app as app_module  # noqa: F401  (loads the pages, as Dash does)
 from components.map_figure import map_figure, map_patch
 from components.map_panel import map_caption, ranked_table
-from techmap import context
 from techmap.appstate import AppState
 from techmap.queries import apply_filter, borough_metrics
+from techmap.service import context
 
 CAMDEN = "E09000007"
 

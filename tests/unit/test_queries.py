@@ -25,6 +25,7 @@ from techmap.queries import (
     headline,
     rank,
 )
+from techmap.service.cache import MISSING, SEARCH
 from tests.unit.frames import CAMDEN, CITY, HACKNEY, ISLINGTON, empty_frame, make_frame
 
 TODAY = date(2026, 11, 22)
@@ -280,12 +281,11 @@ def test_search_index_agrees_with_the_plain_scan(frame: pd.DataFrame, monkeypatc
     assert plain["c1"] == ["C1"] and plain["camden"] == ["C1", "C2", "C3"]
     monkeypatch.setattr(queries, "_INDEX_MIN_ROWS", 0)
     monkeypatch.setattr(queries, "_HEAD_SCAN_LIMIT", scan_limit)
-    monkeypatch.setattr(queries, "_search_indexes", {})
+    SEARCH.clear()
     for _ in range(3):  # first sight scans, second builds the index, third reuses it
         assert {term: ids(apply_filter(frame, FilterState(q=term))) for term in TERMS} == plain
     texts = frame["search_text"].to_numpy()
-    entry = queries._search_indexes[id(texts)]
-    assert entry[0]() is texts and entry[1] is not None
+    assert SEARCH.lookup("search-index", texts) not in (None, MISSING)
     # with other filters too
     state = FilterState(q="mosaic camden", area=("housing",))
     assert ids(apply_filter(frame, state)) == ["C3"]
@@ -293,11 +293,11 @@ def test_search_index_agrees_with_the_plain_scan(frame: pd.DataFrame, monkeypatc
 
 def test_search_index_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(queries, "_INDEX_MIN_ROWS", 0)
-    monkeypatch.setattr(queries, "_search_indexes", {})
-    frames = [make_frame([{"system": f"S{i}"}]) for i in range(queries._INDEX_MAX_ENTRIES + 3)]
+    SEARCH.clear()
+    frames = [make_frame([{"system": f"S{i}"}]) for i in range(SEARCH.store.maxsize + 3)]
     for df in frames:
         apply_filter(df, FilterState(q="s"))
-    assert len(queries._search_indexes) == queries._INDEX_MAX_ENTRIES
+    assert len(SEARCH) == SEARCH.store.maxsize
 
 
 names = st.text(alphabet="ab c|-1", min_size=1, max_size=6)
@@ -311,17 +311,16 @@ def test_search_index_matches_plain_scan_on_random_text(rows: list[tuple[str, st
                         for cid, system, supplier in rows])
     state = FilterState.from_params({"q": q})
     expected = filter_mask(frame, state).tolist()
-    saved = (queries._INDEX_MIN_ROWS, queries._HEAD_SCAN_LIMIT, dict(queries._search_indexes))
+    saved = (queries._INDEX_MIN_ROWS, queries._HEAD_SCAN_LIMIT)
     try:
         for limit in (0, 10):
             queries._INDEX_MIN_ROWS, queries._HEAD_SCAN_LIMIT = 0, limit
-            queries._search_indexes.clear()
+            SEARCH.clear()
             for _ in range(2):
                 assert filter_mask(frame, state).tolist() == expected
     finally:
         queries._INDEX_MIN_ROWS, queries._HEAD_SCAN_LIMIT = saved[0], saved[1]
-        queries._search_indexes.clear()
-        queries._search_indexes.update(saved[2])
+        SEARCH.clear()
 
 
 def test_categorical_slug_columns_give_the_same_answers(frame: pd.DataFrame) -> None:

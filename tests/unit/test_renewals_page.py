@@ -11,12 +11,15 @@ end 31 Mar 2027).
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import dash
 import pytest
+
+import ids
 
 from components.joint_procurement import cluster_card, cluster_href, finder_caption, finder_cards
 from components.renewal_summary import (
@@ -27,12 +30,12 @@ from components.renewal_summary import (
     summary_figure,
     summary_table,
 )
-from techmap import context
-from techmap.appstate import AppState
+from techmap.appstate import VIEW_PARAMS, AppState
 from techmap.dataset import Dataset
 from techmap.filters import FilterState
 from techmap.renewals import joint_procurement_clusters, quarterly_end_summary
 from techmap.schema import SERVICE_AREAS
+from techmap.service import context
 from tests.unit.frames import CAMDEN, HACKNEY, ISLINGTON, LAMBETH
 from tests.unit.test_timeline import _text, contracts
 
@@ -184,21 +187,42 @@ def test_finder_keeps_groups_of_the_selected_borough_and_moves_starts_by_the_lea
     assert sorted(c.label for c in within3) == ["Housing", "Libraries", "Spydus"]
 
 
-def test_timeline_response_pages_and_skips_what_did_not_change(dataset: Dataset) -> None:
+def _inputs_of(output_id: str) -> set[str]:
+    """The names of the state stores (and the other ids) a page callback takes as Input."""
+    import app as app_module  # the app as served: its callback map
+
+    for key, cb in app_module.app.callback_map.items():
+        if f"{output_id}." in key:
+            return {json.loads(i["id"])["name"] if i["id"].startswith("{") else i["id"] for i in cb["inputs"]}
+    raise AssertionError(f"no callback writes {output_id}")
+
+
+def test_each_part_runs_only_for_what_it_draws() -> None:
+    """Dash's dependency graph does the skipping: a part takes as Input only the state stores it
+    depends on (the reducer writes a store only when its value changes)."""
+    assert _inputs_of(page.TIMELINE_GRAPH) == {"filters", "group", page.TIMELINE_PREV, page.TIMELINE_NEXT, page.NARROW}
+    assert _inputs_of(page.SUMMARY_GRAPH) == {"filters", page.NARROW}  # not the view settings
+    everything = {"filters", *VIEW_PARAMS}
+    assert _inputs_of(page.SUMMARY_TABLE) == everything  # its links carry the view settings
+    assert _inputs_of(page.FINDER_CARDS) == everything | {page.FINDER_PREV, page.FINDER_NEXT}
+    assert _inputs_of(page.WINDOW_STATUS) == everything
+    assert ids.APP_STATE not in set().union(*(_inputs_of(o) for o in (
+        page.TIMELINE_GRAPH, page.SUMMARY_GRAPH, page.SUMMARY_TABLE, page.FINDER_CARDS, page.WINDOW_STATUS)))
+
+
+def test_timeline_response_pages(dataset: Dataset) -> None:
     state = AppState()
-    first = page.timeline_response(store(state), None)
+    first = page.timeline_response(store(state))
     figure, caption, table, pager, prev_disabled, next_disabled, kept = first
-    assert kept == {"key": page.timeline_key_of(state), "page": 0}
+    assert kept == 0
     assert prev_disabled is False and next_disabled is True  # one ended contract lies earlier
     assert pager.startswith("Contracts 1–5 of 5")
     assert "1 contract has no end date" in caption
     earlier = page.timeline_response(store(state), kept, step=-1)
-    assert earlier[-1]["page"] == -1 and earlier[4] is True
-    # a change the timeline does not draw (the finder's lead time) sends nothing
-    assert page.timeline_response(store(state.with_view("lead", "12")), kept) == (NO,) * 7
+    assert earlier[-1] == -1 and earlier[4] is True
     # a filter change goes back to page 0
     moved = page.timeline_response(store(AppState(FilterState(area=("housing",)))), earlier[-1])
-    assert moved[-1]["page"] == 0 and moved[3].startswith("Contracts 1–3 of 3")
+    assert moved[-1] == 0 and moved[3].startswith("Contracts 1–3 of 3")
     # grouping by borough redraws
     grouped = page.timeline_response(store(state.with_view("group", "authority")), kept)
     assert grouped[0]["layout"]["yaxis"]["ticktext"][0] == "<b>Lambeth</b>"
@@ -206,23 +230,21 @@ def test_timeline_response_pages_and_skips_what_did_not_change(dataset: Dataset)
     assert compact[0]["layout"]["yaxis"]["showticklabels"] is False
 
 
-def test_summary_response_redraws_the_chart_only_for_filters(dataset: Dataset) -> None:
+def test_summary_chart_and_table(dataset: Dataset) -> None:
     state = AppState()
-    figure, caption, table, keys = page.summary_response(store(state), None)
+    figure, caption = page.summary_chart(store(state))
     assert len(figure["data"]) == 3
-    assert page.summary_response(store(state), keys) == (NO,) * 4
-    out = page.summary_response(store(state.with_view("lead", "12")), keys)
-    assert out[0] is NO and out[1] is NO and out[2] is not NO  # the table's links carry the view
+    table = page.summary_table(store(state.with_view("lead", "12")))
+    assert "lead=12" in str(table)  # the table's links carry the view
 
 
 def test_finder_response_pages(dataset: Dataset) -> None:
     state = AppState()
-    caption, cards, pager, prev_disabled, next_disabled, kept = page.finder_response(store(state), None)
+    caption, cards, pager, prev_disabled, next_disabled, kept = page.finder_response(store(state))
     assert caption.startswith("4 groups")
-    assert kept == {"key": page.finder_key_of(state), "page": 0}
+    assert kept == 0
     assert prev_disabled is True and next_disabled is True  # 4 groups fit on one page
     assert len(cards) == 4
-    assert page.finder_response(store(state), kept) == (NO,) * 6
     selected = page.finder_response(store(AppState(FilterState(authority=(ISLINGTON,)))), kept)
     assert selected[0].startswith("1 group of boroughs that include Islington could buy together")
 
@@ -284,8 +306,9 @@ def test_downloads_carry_exactly_the_views_filters(dataset: Dataset) -> None:
 
 def test_downloads_over_a_limit_say_so_instead_of_linking(dataset: Dataset, monkeypatch: pytest.MonkeyPatch) -> None:
     import components.downloads
+    import components.renewals
 
-    monkeypatch.setattr(page, "XLSX_MAX_ROWS", 6)
+    monkeypatch.setattr(components.renewals, "XLSX_MAX_ROWS", 6)
     monkeypatch.setattr(components.downloads, "MAX_CALENDAR_CONTRACTS", 5)
     everything = page.controls_response(store(AppState()), [])[1]
     links = _links(everything)
@@ -301,10 +324,11 @@ def test_downloads_over_a_limit_say_so_instead_of_linking(dataset: Dataset, monk
 
 def test_the_limits_are_the_routes_own() -> None:
     import components.downloads
+    import components.renewals
     import web.calendar
     import web.downloads
 
-    assert page.XLSX_MAX_ROWS is web.downloads.XLSX_MAX_ROWS
+    assert components.renewals.XLSX_MAX_ROWS is web.downloads.XLSX_MAX_ROWS
     assert components.downloads.MAX_CALENDAR_CONTRACTS is web.calendar.MAX_CALENDAR_CONTRACTS
 
 
@@ -330,8 +354,8 @@ def test_layout_first_paint_matches_the_callbacks(dataset: Dataset) -> None:
             for item in node:
                 walk(item)
             return
-        if getattr(node, "id", None) in (page.SUMMARY_STORE, page.TIMELINE_STORE, page.FINDER_STORE):
-            found[node.id] = node.data
+        if isinstance(getattr(node, "id", None), dict) and node.id.get("type") == "state":
+            found[node.id["name"]] = node.data
         if type(node).__name__ == "H1":
             h1.append(node)
         if hasattr(node, "children"):
@@ -340,10 +364,11 @@ def test_layout_first_paint_matches_the_callbacks(dataset: Dataset) -> None:
     walk(tree)
     assert len(h1) == 1
     state = AppState.from_page_query(query)
-    # the reducer's first echo of the URL state must send nothing
-    assert page.summary_response(store(state), found[page.SUMMARY_STORE]) == (NO,) * 4
-    assert page.timeline_response(store(state), found[page.TIMELINE_STORE]) == (NO,) * 7
-    assert page.finder_response(store(state), found[page.FINDER_STORE]) == (NO,) * 6
+    # the stores hold the URL's state, so the reducer's first echo of it writes none of them
+    from components.state_stores import store_value
+
+    assert found == {name: store_value(state, name) for name in ("filters", *VIEW_PARAMS)}
+    assert found["group"] == "authority" and found["filters"] == "?authority=" + HACKNEY
 
 
 def test_nearly_every_borough_is_said_in_words() -> None:
@@ -379,13 +404,12 @@ def test_borough_links_keep_the_groups_system_and_the_filters() -> None:
 
 def test_hostile_page_stores_are_clamped_or_ignored(dataset: Dataset) -> None:
     state = AppState()
-    far = page.timeline_response(store(state), {"key": 5, "page": 10**12}, step=1)
-    assert far[-1]["page"] == 0  # the last page that exists
+    far = page.timeline_response(store(state), 10**12, step=1)
+    assert far[-1] == 0  # the last page that exists
     junk = page.timeline_response(store(state), "junk")
-    assert junk[-1] == {"key": page.timeline_key_of(state), "page": 0}
-    finder = page.finder_response(store(state), {"page": -10**9, "key": None}, step=-1)
-    assert finder[-1]["page"] == 0
-    assert page.summary_response(store(state), ["not", "a", "dict"])[3] == page.summary_keys(state)
+    assert junk[-1] == 0
+    finder = page.finder_response(store(state), -10**9, step=-1)
+    assert finder[-1] == 0
 
 
 def test_the_download_links_fetch_exactly_the_rows_on_screen() -> None:

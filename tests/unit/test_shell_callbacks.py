@@ -1,4 +1,4 @@
-"""The shell's callbacks (pages/shell.py) called as plain functions, with the callback context Dash
+"""The shell's callbacks (shell/callbacks.py) called as plain functions, with the callback context Dash
 would give them: the reducer wrapper (the URL is its base state, no-op changes are skipped, only
 changed controls are written back, reset, toggling, malformed input) and the shared views of the
 state (chips, banner, live announcement). The pure reducer itself is tested in test_appstate.py."""
@@ -13,15 +13,14 @@ from typing import Any
 
 import pytest
 from dash import no_update
-from dash._callback_context import context_value
-from dash._utils import AttributeDict, stringify_id
 from plotly.utils import PlotlyJSONEncoder
 
 import app as app_module  # noqa: F401  (loads the pages and the shell callbacks, as Dash does)
 import ids
-from techmap import context
+from dash_compat import callback_context
 from techmap.appstate import AppState
-from techmap.views import in_view
+from techmap.service import context
+from techmap.service.views import in_view
 
 CAMDEN, HACKNEY = "E09000007", "E09000012"
 CONTROLS = list(ids.FILTER_CONTROLS)  # the reducer's control outputs, in this order
@@ -29,39 +28,38 @@ PROPS = {ids.URL: "search", ids.CLEAR_ALL: "n_clicks"}
 
 
 def shell() -> Any:
-    return sys.modules["pages.shell"]
+    return sys.modules["shell.callbacks"]
 
 
 @contextmanager
-def fired(trigger: Any = None, value: Any = None, views: tuple[str, ...] = ()) -> Iterator[None]:
+def fired(trigger: Any = None, value: Any = None, views: tuple[str, ...] = (),
+          stores: tuple[str, ...] = ()) -> Iterator[None]:
     """Dash's callback context for one firing: what triggered it (None = first load) and which
     view settings (ids.view(name)) are on the page, i.e. the ALL outputs the reducer fills."""
     if trigger is None:
-        triggered: list[dict[str, Any]] = []
+        triggered: list[tuple[Any, str, Any]] = []
     else:
         prop = PROPS.get(trigger) if isinstance(trigger, str) else None
         if prop is None:
             prop = "value" if isinstance(trigger, str) or trigger.get("type") == "view" else (
                 "clickData" if trigger.get("type") in ("map-graph", "treemap") else "n_clicks")
-        triggered = [{"prop_id": f"{stringify_id(trigger)}.{prop}", "value": value}]
+        triggered = [(trigger, prop, value)]
     outputs = [{"id": ids.APP_STATE, "property": "data"}, {"id": ids.URL, "property": "search"},
                *[{"id": ids.FILTER_CONTROLS[p], "property": "value"} for p in CONTROLS],
-               [{"id": ids.view(name), "property": "value"} for name in views]]
-    token = context_value.set(AttributeDict(triggered_inputs=triggered, outputs_list=outputs))
-    try:
+               [{"id": ids.view(name), "property": "value"} for name in views],
+               [{"id": ids.state_store(name), "property": "data"} for name in stores]]
+    with callback_context(triggered, outputs):
         yield
-    finally:
-        context_value.reset(token)
 
 
 def reduce(search: str | None, trigger: Any = None, value: Any = None,
            views: tuple[str, ...] = ()) -> dict[str, Any]:
     """Call reduce_app_state as Dash does (search first, then every input) and name its outputs."""
     with fired(trigger, value, views):
-        out = shell().reduce_app_state(search, *([None] * 14))
-    assert len(out) == 3 + len(CONTROLS)
-    return {"store": out[0], "search": out[1], "controls": dict(zip(CONTROLS, out[2:-1], strict=True)),
-            "views": out[-1]}
+        out = shell().reduce_app_state(search, *([None] * 14), [])
+    assert len(out) == 4 + len(CONTROLS)
+    return {"store": out[0], "search": out[1], "controls": dict(zip(CONTROLS, out[2:-2], strict=True)),
+            "views": out[-2]}
 
 
 def skipped(result: dict[str, Any]) -> bool:
@@ -234,7 +232,7 @@ def test_show_state_survives_a_malformed_store(junk):
 
 def test_banner_names_the_service_areas_with_rows_from_public_sources(monkeypatch: pytest.MonkeyPatch):
     """The API fixture's only non-synthetic rows: A-002 (revenues and benefits), A-005 (libraries)."""
-    from components.chips import public_source_areas
+    from techmap.service.views import public_source_areas
     from tests.unit.test_api import instance
 
     with instance(monkeypatch, public=False):
@@ -249,7 +247,8 @@ def test_banner_names_the_service_areas_with_rows_from_public_sources(monkeypatc
 def test_banner_lists_three_areas_with_a_serial_comma_and_none_when_all_are_illustrative():
     from dataclasses import replace as dc_replace
 
-    from components.chips import public_source_areas, synthetic_banner
+    from components.chips import synthetic_banner
+    from techmap.service.views import public_source_areas
 
     london = context.dataset()  # the demo: real rows in many areas
     areas = ("Planning and building control", "Libraries", "Elections and electoral registration")
@@ -263,3 +262,42 @@ def test_banner_lists_three_areas_with_a_serial_comma_and_none_when_all_are_illu
     assert public_source_areas(all_made_up) == ()
     text = render(synthetic_banner(10, 10, public_source_areas(all_made_up)))
     assert "All contracts shown are made up" in text and "public sources" not in text
+
+
+# ---- the state stores: written only when their value changes ------------------------------------
+
+
+def reduce_stores(search: str | None, stores: dict[str, Any], trigger: Any = None, value: Any = None) -> dict:
+    """The reducer's writes to the page's state stores `stores` (name -> value held now)."""
+    names = tuple(stores)
+    with fired(trigger, value, stores=names):
+        out = shell().reduce_app_state(search, *([None] * 14), list(stores.values()))
+    return {name: new for name, new in zip(names, out[-1], strict=True) if new is not no_update}
+
+
+def held(search: str, *names: str) -> dict[str, Any]:
+    from components.state_stores import store_value
+
+    return {name: store_value(AppState.from_query_string(search), name) for name in names}
+
+
+def test_a_filter_change_writes_only_the_stores_it_changes():
+    now = held("?group=authority", "filters", "area", "authority", "group", "lead")
+    written = reduce_stores("?group=authority", now, ids.FILTER_CONTROLS["area"], ["housing"])
+    assert written == {"filters": "?area=housing", "area": ["housing"]}
+
+
+def test_first_load_and_back_forward_write_only_what_differs_from_the_stores():
+    search = f"?authority={CAMDEN}&lead=12"
+    now = held(search, "filters", "authority", "lead", "within")
+    assert reduce_stores(search, now) == {}  # the page was drawn for this URL: nothing fires
+    assert reduce_stores(search, now, ids.URL, search) == {}
+    back = reduce_stores(f"?authority={CAMDEN}&lead=24", now, ids.URL, "")
+    assert back == {"lead": "24"}  # Back/Forward to another lead time: the lead store only
+
+
+def test_the_supplier_store_says_what_the_selection_was():
+    now = held("?supplier=capita", "supplier", "filters")
+    written = reduce_stores("?supplier=capita", now, ids.toggle("supplier", "civica"), 1)
+    assert written["supplier"] == {"now": ["capita", "civica"], "was": ["capita"]}
+    assert written["filters"] == "?supplier=capita&supplier=civica"

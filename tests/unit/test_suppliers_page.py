@@ -28,10 +28,10 @@ from components.concentration_panel import (
     selection_summary,
     top_n_sentence,
 )
-from techmap import context
 from techmap.appstate import AppState
 from techmap.concentration import concentration_by, supplier_shares
 from techmap.dataset import Dataset
+from techmap.service import cache, context
 from tests.unit.frames import CAMDEN, HACKNEY, ISLINGTON, LAMBETH, make_frame
 
 TODAY = date(2026, 11, 22)
@@ -255,13 +255,10 @@ def _walk(component: Any) -> Iterator[Any]:
     yield from _walk(getattr(component, "children", None))
 
 
-def test_drawn_key_ignores_only_the_supplier_selection(pages) -> None:
+def test_the_counts_depend_on_every_filter_but_the_supplier_selection(pages) -> None:
     suppliers, _ = pages
-    base = AppState.from_query_string("?area=housing")
-    assert suppliers.drawn_key(base) == suppliers.drawn_key(AppState.from_query_string("?area=housing&supplier=x"))
-    assert suppliers.drawn_key(base) != suppliers.drawn_key(AppState.from_query_string("?area=gis"))
-    assert suppliers.drawn_key(base) != suppliers.drawn_key(AppState.from_query_string("?area=housing&size=value"))
-    assert suppliers.drawn_key(base) == suppliers.drawn_key(AppState.from_query_string("?area=housing&top=5"))
+    assert set(suppliers.COUNTED_BY) == {"authority", "area", "system", "ends_from", "ends_to", "q", "size"}
+    assert set(suppliers.STORES) >= {*suppliers.COUNTED_BY, "supplier", "top"}
 
 
 def test_layout_has_one_h1_and_headings_in_order(pages, dataset: Dataset) -> None:
@@ -280,26 +277,27 @@ def test_layout_has_one_h1_and_headings_in_order(pages, dataset: Dataset) -> Non
 
 def test_update_page_patches_only_the_highlight_after_a_click(pages, dataset: Dataset) -> None:
     suppliers, _ = pages
-    suppliers.clear_cache()
-    first = suppliers.update_page({"filters": {}, "view": {}}, None)
-    treemap, drawn, *_rest = first
+    cache.VIEWS.clear()
+    first = suppliers.page_response({"filters": {}, "view": {}})
+    treemap = first[0]
     ops = {tuple(op["location"]) for op in treemap.to_plotly_json()["operations"]}
     assert ("data", 0, "ids") in ops  # nothing drawn before: the nodes are sent
-    assert first[5] is not dash.no_update and first[6] is not dash.no_update
-    assert drawn["shown"] == ["alpha", "beta", "gamma"] and drawn["selected"] == []
+    assert first[4] is not dash.no_update and first[5] is not dash.no_update
 
-    click = suppliers.update_page({"filters": {"supplier": ["beta"]}, "view": {}}, drawn)
+    # only the supplier store changed: the selection moved from nothing to Beta
+    click = suppliers.page_response({"filters": {"supplier": ["beta"]}, "view": {}}, {"supplier"}, [])
     ops = {tuple(op["location"]) for op in click[0].to_plotly_json()["operations"]}
     assert ("data", 0, "ids") not in ops and ("data", 0, "marker", "colors") in ops
-    assert click[5] is dash.no_update and click[6] is dash.no_update  # table and concentration stay
-    assert isinstance(click[7], dash.Patch)  # ranked rows patched
-    assert click[1]["selected"] == ["beta"]
-    assert "Outlined: Beta." in click[4]
+    assert click[4] is dash.no_update and click[5] is dash.no_update  # table and concentration stay
+    assert isinstance(click[6], dash.Patch)  # ranked rows patched
+    assert "Outlined: Beta." in click[3]
 
-    moved = suppliers.update_page({"filters": {"supplier": ["beta"], "area": ["housing"]}, "view": {}},
-                                  click[1])
+    moved = suppliers.page_response({"filters": {"supplier": ["beta"], "area": ["housing"]}, "view": {}},
+                                    {"area"}, ["beta"])
     assert ("data", 0, "ids") in {tuple(op["location"]) for op in moved[0].to_plotly_json()["operations"]}
-    assert isinstance(moved[7], list)  # a new ranking: the table is rebuilt
+    assert isinstance(moved[6], list)  # a new ranking: the table is rebuilt
+    top = suppliers.page_response({"filters": {"supplier": ["beta"]}, "view": {"top": "5"}}, {"top"}, ["beta"])
+    assert top[4] is dash.no_update and top[5] is not dash.no_update  # only the concentration panel
 
 
 # ---- supplier profile ---------------------------------------------------------------------------
@@ -362,18 +360,18 @@ def test_close_matches(pages) -> None:
 
 def test_the_largest_n_picker_drives_the_per_area_share(pages, dataset: Dataset) -> None:
     suppliers, _ = pages
-    suppliers.clear_cache()
+    cache.VIEWS.clear()
     # housing: Alpha 5, Beta 3, Gamma 1 (9); finance-erp: Alpha 1
-    first = suppliers.update_page({"filters": {}, "view": {"top": "5"}}, None)
-    panel = first[6]
+    first = suppliers.page_response({"filters": {}, "view": {"top": "5"}})
+    panel = first[5]
     assert "Share of the 5 largest" in _text(panel)
     assert "Finance and ERP, where Alpha holds all contracts (HHI 10,000)" in _text(panel)
     # the same filters with another N: the treemap stays, the concentration panel is redrawn
-    other = suppliers.update_page({"filters": {}, "view": {"top": "10"}}, first[1])
-    assert other[5] is dash.no_update
-    assert other[6] is not dash.no_update and "Share of the 10 largest" in _text(other[6])
-    again = suppliers.update_page({"filters": {}, "view": {"top": "10"}}, other[1])
-    assert again[6] is dash.no_update
+    other = suppliers.page_response({"filters": {}, "view": {"top": "10"}}, {"top"}, [])
+    assert other[4] is dash.no_update
+    assert other[5] is not dash.no_update and "Share of the 10 largest" in _text(other[5])
+    again = suppliers.page_response({"filters": {"supplier": ["beta"]}, "view": {"top": "10"}}, {"supplier"}, [])
+    assert again[5] is dash.no_update  # the same N: a click leaves the panel
     housing = suppliers.concentration(dataset, "?area=housing", "count", 5)
     assert housing["top_n_share"].tolist() == [1.0]
     smallest = suppliers.concentration(dataset, "?area=housing", "count", 1)  # not a picker value: any N works
@@ -386,15 +384,16 @@ def _download_links(children: Any) -> dict[str, str]:
 
 def test_downloads_hold_the_counted_contracts_and_the_selection(pages, dataset: Dataset) -> None:
     suppliers, _ = pages
-    suppliers.clear_cache()
+    cache.VIEWS.clear()
     # 10 contracts; Beta 3 of them. View settings (size, top, the data page's flag) stay out.
     view = {"size": "value", "top": "5", "flag": "missing_end_date"}
-    out = suppliers.update_page({"filters": {"area": ["housing"]}, "view": view}, None)
-    links = _download_links(out[8])
+    out = suppliers.page_response({"filters": {"area": ["housing"]}, "view": view})
+    links = _download_links(out[7])
     assert links == {"Download these 9 contracts (CSV)": "/download/contracts.csv?area=housing",
                      "Download these 9 contracts (Excel)": "/download/contracts.xlsx?area=housing"}
-    chosen = suppliers.update_page({"filters": {"area": ["housing"], "supplier": ["beta"]}, "view": view}, out[1])
-    links = _download_links(chosen[8])
+    chosen = suppliers.page_response({"filters": {"area": ["housing"], "supplier": ["beta"]}, "view": view},
+                                     {"supplier"}, [])
+    links = _download_links(chosen[7])
     assert links["Download these 9 contracts (CSV)"] == "/download/contracts.csv?area=housing"
     assert links["Download the selected supplier's 3 contracts (CSV)"] == (
         "/download/contracts.csv?area=housing&supplier=beta")
@@ -409,11 +408,11 @@ def test_downloads_hold_the_counted_contracts_and_the_selection(pages, dataset: 
 def test_downloads_over_the_excel_limit_say_so(pages, dataset: Dataset, monkeypatch: pytest.MonkeyPatch) -> None:
     suppliers, _ = pages
     monkeypatch.setattr(suppliers, "XLSX_MAX_ROWS", 4)
-    out = suppliers.update_page({"filters": {"supplier": ["beta"]}, "view": {}}, None)
-    links = _download_links(out[8])
+    out = suppliers.page_response({"filters": {"supplier": ["beta"]}, "view": {}})
+    links = _download_links(out[7])
     assert set(links) == {"Download these 10 contracts (CSV)", "Download the selected supplier's 3 contracts (CSV)",
                           "Download the selected supplier's 3 contracts (Excel)"}
-    assert "Excel: up to 4 contracts, and these filters give 10." in _text(out[8])
+    assert "Excel: up to 4 contracts, and these filters give 10." in _text(out[7])
     import web.downloads
     monkeypatch.undo()
     assert suppliers.XLSX_MAX_ROWS is web.downloads.XLSX_MAX_ROWS

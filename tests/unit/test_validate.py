@@ -20,20 +20,17 @@ import openpyxl
 import pandas as pd
 import pytest
 
+import techmap.contract_checks as contract_checks
+import techmap.table_reader as table_reader
 import techmap.validate as validate_module
 from techmap.cli import main
 from techmap.dataset import Dataset, load_dataset
 from techmap.problems import DatasetError, Problem
 from techmap.schema import COLUMN_NAMES, HOSTING_VALUES, SERVICE_AREAS
-from techmap.validate import (
-    MAX_FIELD_CHARS,
-    MAX_LISTED_WARNINGS,
-    load_validated,
-    read_contracts,
-    run_validate_command,
-    summary_line,
-    validate_path,
-)
+from techmap.contract_checks import MAX_LISTED_WARNINGS, read_contracts
+from techmap.table_reader import MAX_FIELD_CHARS
+from techmap.validate import load_validated, validate_path
+from techmap.validate_cli import run_validate_command, summary_line
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "tests" / "fixtures" / "validation"
@@ -404,7 +401,7 @@ def test_unexpected_exception_becomes_a_problem(monkeypatch: pytest.MonkeyPatch,
     def boom(*_args: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(validate_module, "_read_table", boom)
+    monkeypatch.setattr(contract_checks, "read_table", boom)
     frame, problems = read("values.csv")
     assert frame.empty
     assert [p.reason for p in problems] == [
@@ -685,7 +682,7 @@ def test_utf8_without_bom_is_not_mistaken_for_windows_1252() -> None:
     assert frame["system"].tolist() == ["Café Système"]
     assert frame["supplier"].tolist() == ["Société Générale"]
     assert frame["annual_value_gbp"].tolist() == [2500.0]
-    assert summary_line(problems, 1, validate_module._check_path(FILES / "utf8.csv").encoding) == (
+    assert summary_line(problems, 1, validate_module.check_path(FILES / "utf8.csv").encoding) == (
         "OK: 1 row, 0 errors, 0 warnings")  # no "(read as ...)": it is UTF-8
 
 
@@ -817,7 +814,7 @@ def test_utf16_without_a_byte_order_mark_is_read(tmp_path: Path) -> None:
     frame, problems = read_contracts(path)
     assert problems == []
     assert frame["system"].tolist() == ["Nörth"]
-    assert validate_module._check_path(path).encoding == "utf-16-le"
+    assert validate_module.check_path(path).encoding == "utf-16-le"
 
 
 # --- dates with a time of day --------------------------------------------------------------------
@@ -857,5 +854,5 @@ def test_excel_date_time_cells_warn_like_csv_ones(tmp_path: Path) -> None:
 
 def test_field_size_limit_only_grows() -> None:
     before = csv.field_size_limit()
-    validate_module._allow_fields_up_to(10)
+    table_reader._allow_fields_up_to(10)
     assert csv.field_size_limit() == before

@@ -19,13 +19,13 @@ from openpyxl import load_workbook
 import app
 import web.calendar
 import web.downloads
-from techmap import context
 from techmap.appstate import AppState
 from techmap.auth.roles import Role
 from techmap.calendar_export import renewal_events
 from techmap.export import EXPORT_COLUMNS, UTF8_BOM
 from techmap.filters import FilterState
 from techmap.queries import apply_filter
+from techmap.service import context
 from tests.unit.auth_helpers import act_as, bearer_token
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "export" / "dataset"
@@ -34,7 +34,6 @@ FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "export" / "data
 @pytest.fixture
 def client():
     context.reset()  # the environment of conftest.py: bundled dataset, not public
-    web.calendar.clear_cache()
     client = app.server.test_client()
     # a member, who sees every field (anonymous visitors get public fields: test_auth_web.py)
     client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {bearer_token(Role.MEMBER)}"
@@ -196,7 +195,6 @@ def fixture_client(monkeypatch, *, public: bool):
     monkeypatch.setenv("TECHMAP_DATASET", str(FIXTURE))
     monkeypatch.setenv("TECHMAP_PUBLIC", "1" if public else "0")
     context.reset()
-    web.calendar.clear_cache()
     server = flask.Flask("test-calendar-downloads")
     server.register_blueprint(web.calendar.bp)
     server.register_blueprint(web.downloads.bp)
@@ -208,7 +206,6 @@ def fixture_client(monkeypatch, *, public: bool):
 def restore_context():
     yield
     context.reset()
-    web.calendar.clear_cache()
 
 
 # Values of the value_public=false rows (CAM-002, HAC-001) in the fixture.

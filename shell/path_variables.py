@@ -3,16 +3,17 @@
 Dash's page router passes path variables and query parameters to `layout()` in one dict, the query
 winning: `/borough/camden?key=hackney` would show Hackney, and `?key=a&key=b` would pass a list.
 Profiles re-read their key from the pathname the router matched, so the page shown is always
-the one the path names. Not a page (no register_page)."""
+the one the path names."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from dash import ctx, strip_relative_path
-from dash._pages import _path_to_page  # the router's own matcher, so both read the path alike
 
-PATHNAME = "_pages_location.pathname"
+from dash_compat import PAGES_LOCATION, path_to_page  # the router's own matcher: both read the path alike
+
+PATHNAME = f"{PAGES_LOCATION}.pathname"
 
 
 def path_variable(name: str, given: Any) -> str | None:
@@ -22,7 +23,7 @@ def path_variable(name: str, given: Any) -> str | None:
     except Exception:  # outside a callback (a test, the validation layout): no context
         pathname = None
     if isinstance(pathname, str):
-        _page, variables = _path_to_page(strip_relative_path(pathname) or "")
+        _page, variables = path_to_page(strip_relative_path(pathname) or "")
         value = (variables or {}).get(name)
         return value if isinstance(value, str) else None
     return given if isinstance(given, str) else None

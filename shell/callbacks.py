@@ -1,7 +1,7 @@
 """Shell callbacks: the one reducer that writes the app state (and the URL), and the views of
 that state that every page shares (chips, banner, live announcement, navigation links).
 
-Imported by app.py; not a page (it has no register_page)."""
+Imported by app.py."""
 
 from __future__ import annotations
 
@@ -10,11 +10,12 @@ from typing import Any
 from dash import ALL, Input, Output, State, callback, clientside_callback, ctx, no_update
 
 import ids
-from components.chips import filter_chips, live_message, public_source_areas, synthetic_banner
-from techmap import context
+from components.chips import filter_chips, live_message, synthetic_banner
+from components.state_stores import NAMES, changed, store_value
 from techmap.appstate import VIEW_PARAMS, AppState, reduce_state
 from techmap.filters import MULTI_PARAMS
-from techmap.views import in_view
+from techmap.service import context
+from techmap.service.views import in_view, public_source_areas
 
 _CONTROL_PARAMS = tuple(ids.FILTER_CONTROLS)
 
@@ -38,24 +39,29 @@ def _control_values(state: AppState) -> list[Any]:
     Output(ids.URL, "search"),
     *[Output(ids.FILTER_CONTROLS[p], "value") for p in _CONTROL_PARAMS],
     Output(ids.view(ALL), "value"),
+    Output(ids.state_store(ALL), "data"),
     Input(ids.URL, "search"),
     *[Input(ids.FILTER_CONTROLS[p], "value") for p in _CONTROL_PARAMS],
     Input(ids.CLEAR_ALL, "n_clicks"),
     Input(ids.chip_remove(ALL, ALL), "n_clicks"),
     Input(ids.toggle(ALL, ALL), "n_clicks"),
-    Input({"type": "map-graph", "page": ALL}, "clickData"),
-    Input({"type": "treemap", "page": ALL}, "clickData"),
-    Input({"type": "window", "months": ALL}, "n_clicks"),
+    Input({**ids.MAP_GRAPH, "page": ALL}, "clickData"),
+    Input({**ids.TREEMAP, "page": ALL}, "clickData"),
+    Input(ids.window(ALL), "n_clicks"),
     Input(ids.view(ALL), "value"),
+    State(ids.state_store(ALL), "data"),
 )
-def reduce_app_state(search: str | None, *_: Any) -> tuple[Any, ...]:
+def reduce_app_state(search: str | None, *inputs: Any) -> tuple[Any, ...]:
     """The single writer of the app state: work out what was touched, then call the reducer.
 
     The base state is the URL, not the store: this callback writes both together, and when a
     page's components appear they fire this callback before an earlier response has reached the
-    store, whereas the URL prop is already current."""
-    view_outputs = ctx.outputs_list[-1] if isinstance(ctx.outputs_list[-1], list) else []
-    nothing = (no_update,) * (2 + len(_CONTROL_PARAMS)) + ([no_update] * len(view_outputs),)
+    store, whereas the URL prop is already current. The page's state stores (the last input)
+    are written only where their value changes."""
+    view_outputs, store_outputs = (o if isinstance(o, list) else [] for o in ctx.outputs_list[-2:])
+    stores_now = inputs[-1] if inputs and isinstance(inputs[-1], list) else []
+    nothing = ((no_update,) * (2 + len(_CONTROL_PARAMS)) + ([no_update] * len(view_outputs),)
+               + ([no_update] * len(store_outputs),))
     trigger = ctx.triggered_id
     before = AppState.from_query_string(search)
     from_url = trigger is None or trigger == ids.URL
@@ -75,14 +81,28 @@ def reduce_app_state(search: str | None, *_: Any) -> tuple[Any, ...]:
     controls = [new if from_url or new != old else no_update
                 for new, old in zip(_control_values(after), _control_values(before), strict=True)]
     return ({**after.to_dict(), "query": query}, query if query != (search or "") else no_update,
-            *controls, view_values)
+            *controls, view_values, _store_values(after, store_outputs, stores_now))
+
+
+def _store_values(state: AppState, outputs: list[dict[str, Any]], now: list[Any]) -> list[Any]:
+    """The page's state stores for `state`: the new value where it changed, else no_update."""
+    out: list[Any] = []
+    for i, output in enumerate(outputs):
+        name = output["id"].get("name")
+        old = now[i] if i < len(now) else None
+        if name not in NAMES:
+            out.append(no_update)
+            continue
+        new = store_value(state, name, old)
+        out.append(new if changed(name, new, old) else no_update)
+    return out
 
 
 def _control_trigger(trigger: Any) -> Any:
     """Map a filter control's string id to the reducer's trigger form."""
     for param, control_id in ids.FILTER_CONTROLS.items():
         if trigger == control_id:
-            return {"type": "filter-control", "param": param}
+            return ids.filter_control(param)
     return trigger
 
 

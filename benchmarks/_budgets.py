@@ -1,0 +1,51 @@
+"""Shared by the benchmark scripts (not a script itself): the --smoke flag and the exit status.
+
+Every script prints its figures and one `budget: ... OK|OVER` line a budget, and exits 1 when a
+budget is over. `--smoke` runs it on tiny inputs so that tests/unit/test_benchmarks_run.py can
+check that it still runs: its timing figures then say nothing (tiny data, a busy test machine), so
+they are printed but not enforced; errors and sizes in bytes still exit 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+
+def add_smoke_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--smoke", action="store_true",
+                        help="tiny inputs, to check that the script runs; budgets printed, not enforced")
+
+
+def exit_status(over: Iterable[str], smoke: bool, always: Iterable[str] = ()) -> int:
+    """0, or 1 when a budget in `over` is over (not enforced on a smoke run) or one in `always` is
+    (enforced on every run: errors, sizes in bytes, which tiny inputs or a busy machine do not change)."""
+    over, always = list(over), list(always)
+    for name in always:
+        print(f"OVER budget: {name}")
+    if smoke:
+        if over:
+            print(f"smoke run: {len(over)} timing budget(s) over on tiny inputs, not enforced")
+        return 1 if always else 0
+    for name in over:
+        print(f"OVER budget: {name}")
+    return 1 if over or always else 0
+
+
+def callback_benchmark_args(count: str, default: int, smoke: int) -> argparse.Namespace:
+    """The arguments of the in-process callback benchmarks: --dataset (default datasets/demo), a
+    count of requests or states (`--<count>`, `smoke` of them on a --smoke run) and --smoke. Points
+    the app at the dataset (TECHMAP_DATASET) and a fixed today, so call it before importing the app."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--dataset", type=Path, help="dataset folder (default: the demo, datasets/demo)")
+    parser.add_argument(f"--{count}", type=int, default=default)
+    add_smoke_flag(parser)
+    args = parser.parse_args()
+    if args.smoke:
+        setattr(args, count, smoke)
+    # London scale is the demo: the real rows plus illustrative ones for every unknown pair
+    os.environ["TECHMAP_DATASET"] = str(args.dataset or Path(__file__).resolve().parent.parent / "datasets" / "demo")
+    os.environ.setdefault("TECHMAP_TODAY", "2026-11-22")
+    return args

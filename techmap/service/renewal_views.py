@@ -1,0 +1,71 @@
+"""The renewals page's views: the quarterly summary and the joint-procurement scan, cached by
+techmap.service.views, and the warm-up of the scans the window buttons lead to."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import replace
+from datetime import date
+
+import pandas as pd
+
+from techmap.filters import FilterState
+from techmap.renewals import Cluster, add_months, joint_procurement_clusters, quarterly_end_summary
+from techmap.service.views import rows, view
+
+WINDOW_MONTHS = (6, 12, 24)  # the page's "Next N months" buttons
+
+
+@view()
+def summary_for(filters: FilterState) -> pd.DataFrame:
+    """Contracts ending per quarter and service area (techmap.renewals.quarterly_end_summary)."""
+    return quarterly_end_summary(rows(filters))
+
+
+@view(shared=False)  # Cluster objects: kept in-process
+def clusters_for(filters: FilterState, within: int, today: date) -> tuple[Cluster, ...]:
+    """The joint-procurement scan (the page's costliest step), without a lead time."""
+    return tuple(joint_procurement_clusters(rows(filters), window_months=within, lead_months=0, today=today))
+
+
+def finder_clusters(filters: FilterState, within: int, lead: int, today: date) -> list[Cluster]:
+    """Clusters among the filtered contracts. The borough selection does not restrict the scan (a
+    single borough never forms a group); it keeps the groups that include a selected borough.
+    The lead time only moves the suggested start, so it is applied after the cached scan."""
+    clusters = clusters_for(replace(filters, authority=()), within, today)
+    selected = set(filters.authority)
+    out = [replace(c, suggested_start=add_months(c.earliest_end, -lead)) for c in clusters
+           if not selected or selected.intersection(c.authorities)]
+    out.sort(key=lambda c: (c.suggested_start, c.label, c.kind, c.key))
+    return out
+
+
+_warming = threading.Lock()
+
+
+def warm_window_scans(filters: FilterState, within: int, today: date) -> threading.Thread | None:
+    """Scan, in a background thread, what the window buttons lead to from `filters` (the scan of
+    a large dataset takes a good part of a second; a click then finds it ready). One at a time."""
+    if not _warming.acquire(blocking=False):
+        return None
+    base = replace(filters, authority=())
+    wanted = [replace(base, ends_from=None, ends_to=None)]
+    wanted += [replace(base, ends_from=today, ends_to=add_months(today, m)) for m in WINDOW_MONTHS]
+
+    def run() -> None:
+        try:
+            for filters in wanted:
+                clusters_for(filters, within, today)
+        finally:
+            _warming.release()
+
+    thread = threading.Thread(target=run, name="renewals-warm", daemon=True)
+    thread.start()
+    return thread
+
+
+
+def wait_for_warm_up() -> None:
+    """Return once no warm-up scan is running (benchmarks measure after it)."""
+    with _warming:
+        pass
