@@ -345,8 +345,8 @@ def summary() -> Response:
     return _table_response(data=data, state=state, records=records, fields=SUMMARY_FIELDS,
                            csv_out=csv_out, name="summary", total=len(records),
                            extra_meta={"today": today.isoformat(),
-                                       "coverage": cached_result(data, ("coverage",), lambda:
-                                                                 coverage_summary(data.contracts))})
+                                       "coverage": views.cached("api.coverage", (), lambda:
+                                                                coverage_summary(data.contracts))})
 
 
 @bp.get("/openapi.json")
