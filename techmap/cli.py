@@ -49,6 +49,7 @@ def _parser() -> argparse.ArgumentParser:
     k = kinds.add_parser("survey", help="the borough survey template (Excel)")
     k.add_argument("file", type=Path)
     k.add_argument("--out", type=Path, required=True)
+    k.add_argument("--url", default="", help="where the survey return is published, if it is")
     k.add_argument("--licence", default="OGL-3.0", help="licence of the survey return (OGL-3.0)")
     from techmap.auth import command as auth_command
     store_command.add_parser(sub)

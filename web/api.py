@@ -29,6 +29,7 @@ from werkzeug.exceptions import HTTPException
 
 from techmap.dataformat.authorities import authorities
 from techmap.analysis.concentration import WEIGHTS, factorize, supplier_shares
+from techmap.analysis.coverage import coverage_summary
 from techmap.dataformat.dataset import Dataset
 from techmap.analysis.filters import FilterState
 from techmap.analysis.queries import AUTHORITY_CODES, apply_filter, authority_positions, borough_metrics, filter_mask
@@ -300,6 +301,9 @@ SUMMARY_FIELDS: tuple[Field, ...] = (
                                      "held by the suppliers given in `supplier`; null without it.", True),
     Field("runs_system", "bool", "Whether the borough runs one of the systems given in `system` "
                                  "(under the other filters); null without it.", True),
+    Field("pairs_known", "int", "Service areas (`unclassified` aside) in which a real contract "
+                                "(synthetic false) of the borough matches the filters: its "
+                                "(borough, service area) pairs known from public evidence."),
 )
 
 
@@ -323,6 +327,7 @@ def summary_records(df: pd.DataFrame, state: FilterState, today: date) -> list[d
             "annual_value": json_number(float(row["annual_value"])),
             "supplier_share": None if share is None else json_number(float(share[code])),
             "runs_system": None if runs is None or pd.isna(runs[code]) else bool(runs[code] >= 0.5),
+            "pairs_known": int(row["pairs_known"]),
         }
         for code, row in metrics.iterrows()
     ]
@@ -339,7 +344,9 @@ def summary() -> Response:
     records = [r for r in rows if not state.authority or r["code"] in state.authority]
     return _table_response(data=data, state=state, records=records, fields=SUMMARY_FIELDS,
                            csv_out=csv_out, name="summary", total=len(records),
-                           extra_meta={"today": today.isoformat()})
+                           extra_meta={"today": today.isoformat(),
+                                       "coverage": views.cached("api.coverage", (), lambda:
+                                                                coverage_summary(data.contracts))})
 
 
 @bp.get("/openapi.json")

@@ -171,6 +171,24 @@ def _error_response(description: str) -> dict[str, Any]:
             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
 
 
+COVERAGE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "(summary) London-wide coverage, whatever the filters (as the map's coverage "
+                   "figure): the (borough, service area) pairs, `unclassified` aside, that at least "
+                   "one real contract (synthetic false) makes known.",
+    "properties": {
+        "pairs_known": {"type": "integer", "minimum": 0, "description": "Pairs known."},
+        "pairs_possible": {"type": "integer", "minimum": 0,
+                           "description": "33 x service_areas: every pair."},
+        "service_areas": {"type": "integer", "minimum": 0,
+                          "description": "N, the service areas counted (`unclassified` aside)."},
+        "share": {"type": "number", "minimum": 0, "maximum": 1,
+                  "description": "pairs_known / pairs_possible, to 4 decimal places."},
+    },
+    "required": ["pairs_known", "pairs_possible", "service_areas", "share"],
+}
+
+
 def openapi_document(schemas: Mapping[str, tuple[Sequence[FieldLike], str]], *,
                      public: bool) -> dict[str, Any]:
     """The OpenAPI 3.1 document. `schemas` gives, for each record schema named in the paths
@@ -191,6 +209,7 @@ def openapi_document(schemas: Mapping[str, tuple[Sequence[FieldLike], str]], *,
         "today": {"type": "string", "format": "date", "description": "(summary) the date ending_12m "
                                                                       "counts from."},
         "weight": {"type": "string", "enum": ["count", "value"], "description": "(suppliers) the weight."},
+        "coverage": {"$ref": "#/components/schemas/Coverage"},
     }
     meta_required = ["dataset", "licence", "attribution", "as_of", "public", "filters", "total"]
     paged_properties = {
@@ -248,6 +267,7 @@ def openapi_document(schemas: Mapping[str, tuple[Sequence[FieldLike], str]], *,
             "parameters": PARAMETERS,
             "schemas": {
                 **{name: _object(fields, description) for name, (fields, description) in schemas.items()},
+                "Coverage": COVERAGE_SCHEMA,
                 "Filters": {
                     "type": "object",
                     "description": "The filters applied, as parsed.",

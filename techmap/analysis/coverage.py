@@ -50,6 +50,14 @@ def coverage_share(df: pd.DataFrame) -> tuple[int, int]:
     return known, len(authorities()) * len(COVERED_AREAS)
 
 
+def coverage_summary(df: pd.DataFrame) -> dict[str, int | float]:
+    """The London-wide coverage as the API gives it: pairs known, pairs possible (33 x N), N and
+    the share known (0..1, rounded to 4 places)."""
+    known, possible = coverage_share(df)
+    return {"pairs_known": known, "pairs_possible": possible, "service_areas": len(COVERED_AREAS),
+            "share": round(known / possible, 4)}
+
+
 def unknown_areas(df: pd.DataFrame) -> dict[str, list[str]]:
     """ONS code -> the service areas (in list order) with no real row, for every borough."""
     table = coverage_table(df)

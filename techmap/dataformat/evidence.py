@@ -2,12 +2,11 @@
 
 The validator calls `check_evidence` once, after the other columns are typed; it returns the
 evidence and confidence columns typed (observed_date is parsed by the date checks) and records its
-problems on the validator's checker. Where the file has the columns, real rows (synthetic=false)
-should fill all three: a blank is a warning (listed, then counted), so that older datasets and
-imports merged into them still load; a malformed value is an error. A dataset folder whose real
-rows have no evidence at all (one made before the columns existed) gets one warning
-(`dataset_warnings`). The bundled real dataset fills every one (its build and a test check that).
-`evidence_link` turns a piece of evidence into a link a browser can open.
+problems on the validator's checker. Where the file has the columns, every real row
+(synthetic=false) must fill all three: a blank or a malformed value is an error. A dataset folder
+whose contracts file lacks the columns altogether (one made before they existed) still loads, with
+one warning (`dataset_warnings`). `evidence_link` turns a piece of evidence into a link a browser
+can open.
 """
 
 from __future__ import annotations
@@ -25,7 +24,12 @@ from techmap.dataformat.schema import CONFIDENCE_VALUES, EVIDENCE_COLUMNS
 REPO_REF = re.compile(r"^(?P<repo>[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+)@(?P<commit>[0-9a-f]{7,40})"
                       r":(?P<path>[^\s#]+)(?:#L(?P<line>\d+))?$")
 URL = re.compile(r"^https?://[^\s/]+\.[^\s]+$")
-WHAT = {"evidence": "where a person can check them (a URL or owner/repo@commit:path)",
+# The name of an imported data file (no folder), optionally #L<line>: what an importer gives when
+# the source names no URL (an OCDS file without notice links, a register imported without --url).
+FILE_REF = re.compile(r"^[^\s/\\:#][^/\\:#]*\.(?:csv|tsv|txt|json|jsonl|ndjson|xlsx|xlsm|xls|ods)"
+                      r"(?:#L\d+)?$", re.IGNORECASE)
+WHAT = {"evidence": "where a person can check them (a URL, owner/repo@commit:path or the name "
+                    "of the imported file)",
         "observed_date": "when the evidence showed them",
         "confidence": "how sure the evidence is (contract, integration, listing or inferred)"}
 
@@ -45,8 +49,14 @@ class Checker(Protocol):
 
 
 def is_evidence(text: str) -> bool:
-    """A URL (http or https) or a repository reference owner/repo@commit:path."""
-    return bool(URL.match(text) or REPO_REF.match(text))
+    """A URL (http or https), a repository reference owner/repo@commit:path or the name of an
+    imported data file (optionally #L<line>)."""
+    return bool(URL.match(text) or REPO_REF.match(text) or FILE_REF.match(text))
+
+
+def file_reference(name: str, line: int | None = None) -> str:
+    """The evidence naming an imported file and, where known, the line in it."""
+    return f"{name}#L{line}" if line else name
 
 
 def evidence_link(text: object) -> str | None:
@@ -73,17 +83,15 @@ def check_evidence(check: Checker, synthetic: pd.Series, present: set[str]) -> d
     evidence = check.raw["evidence"].str.strip()
     confidence = check.raw["confidence"].str.strip().str.lower()
     real = ~synthetic.astype(bool)
-    # A file made before the columns existed is checked as it was (issue 13 asked for a warning;
-    # the validator's many exact-report tests and its concurrent split made that a later step).
+    # A file without the columns gets one warning for its folder instead (dataset_warnings).
     for column in (c for c in EVIDENCE_COLUMNS if c in present):
         blank = check.raw[column].str.strip() == ""
-        check.add_capped(_indexes(blank & real), column,
-                         f"blank on a real row (synthetic=false): say {WHAT[column]}",
-                         "{rest} more real rows from this line on have a blank " + column
-                         + " ({n} in all; the first {listed} are listed above)")
+        for i in _indexes(blank & real):
+            check.add(i, column, f"blank on a real row (synthetic=false): say {WHAT[column]}")
     filled = evidence != ""
     for i in _indexes(filled & ~evidence.map(is_evidence).astype(bool)):
-        check.add(i, "evidence", "not a URL (https://...) nor owner/repo@commit:path")
+        check.add(i, "evidence", "not a URL (https://...), owner/repo@commit:path nor the name "
+                  "of an imported file (name.csv#L12)")
     bad = (confidence != "") & ~confidence.isin(CONFIDENCE_VALUES)
     for i in _indexes(bad):
         check.add(i, "confidence", f"not one of: {', '.join(CONFIDENCE_VALUES)}")
@@ -105,28 +113,31 @@ IMPORT_CONFIDENCE = {"ocds": "contract", "harvest": "contract", "register": "lis
 def with_source_evidence(row: dict[str, str], sources: Any) -> dict[str, str]:
     """An imported real row with blank evidence columns filled from its source's manifest entry:
     the confidence of its kind of file and, for a register or survey, the URL it was published
-    at and its as-of date. Values the importer set are kept; illustrative rows are returned
-    unchanged. An OCDS file's URL and date are the file's (a harvest's server, the run), not the
-    notice's, so OCDS rows keep blanks until the importer names each notice."""
+    at (else its file's name) and its as-of date. The importers fill all three themselves
+    (techmap.importers.notice_evidence); this keeps a row that reaches the merge another way
+    from going in blank. Values already set are kept; illustrative rows are returned unchanged.
+    An OCDS file's URL and date are the file's, not the notice's, so they are never used."""
     if row.get("synthetic", "").lower() == "true" or row.get("source") not in sources:
         return row
     source = sources[row["source"]]
-    url = str(source.get("url") or "")
+    url, name = str(source.get("url") or ""), str(source.get("file") or "")
     kind = row["source"].split("-")[0]
     defaults = {"confidence": IMPORT_CONFIDENCE.get(kind, "")}
     if kind not in NOTICE_KINDS:
-        defaults.update(evidence=url if URL.match(url) else "",
+        defaults.update(evidence=url if URL.match(url) else name if FILE_REF.match(name) else "",
                         observed_date=str(source.get("as_of") or ""))
     return {**row, **{k: v for k, v in defaults.items() if not row.get(k)}}
 
 
-def dataset_warnings(frame: pd.DataFrame, label: str) -> list[Problem]:
-    """One warning for a dataset folder whose real rows carry no evidence at all (a dataset made
-    before the columns existed, or an import without a URL): it still loads; the warning says
-    what to add. Called once by the validator, for folders."""
-    real = ~frame["synthetic"].astype(bool)
-    if not real.any() or (frame.loc[real, "evidence"].astype("str").str.strip() != "").any():
+def dataset_warnings(frame: pd.DataFrame, label: str, header: Iterable[str]) -> list[Problem]:
+    """One warning for a dataset folder with real rows whose contracts file (columns `header`)
+    lacks evidence columns altogether (a dataset made before they existed): it still loads; the
+    warning says what to add. Called once by the validator, for folders."""
+    missing = [c for c in EVIDENCE_COLUMNS if c not in set(header)]
+    real = int((~frame["synthetic"].astype(bool)).sum())
+    if not real or not missing:
         return []
-    return [Problem(label, 1, "evidence", "", f"none of the {int(real.sum()):,} real rows says "
-                    "where it can be checked: fill (or add) the evidence, observed_date and "
-                    "confidence columns (datasets/README.md)", "warning")]
+    return [Problem(label, 1, "evidence", "", f"the file has no {', '.join(missing)} "
+                    f"column{'s' if len(missing) > 1 else ''}, so none of its {real:,} real rows "
+                    "says where it can be checked: add the evidence, observed_date and confidence "
+                    "columns and fill them (datasets/README.md)", "warning")]

@@ -23,7 +23,7 @@ from techmap.dataformat.contract_checks import read_contracts_file, unexpected_p
 from techmap.dataformat.dataset_model import Dataset
 from techmap.dataformat.evidence import dataset_warnings
 from techmap.dataformat.problems import WHOLE_FILE_LINE, DatasetError, Problem
-from techmap.dataformat.schema import ISO_DATE_PATTERN
+from techmap.dataformat.schema import COLUMN_NAMES, ISO_DATE_PATTERN
 from techmap.dataformat.table_reader import Table
 
 MANIFEST_FILE = "manifest.json"
@@ -158,7 +158,8 @@ def check_path(path: Path) -> FolderCheck:
         if manifest is not None and result.rows:
             text = manifest_path.read_text(encoding="utf-8-sig")
             problems.extend(_check_synthetic_flag(manifest, result.frame, str(manifest_path), text))
-            problems.extend(dataset_warnings(result.frame, str(contracts_path)))
+            header = result.table.names if result.table is not None else COLUMN_NAMES
+            problems.extend(dataset_warnings(result.frame, str(contracts_path), header))
         return FolderCheck(problems, result.rows, result.encoding, manifest, result.frame, result.table)
     try:
         result = read_contracts_file(path, str(path), None)

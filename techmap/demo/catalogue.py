@@ -429,5 +429,29 @@ SLOTS: tuple[Slot, ...] = (
         P("Proofpoint", "Proofpoint", 0.19, suppliers=(("Softcat", 1.0),), hosting="saas"),
         P("Cisco Umbrella", "Cisco", 0.09, suppliers=(("Computacenter", 1.0),), hosting="saas"),
     )),
+    # The service areas the real sources brought (datasets/README.md). Last, so that adding them
+    # left the draws of every slot above unchanged.
+    Slot("highways", "highways asset management", 0.9, 70_000, "standard", "software", (
+        P("Confirm", "Brightly Software", 0.50, hosting="hosted"),
+        P("Symology Insight", "Symology", 0.30, hosting="hosted"),
+        P("Alloy", "Yotta", 0.20, hosting="saas"),
+    ), shareable=0.2),
+    Slot("environmental-health", "environmental health and licensing", 0.9, 45_000, "standard",
+         "software", (
+        P("Uniform", "Idox", 0.55, hosting="onprem"),
+        P("Civica APP", "Civica", 0.30, hosting="hosted"),
+        P("Northgate M3", "NEC Software Solutions", 0.15, hosting="onprem"),
+    ), shareable=0.2),
+    Slot("democratic-services", "committee management", 1.0, 15_000, "standard", "software", (
+        P("ModernGov", "Civica", 1.0, hosting="saas"),
+    )),
+    Slot("democratic-services", "meeting webcasting", 0.5, 12_000, "short", "software", (
+        P("Public-i webcasting", "Public-i", 1.0, hosting="saas"),
+    )),
+    Slot("online-payments", "online payments", 1.0, 30_000, "standard", "software", (
+        P("Pay360", "Capita", 0.45, hosting="saas"),
+        P("Civica Pay", "Civica", 0.30, hosting="saas"),
+        P("GOV.UK Pay", "Government Digital Service", 0.25, hosting="saas"),
+    )),
 )
 del P

@@ -13,6 +13,7 @@ from typing import Any, TextIO
 
 from techmap.dataformat.authorities import by_code, match_authority
 from techmap.cli_output import emit
+from techmap.dataformat.evidence import URL
 from techmap.importers.merge import CONTRACTS_FILE, MergeRefused, merge_into_dataset
 from techmap.importers.ocds import import_ocds
 from techmap.importers.register import import_register
@@ -27,7 +28,10 @@ REPORTS_DIR = "import_reports"
 def read_import(kind: str, files: list[Path], *, authority: str | None = None, url: str = "",
                 licence: str = OGL3) -> ImportResult:
     """Read the files of one import (no dataset is touched). Raises ValueError for an
-    --authority that is not a London borough."""
+    --authority that is not a London borough, or a --url that is not a web address."""
+    if url and not URL.match(url):
+        raise ValueError(f"--url {url!r} is not a web address: give the http(s):// address "
+                         "where the file is published (it becomes each row's evidence)")
     if kind == "register":
         code = match_authority(authority or "")
         if code is None:
@@ -38,7 +42,7 @@ def read_import(kind: str, files: list[Path], *, authority: str | None = None, u
     if kind == "ocds":
         return import_ocds(files)
     if kind == "survey":
-        return import_survey(files[0], licence=licence)
+        return import_survey(files[0], url=url, licence=licence)
     raise ValueError(f"unknown import kind {kind!r}")
 
 

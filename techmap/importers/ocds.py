@@ -34,6 +34,7 @@ from techmap.importers.classify import (
     detect_hosting,
     detect_route,
 )
+from techmap.importers.notice_evidence import notice_evidence
 from techmap.importers.ocds_csv import first_record, is_flattened_ocds, read_flattened
 from techmap.importers.report import ImportReport, Kept
 from techmap.importers.rows import (
@@ -103,6 +104,8 @@ class ReleaseItem:
     file: str
     line: int | None
     order: int  # position across all files, to keep the order of equal dates stable
+    package_uri: str = ""  # the uri of a package that held only this release (a notice's own)
+    published: str = ""  # the publishedDate of its package
 
     @property
     def ocid(self) -> str:
@@ -119,6 +122,14 @@ class ReleaseItem:
     @property
     def release_id(self) -> str:
         return str(self.release.get("id") or "")
+
+
+_NoticeOf = tuple[str, str]  # (package_uri, published) of the releases of one package
+
+
+def _notice_of(package: dict[str, Any], releases: int) -> _NoticeOf:
+    uri = str(package.get("uri") or "") if releases == 1 else ""
+    return uri, str(package.get("publishedDate") or "")
 
 
 @dataclass
@@ -235,14 +246,15 @@ def read_ocds_file(path: Path, order_start: int, problems: list[Problem]) -> Ocd
     lines = _Lines(text)
     order = order_start
 
-    def add(release: Any, shape: str, at: int | None = None) -> None:
+    def add(release: Any, shape: str, at: int | None = None, notice: _NoticeOf = ("", "")
+            ) -> None:
         nonlocal order
         if not isinstance(release, dict) or not release.get("ocid"):
             problems.append(Problem(label, at, "ocid", "", f"a {shape} without an ocid is "
                                     "skipped"))
             return
         line = at if at is not None else lines.next_ocid(str(release["ocid"]))
-        result.items.append(ReleaseItem(release, label, line, order))
+        result.items.append(ReleaseItem(release, label, line, order, *notice))
         result.shapes[shape] += 1
         order += 1
 
@@ -253,12 +265,15 @@ def read_ocds_file(path: Path, order_start: int, problems: list[Problem]) -> Ocd
         elif isinstance(value, dict) and isinstance(value.get("releases"), list) \
                 and "records" not in value and "ocid" not in value:
             result.packages.append({k: v for k, v in value.items() if k != "releases"})
+            notice = _notice_of(value, len(value["releases"]))
             for release in value["releases"]:
-                add(release, "release in a release package")
+                add(release, "release in a release package", None, notice)
         elif isinstance(value, dict) and isinstance(value.get("records"), list):
             result.packages.append({k: v for k, v in value.items() if k != "records"})
+            notice = _notice_of(value, 0)
             for record in value["records"]:
-                _add_record(record, add, label, lines, problems)
+                _add_record(record, lambda r, shape: add(r, shape, None, notice), label, lines,
+                            problems)
         elif isinstance(value, dict) and "ocid" in value:
             add(value, "release")
         else:
@@ -274,7 +289,7 @@ def read_ocds_file(path: Path, order_start: int, problems: list[Problem]) -> Ocd
 
 
 def _read_flattened_csv(text: str, label: str, result: OcdsFile,
-                        add: Callable[[Any, str, int | None], None],
+                        add: Callable[[Any, str, int | None, _NoticeOf], None],
                         problems: list[Problem]) -> None:
     """Contracts Finder's flattened CSV export: each row is one package of one release."""
     shape = "release in a flattened CSV row (Contracts Finder export)"
@@ -286,8 +301,9 @@ def _read_flattened_csv(text: str, label: str, result: OcdsFile,
                 problems.append(Problem(label, line, "-", "", "row has no release columns "
                                         "filled in; skipped"))
                 continue
+            notice = _notice_of(package, len(releases))
             for release in releases:
-                add(release, shape, line)
+                add(release, shape, line, notice)
     except csv.Error as exc:
         problems.append(Problem(label, None, "-", "", f"cannot read CSV: {exc} (an unclosed "
                                 "quote can cause this); the rows after it are not read"))
@@ -708,13 +724,16 @@ def _rows_for(ocid: str, release: dict[str, Any], item: ReleaseItem, source: str
             report.skip(item.file, item.line, "suppliers", unit.unit_id,
                         f"award {unit.unit_id} names no supplier", "no supplier")
             continue
+        proof = notice_evidence(ocid, unit.award, unit.contract, item)
         yield from _unit_rows(ocid, release, unit, suppliers, buyer, tender, codes, decision.reason,
-                              source)
+                              source, proof)
 
 
 def _unit_rows(ocid: str, release: dict[str, Any], unit: _Unit, suppliers: list[tuple[str, str]],
                buyer: BuyerMatch, tender: dict[str, Any], codes: list[str], why: str,
-               source: str) -> Iterator[_RowOut]:
+               source: str, proof: tuple[str, str]) -> Iterator[_RowOut]:
+    """The rows of one award (or contract), one per supplier; `proof` is its (evidence,
+    observed_date)."""
     award, contract = unit.award, unit.contract
     title = clean_text(contract.get("title") or award.get("title") or tender.get("title"))
     description = clean_text(contract.get("description") or award.get("description")
@@ -774,7 +793,7 @@ def _unit_rows(ocid: str, release: dict[str, Any], unit: _Unit, suppliers: list[
             start_date=date_text(start), end_date=date_text(end),
             max_end_date=date_text(max_end), total_value_gbp=money_text(amount),
             hosting=hosting, procurement_route=route, shared_ref=shared, source=source,
-            synthetic="false",
+            synthetic="false", evidence=proof[0], observed_date=proof[1], confidence="contract",
         )
         yield row, number, f"{why}; buyer {buyer.reason}", area.reason, list(flags)
 

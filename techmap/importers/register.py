@@ -36,6 +36,7 @@ from techmap.importers.classify import (
     detect_hosting,
     detect_route,
 )
+from techmap.importers.notice_evidence import stamp_listing
 from techmap.importers.report import ImportReport, Kept
 from techmap.importers.rows import (
     OGL3,
@@ -448,6 +449,7 @@ def import_register(path: Path, authority: Authority, *, url: str = "",
 
     as_of, as_of_from = _as_of(path, effective, book.sheets)
     report.notes.append(f"as_of {as_of} ({as_of_from})")
+    stamp_listing(rows, url, path, as_of, as_of_from, report.notes)
     publisher = official_name(authority.code, authority.name)
     report_sources = {source: {
         "title": f"{publisher}: contracts register ({path.name})",

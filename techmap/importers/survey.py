@@ -16,6 +16,7 @@ from typing import Any
 from techmap.dataformat.authorities import match_authority
 from techmap.importers.cells import clean_text, date_text, money_text, read_date, read_money
 from techmap.importers.classify import classify_service_area
+from techmap.importers.notice_evidence import stamp_listing
 from techmap.importers.report import ImportReport, Kept
 from techmap.importers.rows import (
     OGL3,
@@ -96,7 +97,7 @@ def _as_of(book: Any) -> date | None:
     return None
 
 
-def import_survey(path: Path, *, licence: str = OGL3) -> ImportResult:
+def import_survey(path: Path, *, url: str = "", licence: str = OGL3) -> ImportResult:
     path = Path(path)
     label = str(path)
     report = ImportReport(kind="survey", files=[label])
@@ -145,12 +146,13 @@ def import_survey(path: Path, *, licence: str = OGL3) -> ImportResult:
     as_of_text = as_of.isoformat() if as_of else file_date(path)
     where = f"{AS_OF_LABEL!r} on the Read me sheet" if as_of else "the file's modification date"
     report.notes.append(f"as_of {as_of_text} ({where})")
+    stamp_listing(rows, url, path, as_of_text, where, report.notes)
     boroughs = sorted({r["authority_code"] for r in rows})
     publisher = (official_name(boroughs[0]) if len(boroughs) == 1 else
                  "London boroughs (survey returns)")
     sources = {source: {
         "title": f"Borough survey: {path.name}",
-        "url": "",
+        "url": url,
         "publisher": publisher,
         "licence": licence,
         "attribution": f"Survey return from {publisher}.",

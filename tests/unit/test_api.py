@@ -368,9 +368,29 @@ def test_summary_gives_the_maps_metrics_per_borough(client: FlaskClient) -> None
     # Camden: all end within [2026-11-22, 2027-11-22]
     assert by_code[CAMDEN] == {"code": CAMDEN, "name": "Camden", "slug": "camden", "contracts": 3,
                                "suppliers": 2, "systems": 3, "ending_12m": 3, "annual_value": 400000.5,
-                               "supplier_share": None, "runs_system": None}
+                               "supplier_share": None, "runs_system": None, "pairs_known": 1}
     assert (by_code[HACKNEY]["ending_12m"], by_code[HACKNEY]["annual_value"]) == (1, 918273)
     assert by_code["E09000002"]["contracts"] == 0 and by_code["E09000002"]["annual_value"] is None
+
+
+def test_summary_gives_pairs_known_per_borough_and_the_london_wide_coverage(
+        client: FlaskClient) -> None:
+    from techmap.analysis.coverage import COVERED_AREAS
+
+    body = get_json(client, "/api/v1/summary")
+    # the real rows: A-002 (Camden, revenues-benefits) and A-005 (City, libraries); the other
+    # rows are illustrative and make no pair known
+    known = {r["code"]: r["pairs_known"] for r in body["data"] if r["pairs_known"]}
+    assert known == {CAMDEN: 1, CITY: 1}
+    n = len(COVERED_AREAS)
+    assert body["meta"]["coverage"] == {"pairs_known": 2, "pairs_possible": 33 * n,
+                                        "service_areas": n, "share": round(2 / (33 * n), 4)}
+    # pairs_known follows the filters, as on the map; the London-wide coverage does not
+    filtered = get_json(client, "/api/v1/summary?area=libraries")
+    assert {r["code"]: r["pairs_known"] for r in filtered["data"] if r["pairs_known"]} == {CITY: 1}
+    assert filtered["meta"]["coverage"] == body["meta"]["coverage"]
+    rows = parse_csv(client.get("/api/v1/summary?format=csv").get_data(as_text=True))
+    assert next(r for r in rows if r["code"] == CAMDEN)["pairs_known"] == "1"
 
 
 def test_summary_measures_suppliers_and_systems_as_the_map_does(client: FlaskClient) -> None:

@@ -213,7 +213,9 @@ def test_merging_matches_headers_as_the_validator_does(tmp_path: Path) -> None:
     assert rows[0] == {**{name: "" for name in header}, "contract_id": "OWN-1",
                        "authority_code": "E09000007", "service_area": "gis", "system": "ArcGIS",
                        "supplier": "Esri", "source": "own", "synthetic": "false",
-                       "Notes": "renew with the GIS team"}
+                       "Notes": "renew with the GIS team", "confidence": "listing",
+                       "evidence": "https://example.org/our-contracts",
+                       "observed_date": "2025-01-01"}
     assert report.validation_summary.startswith("OK: 15 rows, 0 errors")
 
 
@@ -267,13 +269,12 @@ def test_three_commands_from_register_to_map(tmp_path: Path) -> None:
     lines = imported.stdout.splitlines()
     assert lines[1] == "read 19 rows, kept 14 rows, skipped 4, merged 1, flagged 10 notes on 7 " \
                        "kept rows"
-    # 3 blank end dates, 11 lines on blank evidence (no --url gives none to the rows) and the
-    # dataset's one warning that no real row has evidence
-    assert "validator: OK: 14 rows, 0 errors, 15 warnings" in lines
+    # 3 blank end dates; every row names the register file as its evidence (no --url given)
+    assert "validator: OK: 14 rows, 0 errors, 3 warnings" in lines
     validated = subprocess.run([python, "-m", "techmap", "validate", str(out)], cwd=REPO,
                                capture_output=True, text=True, timeout=120)
     assert validated.returncode == 0
-    assert validated.stdout.splitlines()[-1] == "OK: 14 rows, 0 errors, 15 warnings"
+    assert validated.stdout.splitlines()[-1] == "OK: 14 rows, 0 errors, 3 warnings"
     assert load_dataset(out).contracts["authority_code"].astype(str).unique().tolist() == [
         "E09000007"]
 

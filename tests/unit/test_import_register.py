@@ -138,7 +138,14 @@ def test_camden_notes_source_and_suppliers(camden) -> None:
     assert "column 'Extension Date' -> review" in notes
     assert "column 'Estimated Annual Spend' -> annual_value" in notes
     assert "2 empty rows ignored" in notes
-    assert notes[-1] == "as_of 2025-06-30 (date in the title block)"
+    assert notes[-3:] == [
+        "as_of 2025-06-30 (date in the title block)",
+        f"evidence of every row: the file name {CAMDEN.name!r} (give --url, where the file is "
+        "published, to make it a link)",
+        "observed_date of every row: 2025-06-30 (date in the title block)"]
+    # Every row says where it can be checked (the file, no --url given) and when it showed it.
+    assert {(r["evidence"], r["observed_date"], r["confidence"]) for r in camden.rows} == {
+        (CAMDEN.name, "2025-06-30", "listing")}
     source = camden.sources["register-camden-camden-contracts-register-2025q2"]
     assert source["as_of"] == "2025-06-30"
     assert source["publisher"] == "London Borough of Camden"
@@ -269,7 +276,9 @@ def test_lambeth_lga_layout() -> None:
         (8, "total_value_gbp", "0", "'0' read as unknown; left blank"),
     ]
     assert report.notes[0] == "read as CSV (UTF-8 with BOM, comma-separated); header on line 1"
-    assert report.notes[-1] == "as_of 2025-03-28 (latest effective date in the file)"
+    assert "as_of 2025-03-28 (latest effective date in the file)" in report.notes
+    assert report.notes[-1] == ("observed_date of every row: 2025-03-28 (latest effective date "
+                                "in the file)")
     assert report.unmatched_suppliers == []
 
 

@@ -124,6 +124,9 @@ def test_evidence_links() -> None:
         "https://github.com/a/b/blob/0123abc/f.csv?plain=1#L12"
     assert evidence_link("https://example.org/n/1") == "https://example.org/n/1"
     assert evidence_link("see the register") is None
+    assert evidence_link("register.csv#L12") is None  # an imported file's name: not a link
+    assert is_evidence("Camden contracts register.xlsx") and is_evidence("releases.json#L40")
+    assert not is_evidence("a register") and not is_evidence("folder/releases.json")
 
 
 def test_validator_checks_the_evidence_columns(tmp_path: Path) -> None:
@@ -134,11 +137,13 @@ def test_validator_checks_the_evidence_columns(tmp_path: Path) -> None:
         "A,E09000007,gis,S,T,x,false,https://example.org/a,2024-01-01,listing\n"
         "B,E09000007,gis,S,T,x,false,,,\n"
         "C,E09000007,gis,S,T,x,false,a register,2024-13-01,certain\n"
-        "D,E09000007,gis,S,T,x,true,,,\n", encoding="utf-8")
+        "D,E09000007,gis,S,T,x,true,,,\n"
+        "E,E09000007,gis,S,T,x,false,register.csv#L7,2024-01-01,listing\n", encoding="utf-8")
     frame, problems = read_contracts(path)
     found = {(p.line, p.column, p.severity) for p in problems if p.column != "end_date"}
-    assert found == {(3, "evidence", "warning"), (3, "observed_date", "warning"),
-                     (3, "confidence", "warning"), (4, "evidence", "error"),
+    # blank on a real row (B) or malformed (C): errors; an illustrative row (D) may be blank
+    assert found == {(3, "evidence", "error"), (3, "observed_date", "error"),
+                     (3, "confidence", "error"), (4, "evidence", "error"),
                      (4, "observed_date", "error"), (4, "confidence", "error")}
     assert frame["confidence"].tolist()[0] == "listing"
     assert str(frame["observed_date"].iloc[0].date()) == "2024-01-01"
@@ -153,6 +158,10 @@ def test_imported_rows_take_their_sources_evidence() -> None:
            "confidence": ""}
     # an OCDS file's URL and date are the file's, not the notice's: not evidence
     assert with_source_evidence(row, sources) == {**row, "confidence": "contract"}
+    no_url = {"register-camden-y": {"url": "", "file": "camden.csv", "as_of": "2025-06-30"}}
+    assert with_source_evidence({**row, "source": "register-camden-y"}, no_url) == {
+        **row, "source": "register-camden-y", "evidence": "camden.csv",
+        "observed_date": "2025-06-30", "confidence": "listing"}
     register = {**row, "source": "register-camden-x", "evidence": "https://x.org/own"}
     assert with_source_evidence(register, sources) == {
         **register, "observed_date": "2025-06-30", "confidence": "listing"}
@@ -183,4 +192,6 @@ def test_an_old_dataset_without_evidence_loads_with_one_warning(tmp_path: Path) 
         "A,E09000007,gis,S,T,x,false,2027-01-01\n", encoding="utf-8")
     problems = validate_path(folder)
     assert [(p.column, p.severity) for p in problems] == [("evidence", "warning")]
-    assert "none of the 1 real rows says where it can be checked" in problems[0].reason
+    assert problems[0].reason.startswith("the file has no evidence, observed_date, confidence "
+                                         "columns, so none of its 1 real rows says where it "
+                                         "can be checked")
