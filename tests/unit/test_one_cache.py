@@ -36,7 +36,7 @@ ALLOWED = {
     "techmap/store/db.py:_opened",  # open database engines per URL, not computed results
     # The public twin of the loaded dataset (sign-in, merged late): one entry, dropped with its
     # dataset. It belongs in techmap/service/context.py beside dataset(); moving it is the next step.
-    "techmap/auth/visibility.py:_twin",
+    "techmap/service/public_twin.py:_twin",
 }
 CACHE_DECORATORS = {"lru_cache", "cache", "cached_property", "cached", "memoize", "memoised"}
 CACHE_CALLS = {"WeakKeyDictionary", "WeakValueDictionary", "LRUCache", "TTLCache", "LFUCache", "Cache",
