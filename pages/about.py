@@ -39,7 +39,7 @@ def layout(**_: Any) -> html.Div:
         "what": what_it_is(data),
         "data": data_sources(data),
         "method": method(),
-        "contribute": contribute(cfg.contact_email, public=cfg.public),
+        "contribute": contribute(cfg.contact_email, public=context.public_only()),
         "accessibility": accessibility_statement(cfg.contact_email),
         "privacy": privacy_notice(cfg.contact_email, sign_in=not cfg.public),
         "licence": open_source_licence(),

@@ -169,7 +169,7 @@ def downloads(state: AppState, total: int, table: TableQuery = TableQuery()) -> 
 def _parts(state: AppState, table: TableQuery = TableQuery(), *, quality: bool = True) -> dict[str, Any]:
     """Everything the page shows that depends on the state and the table's view, except the
     grid's rows. The quality panel describes the filters' rows, whatever the table narrows."""
-    data, today, public = context.dataset(), context.today(), context.settings().public
+    data, today, public = context.dataset(), context.today(), context.public_only()
     rows = apply_filter(data.contracts, state.filters)
     flag = state.view_value("flag")
     shown = int(table_positions(data, state.filters, flag if flag in FLAGS else "all", table, today, public).size)
@@ -187,7 +187,7 @@ def _parts(state: AppState, table: TableQuery = TableQuery(), *, quality: bool =
 
 def layout(**query: Any) -> html.Div:
     state = AppState.from_page_query(query)
-    public = context.settings().public
+    public = context.public_only()
     table = from_params(page_query_pairs(query), public=public)  # from a link to a view of the table
     parts = _parts(state, table)
     guide = html.Dl([item for header, help_text in column_guide(public=public)
@@ -271,7 +271,7 @@ def serve_rows(request: Any, search: Any, find: Any = "") -> Any:
         return no_update
     state = AppState.from_query_string(search if isinstance(search, str) else "")
     return grid_block(context.dataset(), state.filters, state.view_value("flag"), request,
-                      today=context.today(), public=context.settings().public, search=find)
+                      today=context.today(), public=context.public_only(), search=find)
 
 
 def view_response(data: Any, filter_models: Any = None, column_states: Any = None, search: Any = "",
@@ -279,7 +279,7 @@ def view_response(data: Any, filter_models: Any = None, column_states: Any = Non
     """Counts, downloads, the quality panel, the grid's height, the table's view and what to
     announce, after a change of the app state (`state_changed`) or of the table's own view."""
     state = AppState.from_dict(data)
-    table = table_query(filter_models, column_states, search, public=context.settings().public)
+    table = table_query(filter_models, column_states, search, public=context.public_only())
     view = table_view(table)
     if not state_changed and view == shown_table:  # a column moved or resized: nothing to redraw
         return (no_update,) * 6

@@ -151,6 +151,10 @@ def csrf_token() -> str:
     return g.new_csrf_token
 
 
+# Files that are the same for every visitor (Dash's bundles, the app's assets).
+STATIC_PATHS = ("/_dash-component-suites/", "/assets/")
+
+
 def _after(response: Response) -> Response:
     cfg = config()
     who = identity()
@@ -158,8 +162,10 @@ def _after(response: Response) -> Response:
         response.cache_control.public = False
         response.cache_control.private = True
         response.vary.update(("Cookie", "Authorization"))
-    elif request.path.startswith(("/api/", "/download/")):
-        response.vary.update(("Cookie", "Authorization"))  # the answer depends on who asks
+    elif not request.path.startswith(STATIC_PATHS):
+        # pages, callbacks, the API and downloads are drawn for the visitor's role: a shared
+        # cache must not hand an anonymous answer to a member (or the other way round)
+        response.vary.update(("Cookie", "Authorization"))
     if g.get("clear_session_cookies") and not g.get("csrf_cookie_set"):
         clear_signed_in(response)
     elif not g.get("csrf_cookie_set") and (

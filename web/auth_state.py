@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import g
+from flask import g, has_request_context
 
 from techmap.service import context
 from techmap.auth.roles import Role, public_only as role_public_only
@@ -51,3 +51,11 @@ def public_only() -> bool:
 def request_dataset() -> Dataset:
     """The dataset the current request may see (the full one, or its public twin)."""
     return dataset_for(public_only())
+
+
+def _request_public_only() -> bool | None:
+    """For the service layer (context.public_only): this request's answer, None outside one."""
+    return public_only() if has_request_context() else None
+
+
+context.use_request_visibility(_request_public_only)

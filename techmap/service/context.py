@@ -3,6 +3,11 @@
 Loaded once per process (gunicorn preloads it before forking, so workers share the pages).
 Pages, API routes and downloads all get data from here, so a public instance's redaction is
 applied in exactly one place. `reset()` forgets all of it and empties every cache.
+
+Who is asking decides what dataset() returns: web.auth_state registers (use_request_visibility)
+how a request's role is found; a request with public fields only (an anonymous visitor) gets the
+public twin, every other request the loaded dataset. Outside a request (commands, start-up) the
+instance's setting decides. role() names the answer's audience in every cache key.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ import hashlib
 import itertools
 import os
 import threading
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
@@ -19,6 +25,7 @@ import cachetools
 
 from techmap.dataformat.dataset import Dataset, load_dataset
 from techmap.service import cache
+from techmap.service.public_twin import is_twin_of, public_twin
 from techmap.settings import Settings, load_settings
 from techmap.analysis.suppliers import ALIASES_CSV
 
@@ -27,6 +34,8 @@ _loaded: dict[str, Any] = {}  # "settings", "dataset", "version": made on first 
 _others: cachetools.LRUCache = cachetools.LRUCache(maxsize=16)  # id -> (dataset, its version)
 _numbers = itertools.count(1)
 _lock = threading.RLock()
+# Whether the current request gets public fields only; None outside a request (web.auth_state).
+_request_public_only: list[Callable[[], bool | None]] = []
 
 
 def settings() -> Settings:
@@ -37,7 +46,14 @@ def settings() -> Settings:
 
 
 def dataset() -> Dataset:
-    """The instance's dataset; raises techmap.dataformat.problems.DatasetError when it has errors."""
+    """The dataset the current request may see: the loaded one, or its public twin for a request
+    that gets public fields only. Raises techmap.dataformat.problems.DatasetError when it has errors."""
+    full = loaded_dataset()
+    return public_twin(full) if public_only() and not settings().public else full
+
+
+def loaded_dataset() -> Dataset:
+    """The instance's dataset as loaded (already redacted on a public instance)."""
     with _lock:
         if "dataset" not in _loaded:
             cfg = settings()
@@ -53,7 +69,8 @@ def dataset_version() -> str:
     from dataset() (tests hand pages their own) gets a name of its own."""
     data = dataset()
     with _lock:
-        if data is _loaded.get("dataset"):
+        loaded = _loaded.get("dataset")
+        if data is loaded or (loaded is not None and is_twin_of(data, loaded)):  # role tells them apart
             return _loaded["version"]
         known = _others.get(id(data))
         if known is None or known[0] is not data:  # held, so its id is not reused while known
@@ -82,9 +99,24 @@ def check_configuration() -> None:
         cache.check_redis_url(url)
 
 
+def use_request_visibility(public_only_now: Callable[[], bool | None]) -> None:
+    """Register how to tell whether the current request gets public fields only (None when there
+    is no request). The web layer calls this once; the service layer then follows the role."""
+    _request_public_only[:] = [public_only_now]
+
+
+def public_only() -> bool:
+    """Whether the answer being made is for public fields only: always on a public instance, else
+    as the current request's role says, else (no request: commands, start-up) not."""
+    if settings().public:
+        return True
+    asked = _request_public_only[0]() if _request_public_only else None
+    return bool(asked)
+
+
 def role() -> Role:
-    """Who the answer is for. Until sign-in exists, the instance's setting decides for everyone."""
-    return "public" if settings().public else "internal"
+    """Who the answer is for, in every cache key: "public" (public fields only) or "internal"."""
+    return role_for(public_only())
 
 
 def role_for(public_only: bool) -> Role:

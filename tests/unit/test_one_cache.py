@@ -34,9 +34,9 @@ ALLOWED = {
     "components/fast_html.py:_PROTOTYPES",  # per component class, its constant metadata
     "web/plotly_bundle.py:bundle_digest",  # the digest of a file shipped with the app
     "techmap/store/db.py:_opened",  # open database engines per URL, not computed results
-    # The public twin of the loaded dataset (sign-in, merged late): one entry, dropped with its
-    # dataset. It belongs in techmap/service/context.py beside dataset(); moving it is the next step.
-    "techmap/auth/visibility.py:_twin",
+    # The public twin of the loaded dataset (context.dataset() hands it to anonymous requests):
+    # one entry, dropped with its dataset.
+    "techmap/service/public_twin.py:_twin",
 }
 CACHE_DECORATORS = {"lru_cache", "cache", "cached_property", "cached", "memoize", "memoised"}
 CACHE_CALLS = {"WeakKeyDictionary", "WeakValueDictionary", "LRUCache", "TTLCache", "LFUCache", "Cache",

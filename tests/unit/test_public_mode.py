@@ -1,11 +1,14 @@
-"""Public instances (TECHMAP_PUBLIC=1): values a dataset marks as not public (value_public false) and
-satisfaction scores appear nowhere: not in the loaded data, the API, downloads, calendars, page
-layouts, map hovers or page callbacks.
+"""Who sees what: on a public instance (TECHMAP_PUBLIC=1), and to anonymous visitors of any instance,
+values a dataset marks as not public (value_public false) and satisfaction scores appear nowhere: not
+in the API, downloads, calendars, page layouts, map hovers or page callbacks. Members and admins of a
+non-public instance see them on the same paths. Each path runs per audience (`audience`): a member
+on a public instance, and an anonymous visitor, a member and an admin of a private one, with real
+sessions (the sign-in form) and, for the API, a real Bearer token.
 
 The fixture (tests/fixtures/api/dataset) has two restricted rows with sentinel values no other
 figure can produce: A-003 (Hackney, annual 918,273, total 7,654,321, satisfaction 5) and A-008
-(Lambeth, annual 643,219, total 3,216,095). Each path is also run on a private instance, where the
-sentinels do show: that proves the search would find a leak.
+(Lambeth, annual 643,219, total 3,216,095). The member and admin runs prove the search would find a
+leak: the sentinels show there.
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ import json
 import math
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import dash
@@ -28,7 +33,7 @@ from techmap.appstate import VIEW_PARAMS, AppState
 from techmap.auth.roles import Role
 from techmap.dataformat.schema import COLUMNS_BY_NAME
 from techmap.service import context
-from tests.unit.auth_helpers import act_as
+from tests.unit.auth_helpers import act_as, bearer_token, cookie_header, signed_in_client
 from tests.unit.test_api import HACKNEY, LAMBETH, instance
 from web import register_routes
 
@@ -60,14 +65,65 @@ def test_the_leak_pattern_finds_the_usual_spellings() -> None:
         assert not leaks(text), text
 
 
-def routes_client() -> FlaskClient:
-    """A Flask app with every route module that exists (web.register_routes), as app.py has."""
+@dataclass(frozen=True)
+class Audience:
+    """Who asks: a role, on a public instance or not."""
+
+    public_instance: bool
+    role: Role
+
+    @property
+    def signed_in(self) -> bool:
+        return not self.public_instance and self.role is not Role.ANONYMOUS
+
+    sees_values = signed_in  # members and admins of a non-public instance, signed in
+
+
+AUDIENCES = {"public-member": Audience(True, Role.MEMBER), "anonymous": Audience(False, Role.ANONYMOUS),
+             "member": Audience(False, Role.MEMBER), "admin": Audience(False, Role.ADMIN)}
+
+
+@pytest.fixture(params=list(AUDIENCES))
+def audience(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[Audience]:
+    who = AUDIENCES[request.param]
+    with instance(monkeypatch, public=who.public_instance):
+        yield who
+
+
+def routes_client(who: Audience) -> FlaskClient:
+    """A Flask app with every route module that exists (web.register_routes), as app.py has, asked
+    by `who`: signed in through the sign-in form (a public instance has none: its member is told
+    apart by the identity alone, and still gets public fields only)."""
     server = Flask("public-mode-test")
     register_routes(server)
-    # A member asks: on a private instance every field shows (so the leak search is proven to
-    # find them), on a public one none. Anonymous visitors on a private instance: test_auth_web.py.
-    act_as(server, Role.MEMBER)
+    if who.signed_in:
+        return signed_in_client(server, who.role)
+    if who.role is not Role.ANONYMOUS:
+        act_as(server, who.role)
     return server.test_client()
+
+
+def api_headers(who: Audience) -> dict[str, str]:
+    """A member's or admin's personal API token, as a script would send it."""
+    return {"Authorization": f"Bearer {bearer_token(who.role)}"} if who.signed_in else {}
+
+
+@contextmanager
+def asked_by(who: Audience) -> Iterator[None]:
+    """Run page code inside a request of the app's own server from `who` (its session cookie,
+    resolved by the server's real sign-in hooks), as the page router does."""
+    cookies = cookie_header(signed_in_client(app.server, who.role)) if who.signed_in else ""
+    with app.server.test_request_context("/", headers={"Cookie": cookies} if cookies else {}):
+        app.server.preprocess_request()
+        yield
+
+
+def check(who: Audience, text: str, *, satisfaction: str = SATISFACTION_LABEL) -> None:
+    """No restricted value for `who` unless it may see them, and then they are there."""
+    if who.sees_values:
+        assert leaks(text) or satisfaction in text
+    else:
+        assert leaks(text) == [] and satisfaction not in text
 
 
 @pytest.fixture(params=[False, True], ids=["private", "public"])
@@ -107,27 +163,33 @@ API_OTHER_URLS = ["/api/v1/authorities", "/api/v1/service-areas", "/api/v1/opena
 
 
 @pytest.mark.parametrize("url", API_VALUE_URLS)
-def test_api_responses_carry_no_restricted_value(public: bool, url: str) -> None:
-    text = routes_client().get(url).get_data(as_text=True)
-    if public:
+def test_api_responses_carry_no_restricted_value(audience: Audience, url: str) -> None:
+    text = routes_client(Audience(audience.public_instance, Role.ANONYMOUS)).get(
+        url, headers=api_headers(audience)).get_data(as_text=True)
+    if audience.sees_values:
+        assert leaks(text)
+    else:
         assert leaks(text) == []
         assert "satisfaction" not in text.lower()
-    else:
-        assert leaks(text)
 
 
 @pytest.mark.parametrize("url", API_OTHER_URLS)
 def test_other_api_responses_carry_no_restricted_value(monkeypatch: pytest.MonkeyPatch, url: str) -> None:
     with instance(monkeypatch, public=True):
-        response = routes_client().get(url)
+        response = routes_client(AUDIENCES["public-member"]).get(url)
     text = response.get_data(as_text=True)
     assert response.status_code == 200 and leaks(text) == []
     if "openapi" not in url:  # the document may say that satisfaction is not published
         assert "satisfaction" not in text.lower()
 
 
-def test_private_api_shows_what_public_hides(public: bool) -> None:
-    client = routes_client()
+@pytest.mark.parametrize("public", [False, True], ids=["member", "public-member"])
+def test_private_api_shows_what_public_hides(monkeypatch: pytest.MonkeyPatch, public: bool) -> None:
+    with instance(monkeypatch, public=public):
+        _api_shows_what_public_hides(routes_client(AUDIENCES["public-member" if public else "member"]), public)
+
+
+def _api_shows_what_public_hides(client: FlaskClient, public: bool) -> None:
     contracts = client.get("/api/v1/contracts").get_data(as_text=True)
     summary = {r["code"]: r for r in client.get("/api/v1/summary").get_json()["data"]}
     a003 = next(r for r in json.loads(contracts)["data"] if r["contract_id"] == "A-003")
@@ -151,11 +213,11 @@ def test_private_api_shows_what_public_hides(public: bool) -> None:
 # ---- downloads and calendars (web/downloads.py, web/calendar.py) ------------------------------
 
 
-def test_csv_download_carries_no_restricted_value(public: bool) -> None:
-    response = routes_client().get("/download/contracts.csv")
+def test_csv_download_carries_no_restricted_value(audience: Audience) -> None:
+    response = routes_client(audience).get("/download/contracts.csv")
     assert response.status_code == 200
     text = response.get_data(as_text=True).lstrip("\ufeff")
-    if public:
+    if not audience.sees_values:
         assert leaks(text) == []
         import csv
 
@@ -165,10 +227,10 @@ def test_csv_download_carries_no_restricted_value(public: bool) -> None:
         assert leaks(text)
 
 
-def test_excel_download_carries_no_restricted_value(public: bool) -> None:
+def test_excel_download_carries_no_restricted_value(audience: Audience) -> None:
     from openpyxl import load_workbook
 
-    response = routes_client().get("/download/contracts.xlsx")
+    response = routes_client(audience).get("/download/contracts.xlsx")
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(response.get_data()), read_only=True)
     cells: list[str] = []
@@ -181,7 +243,7 @@ def test_excel_download_carries_no_restricted_value(public: bool) -> None:
             if "satisfaction" in header and row is not rows[0]:
                 satisfaction.append(row[header.index("satisfaction")])
     text = "\n".join(cells)
-    if public:
+    if not audience.sees_values:
         assert leaks(text) == [] and all(v in (None, "") for v in satisfaction)
     else:
         assert leaks(text)
@@ -197,7 +259,7 @@ def test_calendars_carry_no_restricted_value(monkeypatch: pytest.MonkeyPatch, pa
     """A feed carries no value even on a private instance, so only the public run is checked; the
     restricted rows' own events must be there, or the search would look at the wrong feed."""
     with instance(monkeypatch, public=True):
-        response = routes_client().get(path)
+        response = routes_client(AUDIENCES["public-member"]).get(path)
     assert response.status_code == 200
     text = response.get_data(as_text=True).replace("\r\n ", "")  # unfold long lines (RFC 5545)
     assert "BEGIN:VCALENDAR" in text
@@ -246,13 +308,9 @@ def _render_page(module: str) -> str:
 
 
 @pytest.mark.parametrize("module", PAGES_WITH_VALUES)
-def test_page_layouts_and_hovers_carry_no_restricted_value(public: bool, module: str) -> None:
-    text = _render_page(module)
-    if public:
-        assert leaks(text) == []
-        assert SATISFACTION_LABEL not in text
-    else:
-        assert leaks(text) or SATISFACTION_LABEL in text
+def test_page_layouts_and_hovers_carry_no_restricted_value(audience: Audience, module: str) -> None:
+    with asked_by(audience):
+        check(audience, _render_page(module))
 
 
 @pytest.mark.parametrize("module", PAGES_WITHOUT_VALUES)
@@ -272,8 +330,10 @@ def test_the_shell_carries_no_restricted_value(monkeypatch: pytest.MonkeyPatch) 
     assert "Hackney" in text  # the borough filter lists the restricted rows' boroughs
 
 
-def test_map_hover_shows_the_value_only_on_a_private_instance(public: bool) -> None:
-    layout = dash.page_registry["pages.map"]["layout"](metric="annual_value")
+def test_map_hover_shows_the_value_only_to_members(audience: Audience) -> None:
+    public = not audience.sees_values
+    with asked_by(audience):
+        layout = dash.page_registry["pages.map"]["layout"](metric="annual_value")
     figure = next(c.figure for c in _walk(layout) if getattr(c, "id", None) == ids.MAP_GRAPH)
     trace = figure["data"][0]
     i = trace["locations"].index(HACKNEY)
@@ -363,31 +423,63 @@ def _request(callback: dict, components: dict[str, dict], state: dict) -> dict:
             "changedPropIds": [f"{callback['inputs'][0]['id']}.{callback['inputs'][0]['property']}"]}
 
 
-def test_page_callbacks_carry_no_restricted_value(public: bool) -> None:
+def _callbacks_client(who: Audience) -> tuple[FlaskClient, dict[str, str]]:
+    """The app's own server asked by `who`, with the CSRF header a signed-in browser sends."""
+    if not who.signed_in:
+        return app.server.test_client(), {}
+    client = signed_in_client(app.server, who.role)
+    return client, {"X-CSRFToken": client.get_cookie("_csrf_token").value}
+
+
+def _state_callbacks(client: FlaskClient) -> list[dict]:
+    return [c for c in client.get("/_dash-dependencies").get_json()
+            if not c.get("clientside_function") and any(_is_state(i["id"]) for i in c["inputs"])]
+
+
+def test_page_callbacks_carry_no_restricted_value(audience: Audience) -> None:
     """Every server callback the app state drives (its store, or the stores it is split into),
     requested the way the browser does (through Dash's callback endpoint, so callbacks that read the
     callback context run too), for every page query, with the inputs and state the pages' layouts
-    hold for that query. Every one must answer."""
-    client = app.server.test_client()
-    callbacks = [c for c in client.get("/_dash-dependencies").get_json()
-                 if not c.get("clientside_function") and any(_is_state(i["id"]) for i in c["inputs"])]
+    hold for that query. Every one must answer, marked for this visitor only."""
+    client, headers = _callbacks_client(audience)
+    callbacks = _state_callbacks(client)
     texts: list[str] = []
     answered: list[str] = []
     for query in _page_queries():
         state = AppState.from_pairs(query).to_dict()
         components = _components(query)
         for callback in callbacks:
-            response = client.post("/_dash-update-component", json=_request(callback, components, state))
+            response = client.post("/_dash-update-component", json=_request(callback, components, state),
+                                   headers=headers)
             assert response.status_code in (200, 204), (callback["output"], query, response.get_data(as_text=True)[:500])
             texts.append(response.get_data(as_text=True))
             answered.append(callback["output"])
+            if not audience.public_instance:
+                assert "Cookie" in response.headers.get("Vary", "")
+            if audience.signed_in:
+                assert "private" in response.headers["Cache-Control"]
     assert len(set(answered)) == len(callbacks) >= 10  # the map, side panel, suppliers, renewals (3), data, ...
     assert any("map-graph" in output for output in answered)
-    text = "\n".join(texts)
-    if public:
-        assert leaks(text) == [] and SATISFACTION_LABEL not in text
-    else:
-        assert leaks(text)
+    check(audience, "\n".join(texts))
+
+
+def test_a_members_cached_callback_is_never_served_to_an_anonymous_visitor(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The callback response cache (web.hosting) is keyed by role: the same request, first from a
+    member then from an anonymous visitor of the same process, gets each their own answer."""
+    query = {"metric": "annual_value", "authority": HACKNEY}
+    with instance(monkeypatch, public=False):
+        member, headers = _callbacks_client(AUDIENCES["member"])
+        components = _components(query)
+        state = AppState.from_pairs(query).to_dict()
+        callbacks = _state_callbacks(member)
+        bodies = [_request(c, components, state) for c in callbacks]
+        seen = "\n".join(member.post("/_dash-update-component", json=b, headers=headers).get_data(as_text=True)
+                         for b in bodies)
+        anonymous = app.server.test_client()
+        unseen = "\n".join(anonymous.post("/_dash-update-component", json=b).get_data(as_text=True)
+                           for b in bodies)
+    assert leaks(seen) and leaks(unseen) == []
 
 
 # ---- caches -----------------------------------------------------------------------------------
