@@ -200,7 +200,8 @@ def _restore(value: Any) -> Any:
         return date.fromisoformat(value["__date__"])
     if "__frame__" in value:
         f = value["__frame__"]
-        frame = pd.DataFrame(f["data"], columns=f["columns"], index=[_restore(i) for i in f["index"]])
+        cells = [[_restore(v) for v in row] for row in f["data"]]  # dates come back as dates
+        frame = pd.DataFrame(cells, columns=f["columns"], index=[_restore(i) for i in f["index"]])
         frame.index.name = f["index_name"]
         for column, dtype in zip(f["columns"], f["dtypes"], strict=True):
             frame[column] = frame[column].astype(dtype)

@@ -282,3 +282,12 @@ def test_a_refused_redis_logs_one_line_per_outage(monkeypatch, caplog):
         assert double(10) == 20
         assert len([r for r in caplog.records if r.name == "techmap.cache"]) == 2
     cache.clear()
+
+
+def test_a_frame_of_dates_comes_back_from_the_shared_cache_as_dates():
+    from datetime import date
+
+    from techmap.service.cache import decode, encode
+
+    frame = pd.DataFrame({"quarter": ["Q1"], "start": [date(2027, 1, 1)], "contracts": [3]})
+    assert decode(encode(frame)).equals(frame)

@@ -6,7 +6,6 @@ stops answering leaves the process serving what it has, "degraded"."""
 from __future__ import annotations
 
 import logging
-import shutil
 import threading
 import time
 from collections.abc import Iterator
@@ -20,7 +19,7 @@ from techmap.store.db import close_all, open_database
 from techmap.store.default import open_store
 from techmap.store.publishing import publish_folder
 from tests.postgres import PostgresCluster
-from tests.unit.store_helpers import write_demo
+from tests.unit.store_helpers import one_row_less, write_demo
 
 ROUTER = {"output": ".._pages_content.children..._pages_store.data..",
           "outputs": [{"id": "_pages_content", "property": "children"},
@@ -33,14 +32,6 @@ ROUTER = {"output": ".._pages_content.children..._pages_store.data..",
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_demo(tmp_path_factory.mktemp("demo") / "demo")
-
-
-def one_row_less(demo: Path, out: Path) -> Path:
-    """A copy of the demo without its last contract: a valid, different version."""
-    shutil.copytree(demo, out)
-    lines = (out / "contracts.csv").read_bytes().rstrip(b"\r\n").splitlines(keepends=True)
-    (out / "contracts.csv").write_bytes(b"".join(lines[:-1]))
-    return out
 
 
 class Clock:
