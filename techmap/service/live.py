@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from techmap.dataset import Dataset
+from techmap.store import news
 from techmap.store.db import Database
 
 log = logging.getLogger("techmap.live")
@@ -175,6 +176,9 @@ class LiveData:
             self._checker_pid = pid
         threading.Thread(target=self._check_forever, name="dataset-version-check",
                          daemon=True).start()
+        if news.redis_url():  # and at once when a publisher announces a version over Redis
+            threading.Thread(target=news.listen, name="dataset-version-news", daemon=True,
+                             args=(self.check_now, lambda: self._checker_pid == pid)).start()
 
     def _check_forever(self) -> None:
         pid = os.getpid()

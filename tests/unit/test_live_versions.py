@@ -6,6 +6,8 @@ stops answering leaves the process serving what it has, "degraded"."""
 from __future__ import annotations
 
 import logging
+import shutil
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -18,7 +20,7 @@ from techmap.service.live import LiveData, VersionExpired, store_source
 from techmap.store.db import close_all, open_database
 from techmap.store.default import open_store
 from techmap.store.publishing import publish_folder
-from tests.postgres import PostgresCluster
+from tests.postgres import PostgresCluster, _free_port
 from tests.unit.store_helpers import one_row_less, write_demo
 
 ROUTER = {"output": ".._pages_content.children..._pages_store.data..",
@@ -183,3 +185,40 @@ def test_a_stopped_database_leaves_the_app_serving_degraded(app_on, demo, caplog
     page = client.post("/_dash-update-component", json=ROUTER)
     assert page.status_code == 200 and page.headers["X-Dataset-Version"] == "1"
     assert any("still serving version 1" in r.message for r in caplog.records)
+
+
+def test_a_version_announced_over_redis_is_picked_up_without_waiting_for_a_check(
+        store, demo, tmp_path, monkeypatch):
+    import redis
+
+    from techmap.cli import main as cli
+    from techmap.store.news import CHANNEL
+
+    server = shutil.which("redis-server")
+    assert server, "redis-server is not installed (scripts/test installs it)"
+    port = _free_port()
+    proc = subprocess.Popen([server, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                             "--appendonly", "no"], stdout=subprocess.DEVNULL)
+    url = f"redis://127.0.0.1:{port}/0"
+    monkeypatch.setenv("TECHMAP_REDIS_URL", url)
+    live = LiveData(store_source(store, public=False), check_seconds=3600)  # no timed check
+    live.current()
+    try:
+        deadline = time.monotonic() + 30
+        live.ensure_checking()
+        while time.monotonic() < deadline:  # until the listener has subscribed
+            try:
+                if redis.Redis.from_url(url).pubsub_numsub(CHANNEL)[0][1] == 1:
+                    break
+            except redis.ConnectionError:
+                pass  # redis-server still starting
+            time.sleep(0.05)
+        assert cli(["publish", str(one_row_less(demo, tmp_path / "v2")), "--note", "2",
+                    "--database", str(store.url)]) == 0
+        while live.current().number != 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert live.current().number == 2
+    finally:
+        live.stop_checking()
+        proc.terminate()
+        proc.wait(timeout=10)
