@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from flask import Flask
 
-from web import api, auth, calendar, downloads, live_version, templates_download
+from web import api, auth, calendar, downloads, expensive, limits, live_version, templates_download
 
 
 def register_routes(server: Flask) -> None:
     live_version.install(server)  # first: one published version for the whole request
     auth.install(server)  # then: every request is identified before the others' hooks run
+    limits.install(server)
+    expensive.install(server)
     for module in (api, calendar, downloads, templates_download):
         server.register_blueprint(module.bp)
