@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import dash
 
 from components.shell import shell
 from techmap.auth.config import AuthConfigError
 from techmap.dataformat.problems import DatasetError
-from techmap.service import context
+from techmap.service import context, views
 
 HERE = Path(__file__).resolve().parent
 
@@ -33,6 +34,13 @@ INDEX = """<!DOCTYPE html>
 </html>"""
 
 
+def current_layout() -> Any:
+    """The shell drawn from the version this request is pinned to (once per version)."""
+    served, sign_in = context.served(), not context.settings().public
+    return views.cached("app.shell", sign_in, lambda: shell(
+        served.data, sign_in=sign_in, published=(served.number, served.published_at)))
+
+
 def create_app() -> dash.Dash:
     try:
         context.check_configuration()
@@ -40,7 +48,7 @@ def create_app() -> dash.Dash:
         print(f"London Tech Map: {error}", file=sys.stderr)
         raise SystemExit(1) from None
     try:
-        data = context.dataset()
+        context.dataset()
     except DatasetError as error:  # refuse to serve a broken dataset; same report as `validate`
         print(error.report(), file=sys.stderr)
         print(f"London Tech Map: the dataset at {context.settings().dataset_path} has errors "
@@ -65,7 +73,7 @@ def create_app() -> dash.Dash:
                     "power each of London's 33 borough councils."}],
     )
     app.index_string = INDEX
-    app.layout = shell(data, sign_in=not context.settings().public)
+    app.layout = current_layout  # drawn from the version this request is pinned to
     from shell import callbacks  # noqa: F401  (registers the shell callbacks: reducer, chips, banner)
     from web import hosting, register_routes
 

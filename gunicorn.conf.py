@@ -59,5 +59,7 @@ def post_fork(server, worker):
     """In each worker: leave the database connections opened before the fork to the parent
     (SQLAlchemy's advice for pools and fork); the worker opens its own on first use."""
     from techmap.auth.db import after_fork
+    from techmap.store import db
 
     after_fork()
+    db.after_fork()  # the published versions' store; the version checker starts on first request

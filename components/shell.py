@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import dash
@@ -137,8 +138,10 @@ def header(sign_in: bool = False) -> html.Header:
     )
 
 
-def footer(data: Dataset) -> html.Footer:
+def footer(data: Dataset, published: tuple[int, datetime] | None = None) -> html.Footer:
     as_of = data.as_of.strftime("%-d %B %Y") if data.as_of else "unknown"
+    version = (f" Published version {published[0]} of {published[1]:%-d %B %Y}."
+               if published else "")
     sources = [
         html.Li([
             source_title(key, src),
@@ -150,7 +153,8 @@ def footer(data: Dataset) -> html.Footer:
     return html.Footer(
         html.Div(
             [
-                html.P([html.Strong(data.title), f" — data as of {as_of}."]),
+                html.P([html.Strong(data.title), f" — data as of {as_of}.{version}"],
+                       className="dataset-version"),
                 html.Details([html.Summary("Sources and licences"), html.Ul(sources)]),
                 html.P([*[html.Span([line, html.Br()]) for line in BOUNDARY_ATTRIBUTION],
                         "Base map: Natural Earth via plotly (MIT). ",
@@ -163,7 +167,8 @@ def footer(data: Dataset) -> html.Footer:
     )
 
 
-def shell(data: Dataset, sign_in: bool = False) -> html.Div:
+def shell(data: Dataset, sign_in: bool = False,
+          published: tuple[int, datetime] | None = None) -> html.Div:
     """The whole app layout; pages render inside `dash.page_container`."""
     return html.Div(
         [
@@ -184,7 +189,7 @@ def shell(data: Dataset, sign_in: bool = False) -> html.Div:
                 id=ids.MAIN,
                 tabIndex="-1",
             ),
-            footer(data),
+            footer(data, published),
         ],
         className="app",
     )

@@ -21,9 +21,9 @@ os.environ.setdefault("TECHMAP_EXPENSIVE_RATE", "off")
 os.environ.setdefault("TECHMAP_DATASET", str(ROOT / "datasets" / "demo"))
 
 # The app the tests import (and the servers they start) keep their users, sessions and published
-# versions in a throw-away SQLite file, never in the repository's instance/ folder; plain HTTP.
-os.environ.setdefault("TECHMAP_DATABASE_URL",
-                      f"sqlite:///{tempfile.mkdtemp(prefix='techmap-test-db-')}/techmap.sqlite3")
+# versions in throw-away SQLite files (one per dataset folder, as without TECHMAP_DATABASE_URL),
+# never in the repository's instance/ folder; plain HTTP.
+os.environ.setdefault("TECHMAP_INSTANCE_DIR", tempfile.mkdtemp(prefix="techmap-test-db-"))
 os.environ.setdefault("TECHMAP_SECURE_COOKIES", "0")
 
 # A throw-away PostgreSQL cluster for the database tests (fixtures postgres_cluster, database_url).

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from flask import Flask
 
-from web import api, auth, calendar, downloads, expensive, limits, templates_download
+from web import api, auth, calendar, downloads, expensive, limits, live_version, templates_download
 
 
 def register_routes(server: Flask) -> None:
-    auth.install(server)  # first: every request is identified before the others' hooks run
+    live_version.install(server)  # first: one published version for the whole request
+    auth.install(server)  # then: every request is identified before the others' hooks run
     limits.install(server)
     expensive.install(server)
     for module in (api, calendar, downloads, templates_download):

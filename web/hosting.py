@@ -43,8 +43,11 @@ NOT_FOUND_PAGE = "pages.not_found_404"
 @bp.get("/healthz")
 def health() -> Response:
     data = context.dataset()
+    problem = context.health_problem()  # still 200: this host serves the version it has
     return jsonify({
-        "status": "ok",
+        "status": "degraded" if problem else "ok",
+        "reason": problem,
+        "version": context.served().number,
         "dataset": data.title,
         "contracts": int(len(data.contracts)),
         "as_of": data.as_of.isoformat() if data.as_of else None,

@@ -14,6 +14,8 @@ import os
 import sys
 from pathlib import Path
 
+from techmap.store import news
+
 COMMANDS = ("publish", "versions", "rollback", "export")
 
 
@@ -78,6 +80,7 @@ def _publish(args: argparse.Namespace) -> int:
     since = (f"{_rows(result.added)} added, {result.removed:,} removed since version "
              f"{result.number - 1}" if result.number > 1 else "the first version")
     print(f"Published version {result.number}: {result.rows:,} rows ({since}) in {database.url}.")
+    news.announce(result.number)  # app processes listening over Redis switch at once
     return 0
 
 
@@ -116,6 +119,7 @@ def _rollback(args: argparse.Namespace) -> int:
         return 0
     print(f"Published version {result.number}: the contents of version {args.number} "
           f"({_rows(result.rows)}; {result.added:,} added, {result.removed:,} removed).")
+    news.announce(result.number)
     return 0
 
 

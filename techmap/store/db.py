@@ -36,6 +36,7 @@ from techmap.dataformat.dataset import REPO_ROOT
 
 DATABASE_URL_ENV = "TECHMAP_DATABASE_URL"
 INSTANCE_DIR = REPO_ROOT / "instance"
+INSTANCE_DIR_ENV = "TECHMAP_INSTANCE_DIR"  # where the default SQLite files go (tests: a temp dir)
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # Any fixed 64-bit number: the PostgreSQL advisory lock held while migrating.
 _MIGRATION_LOCK_ID = 0x7EC4_4A90_0001
@@ -91,7 +92,8 @@ def default_sqlite_path(dataset_folder: Path, instance_dir: Path | None = None) 
     """instance/<folder name>-<content hash>.sqlite3 for a dataset folder."""
     folder = Path(dataset_folder).resolve()
     name = re.sub(r"[^A-Za-z0-9_.-]+", "-", folder.name).strip("-.") or "dataset"
-    return Path(instance_dir or INSTANCE_DIR) / f"{name}-{folder_fingerprint(folder)}.sqlite3"
+    instance = instance_dir or os.environ.get(INSTANCE_DIR_ENV, "").strip() or INSTANCE_DIR
+    return Path(instance) / f"{name}-{folder_fingerprint(folder)}.sqlite3"
 
 
 def database_url(dataset_folder: Path | None = None, instance_dir: Path | None = None) -> str:
@@ -220,3 +222,11 @@ def close_all() -> None:
         for database in _opened.values():
             database.engine.dispose()
         _opened.clear()
+
+
+def after_fork() -> None:
+    """In a forked worker: forget the pooled connections inherited from the parent without
+    closing them (they are the parent's); the worker opens its own on first use."""
+    with _opened_lock:
+        for database in _opened.values():
+            database.engine.dispose(close=False)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import shutil
 from dataclasses import replace
 from pathlib import Path
 
@@ -63,3 +64,11 @@ def change_end_dates(checked: CheckedFolder, share: float, rng: random.Random) -
     for i in rng.sample(range(len(rows)), max(1, round(len(rows) * share))):
         rows[i] = extend_a_year(rows[i], checked.columns)
     return replace(checked, rows=rows)
+
+
+def one_row_less(folder: Path, out: Path) -> Path:
+    """A copy of a dataset folder without its last contract: a valid, different version."""
+    shutil.copytree(folder, out)
+    lines = (out / "contracts.csv").read_bytes().rstrip(b"\r\n").splitlines(keepends=True)
+    (out / "contracts.csv").write_bytes(b"".join(lines[:-1]))
+    return out

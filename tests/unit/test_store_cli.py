@@ -101,6 +101,7 @@ def test_the_default_store_is_seeded_from_the_apps_dataset_folder(
     monkeypatch.delenv(db.DATABASE_URL_ENV, raising=False)
     monkeypatch.setenv("TECHMAP_DATASET", str(demo))
     monkeypatch.setattr(db, "INSTANCE_DIR", tmp_path / "instance")
+    monkeypatch.delenv(db.INSTANCE_DIR_ENV, raising=False)
     try:
         edited = _edited(demo, tmp_path / "edited")
         assert main(["publish", str(edited), "--note", "switch", "--by", "bob"]) == 0
