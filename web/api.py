@@ -345,16 +345,19 @@ def summary() -> Response:
 @bp.get("/openapi.json")
 def openapi() -> Response:
     from web.api_openapi import openapi_document
+    from web.api_openapi_changes import add_change_paths
 
     check_names(request.args, ())
     public = public_only()
-    return json_response(openapi_document({
+    document = openapi_document({
         "Contract": (contract_fields(public=public), "One contract in one borough."),
         "Authority": (AUTHORITY_FIELDS, "A London borough."),
         "Supplier": (SUPPLIER_FIELDS, "A supplier and its share."),
         "ServiceArea": (SERVICE_AREA_FIELDS, "A service area."),
         "BoroughSummary": (SUMMARY_FIELDS, "The map's metrics for one borough."),
-    }, public=public))
+    }, public=public)
+    add_change_paths(document)
+    return json_response(document)
 
 
 ENDPOINTS: dict[str, str] = {
@@ -363,6 +366,8 @@ ENDPOINTS: dict[str, str] = {
     "suppliers": "/api/v1/suppliers",
     "service-areas": "/api/v1/service-areas",
     "summary": "/api/v1/summary",
+    "versions": "/api/v1/versions",
+    "changes": "/api/v1/changes",
     "openapi": "/api/v1/openapi.json",
 }
 _ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
@@ -436,3 +441,6 @@ def _api_headers(response: Response) -> Response:
         response.cache_control.no_store = True
     return response
 
+
+
+import web.api_changes  # noqa: E402,F401  registers /versions and /changes on bp
