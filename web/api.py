@@ -35,6 +35,7 @@ from techmap.queries import AUTHORITY_CODES, apply_filter, authority_positions, 
 from techmap.schema import GROUP_NAMES, SERVICE_AREAS
 from techmap.service import context, views
 from techmap.service.cache import per_dataset
+from web.api_changes import register as register_change_routes
 from web.api_records import (
     Field,
     contract_fields,
@@ -61,6 +62,7 @@ from web.auth_state import public_only, request_dataset
 logger = logging.getLogger(__name__)
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+register_change_routes(bp)  # /versions and /changes (web/api_changes.py)
 
 PAGED_PARAMS: tuple[str, ...] = ("page", "per_page")
 # Response headers a browser script may read across origins (CORS).
@@ -441,6 +443,3 @@ def _api_headers(response: Response) -> Response:
         response.cache_control.no_store = True
     return response
 
-
-
-import web.api_changes  # noqa: E402,F401  registers /versions and /changes on bp

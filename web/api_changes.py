@@ -4,7 +4,7 @@
   /api/v1/changes?from=&to=        the contracts added, removed and changed, with the fields that
                                    changed, supplier switches and renewals; takes the shared filters
 
-Routes on web.api's blueprint, so errors are its JSON errors (an unknown version: 404 with a
+Registered on web.api's blueprint (`register`), so errors are its JSON errors (an unknown version: 404 with a
 plain message) and values follow the request's role (web.auth_state.public_only()).
 """
 
@@ -12,11 +12,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, request
+from flask import Blueprint, Response, request
 
 from techmap.service import change_views
 from techmap.store.reading import VersionNotFound
-from web.api import bp
 from web.api_params import FILTER_PARAMS, ApiError, check_names, parse_filters, parse_int, single
 from web.api_records import json_response
 from web.auth_state import public_only
@@ -33,14 +32,12 @@ def _listed() -> list[dict[str, Any]]:
     return change_views.versions()
 
 
-@bp.get("/versions")
 def versions() -> Response:
     check_names(request.args, ())
     listed = _listed()
     return json_response({"meta": {"total": len(listed)}, "data": listed})
 
 
-@bp.get("/changes")
 def changes() -> Response:
     check_names(request.args, CHANGES_PARAMS)
     filters = parse_filters(request.args)
@@ -62,3 +59,8 @@ def changes() -> Response:
             "public": public_only()}
     return json_response({"meta": meta, **{k: v for k, v in view.items()
                                            if k not in ("from", "to")}})
+
+
+def register(blueprint: Blueprint) -> None:
+    blueprint.add_url_rule("/versions", view_func=versions, methods=["GET"])
+    blueprint.add_url_rule("/changes", view_func=changes, methods=["GET"])
