@@ -32,11 +32,11 @@ def version_pickers(versions: list[dict[str, Any]], chosen: tuple[int, int]) -> 
     options = [{"label": version_label(v), "value": str(v["number"])} for v in versions]
 
     def picker(name: str, label: str, value: int) -> html.Div:
-        return html.Div([
-            dbc.Label(label, html_for=f"changes-{name}"),
-            dbc.Select(id=ids.view(name), options=options, value=str(value),
-                       html_size=None, **{"name": f"changes-{name}"}),
-        ], className="changes-picker")
+        # the label wraps the select: a pattern id (a dict) cannot be named by html_for
+        return html.Label([html.Span(label, className="form-label d-block"),
+                           dbc.Select(id=ids.view(name), options=options, value=str(value),
+                                      name=f"changes-{name}")],
+                          className="changes-picker")
 
     return html.Div([picker("from", "From version", chosen[0]),
                      picker("to", "To version", chosen[1])], className="changes-pickers")
