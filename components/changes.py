@@ -13,7 +13,7 @@ import ids
 from techmap.service.change_views import grouped
 
 PUBLISH_HINT = "python -m techmap publish"
-MAX_ROWS = 300  # changes listed on the page; the API and the feed give every one
+MAX_ROWS = 50  # changes listed on the page; the API and the feed give every one
 KIND_WORDS = {"added": "Added", "removed": "Removed", "changed": "Changed"}
 TAG_WORDS = {"supplier_switched": "supplier switched", "renewed": "renewed",
              "extension_taken": "extension taken", "end_date_moved": "end date moved",

@@ -1,7 +1,7 @@
 """What changed between two published versions, for the /changes page, the API and the feed.
 
-The store's versions never change once published, so the loaded tables and the computed changes
-are kept per (version pair, role) in small in-process LRUs; the filtered view each request asks
+The store's versions never change once published, so the rows two versions do not share and
+their changes are kept per (store, version pair, role) in a small in-process LRU; the filtered view each request asks
 for is cached through the service layer (views.cached) keyed by (from, to, filters) and the role.
 A change is kept by the shared filters when its contract matches them in either version, so a
 supplier switch from A to B shows under a filter on A and under one on B.
@@ -21,11 +21,11 @@ from techmap.queries import filter_mask
 from techmap.service import context, views
 from techmap.store.changes import Changes, ContractChange, compute_changes
 from techmap.store.db import Database
-from techmap.store.reading import VersionInfo, VersionNotFound, list_versions, load_version
+from techmap.store.differing import differing_rows
+from techmap.store.reading import VersionInfo, VersionNotFound, list_versions
 
 _lock = threading.Lock()
 # keyed by the store's URL too: the dataset folder (and so the default store) may change
-_tables: cachetools.LRUCache = cachetools.LRUCache(maxsize=4)  # (url, number, public) -> contracts
 _changes: cachetools.LRUCache = cachetools.LRUCache(maxsize=8)  # (url, from, to, public) -> Changes
 _opener: dict[str, Callable[[], Database]] = {}
 
@@ -34,7 +34,6 @@ def use_store(opener: Callable[[], Database] | None) -> None:
     """Where the versions come from (default: techmap.store.default.open_store); tests and the
     benchmark point it at their own database. Forgets what was loaded."""
     with _lock:
-        _tables.clear()
         _changes.clear()
         _opener.clear()
         if opener is not None:
@@ -81,23 +80,15 @@ def pair(listed: list[dict[str, Any]], old: int | None, new: int | None) -> tupl
     return None if old is None or new is None else (old, new)
 
 
-def _table(number: int, public: bool) -> pd.DataFrame:
-    key = (_url(), number, public)
-    with _lock:
-        table = _tables.get(key)
-    if table is None:
-        table = load_version(store(), number, public=public).contracts
-        with _lock:
-            _tables[key] = table
-    return table
-
-
-def _all_changes(old: int, new: int, public: bool) -> Changes:
+def _all_changes(old: int, new: int, public: bool) -> tuple[Changes, pd.DataFrame, pd.DataFrame]:
+    """Every change from `old` to `new`, with the two tables of rows they involve (the rows the
+    versions do not share: techmap.store.differing), kept per store, pair and role."""
     key = (_url(), old, new, public)
     with _lock:
         found = _changes.get(key)
     if found is None:
-        found = compute_changes(_table(old, public), _table(new, public))
+        gone, came = differing_rows(store(), old, new, public=public)
+        found = (compute_changes(gone, came), gone, came)
         with _lock:
             _changes[key] = found
     return found
@@ -117,13 +108,11 @@ def _matching_ids(table: pd.DataFrame, filters: FilterState) -> set[str]:
 
 def compute_view(old: int, new: int, public: bool, filters: FilterState) -> dict[str, Any]:
     """The changes from version `old` to `new` under the filters, as plain JSON-ready data."""
-    every = _all_changes(old, new, public)
+    every, gone, came = _all_changes(old, new, public)
     if filters == FilterState():
         keep: Callable[[str], bool] = lambda _cid: True  # noqa: E731
     else:
-        ids = _matching_ids(_table(old, public), filters) | _matching_ids(_table(new, public),
-                                                                           filters)
-        keep = ids.__contains__
+        keep = (_matching_ids(gone, filters) | _matching_ids(came, filters)).__contains__
     kept = {kind: [_record(c) for c in getattr(every, kind) if keep(c.contract_id)]
             for kind in ("added", "removed", "changed")}
     switches = [{"authority_code": s.authority_code, "service_area": s.service_area,
