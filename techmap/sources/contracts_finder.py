@@ -14,7 +14,6 @@ from __future__ import annotations
 import csv
 import html
 from collections import defaultdict
-from functools import lru_cache
 
 from techmap.authorities import match_authority
 from techmap.importers.classify import detect_product
@@ -62,14 +61,12 @@ def _rows(name: str, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str]
         return out
 
 
-@lru_cache(maxsize=None)
 def buyer_code(name: str) -> str | None:
     """The London council a buyer name stands for, or None."""
     text = html.unescape(name).strip()
     return match_authority(text) or match_authority(text.split(" - ")[0])
 
 
-@lru_cache(maxsize=None)
 def _area_for(supplier: str) -> tuple[str | None, str, str, str]:
     """(service area or None, system, manufacturer, reason) for a supplier's name."""
     rule = rule_for(supplier)

@@ -25,6 +25,7 @@ CASES = [
     (html.Tr, [html.Td("a")], {}),
     (html.Li, ["x", html.Strong("y")], {}),
     (html.Strong, "bold", {}),
+    (html.A, "Contracts Finder", {"href": "https://example.org/notice", "rel": "noopener noreferrer"}),
     (html.Span, "s", {"className": "muted", "aria-hidden": "true"}),
     (html.Button, "Select", {"id": {"type": "toggle", "key": "E09000007"}, "n_clicks": 0,
                              "className": "btn btn-sm", "aria-pressed": "false", "title": "Select Camden"}),
@@ -33,6 +34,7 @@ CASES = [
     (html.Article, [html.H3("Group")], {"className": "jp-card", "aria-label": "Same system: Uniform"}),
     (html.H3, ["Uniform", html.Span("Same system")], {"className": "h6 jp-title"}),
     (html.P, [html.Strong("Boroughs (2): "), "Camden"], {"className": "jp-fact"}),
+    (html.A, "evidence", {"href": "https://example.org/notice/1", "rel": "noopener noreferrer"}),
 ]
 
 

@@ -24,8 +24,8 @@ ALLOWED = {
     "techmap/authorities.py:_name_index",
     "techmap/renewals.py:add_months",  # pure date arithmetic
     "techmap/suppliers.py:load_aliases",  # the bundled supplier alias table
-    "techmap/dataset.py:supplier_names",  # derived once per immutable Dataset object
-    "techmap/dataset.py:system_names",
+    "techmap/dataset_model.py:supplier_names",  # derived once per immutable Dataset object
+    "techmap/dataset_model.py:system_names",
     "components/map_figure.py:boundaries",  # the bundled boundaries file and its digest
     "components/map_figure.py:boundaries_url",
     "components/timeline.py:_fmt_iso",  # pure date formatting

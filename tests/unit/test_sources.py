@@ -15,7 +15,8 @@ from techmap.schema import CONFIDENCE_VALUES, SERVICE_AREAS_BY_SLUG
 from techmap.sources import build, committees, contracts_finder, extracted, govuk_pay
 from techmap.sources.cf_suppliers import NOT_TECHNOLOGY
 from techmap.sources.common import SourceResult
-from techmap.validate import read_contracts, validate_path
+from techmap.contract_checks import read_contracts
+from techmap.validate import validate_path
 from tests.paths import ROOT, SHARED_DATA
 
 LONDON = ROOT / "datasets" / "london"

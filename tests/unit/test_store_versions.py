@@ -27,7 +27,7 @@ from techmap.store.reading import (
     version_info,
 )
 from techmap.store.rows import CorruptStore
-from techmap.validate import run_validate_command
+from techmap.validate_cli import run_validate_command
 from tests.unit.store_helpers import change_end_dates, counts, stored_bytes, write_demo
 
 
