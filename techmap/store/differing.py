@@ -23,7 +23,7 @@ from techmap.store.models import ContractRow, DatasetVersion, FileBlob, VersionF
 from techmap.store.reading import (
     VersionContents,
     VersionNotFound,
-    _manifest,
+    manifest_of,
     version_row_ids,
 )
 from techmap.store.rows import decode_columns, decode_rows
@@ -80,4 +80,4 @@ def read_manifest(database: Database, number: int) -> dict:
             select(FileBlob.content).join(VersionFile, FileBlob.digest == VersionFile.digest)
             .where(VersionFile.version == number, VersionFile.path == MANIFEST_FILE))
     files = {} if content is None else {MANIFEST_FILE: bytes(content)}
-    return _manifest(VersionContents(number, [], [], files))
+    return manifest_of(VersionContents(number, [], [], files))
