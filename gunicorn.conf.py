@@ -1,21 +1,32 @@
 """gunicorn settings for hosting London Tech Map: `gunicorn app:server` picks this file up.
 
 Environment: HOST, PORT (bind address), WEB_CONCURRENCY (worker processes, default 2),
-GUNICORN_THREADS (threads per worker, default 4), GUNICORN_TIMEOUT (seconds, default 60),
+GUNICORN_CONNECTIONS (connections per worker, default 1000), GUNICORN_TIMEOUT (seconds, default 60),
 FORWARDED_ALLOW_IPS (proxies trusted for X-Forwarded-*; default 127.0.0.1), LOG_LEVEL (default info).
+
+Workers are gevent's: each connection is a greenlet, so clients that send their request slowly
+(a header line every few seconds) cost a little memory each instead of a whole thread, and a
+request whose headers are not complete within `keepalive` seconds is dropped. A threaded worker
+would need a buffering proxy in front of it for that.
 """
 
 import os
 
+# Patch the standard library for gevent before anything else is imported: with preload_app the
+# app (and its locks, sockets and threads) is loaded here, in the master, before the workers fork.
+from gevent import monkey
+
+monkey.patch_all()
+
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8050')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
-threads = int(os.environ.get("GUNICORN_THREADS", "4"))
-worker_class = "gthread"
+worker_class = "gevent"
+worker_connections = int(os.environ.get("GUNICORN_CONNECTIONS", "1000"))
 # Load the app (and its dataset) once, before forking: workers share the memory pages.
 preload_app = True
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = 20
-keepalive = 5
+keepalive = 5  # also how long a request's line and headers may take to arrive (gevent worker)
 max_requests = 5000  # recycle workers now and then, jittered so they don't restart together
 max_requests_jitter = 500
 limit_request_line = 8190
@@ -37,6 +48,11 @@ def when_ready(server):
         from web.hosting import warm_static
 
         server.log.info(warm_static(app.app))
+    # Let the greenlets the app started while loading (the rate limiter's expiry timer) finish
+    # here: a worker forked with them pending would fail to end them (a traceback per worker).
+    from gevent import sleep
+
+    sleep(0.1)
 
 
 def post_fork(server, worker):

@@ -291,7 +291,8 @@ def main() -> int:
         s.bind((HOST, 0))
         port = s.getsockname()[1]
     env = {**os.environ, "HOST": HOST, "PORT": str(port), "WEB_CONCURRENCY": str(args.workers),
-           "LOG_LEVEL": "warning", "TECHMAP_TODAY": os.environ.get("TECHMAP_TODAY", "2026-11-22")}
+           "LOG_LEVEL": "warning", "TECHMAP_TODAY": os.environ.get("TECHMAP_TODAY", "2026-11-22"),
+           "TECHMAP_EXPENSIVE_RATE": "off"}  # the simulated users share one address: no per-client limit
     server = subprocess.Popen([sys.executable, "-m", "gunicorn", "app:server", "--access-logfile", "/dev/null"],
                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:

@@ -8,6 +8,7 @@ from typing import Any
 from dash import html
 
 import ids
+from components.safe_text import short_label
 from techmap.authorities import by_code
 from techmap.dataset import Dataset
 from techmap.filters import FilterState
@@ -33,9 +34,9 @@ def value_label(param: str, value: str, data: Dataset) -> str:
         area = SERVICE_AREAS_BY_SLUG.get(value)
         return area.name if area else value
     if param == "supplier":
-        return data.supplier_names.get(value, value)
+        return short_label(data.supplier_names.get(value, value))
     if param == "system":
-        return data.system_names.get(value, value)
+        return short_label(data.system_names.get(value, value))
     return value
 
 

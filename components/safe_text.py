@@ -18,6 +18,16 @@ def plotly_text(text: object) -> str:
     return str(text).translate(_ENTITIES)
 
 
+LABEL_LIMIT = 80  # characters of a dataset name shown in a drop-down label, chip or title
+
+
+def short_label(text: object, limit: int = LABEL_LIMIT) -> str:
+    """A dataset name shortened for a label: a 32,767-character name sent as a drop-down label
+    crashed the browser tab. The validator caps names at 200; this keeps labels on one line."""
+    text = str(text)
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def safe_url(url: object) -> str | None:
     """The URL if it is an ordinary web or mail link, else None (render as plain text then)."""
     if not isinstance(url, str) or not url.strip() or len(url) > 2000:

@@ -8,7 +8,7 @@ import dash
 from dash import dcc, html
 
 import ids
-from components.safe_text import source_title
+from components.safe_text import short_label, source_title
 from techmap.authorities import authorities
 from techmap.dataset import Dataset
 from techmap.schema import GROUP_NAMES, SERVICE_AREAS
@@ -30,7 +30,7 @@ BOUNDARY_ATTRIBUTION = (
 
 
 def _options(pairs: list[tuple[str, str]]) -> list[dict[str, str]]:
-    return [{"label": label, "value": value} for value, label in pairs]
+    return [{"label": short_label(label), "value": value} for value, label in pairs]
 
 
 def filter_options(data: Dataset) -> dict[str, list[dict[str, str]]]:

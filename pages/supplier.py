@@ -15,6 +15,7 @@ from dash import Input, Output, State, callback, dcc, html
 
 import ids
 from components import supplier_profile
+from components.safe_text import short_label
 from shell.path_variables import path_variable
 from techmap.appstate import AppState
 from techmap.service import context, views
@@ -30,7 +31,7 @@ def _name(slug: str | None) -> str | None:
 
 def _title(slug: str | None = None, **_: Any) -> str:
     name = _name(slug)
-    return f"{name or 'Supplier not found'} – supplier profile – London Tech Map"
+    return f"{short_label(name) if name else 'Supplier not found'} – supplier profile – London Tech Map"
 
 
 dash.register_page(__name__, path_template="/suppliers/<slug>", title=_title, name="Supplier profile")

@@ -26,6 +26,7 @@ from techmap.parsing import (
 )
 from techmap.evidence import check_evidence
 from techmap.problems import WHOLE_FILE_LINE, Problem, Severity
+from techmap.row_checks import check_rows
 from techmap.schema import (
     COLUMN_NAMES,
     COLUMNS_BY_NAME,
@@ -257,6 +258,7 @@ def typed_frame(table: Table, label: str, sources: Collection[str] | None,
     out["source"] = _check_sources(check, sources)
     out["synthetic"], reasons = parse_bool_column(raw["synthetic"], default=False)
     check.add_reasons("synthetic", reasons)
+    check_rows(raw, out["value_public"], check)  # lengths, control characters, slugs, shared values
     out.update(check_evidence(check, out["synthetic"], present))
     for name in table.names:
         if name not in COLUMNS_BY_NAME and name not in DERIVED_COLUMNS:

@@ -7,14 +7,18 @@ TECHMAP_DEBUG             "1"/"true": Dash debug mode (never on a hosted instanc
 TECHMAP_TODAY             YYYY-MM-DD: pin "today" (tests, screenshots); default the real date
 TECHMAP_CONTACT_EMAIL     where people report accessibility or data problems
 TECHMAP_FRAME_ANCESTORS   CSP frame-ancestors, e.g. "'self' https://www.camden.gov.uk"
+TECHMAP_BASE_URL          the instance's public address, e.g. https://techmap.london.gov.uk: absolute
+                          links (page meta tags, calendars, feeds) use it, never the request's Host
 """
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from techmap.dataset import DEFAULT_DATASET
 
@@ -35,6 +39,24 @@ class Settings:
     today_override: date | None
     contact_email: str
     frame_ancestors: str
+    base_url: str = "http://127.0.0.1:8050"
+
+
+def _base_url(host: str, port: int) -> str:
+    """TECHMAP_BASE_URL without a trailing slash; where it is unset or not an http(s) address
+    without query or fragment, where `python app.py` listens (and a logged warning for the latter)."""
+    default = f"http://{host}:{port}"
+    text = os.environ.get("TECHMAP_BASE_URL", "").strip()
+    if not text:
+        return default
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment \
+            or any(c.isspace() or c in "<>\"'" for c in text):
+        logging.getLogger("techmap").warning(
+            "TECHMAP_BASE_URL=%r is not an http(s) address such as https://techmap.example.org; "
+            "using %s", text, default)
+        return default
+    return text.rstrip("/")
 
 
 def load_settings() -> Settings:
@@ -56,4 +78,5 @@ def load_settings() -> Settings:
         today_override=today_override,
         contact_email=os.environ.get("TECHMAP_CONTACT_EMAIL", "techmap@example.org"),
         frame_ancestors=os.environ.get("TECHMAP_FRAME_ANCESTORS", "'self'"),
+        base_url=_base_url(os.environ.get("HOST", "127.0.0.1"), port),
     )

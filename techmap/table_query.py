@@ -216,7 +216,7 @@ def parse_sort_model(sort_model: object, *, public: bool) -> tuple[tuple[str, st
     out: list[tuple[str, str]] = []
     for item in items:
         col = item.get("colId")
-        if col in allowed and col not in (c for c, _ in out):
+        if isinstance(col, str) and col in allowed and col not in (c for c, _ in out):
             out.append((str(col), str(item["sort"])))
         if len(out) == MAX_SORT_COLUMNS:
             break

@@ -13,6 +13,9 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 os.environ.setdefault("TECHMAP_TODAY", "2026-11-22")
+# The test client is one client: the per-client limit of expensive downloads would refuse the
+# suite's own requests. tests/unit/test_expensive_requests.py turns it on to test it.
+os.environ.setdefault("TECHMAP_EXPENSIVE_RATE", "off")
 # The tests exercise every feature on the demo dataset (real rows plus illustrative ones); tests of
 # the real dataset name datasets/london themselves.
 os.environ.setdefault("TECHMAP_DATASET", str(ROOT / "datasets" / "demo"))

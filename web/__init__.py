@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from flask import Flask
 
-from web import api, auth, calendar, changes_feed, downloads, templates_download
+from web import api, auth, calendar, changes_feed, downloads, expensive, limits, templates_download
 
 
 def register_routes(server: Flask) -> None:
     auth.install(server)  # first: every request is identified before the others' hooks run
+    limits.install(server)
+    expensive.install(server)
     for module in (api, calendar, changes_feed, downloads, templates_download):
         server.register_blueprint(module.bp)

@@ -25,6 +25,7 @@ from techmap.export import describe_filters, download_filename
 from techmap.filters import FilterState
 from techmap.queries import apply_filter
 from techmap.service import cache, context, views
+from web import expensive, limits
 from web.auth_state import public_only, request_dataset
 
 bp = Blueprint("calendar", __name__)
@@ -61,6 +62,7 @@ def _ics_response(body: bytes) -> Response:
 
 
 @bp.get("/calendar/renewals.ics")
+@limits.expensive
 def renewals_ics() -> Response:
     state = _state()
     data = request_dataset()  # the public twin unless a member asks
@@ -77,10 +79,10 @@ def renewals_ics() -> Response:
                                         system_names=data.system_names)
         name = ("London Tech Map renewals" if state.filters.is_empty
                 else f"London Tech Map renewals ({filters_text})")
-        body = calendar_bytes(
-            rows, name=name, stamp=_stamp(data), lead_months=lead,
-            description=_about(data, f"the contracts of the view: filters {filters_text}"),
-            sources=data.sources)
+        description = _about(data, f"the contracts of the view: filters {filters_text}")
+        body = expensive.bounded(lambda: calendar_bytes(
+            rows, name=name, stamp=_stamp(data), lead_months=lead, description=description,
+            sources=data.sources))
         return body, ""
 
     cached = views.cached("calendar.view", (state.filters, lead), build, tier=cache.FEEDS,

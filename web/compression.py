@@ -112,9 +112,22 @@ def compress(data: bytes, algorithm: str) -> bytes:
     return compression.gzip.compress(data, level, mtime=0)
 
 
+DIGEST_SIZE = 32  # the SHA-256 that heads each file of the disk cache
 STATIC = ByteLRU(max_entries=1000, max_bytes=MAX_STATIC_BYTES)
 DISK_CACHE = Path(os.environ.get("TECHMAP_STATIC_CACHE")
                   or Path(__file__).resolve().parent.parent / ".cache" / "compressed")
+
+
+def _read_checked(path: Path) -> bytes | None:
+    """The compressed bytes kept at `path`, or None when missing or not intact. Each file starts
+    with the SHA-256 of the rest: a file cut short (a full disk, a copy interrupted) or altered
+    is compressed and written again instead of being served broken."""
+    try:
+        kept = path.read_bytes()
+    except OSError:
+        return None
+    digest, body = kept[:DIGEST_SIZE], kept[DIGEST_SIZE:]
+    return body if body and hashlib.sha256(body).digest() == digest else None
 
 
 def compress_cached(data: bytes, algorithm: str, folder: Path | None = None) -> bytes:
@@ -123,17 +136,16 @@ def compress_cached(data: bytes, algorithm: str, folder: Path | None = None) -> 
     that cannot be written (a read-only install) only costs the compression."""
     folder = DISK_CACHE if folder is None else folder
     path = folder / f"{hashlib.sha256(data).hexdigest()}.{algorithm}{LEVELS[algorithm]}"
-    try:
-        return path.read_bytes()
-    except OSError:
-        pass
+    body = _read_checked(path)
+    if body is not None:
+        return body
     body = compress(data, algorithm)
     written: str | None = None
     try:
         folder.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=folder, delete=False) as tmp:  # atomic: workers race
             written = tmp.name
-            tmp.write(body)
+            tmp.write(hashlib.sha256(body).digest() + body)
         os.replace(written, path)
     except OSError:
         if written is not None:

@@ -28,7 +28,8 @@ from techmap.export import (
     xlsx_bytes,
 )
 from techmap.quality import FLAGS
-from techmap.table_query import TableQuery, from_params
+from techmap.table_query import TableQuery, from_params, to_params
+from web import expensive, limits
 from web.auth_state import public_only, request_dataset
 
 bp = Blueprint("downloads", __name__)
@@ -66,18 +67,30 @@ def _attachment(response: Response, filename: str) -> Response:
 
 
 @bp.get("/download/contracts.csv")
+@limits.expensive
 def contracts_csv() -> Response:
     state = request_state()
     flag, table = request_table(state)
     contracts = request_dataset().contracts
-    chunks = csv_chunks(contracts, columns=export_columns(public=public_only()),
-                        positions=view_positions(state, flag, table))
+    positions = view_positions(state, flag, table)
+    chunks = csv_chunks(contracts, columns=export_columns(public=public_only()), positions=positions)
     response = Response(chunks, mimetype="text/csv")
+    if (len(contracts) if positions is None else len(positions)) > expensive.CSV_GATED_ROWS:
+        expensive.hold_while_streaming(response)
     return _attachment(response, download_filename(state, "csv", today=context.today(), flag=flag,
                                                    table=table))
 
 
+def view_key(kind: str, state: AppState, flag: str, table: TableQuery) -> tuple[object, ...]:
+    """What a download shows, as the app read it from the query string: parameters it ignores
+    (junk, or a flag without table=data) give the same key, so they share one build. The role's
+    view (public fields only or not) is part of it: a build is never served across roles."""
+    return (kind, state.to_query_string(), flag, tuple(to_params(table)), public_only(),
+            context.today(), id(request_dataset()))
+
+
 @bp.get("/download/contracts.xlsx")
+@limits.expensive
 def contracts_xlsx() -> Response:
     state = request_state()
     flag, table = request_table(state)
@@ -89,17 +102,19 @@ def contracts_xlsx() -> Response:
             f"This view has {rows:,} contracts; Excel downloads are limited to "
             f"{XLSX_MAX_ROWS:,}. Narrow the filters, or download the CSV, which has no limit.\n",
             status=400, mimetype="text/plain")
-    body = xlsx_bytes(
+    filters_text = describe_filters(state, supplier_names=data.supplier_names,
+                                    system_names=data.system_names)
+    public, today = public_only(), context.today()
+    body = expensive.build(view_key("xlsx", state, flag, table), lambda: xlsx_bytes(
         data.contracts,
         title=data.title,
-        filters_text=describe_filters(state, supplier_names=data.supplier_names,
-                                      system_names=data.system_names),
+        filters_text=filters_text,
         manifest=data.manifest,
-        columns=export_columns(public=public_only()),
+        columns=export_columns(public=public),
         positions=positions,
-        generated=context.today(),
+        generated=today,
         view_rows=describe_view(flag, table),
-    )
+    ))
     response = Response(body, mimetype=XLSX_MEDIA_TYPE)
     return _attachment(response, download_filename(state, "xlsx", today=context.today(), flag=flag,
                                                    table=table))

@@ -13,12 +13,12 @@ import dash
 from dash.exceptions import DependencyException
 from dash.fingerprint import check_fingerprint
 from flask import Blueprint, Flask, Response, g, jsonify, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from dash_compat import hot_reload_enabled, path_to_page
 from techmap.authorities import GEOJSON, resolve_authority
 from techmap.service import context, views
-from web import compression, lazy_grid, plotly_bundle
+from web import compression, lazy_grid, page_meta, plotly_bundle
 from web.auth_state import public_only
 from web.callback_guard import check_dispatch
 
@@ -30,6 +30,7 @@ IMMUTABLE = f"public, max-age={ONE_YEAR}, immutable"
 # Callback responses are kept per process by the service layer (techmap.service.cache.RESPONSES:
 # TECHMAP_RESPONSE_CACHE of them, default 400, and 32 MB in all), each at most 256 KB.
 MAX_CACHED_RESPONSE = 256 * 1024
+MAX_BODY_BYTES = 2 * 1024 * 1024  # the largest request body: callback payloads are a few KB
 # Pages whose URL names a thing: the page exists only when the thing does (the page itself says
 # "not found"; the status says so to crawlers, link checkers and monitoring).
 PROFILE_KEYS: dict[str, Callable[[dict[str, str]], bool]] = {
@@ -121,8 +122,19 @@ def install(app: dash.Dash) -> None:
     plotly_bundle.install(app)  # graphs load the app's own plotly.js bundle
     lazy_grid.install()  # dash-ag-grid's bundle only where a grid is drawn
     server.register_blueprint(bp)
-    server.config["MAX_CONTENT_LENGTH"] = 2 * 1024 * 1024  # callback payloads are a few KB
+    page_meta.install(app)
+    server.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     policy: dict[str, str] = {}
+
+    @server.before_request
+    def _refuse_oversized_streamed_bodies() -> None:
+        # A body without a Content-Length (Transfer-Encoding: chunked) is cut at
+        # MAX_CONTENT_LENGTH by Werkzeug rather than refused, so the app would read the first
+        # 2 MB as if it were the whole body. Read it (kept for the view), then look one byte
+        # past the cut in the server's own stream: anything there means it was too large.
+        if request.content_length is None and request.method in ("POST", "PUT", "PATCH", "DELETE"):
+            if len(request.get_data(cache=True)) >= MAX_BODY_BYTES and request.environ["wsgi.input"].read(1):
+                raise RequestEntityTooLarge()
 
     @server.before_request
     def _guard_callbacks() -> Any:

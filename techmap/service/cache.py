@@ -148,7 +148,9 @@ FEEDS = Tier("feeds", cachetools.LRUCache(maxsize=FEED_BYTES, getsizeof=lambda i
 # arrays (techmap.queries), per array; SEARCH counts arrays seen once too.
 ARRAYS = ArrayTier("arrays", ARRAY_ENTRIES)
 SEARCH = ArrayTier("search indexes", SEARCH_ENTRIES)  # each is large: a few only
-TIERS = (VIEWS, INDEXES, RESPONSES, FEEDS, ARRAYS, SEARCH)
+# Built download files (Excel, calendars of a view) by normalised view and role (web.expensive).
+DOWNLOADS = Tier("downloads", BytesLRU(64, 64 * 1024 * 1024))
+TIERS = (VIEWS, INDEXES, RESPONSES, FEEDS, ARRAYS, SEARCH, DOWNLOADS)
 
 
 # ---- values as JSON ---------------------------------------------------------------------------
@@ -200,7 +202,7 @@ def _restore(value: Any) -> Any:
         return date.fromisoformat(value["__date__"])
     if "__frame__" in value:
         f = value["__frame__"]
-        frame = pd.DataFrame(f["data"], columns=f["columns"], index=[_restore(i) for i in f["index"]])
+        frame = pd.DataFrame([[_restore(v) for v in row] for row in f["data"]], columns=f["columns"], index=[_restore(i) for i in f["index"]])
         frame.index.name = f["index_name"]
         for column, dtype in zip(f["columns"], f["dtypes"], strict=True):
             frame[column] = frame[column].astype(dtype)

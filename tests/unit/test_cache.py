@@ -93,6 +93,7 @@ def test_reset_empties_every_tier():
     views.table_positions(context.dataset(), FilterState(), "all", views.TableQuery(), context.today(), False)
     cache.RESPONSES.set(b"k", b"v")
     cache.FEEDS.set("k", (b"v", ""))
+    cache.DOWNLOADS.set("k", b"xlsx")
     array = np.arange(3)
     cache.ARRAYS.keep("codes", array, 1)
     cache.SEARCH.keep("search-index", array, None)
@@ -108,6 +109,9 @@ def test_json_forms_round_trip_what_views_return():
     value = {"n": 1, "t": (1, 2.5, None), "d": context.today(), "nan": float("nan")}
     again = cache.decode(cache.encode(value))
     assert again["t"] == (1, 2.5, None) and again["d"] == context.today() and again["nan"] != again["nan"]
+    dated = pd.DataFrame({"quarter": ["2027 Q1"], "quarter_start": [context.today()], "n": [3]})
+    restored = cache.decode(cache.encode(dated))  # dates inside a frame come back as dates
+    pd.testing.assert_frame_equal(restored, dated)
     with pytest.raises(TypeError):
         cache.encode(object())
 
