@@ -20,6 +20,7 @@ NAV_ITEMS: tuple[tuple[str, str], ...] = (
     ("/renewals", "Renewals"),
     ("/boroughs", "Boroughs"),
     ("/data", "Data"),
+    ("/changes", "What changed"),
     ("/about", "About"),
 )
 

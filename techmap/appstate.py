@@ -18,6 +18,7 @@ and what they do:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -43,6 +44,24 @@ VIEW_PARAMS: Mapping[str, tuple[str, tuple[str, ...]]] = MappingProxyType({
 })
 
 
+# The /changes page's `from` and `to`: version numbers (whole numbers; the store says which exist).
+VERSION_PARAMS: tuple[str, ...] = ("from", "to")
+_VERSION_NUMBER = re.compile(r"[1-9][0-9]{0,8}")
+
+
+def view_allowed(name: str, value: object) -> bool:
+    """Whether `value` is one the view setting `name` may take (never anything else in a URL)."""
+    if not isinstance(value, str):
+        return False
+    if name in VERSION_PARAMS:
+        return _VERSION_NUMBER.fullmatch(value) is not None
+    return name in VIEW_PARAMS and value in VIEW_PARAMS[name][1]
+
+
+def view_default(name: str) -> str:
+    return VIEW_PARAMS[name][0] if name in VIEW_PARAMS else ""
+
+
 def page_query_pairs(query: Mapping[str, Any]) -> list[tuple[str, Any]]:
     """The keyword arguments Dash pages pass to layout() as (key, value) pairs: a repeated key of
     the query string arrives as a list."""
@@ -58,7 +77,7 @@ class AppState:
     view: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
     def view_value(self, name: str) -> str:
-        return self.view.get(name, VIEW_PARAMS[name][0])
+        return self.view.get(name, view_default(name))
 
     # ---- URL ----------------------------------------------------------------------------------
     @classmethod
@@ -80,10 +99,8 @@ class AppState:
         filters = FilterState.from_params([(k, v) for k, v in pairs if k in PARAMS])
         view: dict[str, str] = {}
         for key, value in pairs:
-            if key in VIEW_PARAMS and isinstance(value, str) and key not in view:
-                default, allowed = VIEW_PARAMS[key]
-                if value in allowed and value != default:
-                    view[key] = value
+            if key not in view and view_allowed(key, value) and value != view_default(key):
+                view[key] = value
         return cls(filters, MappingProxyType(view))
 
     @classmethod
@@ -109,13 +126,10 @@ class AppState:
         return cls.from_pairs(filters.to_pairs() + [(k, v) for k, v in view.items()])
 
     def with_view(self, name: str, value: object) -> AppState:
-        if name not in VIEW_PARAMS or not isinstance(value, str):
-            return self
-        default, allowed = VIEW_PARAMS[name]
-        if value not in allowed:
+        if not view_allowed(name, value):
             return self
         view = {k: v for k, v in self.view.items() if k != name}
-        if value != default:
+        if value != view_default(name):
             view[name] = value
         return replace(self, view=MappingProxyType(view))
 

@@ -36,6 +36,7 @@ from techmap.analysis.queries import AUTHORITY_CODES, apply_filter, authority_po
 from techmap.dataformat.schema import GROUP_NAMES, SERVICE_AREAS
 from techmap.service import context, views
 from techmap.service.cache import per_dataset
+from web.api_changes import register as register_change_routes
 from web.api_records import (
     Field,
     contract_fields,
@@ -62,6 +63,7 @@ from web.auth_state import public_only, request_dataset
 logger = logging.getLogger(__name__)
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+register_change_routes(bp)  # /versions and /changes (web/api_changes.py)
 
 PAGED_PARAMS: tuple[str, ...] = ("page", "per_page")
 # Response headers a browser script may read across origins (CORS).
@@ -352,16 +354,19 @@ def summary() -> Response:
 @bp.get("/openapi.json")
 def openapi() -> Response:
     from web.api_openapi import openapi_document
+    from web.api_openapi_changes import add_change_paths
 
     check_names(request.args, ())
     public = public_only()
-    return json_response(openapi_document({
+    document = openapi_document({
         "Contract": (contract_fields(public=public), "One contract in one borough."),
         "Authority": (AUTHORITY_FIELDS, "A London borough."),
         "Supplier": (SUPPLIER_FIELDS, "A supplier and its share."),
         "ServiceArea": (SERVICE_AREA_FIELDS, "A service area."),
         "BoroughSummary": (SUMMARY_FIELDS, "The map's metrics for one borough."),
-    }, public=public))
+    }, public=public)
+    add_change_paths(document)
+    return json_response(document)
 
 
 ENDPOINTS: dict[str, str] = {
@@ -370,6 +375,8 @@ ENDPOINTS: dict[str, str] = {
     "suppliers": "/api/v1/suppliers",
     "service-areas": "/api/v1/service-areas",
     "summary": "/api/v1/summary",
+    "versions": "/api/v1/versions",
+    "changes": "/api/v1/changes",
     "openapi": "/api/v1/openapi.json",
 }
 _ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]

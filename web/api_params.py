@@ -158,6 +158,9 @@ def _parse_int(name: str, value: str, low: int, high: int | None) -> int:
     return number
 
 
+parse_int = _parse_int  # the public name, for the routes in other modules (web/api_changes.py)
+
+
 def parse_paging(args: MultiDict) -> Paging:
     page_text = single(args, "page")
     per_page_text = single(args, "per_page")

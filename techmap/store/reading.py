@@ -136,6 +136,9 @@ def _manifest(contents: VersionContents) -> dict[str, Any]:
     return manifest
 
 
+manifest_of = _manifest  # the public name, for techmap/store/differing.py
+
+
 def load_version(database: Database, number: int | None = None, *,
                  public: bool = False) -> Dataset:
     """Version `number` (default: the current one) as the same Dataset `load_dataset` makes of a

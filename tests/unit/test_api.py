@@ -556,7 +556,7 @@ def test_the_openapi_document_validates_and_describes_the_responses(client: Flas
     document = get_json(client, "/api/v1/openapi.json")
     validate_openapi(document)
     assert set(document["paths"]) == {"/contracts", "/authorities", "/suppliers", "/service-areas",
-                                      "/summary", "/openapi.json"}
+                                      "/summary", "/openapi.json", "/versions", "/changes"}
     contract = document["components"]["schemas"]["Contract"]
     assert list(contract["properties"]) == [f.name for f in api.contract_fields(public=False)]
     checker = jsonschema.Draft202012Validator.FORMAT_CHECKER

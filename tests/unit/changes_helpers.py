@@ -1,0 +1,44 @@
+"""Shared by the /changes tests: a store with two versions of the demo, the second moving two end
+dates and switching one supplier (and nothing else)."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from techmap.store.db import Database, open_database
+from techmap.store.publishing import publish_folder
+from tests.unit.store_helpers import extend_a_year, write_demo
+
+MOVED = ("DEMO-000002", "DEMO-000005")  # end dates a year later
+SWITCHED = "real-E09000003-libraries"  # Capita -> Civica
+NEW_SUPPLIER = "Civica"
+
+
+def edited_copy(folder: Path, out: Path) -> Path:
+    out.mkdir()
+    (out / "manifest.json").write_bytes((folder / "manifest.json").read_bytes())
+    with (folder / "contracts.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    columns = rows[0]
+    ids, supplier = columns.index("contract_id"), columns.index("supplier")
+    for i, row in enumerate(rows[1:], start=1):
+        if row[ids] in MOVED:
+            rows[i] = extend_a_year(row, columns)
+        elif row[ids] == SWITCHED:
+            row[supplier] = NEW_SUPPLIER
+    with (out / "contracts.csv").open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+    return out
+
+
+def store_with_two_versions(root: Path, *, second: bool = True) -> Database:
+    """A SQLite store under `root` holding the demo (version 1) and, with `second`, the edited
+    copy (version 2)."""
+    first = write_demo(root / "v1")
+    database = open_database(f"sqlite:///{root / 'store.db'}")
+    publish_folder(database, first, note="the demo", by="test")
+    if second:
+        publish_folder(database, edited_copy(first, root / "v2"), note="two end dates moved, "
+                       "one supplier switched", by="test")
+    return database
