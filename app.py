@@ -13,8 +13,10 @@ import dash
 
 from components.shell import shell
 from techmap.auth.config import AuthConfigError
+from techmap.cli_output import emit
 from techmap.dataformat.problems import DatasetError
 from techmap.service import context, views
+from techmap.store.publishing import PublishRefused
 
 HERE = Path(__file__).resolve().parent
 
@@ -56,6 +58,12 @@ def create_app() -> dash.Dash:
         raise SystemExit(1) from None
     except FileNotFoundError as error:
         print(f"London Tech Map: dataset not found: {error}", file=sys.stderr)
+        raise SystemExit(1) from None
+    except PublishRefused as error:  # seeding the store from a folder with errors: the same report
+        if error.checked is not None:
+            emit(error.checked.report, sys.stderr)
+        print(f"London Tech Map: the dataset at {context.settings().dataset_path} was not "
+              f"published ({error}); fix it or run `python -m techmap validate PATH`.", file=sys.stderr)
         raise SystemExit(1) from None
 
     app = dash.Dash(
