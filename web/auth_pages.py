@@ -2,23 +2,23 @@
 (who you are, your role, your calendar address and API tokens).
 
 A failed sign-in says only that the email or password is not right, whether or not the email
-exists, and answers 401; failures are rate limited per address and per account (Flask-Limiter,
-Redis as its store when TECHMAP_REDIS_URL is set): the tenth in a minute gets 429."""
+exists, and answers 401; failures are rate limited per address and per account by the app's one
+limiter (web/limits.py: Redis as its store when TECHMAP_REDIS_URL is set): the tenth in a minute
+gets 429."""
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, datetime
 from typing import Any
 
 from flask import Blueprint, Flask, Response, redirect, render_template, request
-from flask_limiter import Limiter
 
 from techmap.auth import accounts, audit, sessions
 from techmap.auth.models import User
 from techmap.auth.roles import Role
 from web import auth
-from web.access_log import client_address
+from web.limits import client_key as visitor_address
+from web.limits import limiter
 from web.auth_state import identity
 
 bp = Blueprint("auth_pages", __name__, template_folder="templates")
@@ -30,21 +30,12 @@ ROLE_MEANINGS = {
 }
 
 
-def visitor_address() -> str:
-    trusted = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1").split(",")
-    return client_address(request.remote_addr or "", request.headers.get("X-Forwarded-For", ""), trusted)
-
-
 def _account_key() -> str:
     return "account:" + request.form.get("email", "").strip().lower()[:320]
 
 
 def _failed(response: Response) -> bool:
     return response.status_code == 401
-
-
-limiter = Limiter(key_func=visitor_address, storage_uri=os.environ.get("TECHMAP_REDIS_URL") or "memory://",
-                  strategy="moving-window", headers_enabled=False, key_prefix="techmap-sign-in")
 
 
 def local_path(text: str) -> str:
@@ -180,5 +171,4 @@ def revoke_token() -> Response:
 
 
 def install(server: Flask) -> None:
-    limiter.init_app(server)
-    server.register_blueprint(bp)
+    server.register_blueprint(bp)  # its limits count in web/limits.py's limiter

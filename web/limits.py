@@ -1,6 +1,7 @@
 """Per-client rate limits, with Flask-Limiter.
 
-One limiter for the app: its counts live in memory per process, or in Redis where
+One limiter for the app (the expensive downloads here, failed sign-ins in web/auth_pages.py),
+counting over a moving window (the tenth failure in any 60 s, not per clock minute): its counts live in memory per process, or in Redis where
 TECHMAP_REDIS_URL is set (shared by every process and host, so a client cannot spread its
 requests over workers). A client is its address as web.access_log finds it: the peer, or the
 visitor behind a proxy listed in FORWARDED_ALLOW_IPS. Should the store fail, requests are
@@ -47,6 +48,7 @@ def storage_uri() -> str:
 
 limiter = Limiter(
     key_func=client_key,
+    strategy="moving-window",
     headers_enabled=True,  # X-RateLimit-* and Retry-After on limited routes
     swallow_errors=True,  # a store outage must not take the site down...
     in_memory_fallback_enabled=True,  # ...so count in memory until it is back

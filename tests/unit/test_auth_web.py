@@ -192,6 +192,16 @@ def test_the_tenth_failed_sign_in_in_a_minute_to_one_account_is_refused(client: 
     assert sign_in(client, email, PASSWORD, "203.0.113.99").status_code == 429  # even the right one
 
 
+def test_sign_in_limits_count_in_the_apps_one_limiter() -> None:
+    """One Flask-Limiter for the app (web/limits.py: Redis where configured), so the sign-in
+    limits share its store, its fallback and its client address."""
+    from web import auth_pages, limits
+
+    assert auth_pages.limiter is limits.limiter
+    made = [path for path in (ROOT / "web").glob("*.py") if "Limiter(" in path.read_text("utf-8")]
+    assert made == [ROOT / "web" / "limits.py"]
+
+
 # ---- what each role sees ------------------------------------------------------------------------
 
 
