@@ -7,6 +7,12 @@ TECHMAP_DEBUG             "1"/"true": Dash debug mode (never on a hosted instanc
 TECHMAP_TODAY             YYYY-MM-DD: pin "today" (tests, screenshots); default the real date
 TECHMAP_CONTACT_EMAIL     where people report accessibility or data problems
 TECHMAP_FRAME_ANCESTORS   CSP frame-ancestors, e.g. "'self' https://www.camden.gov.uk"
+TECHMAP_DATABASE_URL      one database for the published versions and the accounts (PostgreSQL for
+                          hosting). Unset: SQLite files under instance/ (TECHMAP_INSTANCE_DIR): the
+                          versions in <folder>-<content hash>.sqlite3, a new store seeded from the
+                          folder whenever its content changes; the accounts (users, sessions, tokens,
+                          feed addresses, audit log) in accounts.sqlite3, kept whatever the dataset
+                          (techmap/store/db.py)
 TECHMAP_BASE_URL          the instance's public address, e.g. https://techmap.london.gov.uk: absolute
                           links (page meta tags, calendars, feeds) use it, never the request's Host
 """

@@ -1,20 +1,22 @@
-"""The database the sign-in tables live in: the project's store (techmap.store.db), the same one
-the published dataset versions use: TECHMAP_DATABASE_URL, else SQLite under instance/ beside the
-dataset. Its Alembic migrations (auth_0001_accounts.py among them) run on first use."""
+"""The database the sign-in tables live in: TECHMAP_DATABASE_URL (the same database as the published
+dataset versions), else `instance/accounts.sqlite3`, a file of its own that does not change when
+the dataset folder does (the default store of versions is named after the folder's content, so
+accounts kept there would be lost with every edit). Its Alembic migrations (auth_0001_accounts.py
+among them) run on first use."""
 
 from __future__ import annotations
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from techmap.service import context
-from techmap.store.db import Database, open_database
+from techmap.store.db import Database, accounts_database_url, open_database
 
 
 def database() -> Database:
     """The instance's database, opened and migrated once per process."""
     import techmap.auth.models  # noqa: F401  (registers the sign-in tables on the store's Base)
 
-    return open_database(dataset_folder=context.settings().dataset_path)
+    return open_database(accounts_database_url())
 
 
 def session_factory() -> sessionmaker[Session]:

@@ -3,7 +3,10 @@
 Which database: `TECHMAP_DATABASE_URL` when set (hosting: `postgresql+psycopg://user:pw@host/db`),
 otherwise a SQLite file under `instance/` named after the dataset folder and a hash of its content
 (`instance/london-3f2a9c1b7d4e.sqlite3`), so pointing the app at another folder, or editing the
-folder, gives a fresh store seeded from it and never mixes two datasets.
+folder, gives a fresh store seeded from it and never mixes two datasets. Accounts (users,
+sessions, tokens, feed addresses, the audit log) must outlive such a change, so without
+TECHMAP_DATABASE_URL they have one stable file of their own, `instance/accounts.sqlite3`
+(accounts_database_url); with it, everything lives in that one database.
 
 Schema changes are Alembic migrations in `techmap/store/migrations/versions/` (one file per change,
 each naming its `down_revision`); `open_database()` runs `upgrade head` once per process and URL,
@@ -37,6 +40,7 @@ from techmap.dataformat.dataset import REPO_ROOT
 DATABASE_URL_ENV = "TECHMAP_DATABASE_URL"
 INSTANCE_DIR = REPO_ROOT / "instance"
 INSTANCE_DIR_ENV = "TECHMAP_INSTANCE_DIR"  # where the default SQLite files go (tests: a temp dir)
+ACCOUNTS_SQLITE_NAME = "accounts.sqlite3"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # Any fixed 64-bit number: the PostgreSQL advisory lock held while migrating.
 _MIGRATION_LOCK_ID = 0x7EC4_4A90_0001
@@ -88,12 +92,15 @@ def folder_fingerprint(folder: Path) -> str:
     return digest.hexdigest()
 
 
+def _instance_dir(instance_dir: Path | None = None) -> Path:
+    return Path(instance_dir or os.environ.get(INSTANCE_DIR_ENV, "").strip() or INSTANCE_DIR)
+
+
 def default_sqlite_path(dataset_folder: Path, instance_dir: Path | None = None) -> Path:
     """instance/<folder name>-<content hash>.sqlite3 for a dataset folder."""
     folder = Path(dataset_folder).resolve()
     name = re.sub(r"[^A-Za-z0-9_.-]+", "-", folder.name).strip("-.") or "dataset"
-    instance = instance_dir or os.environ.get(INSTANCE_DIR_ENV, "").strip() or INSTANCE_DIR
-    return Path(instance) / f"{name}-{folder_fingerprint(folder)}.sqlite3"
+    return _instance_dir(instance_dir) / f"{name}-{folder_fingerprint(folder)}.sqlite3"
 
 
 def database_url(dataset_folder: Path | None = None, instance_dir: Path | None = None) -> str:
@@ -105,6 +112,17 @@ def database_url(dataset_folder: Path | None = None, instance_dir: Path | None =
     if dataset_folder is None:
         raise ValueError(f"set {DATABASE_URL_ENV} or name a dataset folder")
     return f"sqlite:///{default_sqlite_path(dataset_folder, instance_dir)}"
+
+
+def accounts_database_url(instance_dir: Path | None = None) -> str:
+    """Where the sign-in tables live: TECHMAP_DATABASE_URL, else `instance/accounts.sqlite3`,
+    one file whatever the dataset, so editing the dataset folder (a new default store) loses no
+    account. Its schema is the whole store's (one set of migrations); only the sign-in tables
+    are used in it."""
+    configured = os.environ.get(DATABASE_URL_ENV, "").strip()
+    if configured:
+        return configured
+    return f"sqlite:///{_instance_dir(instance_dir) / ACCOUNTS_SQLITE_NAME}"
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
