@@ -2,8 +2,8 @@
 
 install(server) reads the sign-in settings (a clear start-up error when one is wrong), makes sure
 the sign-in tables exist, registers the sign-in pages (web/auth_pages.py), OpenID Connect
-(web/auth_oidc.py) and the members' calendar feeds (web/member_calendar.py), and hooks every
-request:
+(web/auth_oidc.py) and the members' secret feeds (web/member_calendar.py,
+web/member_changes_feed.py), and hooks every request:
   - identify: a personal API token (`Authorization: Bearer`), else the session cookie; a token
     that is wrong or revoked is refused (401), a session that ended counts as anonymous; static
     files (the same for everyone) skip this;
@@ -196,9 +196,10 @@ def install(server: Flask) -> None:
     server.before_request(_identify)
     server.after_request(_after)
     server.teardown_request(_close_db)
-    from web import auth_oidc, auth_pages, member_calendar
+    from web import auth_oidc, auth_pages, member_calendar, member_changes_feed
 
     auth_pages.install(server)
     member_calendar.install(server)
+    member_changes_feed.install(server)
     if cfg.oidc is not None:
         auth_oidc.install(server, cfg.oidc)

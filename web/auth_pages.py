@@ -1,5 +1,5 @@
 """The sign-in pages: /sign-in (a plain HTML form, no JavaScript needed), /sign-out and /account
-(who you are, your role, your calendar address and API tokens).
+(who you are, your role, your secret calendar and changes-feed addresses, and API tokens).
 
 A failed sign-in says only that the email or password is not right, whether or not the email
 exists, and answers 401; failures are rate limited per address and per account by the app's one
@@ -16,7 +16,7 @@ from flask import Blueprint, Flask, Response, redirect, render_template, request
 from techmap.auth import accounts, audit, sessions
 from techmap.auth.models import User
 from techmap.auth.roles import Role
-from web import auth
+from web import auth, member_changes_feed
 from web.limits import client_key as visitor_address
 from web.limits import limiter
 from web.auth_state import identity
@@ -107,16 +107,22 @@ def _signed_in_user() -> User | None:
     return auth.db().get(User, who.user_id) if who.via == "session" and who.user_id else None
 
 
+def _feed_url(user: User, kind: str, path: str) -> str:
+    """The user's live secret address of this kind ('' when none): `path` with its secret."""
+    feed = accounts.current_feed(auth.db(), user, kind)
+    if feed is None:
+        return ""
+    secret = accounts.feed_secret(auth.config().secret_key, feed)
+    return request.host_url.rstrip("/") + path.format(secret=secret)
+
+
 def account_page(user: User, notice: str = "", new_token: str = "") -> Response:
-    feed = accounts.current_feed(auth.db(), user)
-    feed_url = ""
-    if feed is not None:
-        secret = accounts.feed_secret(auth.config().secret_key, feed)
-        feed_url = request.host_url.rstrip("/") + f"/calendar/member/{secret}/renewals.ics"
+    feed_url = _feed_url(user, accounts.CALENDAR, "/calendar/member/{secret}/renewals.ics")
+    changes_url = _feed_url(user, accounts.CHANGES, member_changes_feed.PATH)
     tokens = [t for t in user.tokens if t.revoked_at is None]
     return _page("auth/account.html", title="Your account", user=user, notice=notice,
                  role_meaning=ROLE_MEANINGS.get(Role(user.role), ""), feed_url=feed_url,
-                 tokens=tokens, new_token=new_token)
+                 changes_url=changes_url, tokens=tokens, new_token=new_token)
 
 
 @bp.get("/account")
@@ -136,20 +142,40 @@ def _account_action(action) -> Response:
     return result
 
 
+def _new_address(kind: str, notice: str) -> Response:
+    def make(user: User) -> Response:
+        accounts.new_feed(auth.db(), user, kind)
+        return account_page(user, notice=notice)
+    return _account_action(make)
+
+
+def _stop_address(kind: str, notice: str) -> Response:
+    def stop(user: User) -> Response:
+        accounts.revoke_feeds(auth.db(), user, kind)
+        return account_page(user, notice=notice)
+    return _account_action(stop)
+
+
 @bp.post("/account/calendar-address")
 def new_feed() -> Response:
-    def make(user: User) -> Response:
-        accounts.new_feed(auth.db(), user)
-        return account_page(user, notice="Your new calendar address is below; the old one has stopped working.")
-    return _account_action(make)
+    return _new_address(accounts.CALENDAR, "Your new calendar address is below; the old one has "
+                        "stopped working.")
 
 
 @bp.post("/account/calendar-address/stop")
 def revoke_feed() -> Response:
-    def stop(user: User) -> Response:
-        accounts.revoke_feeds(auth.db(), user)
-        return account_page(user, notice="Your calendar address has stopped working.")
-    return _account_action(stop)
+    return _stop_address(accounts.CALENDAR, "Your calendar address has stopped working.")
+
+
+@bp.post("/account/changes-address")
+def new_changes_feed() -> Response:
+    return _new_address(accounts.CHANGES, "Your new address of the changes feed is below; the old "
+                        "one has stopped working.")
+
+
+@bp.post("/account/changes-address/stop")
+def revoke_changes_feed() -> Response:
+    return _stop_address(accounts.CHANGES, "Your address of the changes feed has stopped working.")
 
 
 @bp.post("/account/tokens")

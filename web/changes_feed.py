@@ -1,6 +1,8 @@
 """/changes.atom: an Atom 1.0 feed of the published versions, each entry the change summary from
 the version before it, narrowed by the shared filters (for people who follow a borough or a
-supplier). Built with xml.etree (no dependency); values follow the request's role."""
+supplier). Built with xml.etree (no dependency); values follow the request's role: anonymous
+readers get public fields only, a member's secret address (web/member_changes_feed.py) every field
+the member may see."""
 
 from __future__ import annotations
 
@@ -47,16 +49,17 @@ def summary_text(view: dict[str, Any]) -> str:
 
 
 def feed_document(versions: list[dict[str, Any]], views: dict[int, dict[str, Any]],
-                  base: str, query: str) -> bytes:
+                  base: str, query: str, self_path: str = "/changes.atom") -> bytes:
     """The Atom document: one entry per version (newest first) with the summary of its changes
-    from the version before it (`views`, by the newer number; the first version has none)."""
+    from the version before it (`views`, by the newer number; the first version has none).
+    `self_path`: where the feed is (a member's secret address, or /changes.atom)."""
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed")
     _add(feed, "title", "London Tech Map: what changed")
     _add(feed, "subtitle", "Published versions of the data and what changed in each"
          + (f" (filters: {query})" if query else ""))
-    _add(feed, "id", f"{base}/changes.atom" + (f"?{query}" if query else ""))
-    _add(feed, "link", rel="self", href=f"{base}/changes.atom" + (f"?{query}" if query else ""))
+    _add(feed, "id", f"{base}{self_path}" + (f"?{query}" if query else ""))
+    _add(feed, "link", rel="self", href=f"{base}{self_path}" + (f"?{query}" if query else ""))
     _add(feed, "link", rel="alternate", type="text/html",
          href=f"{base}/changes" + (f"?{query}" if query else ""))
     _add(feed, "updated", versions[0]["published_at"] if versions else "1970-01-01T00:00:00+00:00")
@@ -82,6 +85,11 @@ def feed_document(versions: list[dict[str, Any]], views: dict[int, dict[str, Any
 
 @bp.get("/changes.atom")
 def changes_atom() -> Response:
+    """The feed for the request's role: public fields only for anonymous visitors."""
+    return atom_response("/changes.atom")
+
+
+def atom_response(self_path: str) -> Response:
     state = AppState.from_query_string(request.query_string.decode("utf-8", "replace"))
     query = urlencode(state.filters.to_pairs())
     try:
@@ -92,7 +100,7 @@ def changes_atom() -> Response:
     except SQLAlchemyError:
         return Response("The published versions cannot be read just now; please try again "
                         "later.\n", status=503, mimetype="text/plain")
-    body = feed_document(versions, views, request.host_url.rstrip("/"), query)
+    body = feed_document(versions, views, request.host_url.rstrip("/"), query, self_path)
     response = Response(body, mimetype=ATOM_MEDIA_TYPE)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.cache_control.max_age = FEED_MAX_AGE_SECONDS

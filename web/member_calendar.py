@@ -18,11 +18,13 @@ from web.auth_state import Identity
 bp = Blueprint("member_calendar", __name__)
 
 
-def _as_feed_owner(secret: str) -> Response | None:
-    user = accounts.user_for_feed(auth.db(), auth.config().secret_key, secret)
+def as_feed_owner(secret: str, kind: str = accounts.CALENDAR) -> Response | None:
+    """Answer as the owner of the live feed address `secret` of this kind (None), else a plain
+    404 (unknown, stopped or another kind of address: the same answer)."""
+    user = accounts.user_for_feed(auth.db(), auth.config().secret_key, secret, kind)
     if user is None:
-        return Response("404: no calendar at this address (it may have been replaced or stopped)\n",
-                        status=404, mimetype="text/plain")
+        return Response(f"404: no {kind} feed at this address (it may have been replaced or "
+                        "stopped)\n", status=404, mimetype="text/plain")
     g.identity = Identity(role=Role(user.role), user_id=user.id, email=user.email, name=user.name,
                           via="feed")
     return None
@@ -30,12 +32,12 @@ def _as_feed_owner(secret: str) -> Response | None:
 
 @bp.get("/calendar/member/<secret>/renewals.ics")
 def member_renewals(secret: str) -> Response:
-    return _as_feed_owner(secret) or calendar.renewals_ics()
+    return as_feed_owner(secret) or calendar.renewals_ics()
 
 
 @bp.get("/calendar/member/<secret>/<key>.ics")
 def member_borough(secret: str, key: str) -> Response:
-    return _as_feed_owner(secret) or calendar.borough_ics(key)
+    return as_feed_owner(secret) or calendar.borough_ics(key)
 
 
 def install(server: Flask) -> None:

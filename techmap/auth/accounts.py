@@ -1,5 +1,5 @@
 """User accounts: local passwords (Argon2id), OpenID Connect identities, roles, API tokens and
-calendar-feed secrets. Every function takes an open database session; the caller commits."""
+the secret addresses of members' feeds (calendar, what changed). Every function takes an open database session; the caller commits."""
 
 from __future__ import annotations
 
@@ -162,39 +162,47 @@ def user_for_token(db: Session, token: str) -> User | None:
     return row.user if row is not None and row.revoked_at is None else None
 
 
-# ---- calendar feeds -----------------------------------------------------------------------------
+# ---- secret feed addresses (calendar clients and feed readers cannot sign in) -------------------
+
+CALENDAR = "calendar"  # the member's renewals calendar (web/member_calendar.py)
+CHANGES = "changes"  # the member's "what changed" Atom feed (web/member_changes_feed.py)
+FEED_KINDS = (CALENDAR, CHANGES)
+
 
 def feed_secret(secret_key: str, feed: CalendarFeed) -> str:
-    """The secret part of a member's calendar URL: `<feed id>.<HMAC of its nonce>`."""
-    return f"{feed.id}.{keyed_digest(secret_key, 'calendar-feed:' + feed.nonce)}"
+    """The secret part of a member's feed URL: `<feed id>.<HMAC of its kind and nonce>`."""
+    return f"{feed.id}.{keyed_digest(secret_key, f'{feed.kind}-feed:' + feed.nonce)}"
 
 
-def current_feed(db: Session, user: User) -> CalendarFeed | None:
-    live = [feed for feed in user.feeds if feed.revoked_at is None]
+def current_feed(db: Session, user: User, kind: str = CALENDAR) -> CalendarFeed | None:
+    live = [feed for feed in user.feeds if feed.revoked_at is None and feed.kind == kind]
     return live[-1] if live else None
 
 
-def revoke_feeds(db: Session, user: User) -> None:
+def revoke_feeds(db: Session, user: User, kind: str = CALENDAR) -> None:
     for feed in user.feeds:
-        if feed.revoked_at is None:
+        if feed.revoked_at is None and feed.kind == kind:
             feed.revoked_at = now()
-    audit.record(db, audit.FEED_CHANGED, email=user.email, detail="revoked")
+    audit.record(db, audit.FEED_CHANGED, email=user.email, detail=f"{kind} revoked")
 
 
-def new_feed(db: Session, user: User) -> CalendarFeed:
-    """A new secret calendar URL for the user; the old one stops working."""
-    revoke_feeds(db, user)
-    feed = CalendarFeed(user=user, nonce=new_secret(), created_at=now())
+def new_feed(db: Session, user: User, kind: str = CALENDAR) -> CalendarFeed:
+    """A new secret address of this kind for the user; the old one stops working."""
+    if kind not in FEED_KINDS:
+        raise AccountError(f"no feed of kind {kind!r}")
+    revoke_feeds(db, user, kind)
+    feed = CalendarFeed(user=user, nonce=new_secret(), kind=kind, created_at=now())
     db.add(feed)
     db.flush()  # gives the feed its id, part of its URL
     return feed
 
 
-def user_for_feed(db: Session, secret_key: str, secret: str) -> User | None:
+def user_for_feed(db: Session, secret_key: str, secret: str, kind: str = CALENDAR) -> User | None:
+    """The owner of a live feed address of this kind, else None (unknown, revoked, other kind)."""
     feed_id, _, mac = secret.partition(".")
     if not feed_id.isdigit() or len(secret) > 100:
         return None
     feed = db.get(CalendarFeed, int(feed_id))
-    if feed is None or feed.revoked_at is not None:
+    if feed is None or feed.revoked_at is not None or feed.kind != kind:
         return None
     return feed.user if same(feed_secret(secret_key, feed), secret) else None

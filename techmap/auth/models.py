@@ -1,4 +1,5 @@
-"""The sign-in tables: users, their sessions, API tokens and calendar-feed secrets, the audit log.
+"""The sign-in tables: users, their sessions, API tokens, feed secrets (calendar and changes), the
+audit log.
 
 Session ids and API tokens are stored as SHA-256 digests: each is 32 random
 bytes, so a digest cannot be reversed, and a copy of the database signs nobody in. Passwords are
@@ -65,6 +66,9 @@ class CalendarFeed(Base):
     # The feed's secret is an HMAC of this nonce under TECHMAP_SECRET_KEY (accounts.feed_secret),
     # so the account page can show the URL again while a copy of the database alone cannot.
     nonce: Mapped[str] = mapped_column(String(64))
+    # "calendar" (renewals.ics) or "changes" (the "what changed" Atom feed): each has its own
+    # address, made and stopped on its own (accounts.FEED_KINDS)
+    kind: Mapped[str] = mapped_column(String(20), default="calendar", server_default="calendar")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 

@@ -1,5 +1,5 @@
 """Shared by the /changes tests: a store with two versions of the demo, the second moving two end
-dates and switching one supplier (and nothing else)."""
+dates and switching one supplier (and nothing else); a version changing one restricted value."""
 
 from __future__ import annotations
 
@@ -42,3 +42,22 @@ def store_with_two_versions(root: Path, *, second: bool = True) -> Database:
         publish_folder(database, edited_copy(first, root / "v2"), note="two end dates moved, "
                        "one supplier switched", by="test")
     return database
+
+
+HIDDEN_VALUE = "99999"
+
+
+def publish_a_hidden_value_change(database: Database, root: Path) -> None:
+    """Publish `root`/v1 (the demo) with one value marked not public changed to HIDDEN_VALUE."""
+    folder = root / "v3"
+    folder.mkdir()
+    (folder / "manifest.json").write_bytes((root / "v1" / "manifest.json").read_bytes())
+    with (root / "v1" / "contracts.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    hidden = next(r for r in rows if r["value_public"] == "false" and r["annual_value_gbp"])
+    hidden["annual_value_gbp"] = HIDDEN_VALUE
+    with (folder / "contracts.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    publish_folder(database, folder, note="a hidden value changed", by="test")

@@ -11,7 +11,14 @@ from flask.testing import FlaskClient
 
 from techmap.service import change_views
 from techmap.store.db import open_database
-from tests.unit.changes_helpers import MOVED, NEW_SUPPLIER, SWITCHED, store_with_two_versions
+from tests.unit.changes_helpers import (
+    HIDDEN_VALUE,
+    MOVED,
+    NEW_SUPPLIER,
+    SWITCHED,
+    publish_a_hidden_value_change,
+    store_with_two_versions,
+)
 from tests.unit.test_api import api_client, instance
 
 
@@ -105,29 +112,14 @@ def test_one_version_explains_itself(monkeypatch: pytest.MonkeyPatch, tmp_path: 
 
 def test_restricted_values_follow_the_role(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """A value marked not public that changed shows to members of a private instance only."""
-    import csv
-
-    from techmap.store.publishing import publish_folder
-
     database = store_with_two_versions(tmp_path, second=False)
-    folder = tmp_path / "v3"
-    folder.mkdir()
-    (folder / "manifest.json").write_bytes((tmp_path / "v1" / "manifest.json").read_bytes())
-    with (tmp_path / "v1" / "contracts.csv").open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    hidden = next(r for r in rows if r["value_public"] == "false" and r["annual_value_gbp"])
-    hidden["annual_value_gbp"] = "99999"
-    with (folder / "contracts.csv").open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, list(rows[0]), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-    publish_folder(database, folder, note="a hidden value changed", by="test")
+    publish_a_hidden_value_change(database, tmp_path)
     change_views.use_store(lambda: database)
     try:
         for public, shown in ((False, True), (True, False)):
             with instance(monkeypatch, public=public):
                 body = get(api_client(), "/api/v1/changes")
-            assert ("99999" in str(body)) is shown
+            assert (HIDDEN_VALUE in str(body)) is shown
             assert bool(body["changed"]) is shown
     finally:
         change_views.use_store(None)
