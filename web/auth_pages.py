@@ -142,40 +142,25 @@ def _account_action(action) -> Response:
     return result
 
 
-def _new_address(kind: str, notice: str) -> Response:
+ADDRESS_NAMES = {accounts.CALENDAR: "calendar address", accounts.CHANGES: "changes feed address"}
+ADDRESS_KINDS = "<any(calendar, changes):kind>"  # accounts.FEED_KINDS, in the routes' paths
+
+
+@bp.post(f"/account/{ADDRESS_KINDS}-address")
+def new_address(kind: str) -> Response:
     def make(user: User) -> Response:
         accounts.new_feed(auth.db(), user, kind)
-        return account_page(user, notice=notice)
+        return account_page(user, notice=f"Your new {ADDRESS_NAMES[kind]} is below; the old one "
+                            "has stopped working.")
     return _account_action(make)
 
 
-def _stop_address(kind: str, notice: str) -> Response:
+@bp.post(f"/account/{ADDRESS_KINDS}-address/stop")
+def stop_address(kind: str) -> Response:
     def stop(user: User) -> Response:
         accounts.revoke_feeds(auth.db(), user, kind)
-        return account_page(user, notice=notice)
+        return account_page(user, notice=f"Your {ADDRESS_NAMES[kind]} has stopped working.")
     return _account_action(stop)
-
-
-@bp.post("/account/calendar-address")
-def new_feed() -> Response:
-    return _new_address(accounts.CALENDAR, "Your new calendar address is below; the old one has "
-                        "stopped working.")
-
-
-@bp.post("/account/calendar-address/stop")
-def revoke_feed() -> Response:
-    return _stop_address(accounts.CALENDAR, "Your calendar address has stopped working.")
-
-
-@bp.post("/account/changes-address")
-def new_changes_feed() -> Response:
-    return _new_address(accounts.CHANGES, "Your new address of the changes feed is below; the old "
-                        "one has stopped working.")
-
-
-@bp.post("/account/changes-address/stop")
-def revoke_changes_feed() -> Response:
-    return _stop_address(accounts.CHANGES, "Your address of the changes feed has stopped working.")
 
 
 @bp.post("/account/tokens")
