@@ -37,16 +37,18 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("import", help="import published data into a dataset folder")
     kinds = p.add_subparsers(dest="kind", required=True)
-    k = kinds.add_parser("register", help="a council contracts register (CSV or Excel)")
+    publish = [store_command.publish_options()]  # --publish [--note] [--by] [--database]
+    k = kinds.add_parser("register", parents=publish,
+                         help="a council contracts register (CSV or Excel)")
     k.add_argument("file", type=Path)
     k.add_argument("--authority", required=True, help="ONS code or name of the publishing borough")
     k.add_argument("--out", type=Path, required=True)
     k.add_argument("--url", default="", help="where the borough publishes the register")
     k.add_argument("--licence", default="OGL-3.0", help="licence of the register (OGL-3.0)")
-    k = kinds.add_parser("ocds", help="OCDS release/record packages or JSON Lines")
+    k = kinds.add_parser("ocds", parents=publish, help="OCDS release/record packages or JSON Lines")
     k.add_argument("files", type=Path, nargs="+")
     k.add_argument("--out", type=Path, required=True)
-    k = kinds.add_parser("survey", help="the borough survey template (Excel)")
+    k = kinds.add_parser("survey", parents=publish, help="the borough survey template (Excel)")
     k.add_argument("file", type=Path)
     k.add_argument("--out", type=Path, required=True)
     k.add_argument("--url", default="", help="where the survey return is published, if it is")

@@ -5,7 +5,8 @@ merge by ocid, report) into DATASET. Exit 0 when the run worked and the dataset 
 errors (also when the dates hold no London borough technology contract: then no dataset is made),
 1 when it failed, with the reason: a page that could not be had after the retries, a body that is
 not a release package, a dataset that cannot be merged into. Run the same command again to
-continue an interrupted or failed run from its last completed page."""
+continue an interrupted or failed run from its last completed page. With `--publish` the dataset
+is then published as a new version, as `python -m techmap publish` does (importers/command.py)."""
 
 from __future__ import annotations
 
@@ -32,9 +33,12 @@ def add_parser(sub: Any) -> None:
     parser = sub.add_parser("harvest", help="download OCDS from Contracts Finder or Find a "
                             "Tender and keep the London boroughs' technology contracts")
     services = parser.add_subparsers(dest="service", required=True)
+    from techmap.store.command import publish_options
+
+    publish = [publish_options()]  # --publish [--note] [--by] [--database], as the importers
     for service in SERVICES.values():
-        p = services.add_parser(service.name, help=f"{service.title}'s OCDS search "
-                                f"({service.base_url}{service.path})")
+        p = services.add_parser(service.name, parents=publish, help=f"{service.title}'s OCDS "
+                                f"search ({service.base_url}{service.path})")
         p.add_argument("--from", dest="date_from", type=_iso_date, required=True,
                        metavar="YYYY-MM-DD",
                        help="first day (YYYY-MM-DD)")
@@ -78,7 +82,15 @@ def run(args: argparse.Namespace) -> int:
     outcome = harvest(SERVICES[args.service], args.date_from, date_to, args.out,
                       base_url=args.base_url, policy=policy,
                       page_size=min(args.page_size, MAX_PAGE_SIZE))
-    return outcome.exit_code
+    if not getattr(args, "publish", False):
+        return outcome.exit_code
+    if outcome.report is None:  # the pages are not all in: there is nothing new to publish
+        print("Not published: the harvest did not finish; nothing was published.", file=sys.stderr)
+        return outcome.exit_code
+    from techmap.importers.command import publish_imported
+
+    note = f"harvest {args.service} {args.date_from} to {date_to}"
+    return max(outcome.exit_code, publish_imported(args, outcome.report, Path(args.out), note))
 
 
 @dataclass

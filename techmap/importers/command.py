@@ -2,7 +2,10 @@
 the report, run the validator on the result. Exit 0 when the import worked and the dataset has no
 errors; 1 when the file could not be read, nothing was kept (no dataset is created), the dataset
 could not be merged into safely, or the result has validator errors; 2 for a bad argument (an
---authority that is not a London borough)."""
+--authority that is not a London borough). With `--publish [--note N] [--by NAME] [--database
+URL]` the dataset folder is then published as a new version through `python -m techmap publish`'s
+own path (validated; refused with the report on errors, the store left unchanged); exit 1 when
+that is refused."""
 
 from __future__ import annotations
 
@@ -115,10 +118,27 @@ def run_import(kind: str, files: list[Path], out: Path, *, authority: str | None
 
 def run_import_command(args: argparse.Namespace) -> int:
     """Entry point from techmap.cli (args.kind, args.file or args.files, args.authority,
-    args.out; optional args.url and args.licence)."""
+    args.out; optional args.url and args.licence; with args.publish the dataset is then
+    published as `python -m techmap publish` would)."""
     files: list[Any] = list(getattr(args, "files", None) or [getattr(args, "file", None)])
-    code, _ = run_import(args.kind, [Path(f) for f in files if f is not None], Path(args.out),
-                         authority=getattr(args, "authority", None),
-                         url=getattr(args, "url", None) or "",
-                         licence=getattr(args, "licence", None) or OGL3)
-    return code
+    paths = [Path(f) for f in files if f is not None]
+    code, report = run_import(args.kind, paths, Path(args.out),
+                              authority=getattr(args, "authority", None),
+                              url=getattr(args, "url", None) or "",
+                              licence=getattr(args, "licence", None) or OGL3)
+    if not getattr(args, "publish", False) or report is None:
+        return code
+    note = f"import {args.kind}: " + ", ".join(path.name for path in paths)
+    return max(code, publish_imported(args, report, Path(args.out), note))
+
+
+def publish_imported(args: argparse.Namespace, report: ImportReport, out: Path, note: str) -> int:
+    """`--publish` after an import (or a harvest): the dataset at `out` published through
+    `publish`'s own path, unless the import left it unchanged (then nothing is published)."""
+    from techmap.store.command import publish_after
+
+    if report.fatal or report.nothing_kept or not (out / CONTRACTS_FILE).exists():
+        print(f"Not published: the import did not change the dataset at {out} (see above); "
+              "nothing was published.", file=sys.stderr)
+        return 1
+    return publish_after(args, out, note)

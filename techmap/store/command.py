@@ -1,4 +1,6 @@
 """`python -m techmap publish | versions | rollback | export`: the store of published versions.
+The importers and the harvest publish their result the same way with `--publish`
+(publish_options, publish_after).
 
 Which database: `--database URL`, else TECHMAP_DATABASE_URL, else the SQLite file under instance/
 of the dataset folder the app serves (TECHMAP_DATASET or the bundled one), which is seeded from that
@@ -51,6 +53,30 @@ def _database(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
 def _rows(count: int) -> str:
     return f"{count:,} row{'' if count == 1 else 's'}"
+
+
+def publish_options() -> argparse.ArgumentParser:
+    """`--publish [--note N] [--by NAME] [--database URL]` for the commands that write a dataset
+    folder (the importers, the harvest): the result published as `publish` would."""
+    options = argparse.ArgumentParser(add_help=False)
+    options.add_argument("--publish", action="store_true",
+                         help="then publish the dataset folder as a new version (as `publish` "
+                         "does: validated, refused with the report on errors)")
+    options.add_argument("--note", default=None, help="with --publish: what changed (default: "
+                         "what was imported)")
+    options.add_argument("--by", default=None, help="with --publish: who publishes (default: "
+                         "your user name)")
+    options.add_argument("--database", metavar="URL", default=None,
+                         help="with --publish: SQLAlchemy URL (default: as `publish`)")
+    return options
+
+
+def publish_after(args: argparse.Namespace, folder: Path, default_note: str) -> int:
+    """Publish `folder` for a command given publish_options(): exactly `publish`'s path, its
+    messages and exit code."""
+    publish = argparse.Namespace(command="publish", folder=Path(folder), database=args.database,
+                                 note=args.note or default_note, by=args.by)
+    return run(publish)
 
 
 def _publish(args: argparse.Namespace) -> int:
