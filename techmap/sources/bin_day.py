@@ -8,8 +8,8 @@ techmap/sources/extracted.py); the observed date is the last change to the scrap
 
 from __future__ import annotations
 
-from techmap.sources.common import SOURCES_DIR, SourceResult
-from techmap.sources.extracted import read_extracted
+from techmap.sources.common import SOURCES_DIR
+from techmap.sources.extracted import extracted_source
 
 SOURCE_ID = "ukbincollectiondata-2026"
 TABLE = SOURCES_DIR / "ukbincollectiondata" / "waste_lookup_platforms_ukbcd.csv"
@@ -23,8 +23,4 @@ META = {
     "synthetic": False,
 }
 
-
-def read() -> SourceResult:
-    result = SourceResult(SOURCE_ID, META)
-    read_extracted(TABLE, result, "bins", "inferred")
-    return result
+read = extracted_source(SOURCE_ID, META, TABLE, "bins", "inferred")

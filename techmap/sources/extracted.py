@@ -13,7 +13,9 @@ being guessed.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from techmap.dataformat.problems import DatasetError, Problem
 from techmap.dataformat.schema import slugify
@@ -98,3 +100,15 @@ def read_extracted(path: Path, result: SourceResult, prefix: str, confidence: st
             observed_date=row["as_of_date"] or TAKEN_ON,
             confidence=confidence,
         ))
+
+
+def extracted_source(source_id: str, meta: dict[str, Any], path: Path, prefix: str,
+                     confidence: str) -> Callable[[], SourceResult]:
+    """A source module's read(): its one extracted table as the source `source_id`."""
+
+    def read() -> SourceResult:
+        result = SourceResult(source_id, meta)
+        read_extracted(path, result, prefix, confidence)
+        return result
+
+    return read

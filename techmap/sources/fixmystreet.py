@@ -8,8 +8,8 @@ mysociety/open311-adapter; see techmap/sources/extracted.py). Live integration c
 
 from __future__ import annotations
 
-from techmap.sources.common import SOURCES_DIR, SourceResult
-from techmap.sources.extracted import read_extracted
+from techmap.sources.common import SOURCES_DIR
+from techmap.sources.extracted import extracted_source
 
 SOURCE_ID = "fixmystreet-open311-2026"
 TABLE = SOURCES_DIR / "fixmystreet_open311" / "fms_open311_backends.csv"
@@ -25,8 +25,4 @@ META = {
     "synthetic": False,
 }
 
-
-def read() -> SourceResult:
-    result = SourceResult(SOURCE_ID, META)
-    read_extracted(TABLE, result, "fms", "integration")
-    return result
+read = extracted_source(SOURCE_ID, META, TABLE, "fms", "integration")
