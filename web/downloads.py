@@ -94,6 +94,8 @@ def view_key(kind: str, state: AppState, flag: str, table: TableQuery) -> tuple[
 def contracts_xlsx() -> Response:
     state = request_state()
     flag, table = request_table(state)
+    key = view_key("xlsx", state, flag, table)
+    expensive.refuse_early(key)
     data = request_dataset()
     positions = view_positions(state, flag, table)
     rows = len(data.contracts) if positions is None else len(positions)
@@ -105,7 +107,7 @@ def contracts_xlsx() -> Response:
     filters_text = describe_filters(state, supplier_names=data.supplier_names,
                                     system_names=data.system_names)
     public, today = public_only(), context.today()
-    body = expensive.build(view_key("xlsx", state, flag, table), lambda: xlsx_bytes(
+    body = expensive.build(key, lambda: xlsx_bytes(
         data.contracts,
         title=data.title,
         filters_text=filters_text,

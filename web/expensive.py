@@ -38,6 +38,17 @@ def _take_slot() -> None:
         raise Busy
 
 
+def refuse_early(key: Hashable) -> None:
+    """Raise Busy before a request does any work (filtering the view, naming its filters) when
+    `key` is not built yet and every slot is taken: under a flood of cache misses the refusals
+    then cost the event loop almost nothing, so /healthz and the pages keep their turn. (A slot
+    freed meanwhile is taken, or refused, again by build().)"""
+    if cache.DOWNLOADS.get(key) is not cache.MISSING:
+        return
+    _take_slot()
+    _slots.release()
+
+
 def _in_a_child_process(make: Callable[[], bytes]) -> bytes:
     """make() in a forked copy of this worker, at a lower priority, the bytes sent back through a
     pipe that the event loop reads without blocking. A build in a thread of this process would

@@ -87,6 +87,27 @@ def test_builds_beyond_the_bound_get_503_with_retry_after(monkeypatch):
     assert client.get(XLSX + "?area=children-social-care").status_code == 200
 
 
+def test_a_refused_build_does_no_work_but_a_built_file_is_still_served(monkeypatch, counted_builds):
+    """With every slot taken, a cache miss is refused before the view is filtered (so a flood of
+    misses costs the worker's event loop little); a file built before is still served."""
+    from web import expensive
+
+    assert client.get(XLSX + "?area=housing").status_code == 200
+    filtered: list[int] = []
+    real = downloads.view_positions
+    monkeypatch.setattr(downloads, "view_positions", lambda *a, **k: filtered.append(1) or real(*a, **k))
+    for _ in range(expensive.SLOTS):
+        expensive._take_slot()
+    try:
+        assert client.get(XLSX + "?area=finance-erp").status_code == 503
+        assert filtered == []
+        assert client.get(XLSX + "?area=housing&junk=1").status_code == 200
+    finally:
+        for _ in range(expensive.SLOTS):
+            expensive._slots.release()
+    assert client.get(XLSX + "?area=finance-erp").status_code == 200 and len(counted_builds) == 2
+
+
 def test_each_client_is_rate_limited_on_expensive_downloads(monkeypatch):
     from web import limits
 
