@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from techmap.dataformat.dataset import Dataset
+from techmap.service.native_thread import off_the_event_loop
 from techmap.store import news
 from techmap.store.db import Database
 
@@ -138,7 +139,8 @@ class LiveData:
                 if number is None or (self._current and self._current.number == number):
                     self._set_problem(None)
                     return
-                loaded = self.source.load(number)
+                # a native thread under gevent: the load must not hold every request meanwhile
+                loaded = off_the_event_loop(lambda: self.source.load(number))
             except Exception as error:  # noqa: BLE001  (any failure: keep serving what we have)
                 self._set_problem(f"{type(error).__name__}: {error}".splitlines()[0][:300])
                 return
