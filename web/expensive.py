@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import signal
 import threading
+import time
 import traceback
 from collections.abc import Callable, Hashable, Iterable, Iterator
 
@@ -127,7 +128,12 @@ def hold_while_streaming(response: Response) -> Response:
 
     def body(chunks: Iterable[bytes]) -> Iterator[bytes]:
         try:
-            yield from chunks
+            for chunk in chunks:
+                yield chunk
+                # Let other requests run between chunks: under gevent a send that fits the
+                # socket's buffer never yields, so a long CSV would hold the event loop for its
+                # whole build (time.sleep is gevent's there; elsewhere it only frees the GIL).
+                time.sleep(0)
         finally:
             give_back()
 

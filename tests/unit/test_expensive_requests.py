@@ -108,6 +108,27 @@ def test_a_refused_build_does_no_work_but_a_built_file_is_still_served(monkeypat
     assert client.get(XLSX + "?area=finance-erp").status_code == 200 and len(counted_builds) == 2
 
 
+STREAM_UNDER_GEVENT = """
+from gevent import monkey; monkey.patch_all()
+import gevent
+from flask import Response
+from web import expensive
+
+ran = []
+gevent.spawn(lambda: ran.append(1))  # another request's greenlet, ready to run
+response = expensive.hold_while_streaming(Response(iter([b"a"] * 3)))
+first = next(iter(response.response))
+print(first == b"a", ran == [])  # nothing else ran before the first chunk was sent
+print(b"".join(response.response) == b"aa", ran == [1])  # ...and did between the chunks
+"""
+
+
+def test_under_gevent_a_streamed_csv_lets_other_requests_run_between_its_chunks():
+    from tests.unit.test_hosting import _run_app
+
+    assert _run_app({}, STREAM_UNDER_GEVENT).split() == ["True"] * 4
+
+
 def test_each_client_is_rate_limited_on_expensive_downloads(monkeypatch):
     from web import limits
 
