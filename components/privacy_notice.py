@@ -32,8 +32,9 @@ def privacy_notice(contact_email: str, *, sign_in: bool) -> list[Any]:
                    "service gives you. A password set here is kept only as an Argon2id hash."),
             *_item("Your sessions", "when each began and was last used and how you signed in; a session "
                    "is deleted when you sign out, after an hour unused or 12 hours after sign-in."),
-            *_item("API tokens and calendar addresses", "a one-way digest of each token (the token itself is "
-                   "shown once), a random value from which your calendar address is made, and when each "
+            *_item("API tokens and feed addresses", "a one-way digest of each token (the token itself is "
+                   "shown once), a random value from which each of your feed addresses (calendar, changes) is "
+                   "made, and when each "
                    "was made or revoked."),
             *_item("The audit log", "each sign-in, failed sign-in (with the email address typed and the "
                    "network address), sign-out, role change and token change, with its time, so that "
@@ -42,7 +43,7 @@ def privacy_notice(contact_email: str, *, sign_in: bool) -> list[Any]:
                    "name shown at the top of the page), _csrf_token, and techmap_oidc_state while you sign in "
                    "with your organisation. None tracks you across sites."),
         ], className="privacy-list"),
-        html.P(["Removing your account deletes its sessions, tokens and calendar addresses; audit entries "
+        html.P(["Removing your account deletes its sessions, tokens and feed addresses; audit entries "
                 "are kept until the administrators delete them. To see, correct or remove what is kept "
                 "about you, write to ", html.A(contact_email, href=f"mailto:{contact_email}"), "."]),
     ]
