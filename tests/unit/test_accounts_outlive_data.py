@@ -53,3 +53,10 @@ def test_a_user_still_signs_in_after_the_dataset_folder_changes(tmp_path: Path) 
     assert _run(env, ["-c", SIGN_IN]).split() == ["303", "/account"]  # started again: signs in
     assert first_store.exists() and db.default_sqlite_path(folder, instance).exists()
     assert (instance / db.ACCOUNTS_SQLITE_NAME).exists()
+
+
+def test_with_a_database_url_the_accounts_share_it(monkeypatch, tmp_path: Path) -> None:
+    monkeypatch.setenv(db.DATABASE_URL_ENV, "postgresql+psycopg://u:secret@db.example/techmap")
+    assert db.accounts_database_url() == db.database_url(FIXTURE)  # one database for everything
+    monkeypatch.delenv(db.DATABASE_URL_ENV)
+    assert db.accounts_database_url(tmp_path) == f"sqlite:///{tmp_path / 'accounts.sqlite3'}"
