@@ -74,6 +74,10 @@ def _positive_int(text: str) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """Entry point from techmap.cli."""
+    from techmap.store.command import without_publish
+
+    if without_publish(args):
+        return 2
     date_to = args.date_to or date.today()
     if args.date_from > date_to:
         print(f"error: --from {args.date_from} is after --to {date_to}", file=sys.stderr)

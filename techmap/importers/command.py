@@ -120,6 +120,10 @@ def run_import_command(args: argparse.Namespace) -> int:
     """Entry point from techmap.cli (args.kind, args.file or args.files, args.authority,
     args.out; optional args.url and args.licence; with args.publish the dataset is then
     published as `python -m techmap publish` would)."""
+    from techmap.store.command import without_publish
+
+    if without_publish(args):
+        return 2
     files: list[Any] = list(getattr(args, "files", None) or [getattr(args, "file", None)])
     paths = [Path(f) for f in files if f is not None]
     code, report = run_import(args.kind, paths, Path(args.out),

@@ -71,6 +71,16 @@ def publish_options() -> argparse.ArgumentParser:
     return options
 
 
+def without_publish(args: argparse.Namespace) -> bool:
+    """True, with a message, when --note, --by or --database came without --publish (they
+    would do nothing)."""
+    given = [f"--{name}" for name in ("note", "by", "database") if getattr(args, name, None)]
+    if given and not getattr(args, "publish", False):
+        print(f"error: {', '.join(given)} only go with --publish", file=sys.stderr)
+        return True
+    return False
+
+
 def publish_after(args: argparse.Namespace, folder: Path, default_note: str) -> int:
     """Publish `folder` for a command given publish_options(): exactly `publish`'s path, its
     messages and exit code."""

@@ -91,3 +91,12 @@ def test_the_harvest_publishes_its_result(store: str, tmp_path: Path,
     assert f"Published version 1: {rows:,} rows" in capsys.readouterr().out
     assert _versions(store) == [(1, "harvest contracts-finder 2025-01-01 to 2025-03-31", "bob",
                                  rows)]
+
+
+def test_publish_options_without_publish_are_a_usage_error(store: str, tmp_path: Path,
+                                                          capsys: pytest.CaptureFixture) -> None:
+    assert main(["import", "ocds", str(OCDS), "--out", str(tmp_path / "d"), "--note", "x"]) == 2
+    assert main(["harvest", "contracts-finder", "--from", "2025-01-01", "--out",
+                 str(tmp_path / "h"), "--database", store]) == 2
+    assert capsys.readouterr().err.count("only go with --publish") == 2
+    assert not (tmp_path / "d").exists() and not (tmp_path / "h").exists()
