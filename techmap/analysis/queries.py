@@ -21,6 +21,7 @@ from techmap.dataformat.authorities import authorities
 from techmap.analysis import concentration
 from techmap.analysis.concentration import factorize, remember_subset, share_of_largest
 from techmap.analysis.filters import PARAMS, FilterState
+from techmap.analysis import joint_scan
 from techmap.analysis.renewals import add_months
 from techmap.service.cache import MISSING, SEARCH
 
@@ -172,7 +173,8 @@ def rows_under(df: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:
         return df.copy(deep=False)  # shares the arrays, and so their cached codes
     subset = df.loc[mask]
     if len(df) >= concentration.CODES_MIN_ROWS:  # the loaded table: worth its codes (see factorize)
-        remember_subset(df, subset, mask)
+        remember_subset(df, subset, mask, (*concentration.CODED_COLUMNS, "shared_ref"))
+        joint_scan.remember_order(df, subset, mask)
     return subset
 
 

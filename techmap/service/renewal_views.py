@@ -9,8 +9,10 @@ from datetime import date
 
 import pandas as pd
 
+from techmap.analysis import joint_scan
 from techmap.analysis.filters import FilterState
 from techmap.analysis.renewals import Cluster, add_months, joint_procurement_clusters, quarterly_end_summary
+from techmap.service import context
 from techmap.service.views import rows, view
 
 WINDOW_MONTHS = (6, 12, 24)  # the page's "Next N months" buttons
@@ -24,7 +26,9 @@ def summary_for(filters: FilterState) -> pd.DataFrame:
 
 @view(shared=False)  # Cluster objects: kept in-process
 def clusters_for(filters: FilterState, within: int, today: date) -> tuple[Cluster, ...]:
-    """The joint-procurement scan (the page's costliest step), without a lead time."""
+    """The joint-procurement scan (the page's costliest step), without a lead time. The served
+    table's scan order is worked out once (joint_scan.prepare); filtered frames inherit it."""
+    joint_scan.prepare(context.dataset().contracts)
     return tuple(joint_procurement_clusters(rows(filters), window_months=within, lead_months=0, today=today))
 
 
