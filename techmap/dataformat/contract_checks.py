@@ -19,6 +19,7 @@ import pandas as pd
 from techmap.dataformat.authorities import authorities, by_code, match_authority
 from techmap.dataformat.parsing import (
     Reasons,
+    by_distinct,
     parse_bool_column,
     parse_money_column,
     parse_rating_column,
@@ -151,7 +152,7 @@ def _check_service_areas(check: _Checker) -> pd.Categorical:
 
 def _check_hosting(check: _Checker) -> pd.Categorical:
     values = check.raw["hosting"]
-    normal = values.str.lower().str.replace(r"[\s\-]+", "_", regex=True)
+    normal = by_distinct(values, lambda v: v.str.lower().str.replace(r"[\s\-]+", "_", regex=True))
     normal = normal.where(normal != "", "unknown")  # blank means not known
     bad = ~normal.isin(HOSTING_VALUES)
     reasons = {v: f"not one of: {', '.join(HOSTING_VALUES)}{_suggest(v, HOSTING_VALUES)}"

@@ -151,7 +151,7 @@ def read_table(path: Path, label: str, problems: list[Problem]) -> Table:
     raw_rows: list[list[str]] = []
     lines: list[int] = []
     for line, record in records:
-        if not any(cell.strip() for cell in record):
+        if not "".join(record).strip():  # one C call: no cell holds more than white space
             continue  # a row of empty cells, as Excel leaves after the data
         if header is None:
             header, header_line = record, line
@@ -166,12 +166,15 @@ def read_table(path: Path, label: str, problems: list[Problem]) -> Table:
         _check_cells(header, header_line, raw_rows, lines, dict(zip(keep, names, strict=True)),
                      scan_nul, label, problems)
     width = len(header)
+    every_column = keep == list(range(width))
+    strip = str.strip
     rows: list[list[str]] = []
     for record, line in zip(raw_rows, lines, strict=True):
         if len(record) != width:
             _ragged_row(record, width, line, label, problems)
             record = record[:width] + [""] * (width - len(record))
-        rows.append([record[i].strip() for i in keep])
+        # map() over the whole record is a C loop, ~3x cheaper than indexing each kept cell
+        rows.append(list(map(strip, record)) if every_column else [record[i].strip() for i in keep])
     return Table(names, rows, lines, encoding, header_line)
 
 
