@@ -39,7 +39,7 @@ from techmap.dataformat.schema import (
     SERVICE_AREAS_BY_SLUG,
     slugify,
 )
-from techmap.dataformat.table_reader import Table, Unreadable, read_table
+from techmap.dataformat.table_reader import Table, Unreadable, paused_gc, read_table
 
 # Warnings that repeat on many rows (a blank end_date) are listed this many times, then counted.
 MAX_LISTED_WARNINGS = 10
@@ -309,6 +309,11 @@ class ContractsResult:
 
 
 def read_contracts_file(path: Path, label: str, sources: Collection[str] | None) -> ContractsResult:
+    with paused_gc():  # see table_reader.paused_gc: most of the time of a large file otherwise
+        return _read_contracts_file(path, label, sources)
+
+
+def _read_contracts_file(path: Path, label: str, sources: Collection[str] | None) -> ContractsResult:
     problems: list[Problem] = []
     table = Table(list(COLUMN_NAMES), [], [])
     try:
