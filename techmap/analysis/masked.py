@@ -42,7 +42,7 @@ class CodedTable:
 
 
 def _frozen(array: np.ndarray) -> np.ndarray:
-    array = np.ascontiguousarray(array)
+    array = np.array(array, copy=True)  # our own copy: never freeze a view into the frame's data
     array.setflags(write=False)
     return array
 
