@@ -151,6 +151,25 @@ def joint_procurement_clusters(
     display names (most common spelling per slug, or from `system_names` / `supplier_names`, e.g.
     the Dataset's). Clusters are sorted by suggested_start, then label, kind and key.
     """
+    return clusters_among(df, None, window_months=window_months, lead_months=lead_months, kinds=kinds,
+                          today=today, min_boroughs=min_boroughs, supplier_names=supplier_names,
+                          system_names=system_names)
+
+
+def clusters_among(
+    df: pd.DataFrame,
+    rows: np.ndarray | None,
+    *,
+    window_months: int = 12,
+    lead_months: int = 18,
+    kinds: Iterable[ClusterKind] = CLUSTER_KINDS,
+    today: date | None = None,
+    min_boroughs: int = 2,
+    supplier_names: Mapping[str, str] | None = None,
+    system_names: Mapping[str, str] | None = None,
+) -> list[Cluster]:
+    """joint_procurement_clusters(df.loc[rows]) (rows: a boolean mask, None for all) without
+    copying the rows: the loaded table's cached codes and scan order serve every filter."""
     if window_months < 0 or lead_months < 0:
         raise ValueError("window_months and lead_months must not be negative")
     kinds = tuple(kinds)
@@ -161,6 +180,8 @@ def joint_procurement_clusters(
     mask = (days_all != joint_scan.NO_DAY) & df["authority_code"].notna().to_numpy()
     if today is not None:
         mask &= days_all >= _epoch_day(today)
+    if rows is not None:
+        mask &= rows
     clusters: list[Cluster] = []
     if not mask.any():
         return clusters

@@ -11,11 +11,12 @@ import pandas as pd
 
 from techmap.analysis import joint_scan
 from techmap.analysis.filters import FilterState
-from techmap.analysis.renewals import Cluster, add_months, joint_procurement_clusters, quarterly_end_summary
+from techmap.analysis.renewals import (Cluster, add_months, clusters_among, joint_procurement_clusters,
+                                      quarterly_end_summary)
 from techmap.dataformat.dataset import Dataset
 from techmap.service import context
 from techmap.service.cache import per_dataset
-from techmap.service.views import rows, view
+from techmap.service.views import mask_for, rows, view
 
 WINDOW_MONTHS = (6, 12, 24)  # the page's "Next N months" buttons
 
@@ -34,7 +35,8 @@ def clusters_for(filters: FilterState, within: int, today: date) -> tuple[Cluste
     joint_scan.prepare(data.contracts)
     if filters.is_empty:  # every borough-only selection scans the whole table: once per version
         return whole_table_clusters(data, within, today)
-    return tuple(joint_procurement_clusters(rows(filters), window_months=within, lead_months=0, today=today))
+    return tuple(clusters_among(data.contracts, mask_for(filters), window_months=within, lead_months=0,
+                                today=today))
 
 
 @per_dataset

@@ -42,3 +42,21 @@ def test_by_distinct_equals_the_transform_on_every_row() -> None:
     pd.testing.assert_series_equal(by_distinct(values, lowered), lowered(values))
     unique = pd.Series([f"v{i}" for i in range(10)], dtype="str")  # mostly distinct: done directly
     pd.testing.assert_series_equal(by_distinct(unique, lambda v: v.str.upper()), unique.str.upper())
+
+
+def test_clusters_under_a_mask_equal_the_clusters_of_the_copied_rows() -> None:
+    from datetime import date
+    from pathlib import Path
+
+    from techmap.analysis.filters import FilterState
+    from techmap.analysis.queries import apply_filter, filter_mask
+    from techmap.analysis.renewals import clusters_among, joint_procurement_clusters
+    from techmap.dataformat.dataset import load_dataset
+
+    df = load_dataset(Path(__file__).resolve().parents[2] / "datasets" / "demo").contracts
+    today = date(2026, 11, 22)
+    for state in (FilterState(), FilterState(area=("housing", "libraries")), FilterState(q="cloud"),
+                  FilterState(ends_from=today, ends_to=date(2028, 1, 1))):
+        for window in (6, 24):
+            expected = joint_procurement_clusters(apply_filter(df, state), window_months=window, today=today)
+            assert clusters_among(df, filter_mask(df, state), window_months=window, today=today) == expected
