@@ -105,13 +105,16 @@ def remember_subset(base: pd.DataFrame, subset: pd.DataFrame, rows: np.ndarray,
         _store(subset[column].to_numpy(), codes[rows], uniques)
 
 
-def _names_for(slug_codes: np.ndarray, n_slugs: int, names: pd.Series) -> np.ndarray:
+NamesColumn = pd.Series | tuple[np.ndarray, np.ndarray]  # the names, or their (codes, uniques)
+
+
+def _names_for(slug_codes: np.ndarray, n_slugs: int, names: NamesColumn) -> np.ndarray:
     """For each slug code 0..n_slugs-1, the most common spelling among the rows (ties:
     alphabetical first); "" for codes without rows. Works on integer codes, so it stays cheap."""
     out = np.full(n_slugs, "", dtype=object)
     if slug_codes.size == 0:
         return out
-    name_codes, name_uniques = factorize(names)
+    name_codes, name_uniques = names if isinstance(names, tuple) else factorize(names)
     m = max(len(name_uniques), 1)
     pair_ids, pair_keys = pd.factorize(slug_codes.astype(np.int64) * m + name_codes)
     small = pd.DataFrame({"slug": pair_keys // m, "name": name_uniques[pair_keys % m],
@@ -122,7 +125,7 @@ def _names_for(slug_codes: np.ndarray, n_slugs: int, names: pd.Series) -> np.nda
     return out
 
 
-def names_for_codes(slug_codes: np.ndarray, slugs: np.ndarray, names: pd.Series,
+def names_for_codes(slug_codes: np.ndarray, slugs: np.ndarray, names: NamesColumn,
                     known: Mapping[str, str] | None) -> np.ndarray:
     """Display name per slug code: from `known` (e.g. Dataset.supplier_names, computed once per
     process) when given, which avoids reading every row's name (~25 ms at 140k rows when the

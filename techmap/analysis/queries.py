@@ -21,6 +21,7 @@ from techmap.dataformat.authorities import authorities
 from techmap.analysis import concentration
 from techmap.analysis.concentration import factorize, remember_subset, share_of_largest
 from techmap.analysis.filters import PARAMS, FilterState
+from techmap.analysis import joint_scan
 from techmap.analysis.renewals import add_months
 from techmap.service.cache import MISSING, SEARCH
 
@@ -47,7 +48,11 @@ def _isin(series: pd.Series, values: Sequence[str]) -> np.ndarray:
         if wanted.size == 1:
             return codes == wanted[0]
         return np.isin(codes, wanted)
-    return series.isin(list(values)).to_numpy()
+    # the integer codes of the loaded table's text columns are cached (concentration.factorize):
+    # comparing codes beats hashing every row's string again on each change
+    codes, uniques = factorize(series)
+    wanted = pd.Index(uniques).get_indexer(list(values))
+    return np.isin(codes, wanted[wanted >= 0])
 
 
 def _day(value: date) -> np.datetime64:
@@ -159,12 +164,17 @@ def apply_filter(df: pd.DataFrame, state: FilterState, *, ignore: Collection[str
     in search_text (case-insensitive). `ignore` names FilterState fields to skip, e.g. the map
     ignores "authority" so that it can highlight the selection while the other views filter by it.
     Returns a new frame (a cheap copy-on-write view when nothing is filtered)."""
-    mask = filter_mask(df, state, ignore=ignore)
+    return rows_under(df, filter_mask(df, state, ignore=ignore))
+
+
+def rows_under(df: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:
+    """The rows of `df` under a boolean mask, as apply_filter returns them."""
     if mask.all():
         return df.copy(deep=False)  # shares the arrays, and so their cached codes
     subset = df.loc[mask]
     if len(df) >= concentration.CODES_MIN_ROWS:  # the loaded table: worth its codes (see factorize)
-        remember_subset(df, subset, mask)
+        remember_subset(df, subset, mask, (*concentration.CODED_COLUMNS, "shared_ref"))
+        joint_scan.remember_order(df, subset, mask)
     return subset
 
 

@@ -9,18 +9,17 @@ modify it.
 from __future__ import annotations
 
 import calendar
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
-from operator import itemgetter
 from typing import Literal
 
 import numpy as np
 import pandas as pd
 
-from techmap.analysis import concentration
-from techmap.analysis.concentration import CODED_COLUMNS, factorize, names_for_codes, remember_subset
+from techmap.analysis import joint_scan
+from techmap.analysis.concentration import factorize, names_for_codes
 from techmap.dataformat.schema import SERVICE_AREAS, SERVICE_AREAS_BY_SLUG
 
 ClusterKind = Literal["system", "service_area"]
@@ -100,10 +99,6 @@ def _area_name(slug: str) -> str:
 
 # ---- joint-procurement clusters ---------------------------------------------------------------
 
-_CLUSTER_COLUMNS = ("authority_code", "shared_ref", "supplier_slug", "supplier", "contract_id",
-                    "system_slug", "system", "service_area")
-
-
 @dataclass(frozen=True)
 class Cluster:
     """Boroughs whose contracts for one system (or one service area) end close together."""
@@ -156,90 +151,84 @@ def joint_procurement_clusters(
     display names (most common spelling per slug, or from `system_names` / `supplier_names`, e.g.
     the Dataset's). Clusters are sorted by suggested_start, then label, kind and key.
     """
+    return clusters_among(df, None, window_months=window_months, lead_months=lead_months, kinds=kinds,
+                          today=today, min_boroughs=min_boroughs, supplier_names=supplier_names,
+                          system_names=system_names)
+
+
+def clusters_among(
+    df: pd.DataFrame,
+    rows: np.ndarray | None,
+    *,
+    window_months: int = 12,
+    lead_months: int = 18,
+    kinds: Iterable[ClusterKind] = CLUSTER_KINDS,
+    today: date | None = None,
+    min_boroughs: int = 2,
+    supplier_names: Mapping[str, str] | None = None,
+    system_names: Mapping[str, str] | None = None,
+) -> list[Cluster]:
+    """joint_procurement_clusters(df.loc[rows]) (rows: a boolean mask, None for all) without
+    copying the rows: the loaded table's cached codes and scan order serve every filter."""
     if window_months < 0 or lead_months < 0:
         raise ValueError("window_months and lead_months must not be negative")
     kinds = tuple(kinds)
     for kind in kinds:
         if kind not in CLUSTER_KINDS:
             raise ValueError(f"unknown cluster kind {kind!r}; expected one of {CLUSTER_KINDS}")
-    ends_all = df["end_date"].to_numpy().astype("datetime64[D]")
-    mask = ~np.isnat(ends_all) & df["authority_code"].notna().to_numpy()
+    days_all = joint_scan.end_days(df)
+    mask = (days_all != joint_scan.NO_DAY) & df["authority_code"].notna().to_numpy()
     if today is not None:
-        mask &= ends_all >= _day(today)
+        mask &= days_all >= _epoch_day(today)
+    if rows is not None:
+        mask &= rows
     clusters: list[Cluster] = []
     if not mask.any():
         return clusters
-    # only the columns the scan reads: taking every column of a long table costs more than the scan
-    rows = df.loc[mask, [c for c in _CLUSTER_COLUMNS if c in df.columns]]
-    if len(df) >= concentration.CODES_MIN_ROWS:  # reuse the loaded table's codes (see concentration.factorize)
-        remember_subset(df, rows, mask, (*CODED_COLUMNS, "shared_ref"))
-    days = ends_all[mask].astype(np.int64)  # days since 1970-01-01
-    n = days.size
+    # Integer codes of the whole frame's columns, read at the rows in the scan: no copy of the
+    # rows (the loaded table's codes, and a filtered frame's, are cached: see concentration.factorize).
+    scanned = np.flatnonzero(mask)
+    limits_all = np.zeros(len(days_all), dtype=np.int64)
+    limits_all[scanned] = _window_limits(days_all[scanned], window_months)
 
-    # Limits once per distinct end date (many contracts end on 31 March).
-    unique_days, day_index = np.unique(days, return_inverse=True)
-    unique_dates = unique_days.astype("datetime64[D]").astype(object)
-    limits = np.array([_epoch_day(add_months(d, window_months)) for d in unique_dates],
-                      dtype=np.int64)[day_index]
+    def coded(column: str) -> tuple[np.ndarray, np.ndarray]:
+        return factorize(df[column])
 
-    boroughs, borough_values = factorize(rows["authority_code"])
-    shared_codes, shared_values = factorize(rows["shared_ref"])
+    def scanned_names(column: str) -> tuple[np.ndarray, np.ndarray]:
+        codes, uniques = coded(column)
+        return codes[scanned], uniques
+
+    boroughs, borough_values = coded("authority_code")
+    shared_codes, shared_values = coded("shared_ref")
     blank = np.flatnonzero(shared_values == "")
     if blank.size:  # a blank shared_ref is no shared contract
         shared_codes = np.where(shared_codes == blank[0], -1, shared_codes)
     # procurement: the shared contract's code, else a number of the row's own
-    procurements = np.where(shared_codes >= 0, shared_codes, shared_codes.max(initial=0) + 1 + np.arange(n))
-    supplier_codes, supplier_slugs = factorize(rows["supplier_slug"])
-    supplier_label = names_for_codes(supplier_codes, supplier_slugs, rows["supplier"], supplier_names)
-    contract_ids = rows["contract_id"].to_numpy()
+    procurements = np.where(shared_codes >= 0, shared_codes, len(shared_values) + np.arange(len(df)))
+    supplier_codes, supplier_slugs = coded("supplier_slug")
+    supplier_label = names_for_codes(supplier_codes[scanned], supplier_slugs,
+                                     scanned_names("supplier"), supplier_names)
     borough_text = np.array([str(b) for b in borough_values], dtype=object)
-    # per-row display values as Python lists, for building the clusters
-    row_borough = borough_text[boroughs].tolist()
-    row_supplier = supplier_label[supplier_codes].tolist()
-    row_contract = contract_ids.tolist()
-    row_date = unique_dates[day_index].tolist()
-    # every row's place in (end date, contract_id) order, sorted once for all groups
-    sequence = np.empty(n, dtype=np.int64)
-    sequence[np.lexsort((contract_ids, days))] = np.arange(n)
+    contract_ids = df["contract_id"].to_numpy()
 
+    def texts(picked: np.ndarray) -> tuple[list, list, list]:
+        """The boroughs' codes, suppliers' names and contract ids of the rows `picked`."""
+        return (borough_text[boroughs[picked]].tolist(), supplier_label[supplier_codes[picked]].tolist(),
+                contract_ids[picked].tolist())
+
+    order = joint_scan.scan_order(df, days_all)
     for kind in kinds:
+        column = "system_slug" if kind == "system" else "service_area"
+        keys, key_values = coded(column)
         if kind == "system":
-            keys, key_values = factorize(rows["system_slug"])
-            labels = names_for_codes(keys, key_values, rows["system"], system_names)
+            labels = names_for_codes(keys[scanned], key_values,
+                                     scanned_names("system"), system_names)
         else:
-            keys, key_values = factorize(rows["service_area"])
             labels = np.array([_area_name(str(k)) for k in key_values], dtype=object)
-        valid = np.flatnonzero(keys >= 0)
-        order = valid[np.lexsort((sequence[valid], keys[valid]))]  # by group, end date, id
-        group_keys = keys[order]
-        bounds = np.flatnonzero(np.r_[True, group_keys[1:] != group_keys[:-1], True])
-        for a, b in zip(bounds[:-1], bounds[1:], strict=True):
-            members = order[a:b]
-            # exclusive end of the window starting at each member
-            stops = np.searchsorted(days[members], limits[members], side="right")
-            runs = _runs(stops, boroughs[members].tolist(), procurements[members].tolist(), min_boroughs)
-            if not runs:
-                continue
-            key_code = int(group_keys[a])
-            key, label = str(key_values[key_code]), str(labels[key_code])
-            rows_of_group = members.tolist()
-            for first, stop in runs:
-                # a run has at least two rows, so itemgetter returns tuples; picking from Python
-                # lists beats numpy calls per run for the many small runs and is fine for big ones
-                run_rows = rows_of_group[first:stop]
-                pick = itemgetter(*run_rows)
-                earliest = row_date[run_rows[0]]
-                clusters.append(Cluster(
-                    kind=kind,
-                    key=key,
-                    label=label,
-                    authorities=tuple(sorted(set(pick(row_borough)))),
-                    suppliers=tuple(sorted(set(pick(row_supplier)))),
-                    contract_ids=pick(row_contract),
-                    earliest_end=earliest,
-                    latest_end=row_date[run_rows[-1]],
-                    suggested_start=add_months(earliest, -lead_months),
-                ))
+        rows = joint_scan.ordered(order, column, scanned[keys[scanned] >= 0])  # by group, end date, id
+        stops = joint_scan.window_stops(keys[rows], days_all[rows], limits_all[rows])
+        found = joint_scan.runs(stops, boroughs[rows], procurements[rows], min_boroughs)
+        clusters += _clusters(kind, found, rows, keys, key_values, labels, days_all, lead_months, texts)
     clusters.sort(key=lambda c: (c.suggested_start, c.label, c.kind, c.key))
     return clusters
 
@@ -251,21 +240,50 @@ def _epoch_day(d: date) -> int:
     return (d - _EPOCH).days
 
 
-def _runs(stops: np.ndarray, boroughs: Sequence[int], procurements: Sequence[int],
-          min_boroughs: int) -> list[tuple[int, int]]:
-    """The qualifying runs [first, stop) of one group, its rows in end-date order, where stops[i]
-    ends the window that starts at row i; see joint_procurement_clusters. Equal end dates share a
-    window, so their order cannot change which rows form clusters."""
-    runs: list[tuple[int, int]] = []
-    need = max(min_boroughs, 1)
-    first = 0
-    n = len(stops)
-    while first < n:
-        stop = int(stops[first])
-        if (len(set(boroughs[first:stop])) >= need
-                and len(set(procurements[first:stop])) >= 2):
-            runs.append((first, stop))
-            first = stop
-        else:
-            first += 1
-    return runs
+def _date_of(day: int) -> date:
+    return _EPOCH + timedelta(days=day)
+
+
+def _window_limits(days: np.ndarray, window_months: int) -> np.ndarray:
+    """For each day, the last day of the window starting there: worked out once per distinct day
+    (many contracts end on 31 March) through a table over the days' range."""
+    low = int(days.min())
+    offsets = days - low
+    present = np.flatnonzero(np.bincount(offsets))
+    table = np.zeros(int(offsets.max()) + 1, dtype=np.int64)
+    table[present] = [_epoch_day(add_months(_date_of(low + int(p)), window_months)) for p in present]
+    return table[offsets]
+
+
+def _clusters(kind: ClusterKind, found: list[tuple[int, int]], rows: np.ndarray, keys: np.ndarray,
+              key_values: np.ndarray, labels: np.ndarray, days: np.ndarray, lead_months: int,
+              texts: Callable[[np.ndarray], tuple[list, list, list]]) -> list[Cluster]:
+    """The Cluster of each run [first, stop) of `rows` (positions in the frame, in scan order);
+    texts(rows) gives those rows' borough codes, supplier names and contract ids."""
+    if not found:
+        return []
+    firsts = np.array([f for f, _ in found])
+    stops = np.array([s for _, s in found])
+    edges = np.bincount(firsts, minlength=rows.size + 1) - np.bincount(stops, minlength=rows.size + 1)
+    in_runs = np.flatnonzero(np.cumsum(edges[:-1]) > 0)  # positions (in `rows`) inside a run
+    picked = rows[in_runs]
+    boroughs, suppliers, ids = texts(picked)
+    run_days = days[picked].tolist()
+    at = np.searchsorted(in_runs, firsts).tolist()
+    out = []
+    for start, first, stop in zip(at, firsts.tolist(), stops.tolist(), strict=True):
+        end = start + stop - first
+        code = int(keys[rows[first]])
+        earliest = _date_of(run_days[start])
+        out.append(Cluster(
+            kind=kind,
+            key=str(key_values[code]),
+            label=str(labels[code]),
+            authorities=tuple(sorted(set(boroughs[start:end]))),
+            suppliers=tuple(sorted(set(suppliers[start:end]))),
+            contract_ids=tuple(ids[start:end]),
+            earliest_end=earliest,
+            latest_end=_date_of(run_days[end - 1]),
+            suggested_start=add_months(earliest, -lead_months),
+        ))
+    return out

@@ -19,6 +19,7 @@ import pandas as pd
 from techmap.dataformat.authorities import authorities, by_code, match_authority
 from techmap.dataformat.parsing import (
     Reasons,
+    by_distinct,
     parse_bool_column,
     parse_money_column,
     parse_rating_column,
@@ -38,7 +39,7 @@ from techmap.dataformat.schema import (
     SERVICE_AREAS_BY_SLUG,
     slugify,
 )
-from techmap.dataformat.table_reader import Table, Unreadable, read_table
+from techmap.dataformat.table_reader import Table, Unreadable, paused_gc, read_table
 
 # Warnings that repeat on many rows (a blank end_date) are listed this many times, then counted.
 MAX_LISTED_WARNINGS = 10
@@ -151,7 +152,7 @@ def _check_service_areas(check: _Checker) -> pd.Categorical:
 
 def _check_hosting(check: _Checker) -> pd.Categorical:
     values = check.raw["hosting"]
-    normal = values.str.lower().str.replace(r"[\s\-]+", "_", regex=True)
+    normal = by_distinct(values, lambda v: v.str.lower().str.replace(r"[\s\-]+", "_", regex=True))
     normal = normal.where(normal != "", "unknown")  # blank means not known
     bad = ~normal.isin(HOSTING_VALUES)
     reasons = {v: f"not one of: {', '.join(HOSTING_VALUES)}{_suggest(v, HOSTING_VALUES)}"
@@ -308,6 +309,11 @@ class ContractsResult:
 
 
 def read_contracts_file(path: Path, label: str, sources: Collection[str] | None) -> ContractsResult:
+    with paused_gc():  # see table_reader.paused_gc: most of the time of a large file otherwise
+        return _read_contracts_file(path, label, sources)
+
+
+def _read_contracts_file(path: Path, label: str, sources: Collection[str] | None) -> ContractsResult:
     problems: list[Problem] = []
     table = Table(list(COLUMN_NAMES), [], [])
     try:

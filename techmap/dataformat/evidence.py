@@ -17,6 +17,7 @@ from typing import Any, Protocol
 
 import pandas as pd
 
+from techmap.dataformat.parsing import by_distinct
 from techmap.dataformat.problems import Problem
 from techmap.dataformat.schema import CONFIDENCE_VALUES, EVIDENCE_COLUMNS
 
@@ -80,16 +81,16 @@ def check_evidence(check: Checker, synthetic: pd.Series, present: set[str]) -> d
     """The typed evidence and confidence columns; problems go to `check` (observed_date is
     parsed with the other dates). `synthetic` is the parsed synthetic flag, `present` the
     columns of the file's header."""
-    evidence = check.raw["evidence"].str.strip()
-    confidence = check.raw["confidence"].str.strip().str.lower()
+    evidence = by_distinct(check.raw["evidence"], lambda v: v.str.strip())
+    confidence = by_distinct(check.raw["confidence"], lambda v: v.str.strip().str.lower())
     real = ~synthetic.astype(bool)
     # A file without the columns gets one warning for its folder instead (dataset_warnings).
     for column in (c for c in EVIDENCE_COLUMNS if c in present):
-        blank = check.raw[column].str.strip() == ""
+        blank = by_distinct(check.raw[column], lambda v: v.str.strip() == "")
         for i in _indexes(blank & real):
             check.add(i, column, f"blank on a real row (synthetic=false): say {WHAT[column]}")
     filled = evidence != ""
-    for i in _indexes(filled & ~evidence.map(is_evidence).astype(bool)):
+    for i in _indexes(filled & ~by_distinct(evidence, lambda v: v.map(is_evidence).astype(bool))):
         check.add(i, "evidence", "not a URL (https://...), owner/repo@commit:path nor the name "
                   "of an imported file (name.csv#L12)")
     bad = (confidence != "") & ~confidence.isin(CONFIDENCE_VALUES)

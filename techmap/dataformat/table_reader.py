@@ -5,10 +5,12 @@ What the cells mean is checked afterwards (techmap.dataformat.contract_checks)."
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import re
 import threading
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
@@ -47,6 +49,22 @@ def _allow_fields_up_to(size: int) -> None:
     with _field_limit_lock:
         if csv.field_size_limit() < size:
             csv.field_size_limit(size)
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a table is read and typed. Reading 100k rows
+    makes millions of strings and lists, none of them in a reference cycle, and every few
+    thousand new objects the collector would walk them all again: more than half of the time of
+    reading a large file. Reference counting still frees everything; the collector resumes after
+    (unless it was already paused by the caller)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 @dataclass
@@ -151,7 +169,7 @@ def read_table(path: Path, label: str, problems: list[Problem]) -> Table:
     raw_rows: list[list[str]] = []
     lines: list[int] = []
     for line, record in records:
-        if not any(cell.strip() for cell in record):
+        if not "".join(record).strip():  # one C call: no cell holds more than white space
             continue  # a row of empty cells, as Excel leaves after the data
         if header is None:
             header, header_line = record, line
@@ -166,12 +184,15 @@ def read_table(path: Path, label: str, problems: list[Problem]) -> Table:
         _check_cells(header, header_line, raw_rows, lines, dict(zip(keep, names, strict=True)),
                      scan_nul, label, problems)
     width = len(header)
+    every_column = keep == list(range(width))
+    strip = str.strip
     rows: list[list[str]] = []
     for record, line in zip(raw_rows, lines, strict=True):
         if len(record) != width:
             _ragged_row(record, width, line, label, problems)
             record = record[:width] + [""] * (width - len(record))
-        rows.append([record[i].strip() for i in keep])
+        # map() over the whole record is a C loop, ~3x cheaper than indexing each kept cell
+        rows.append(list(map(strip, record)) if every_column else [record[i].strip() for i in keep])
     return Table(names, rows, lines, encoding, header_line)
 
 

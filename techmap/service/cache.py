@@ -10,6 +10,8 @@ for one dataset or one audience is never served to another. Three bounded in-pro
   only, as they are large numpy arrays that every process can rebuild.
 - `ARRAYS`, `SEARCH`: values derived from one numpy array (integer codes, search indexes),
   dropped with it.
+- `MASKS`: the filter mask (one bool per row) per (version, role, filter state), in-process,
+  bounded in bytes: the map, its side panel and the banner of one change share it.
 - `RESPONSES`: whole callback responses (bytes), bounded in entries and in total bytes.
 - `FEEDS`: calendar feeds (bytes and their ETag), bounded in total bytes.
 
@@ -148,9 +150,12 @@ FEEDS = Tier("feeds", cachetools.LRUCache(maxsize=FEED_BYTES, getsizeof=lambda i
 # arrays (techmap.analysis.queries), per array; SEARCH counts arrays seen once too.
 ARRAYS = ArrayTier("arrays", ARRAY_ENTRIES)
 SEARCH = ArrayTier("search indexes", SEARCH_ENTRIES)  # each is large: a few only
+# Filter masks per (version, role, state): numpy bool arrays, bounded by their total size.
+MASK_BYTES = 32 * 1024 * 1024
+MASKS = Tier("masks", cachetools.LRUCache(maxsize=MASK_BYTES, getsizeof=lambda mask: mask.nbytes or 1))
 # Built download files (Excel, calendars of a view) by normalised view and role (web.expensive).
 DOWNLOADS = Tier("downloads", BytesLRU(64, 64 * 1024 * 1024))
-TIERS = (VIEWS, INDEXES, RESPONSES, FEEDS, ARRAYS, SEARCH, DOWNLOADS)
+TIERS = (VIEWS, INDEXES, MASKS, RESPONSES, FEEDS, ARRAYS, SEARCH, DOWNLOADS)
 
 
 # ---- values as JSON ---------------------------------------------------------------------------

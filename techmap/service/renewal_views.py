@@ -9,9 +9,14 @@ from datetime import date
 
 import pandas as pd
 
+from techmap.analysis import joint_scan
 from techmap.analysis.filters import FilterState
-from techmap.analysis.renewals import Cluster, add_months, joint_procurement_clusters, quarterly_end_summary
-from techmap.service.views import rows, view
+from techmap.analysis.renewals import (Cluster, add_months, clusters_among, joint_procurement_clusters,
+                                      quarterly_end_summary)
+from techmap.dataformat.dataset import Dataset
+from techmap.service import context
+from techmap.service.cache import per_dataset
+from techmap.service.views import mask_for, rows, view
 
 WINDOW_MONTHS = (6, 12, 24)  # the page's "Next N months" buttons
 
@@ -24,8 +29,21 @@ def summary_for(filters: FilterState) -> pd.DataFrame:
 
 @view(shared=False)  # Cluster objects: kept in-process
 def clusters_for(filters: FilterState, within: int, today: date) -> tuple[Cluster, ...]:
-    """The joint-procurement scan (the page's costliest step), without a lead time."""
-    return tuple(joint_procurement_clusters(rows(filters), window_months=within, lead_months=0, today=today))
+    """The joint-procurement scan (the page's costliest step), without a lead time. The served
+    table's scan order is worked out once (joint_scan.prepare); filtered frames inherit it."""
+    data = context.dataset()
+    joint_scan.prepare(data.contracts)
+    if filters.is_empty:  # every borough-only selection scans the whole table: once per version
+        return whole_table_clusters(data, within, today)
+    return tuple(clusters_among(data.contracts, mask_for(filters), window_months=within, lead_months=0,
+                                today=today))
+
+
+@per_dataset
+def whole_table_clusters(data: Dataset, within: int, today: date) -> tuple[Cluster, ...]:
+    """The scan of every row of a loaded dataset: what the finder shows with no filter but the
+    boroughs (which it applies after the scan), computed once per dataset version and window."""
+    return tuple(joint_procurement_clusters(data.contracts, window_months=within, lead_months=0, today=today))
 
 
 def finder_clusters(filters: FilterState, within: int, lead: int, today: date) -> list[Cluster]:

@@ -21,7 +21,8 @@ import pandas as pd
 from techmap.dataformat.dataset import Dataset
 from techmap.analysis.filters import FilterState
 from techmap.analysis.quality import FLAGS, row_flags
-from techmap.analysis.queries import apply_filter, borough_metrics, filter_mask, headline
+from techmap.analysis.masked import CodedTable, borough_metrics_masked, coded_table, headline_masked, in_view_masked
+from techmap.analysis.queries import filter_mask, rows_under
 from techmap.dataformat.schema import SERVICE_AREAS
 from techmap.service import cache, context
 from techmap.service.cache import per_dataset
@@ -30,8 +31,8 @@ from techmap.table.rows import sorted_positions, table_mask
 
 P = ParamSpec("P")
 R = TypeVar("R")
-__all__ = ["cache_key", "cached", "cached_response", "headline_for", "in_view", "keep_response",
-           "metrics_for", "public_source_areas", "response_key", "row_flags", "rows", "shared_key",
+__all__ = ["cache_key", "cached", "cached_response", "coded", "headline_for", "in_view", "keep_response",
+           "mask_for", "metrics_for", "public_source_areas", "response_key", "row_flags", "rows", "shared_key",
            "table_positions", "view", "view_positions"]
 
 
@@ -72,29 +73,47 @@ def shared_key(key: tuple[Any, ...]) -> str:
     return hashlib.sha256(repr(key).encode()).hexdigest()
 
 
+def mask_for(filters: FilterState, ignore: tuple[str, ...] = ()) -> np.ndarray:
+    """The filter's row mask over the served table (read-only), made once per (version, role,
+    state): the map, its side panel and the banner of one change all start from it."""
+    def make() -> np.ndarray:
+        mask = filter_mask(context.dataset().contracts, filters, ignore=ignore)
+        mask.setflags(write=False)
+        return mask
+
+    key = cache_key("mask", (filters, tuple(ignore)))
+    return cache.get_or_make(cache.MASKS, key, make)
+
+
+@per_dataset
+def coded(data: Dataset) -> CodedTable:
+    """The served table's columns as numeric arrays, for figures computed from a mask."""
+    return coded_table(data.contracts)
+
+
 def rows(filters: FilterState, ignore: tuple[str, ...] = ()) -> pd.DataFrame:
-    """The contracts matching the filters (not cached: large, and fast to recompute)."""
-    return apply_filter(context.dataset().contracts, filters, ignore=ignore)
+    """The contracts matching the filters (not cached: large, and fast to recompute from the
+    shared mask)."""
+    return rows_under(context.dataset().contracts, mask_for(filters, tuple(ignore)))
 
 
 @view()
 def metrics_for(filters: FilterState, ignore: tuple[str, ...], today: date) -> pd.DataFrame:
-    """Per-borough metrics for the map; supplier/system shares use the filter's selections."""
-    return borough_metrics(rows(filters, ignore), today=today, supplier=filters.supplier, system=filters.system)
+    """Per-borough metrics for the map; supplier/system shares use the filter's selections.
+    Counted from the mask: the matching rows are never copied."""
+    return borough_metrics_masked(coded(context.dataset()), mask_for(filters, ignore), today=today,
+                                  supplier=filters.supplier, system=filters.system)
 
 
 @view()
 def headline_for(filters: FilterState, today: date) -> dict[str, float | int]:
-    return headline(rows(filters), today=today)
+    return headline_masked(coded(context.dataset()), mask_for(filters), today=today)
 
 
 @view()
 def in_view(filters: FilterState) -> tuple[int, int, int]:
     """(contracts, boroughs, synthetic contracts) under the filters: the banner and announcement."""
-    selected = rows(filters)
-    if selected.empty:
-        return 0, 0, 0
-    return len(selected), int(selected["authority_code"].nunique()), int(selected["synthetic"].sum())
+    return in_view_masked(coded(context.dataset()), mask_for(filters))
 
 
 @per_dataset

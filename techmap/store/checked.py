@@ -14,7 +14,7 @@ import pandas as pd
 
 from techmap.dataformat.problems import Problem
 from techmap.dataformat.contract_checks import typed_frame
-from techmap.dataformat.table_reader import Table
+from techmap.dataformat.table_reader import Table, paused_gc
 from techmap.dataformat.validate import CONTRACTS_FILE, MANIFEST_FILE, check_path, manifest_sources
 from techmap.dataformat.validate_cli import summary_line
 
@@ -60,5 +60,6 @@ def typed_contracts(columns: list[str], rows: list[list[str]], label: str,
     the header is line 1) and the problems the validator finds in them now."""
     problems: list[Problem] = []
     table = Table(list(columns), rows, list(range(2, len(rows) + 2)))
-    frame = typed_frame(table, label, manifest_sources(manifest), problems)
+    with paused_gc():  # as the validator reads a file (table_reader.paused_gc)
+        frame = typed_frame(table, label, manifest_sources(manifest), problems)
     return frame, problems

@@ -20,6 +20,7 @@ from sqlalchemy import Table, func, insert, select, text, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from techmap.dataformat.table_reader import paused_gc
 from techmap.store.checked import CONTRACTS_FILE, CheckedFolder, check_folder
 from techmap.store.db import Database
 from techmap.store.models import ContractRow, DatasetVersion, FileBlob, RowSpan, VersionFile
@@ -32,7 +33,7 @@ from techmap.store.rows import (
     encode_cells,
     encode_report,
     file_digest,
-    row_digest,
+    row_digests,
 )
 
 # Bound on a folder's files besides contracts.csv: a dataset folder holds a manifest, perhaps
@@ -198,7 +199,7 @@ def _row_ids(session: Session, columns: list[str], rows: list[list[str]],
              known: dict[bytes, int]) -> np.ndarray:
     """The id of each row, in order; rows the database has never held are inserted."""
     key = columns_key(columns)
-    digests = [row_digest(key, row) for row in rows]
+    digests = row_digests(key, rows)
     if len(set(digests)) != len(digests):
         raise PublishRefused("two rows of contracts.csv are identical")
     ids = dict(known)
@@ -288,7 +289,8 @@ def publish_checked(database: Database, checked: CheckedFolder, files: dict[str,
     """Publish what `check_folder` read (refused when it has errors)."""
     if checked.has_errors or checked.frame is None:
         raise PublishRefused("the dataset has errors; nothing was published", checked)
-    with _publishing(database) as session:
+    # 100k rows' digests, ids and spans: acyclic objects the cyclic collector need not walk
+    with paused_gc(), _publishing(database) as session:
         current = _current_rows(session)
         row_ids = _row_ids(session, checked.columns, checked.rows, current.ids)
         return _commit(session, _Contents(checked.columns, row_ids, files), current=current,
