@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 from dash import dcc, html
 
+from components.calendar_links import subscription
 from components.coverage import borough_gaps
 from components.deadline_marks import date_with_mark, deadline_mark
 from components.fast_html import el
@@ -198,9 +199,9 @@ def profile_body(authority: Authority, contracts: pd.DataFrame, state: AppState,
             f"{len(own):,} contracts with {own['supplier_slug'].nunique():,} suppliers"
             + (" (filtered)." if filtered else "."),
             " ",
-            html.A("Subscribe to its renewals calendar", href=f"/calendar/{authority.code}.ics"),
-            " · ",
             dcc.Link("See its renewals", href=f"/renewals{renewals_query(state, authority.code)}"),
+            " · ",
+            html.A("Subscribe to its renewals calendar", href="#calendar"),
         ], className="lead", id=ids.BOROUGH_SUMMARY),
         html.Div([
             html.Section([html.H2("Next renewals", className="h4"), next_renewals(own, today)],
@@ -212,10 +213,23 @@ def profile_body(authority: Authority, contracts: pd.DataFrame, state: AppState,
                          className="panel"),
         ], className="profile-grid"),
         html.Section([html.H2("Systems by service area", className="h4"), *systems_by_area(own, q, today)]),
+        calendar_section(authority),
         borough_gaps(unknown_areas(contracts)[authority.code]),
         html.Section([html.H2("Peers running the same systems", className="h4"), peers(authority, own, everyone, q)],
                      className="mt-3"),
     ]
+
+
+def calendar_section(authority: Authority) -> html.Section:
+    """The borough's renewals calendar: subscribe (webcal), copy the link, or download it."""
+    return html.Section([
+        html.H2("Renewals calendar", className="h4", id="calendar"),
+        html.P("Every contract of the borough, whatever the filters: ends, latest ends, review dates "
+               "and suggested re-procurement starts.",
+               className="small"),
+        html.Div(subscription(f"/calendar/{authority.code}.ics", f"{authority.name}'s renewals calendar",
+                              "borough"), className="calendar-item"),
+    ], className="mt-3")
 
 
 def boroughs_table(contracts: pd.DataFrame, state: AppState, today: date) -> html.Div:

@@ -17,6 +17,7 @@ from flask_limiter import Limiter
 from techmap.auth import accounts, audit, sessions
 from techmap.auth.models import User
 from techmap.auth.roles import Role
+from techmap.urls import absolute_url, webcal_url
 from web import auth
 from web.access_log import client_address
 from web.auth_state import identity
@@ -118,13 +119,16 @@ def _signed_in_user() -> User | None:
 
 def account_page(user: User, notice: str = "", new_token: str = "") -> Response:
     feed = accounts.current_feed(auth.db(), user)
-    feed_url = ""
+    feed_url = feed_webcal = ""
     if feed is not None:
         secret = accounts.feed_secret(auth.config().secret_key, feed)
-        feed_url = request.host_url.rstrip("/") + f"/calendar/member/{secret}/renewals.ics"
+        # the configured address, never the Host header (techmap.urls); webcal:// to subscribe
+        feed_path = f"/calendar/member/{secret}/renewals.ics"
+        feed_url, feed_webcal = absolute_url(feed_path), webcal_url(feed_path)
     tokens = [t for t in user.tokens if t.revoked_at is None]
     return _page("auth/account.html", title="Your account", user=user, notice=notice,
                  role_meaning=ROLE_MEANINGS.get(Role(user.role), ""), feed_url=feed_url,
+                 feed_webcal=feed_webcal,
                  tokens=tokens, new_token=new_token)
 
 
