@@ -22,6 +22,7 @@ import pytest
 import ids
 
 from components.joint_procurement import cluster_card, cluster_href, finder_caption, finder_cards
+from techmap.analysis.joint_finder import finder_rows
 from components.renewal_summary import (
     OKABE_ITO,
     all_quarters,
@@ -167,8 +168,8 @@ def test_finder_caption_and_paging() -> None:
     caption = finder_caption(clusters(lead=3), within=12, lead=3, today=TODAY, selected_names=[])
     assert caption.endswith("Next to start: Housing (Camden, Hackney, Islington), by 31 Dec 2026.")
     assert "No group" in finder_caption([], within=3, lead=18, today=TODAY, selected_names=["Camden"])
-    assert len(finder_cards(found, 0, AppState(), TODAY, 18, per_page=3)) == 3
-    assert len(finder_cards(found, 1, AppState(), TODAY, 18, per_page=3)) == 1
+    rows = finder_rows(found, contracts())
+    assert len(finder_cards(rows[:3], AppState(), TODAY, 18)) == 3
 
 
 # ---- the page's callbacks as functions --------------------------------------------------------
@@ -241,7 +242,8 @@ def test_summary_chart_and_table(dataset: Dataset) -> None:
 
 def test_finder_response_pages(dataset: Dataset) -> None:
     state = AppState()
-    caption, cards, pager, prev_disabled, next_disabled, kept = page.finder_response(store(state))
+    caption, cards, pager, prev_disabled, next_disabled, kept, csv_link = page.finder_response(store(state))
+    assert csv_link.href == "/download/joint-procurement.csv"
     assert caption.startswith("4 groups")
     assert kept == 0
     assert prev_disabled is True and next_disabled is True  # 4 groups fit on one page
@@ -411,7 +413,7 @@ def test_hostile_page_stores_are_clamped_or_ignored(dataset: Dataset) -> None:
     junk = page.timeline_response(store(state), "junk")
     assert junk[-1] == 0
     finder = page.finder_response(store(state), -10**9, step=-1)
-    assert finder[-1] == 0
+    assert finder[5] == 0
 
 
 def test_the_download_links_fetch_exactly_the_rows_on_screen() -> None:
