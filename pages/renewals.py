@@ -165,7 +165,7 @@ def layout(**query: Any) -> html.Div:
                                    "Show the groups"),
                     ], className="finder-controls"),
                     html.P(fp["caption"], id=FINDER_CAPTION, className="finder-caption"),
-                    html.P(fp["csv"], id=FINDER_CSV, className="finder-csv"),
+                    html.Div(fp["csv"], id=FINDER_CSV, className="finder-csv"),
                     parts.pager(FINDER_PREV, FINDER_NEXT, FINDER_PAGER, fp, "groups"),
                     html.Div(fp["cards"], id=FINDER_CARDS, className="jp-cards"),
                 ],
