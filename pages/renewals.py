@@ -232,7 +232,7 @@ def finder_response(data: Any, page: Any = 0, step: int = 0) -> tuple[Any, ...]:
     Previous / Next buttons."""
     state = AppState.from_dict(data)
     fp = parts.finder_parts(state, finder_table_for(state, context.today()), context.today(), _page(page, step))
-    return fp["caption"], fp["cards"], fp["pager"], fp["prev_disabled"], fp["next_disabled"], fp["page"], fp["csv"]
+    return fp["caption"], fp["cards"], fp["pager"], fp["prev_disabled"], fp["next_disabled"], fp["csv"], fp["page"]
 
 
 # What a part depends on: the reducer writes each store only when its value changes, so each
@@ -303,8 +303,8 @@ def update_timeline(_filters: Any, _group: Any, _prev: Any, _next: Any, narrow: 
     Output(FINDER_PAGER, "children"),
     Output(FINDER_PREV, "disabled"),
     Output(FINDER_NEXT, "disabled"),
-    Output(FINDER_PAGE, "data"),
     Output(FINDER_CSV, "children"),
+    Output(FINDER_PAGE, "data"),
     Input(FINDER_PREV, "n_clicks"),
     Input(FINDER_NEXT, "n_clicks"),
     *EVERYTHING,  # the cards' links carry the whole state
