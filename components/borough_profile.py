@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 from dash import dcc, html
 
-from components.calendar_links import subscription
+from components.calendar_links import base_url_note, subscription
 from components.coverage import borough_gaps
 from components.deadline_marks import date_with_mark, deadline_mark
 from components.fast_html import el
@@ -229,6 +229,7 @@ def calendar_section(authority: Authority) -> html.Section:
                className="small"),
         html.Div(subscription(f"/calendar/{authority.code}.ics", f"{authority.name}'s renewals calendar",
                               "borough"), className="calendar-item"),
+        base_url_note(),
     ], className="mt-3")
 
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from dash import html
 
-from components.calendar_links import subscription
+from components.calendar_links import base_url_note, subscription
 from techmap.appstate import AppState
 from techmap.dataformat.authorities import by_code
 from techmap.exports.calendar_export import MAX_CALENDAR_CONTRACTS
@@ -81,4 +81,6 @@ def calendar_items(filters: FilterState, lead: str, dated: int) -> list[Any]:
     else:
         items.append(html.Li("Choose one borough in the filters to get its calendar subscription link.",
                              className="small muted"))
-    return items
+    subscribed = (0 < dated <= MAX_CALENDAR_CONTRACTS) or authority is not None
+    note = base_url_note() if subscribed else None
+    return items + ([html.Li(note)] if note is not None else [])

@@ -22,6 +22,7 @@ from techmap.wording import fmt_date
 
 CARDS_PER_PAGE = PER_PAGE
 MAX_SUPPLIERS_NAMED = 8
+MAX_PEER_ENDS = 6  # peers' end dates named on a card; the CSV has them all
 KIND_WORDS = {"system": "Same system", "service_area": "Same service area"}
 # The finder's view settings (techmap.appstate.VIEW_PARAMS) in words.
 FINDER_OPTIONS = {
@@ -129,8 +130,8 @@ def value_words(row: FinderRow) -> str:
 
 
 def own_end_words(row: FinderRow, selected: tuple[str, ...]) -> list[Any]:
-    """The selected boroughs' own first end date in the group, then their peers', e.g.
-    '**Camden 31 Mar 2027** (selected); peers: Hackney 30 Sep 2027'."""
+    """The selected boroughs' own first end date in the group, then their peers' (the soonest
+    MAX_PEER_ENDS), e.g. '**Camden 31 Mar 2027** (selected); peers: Hackney 30 Sep 2027'."""
     names = by_code()
     mine = [(c, d) for c, d in row.ends if c in selected]
     peers = [(c, d) for c, d in row.ends if c not in selected]
@@ -145,7 +146,9 @@ def own_end_words(row: FinderRow, selected: tuple[str, ...]) -> list[Any]:
         words.append(el(html.Strong, f"{named(code)} {fmt_date(day)}"))
     words.append(" (selected)" if mine else "")
     if peers:
-        words.append("; peers: " + ", ".join(f"{named(c)} {fmt_date(d)}" for c, d in peers))
+        shown = ", ".join(f"{named(c)} {fmt_date(d)}" for c, d in peers[:MAX_PEER_ENDS])
+        more = len(peers) - MAX_PEER_ENDS
+        words.append(f"; peers: {shown}" + (f" and {more} more (all in the CSV)" if more > 0 else ""))
     return words
 
 

@@ -38,9 +38,11 @@ TERM_COLOUR = "#0072B2"
 EXTENSION_FILL = "rgba(0, 114, 178, 0.22)"
 REVIEW_COLOUR = "#D55E00"
 PASSED_COLOUR = "#7a1f1f"  # as the "Passed" badge (assets/20_deadline_marks.css)
-PROCUREMENT_COLOUR = "#007a5a"  # Okabe-Ito green, darkened for 4.5:1 on white
+# Okabe-Ito yellow with a dark outline: seen on the blue bars and on white; white when passed.
+PROCUREMENT_COLOUR = "#F0E442"
 # Review marks: the shape says passed / due soon as well as the colour (and the hover and table say it in words).
 REVIEW_SYMBOLS: dict[DeadlineStatus | None, str] = {None: "diamond", "due-soon": "diamond-dot", "passed": "x"}
+# (due soon is outlined in black too: the dot alone is hard to see at this size)
 REVIEW_COLOURS: dict[DeadlineStatus | None, str] = {None: REVIEW_COLOUR, "due-soon": REVIEW_COLOUR,
                                                     "passed": PASSED_COLOUR}
 TODAY_COLOUR = "#1b1b1b"
@@ -259,7 +261,9 @@ def timeline_figure(page: TimelinePage, group: str, today: date, *, compact: boo
             "y": [y_of_row[i] + mark_shift for i in review], "x": _iso(reviews[review]),
             "marker": {"symbol": [REVIEW_SYMBOLS[st] for st in review_status], "size": 8 if compact else 10,
                        "color": [REVIEW_COLOURS[st] for st in review_status],
-                       "line": {"width": 1, "color": "#ffffff"}},
+                       # due soon: a thick dark outline as well as the dot
+                       "line": {"width": [2 if st == "due-soon" else 1 for st in review_status],
+                                "color": ["#1b1b1b" if st == "due-soon" else "#ffffff" for st in review_status]}},
             "hovertext": [f"Review or notice by {_fmt_iso(review_iso[i])}{_status_note(st)}"
                           f"<br>{row_label(names[i], systems[i])}" for i, st in zip(review, review_status, strict=True)],
             "hovertemplate": "%{hovertext}<extra></extra>",
@@ -272,9 +276,9 @@ def timeline_figure(page: TimelinePage, group: str, today: date, *, compact: boo
         traces.append({
             "type": "scatter", "mode": "markers", "name": "Start re-procurement",
             "y": [y + mark_shift for y in y_of_row], "x": start_iso,
-            "marker": {"symbol": ["triangle-right-open" if st == "passed" else "triangle-right"
-                                  for st in start_status],
-                       "size": 8 if compact else 10, "color": PROCUREMENT_COLOUR},
+            "marker": {"symbol": "triangle-right", "size": 9 if compact else 11,
+                       "color": ["#ffffff" if st == "passed" else PROCUREMENT_COLOUR for st in start_status],
+                       "line": {"width": 1.5, "color": "#1b1b1b"}},
             "hovertext": [f"Start re-procurement by {_fmt_iso(start_iso[i])}{_status_note(st)} "
                           f"({lead_months} months before the end)<br>{row_label(names[i], systems[i])}"
                           for i, st in enumerate(start_status)],
@@ -342,8 +346,8 @@ def timeline_key() -> html.Ul:
     items = [
         ("swatch-term", "Current term: start to current end"),
         ("swatch-extension", "Lighter: possible extension to the latest end"),
-        ("swatch-review", "Diamond: review or notice date (a dotted diamond: due soon; a cross: passed)"),
-        ("swatch-procurement", "Triangle: suggested start of re-procurement (hollow: passed)"),
+        ("swatch-review", "Diamond: review or notice date (outlined in black: due soon; a cross: passed)"),
+        ("swatch-procurement", "Triangle: suggested start of re-procurement (white: passed)"),
         ("swatch-nostart", "Tick: end date when the start is not known"),
         ("swatch-today", "Dashed line: today"),
     ]

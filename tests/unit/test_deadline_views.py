@@ -21,7 +21,7 @@ def test_timeline_review_marks_and_procurement_starts() -> None:
     assert review["hovertext"][0].startswith("Review or notice by 30 Sep 2026 (passed)")
     # rows in page order: C4 (31 Dec 2026), C5 (28 Feb 2027), C1, C3, C2; starts 18 months earlier
     assert procurement["x"] == ["2025-06-30", "2025-08-28", "2025-09-30", "2025-12-30", "2026-03-30"]
-    assert procurement["marker"]["symbol"] == ["triangle-right-open"] * 5  # all passed
+    assert procurement["marker"]["color"] == ["#ffffff"] * 5  # all passed: white, not yellow
     assert "Start re-procurement by 30 Jun 2025 (passed) (18 months before the end)" in procurement["hovertext"][0]
     assert len(timeline_figure(select_page(contracts(), TODAY), "service_area", TODAY)["data"]) == 4
 
