@@ -3,7 +3,6 @@ the borough profile's tables. Today is 22 Nov 2026, so due soon runs to 20 Feb 2
 
 from __future__ import annotations
 
-from datetime import date
 
 from components.borough_profile import next_renewals, systems_by_area
 from components.renewal_summary import summary_table
