@@ -4,7 +4,9 @@ renewals and suppliers pages.
 The links carry exactly the view's filters (FilterState's query string), never the app's other
 view settings: the download routes read the whole query string, so a setting left by another page
 (the data page's quality `flag`, say) must not ride along and narrow the file behind the user's
-back. The calendar link adds only the lead time, which moves its re-procurement events.
+back. The calendar link adds only the lead time, which moves its re-procurement events. Calendars
+are offered as subscriptions (webcal://, with a "Copy link" button) beside the download
+(components.calendar_links).
 
 When a view is over a route's limit (Excel rows, calendar contracts) the link would lead to a
 plain-text refusal; the item says so and offers the way round instead.
@@ -16,6 +18,7 @@ from typing import Any
 
 from dash import html
 
+from components.calendar_links import base_url_note, subscription
 from techmap.appstate import AppState
 from techmap.dataformat.authorities import by_code
 from techmap.exports.calendar_export import MAX_CALENDAR_CONTRACTS
@@ -64,18 +67,20 @@ def calendar_items(filters: FilterState, lead: str, dated: int) -> list[Any]:
             "subscribe to a borough's feed.",
             className="muted download-limit"))
     else:
-        items.append(html.Li(html.A(f"Add the renewals of these {_contracts(dated)} to your calendar "
-                                    "(iCalendar, .ics)", href=f"/calendar/renewals.ics{calendar_query(filters, lead)}")))
+        items.append(html.Li(subscription(
+            f"/calendar/renewals.ics{calendar_query(filters, lead)}", f"the renewals of these {_contracts(dated)}",
+            "view", download_text="Download them as a file once instead (iCalendar, .ics)"), className="calendar-item"))
     authority = by_code().get(filters.authority[0]) if len(filters.authority) == 1 else None
     if authority:
         feed = calendar_query(FilterState(), lead)  # a feed holds every contract of the borough
         items.append(html.Li([
-            html.A(f"Subscribe to {authority.name}'s renewals calendar", href=f"/calendar/{authority.code}.ics{feed}"),
-            html.Span(" — every contract of the borough, whatever the other filters: copy this link into "
-                      "Outlook or Google Calendar (“subscribe from web” / “from URL”) and it stays up to date.",
-                      className="small muted"),
-        ]))
+            *subscription(f"/calendar/{authority.code}.ics{feed}", f"{authority.name}'s renewals calendar",
+                          "borough"),
+            html.P(" Every contract of the borough, whatever the other filters.", className="small muted mb-0"),
+        ], className="calendar-item"))
     else:
         items.append(html.Li("Choose one borough in the filters to get its calendar subscription link.",
                              className="small muted"))
-    return items
+    subscribed = (0 < dated <= MAX_CALENDAR_CONTRACTS) or authority is not None
+    note = base_url_note() if subscribed else None
+    return items + ([html.Li(note)] if note is not None else [])

@@ -11,14 +11,15 @@ import pandas as pd
 from dash import dcc, html
 
 from components.downloads import calendar_items, contract_download_items
-from components.joint_procurement import finder_caption, finder_cards, finder_pager_text, last_page
+from components.joint_procurement import finder_caption, finder_cards, finder_csv_link, finder_pager_text
 from components.renewal_summary import colour_note, summary_caption, summary_figure, summary_table
 from components.timeline import GROUPS, pager_text, select_page, timeline_caption, timeline_figure, timeline_table
 from techmap.appstate import AppState
 from techmap.dataformat.authorities import by_code
 from techmap.exports.calendar_export import calendar_contracts
 from techmap.exports.export import XLSX_MAX_ROWS  # the Excel route's limit: say so rather than link to a refusal
-from techmap.analysis.renewals import Cluster, add_months
+from techmap.analysis.joint_finder import PER_PAGE, FinderRow, last_page, page_of
+from techmap.analysis.renewals import add_months
 
 
 def group_of(state: AppState) -> str:
@@ -34,7 +35,7 @@ def summary_chart(summary: pd.DataFrame, today: date, compact: bool = False) -> 
 
 def summary_parts(summary: pd.DataFrame, state: AppState, today: date, compact: bool = False) -> tuple[Any, Any, Any]:
     """(figure, caption, table) of the contracts ending per quarter."""
-    return (*summary_chart(summary, today, compact), summary_table(summary, state))
+    return (*summary_chart(summary, today, compact), summary_table(summary, state, today))
 
 
 def timeline_parts(state: AppState, rows: pd.DataFrame, today: date, page: int,
@@ -47,10 +48,11 @@ def timeline_parts(state: AppState, rows: pd.DataFrame, today: date, page: int,
     if chosen.undated:
         caption += (f" {chosen.undated:,} contract{'s have' if chosen.undated != 1 else ' has'} no end date "
                     "and cannot be placed on the timeline.")
+    lead = int(state.view_value("lead"))  # the calendar's re-procurement events use the same lead
     return {
-        "figure": timeline_figure(chosen, group, today, compact=compact),
+        "figure": timeline_figure(chosen, group, today, compact=compact, lead_months=lead),
         "caption": caption,
-        "table": timeline_table(chosen, group),
+        "table": timeline_table(chosen, group, today, lead),
         "pager": pager_text(chosen),
         "prev_disabled": not chosen.has_previous,
         "next_disabled": not chosen.has_next,
@@ -58,19 +60,23 @@ def timeline_parts(state: AppState, rows: pd.DataFrame, today: date, page: int,
     }
 
 
-def finder_parts(state: AppState, clusters: list[Cluster], today: date, page: int) -> dict[str, Any]:
-    """One page of the joint-procurement finder: caption, cards, pager text and buttons, the page."""
-    page = min(max(page, 0), last_page(len(clusters)))
+def finder_parts(state: AppState, rows: tuple[FinderRow, ...], today: date, page: int) -> dict[str, Any]:
+    """One page (or, with the view setting finder_show=all, all) of the joint-procurement finder's
+    groups, already filtered to a kind and sorted (techmap.service.finder_views): caption, cards,
+    pager text and buttons, the page shown, the CSV link."""
+    per_page = None if state.view_value("finder_show") == "all" else PER_PAGE
+    shown, page = page_of(rows, page, per_page)
     lead = int(state.view_value("lead"))
     names = [by_code()[c].name for c in state.filters.authority if c in by_code()]
     return {
-        "caption": finder_caption(clusters, within=int(state.view_value("within")), lead=lead, today=today,
-                                  selected_names=names),
-        "cards": finder_cards(clusters, page, state, today, lead),
-        "pager": finder_pager_text(page, len(clusters)),
-        "prev_disabled": page <= 0,
-        "next_disabled": page >= last_page(len(clusters)),
+        "caption": finder_caption([r.cluster for r in rows], within=int(state.view_value("within")), lead=lead,
+                                  today=today, selected_names=names, kind=state.view_value("finder")),
+        "cards": finder_cards(shown, state, today, lead),
+        "pager": finder_pager_text(page, len(rows), per_page, state.view_value("finder_sort")),
+        "prev_disabled": per_page is None or page <= 0,
+        "next_disabled": per_page is None or page >= last_page(len(rows)),
         "page": page,
+        "csv": finder_csv_link(state, len(rows)),
     }
 
 

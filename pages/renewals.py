@@ -7,7 +7,8 @@ PAGE_SIZE contracts a page (paging is local to the page, reset by every filter c
 filter); the finder shows CARDS_PER_PAGE groups a page.
 
 The window buttons are ids.window(N) (the shell's reducer writes ends_from/ends_to); grouping,
-the finder's window and lead time are view settings "group", "within" and "lead".
+the finder's window and lead time are view settings "group", "within" and "lead"; the finder's kind of group,
+order and paging are "finder", "finder_sort" and "finder_show" (its CSV: web/finder_download.py).
 Each callback takes as Input the state stores (components.state_stores) of what it draws, so it
 runs only when one of them changed.
 """
@@ -24,13 +25,14 @@ import ids
 from components import renewals as parts
 from components.controls import view_radio
 from components.figure_frame import GRAPH_CONFIG, chart_figure
-from components.joint_procurement import months_options
+from components.joint_procurement import finder_options, months_options
 from components.renewal_summary import summary_table as summary_table_of
 from components.state_stores import FILTERS, WHOLE_STATE, inputs, state_stores
 from components.timeline import PAGE_SIZE, timeline_key
 from techmap.appstate import AppState
 from techmap.analysis.renewals import Cluster
 from techmap.service import context, renewal_views, views
+from techmap.service.finder_views import finder_table_for
 from techmap.service.renewal_views import WINDOW_MONTHS
 
 dash.register_page(__name__, path="/renewals", title="Contract renewals – London Tech Map",
@@ -53,6 +55,7 @@ FINDER_PAGE = "renewals-finder-page"
 FINDER_PAGER = "renewals-finder-pager"
 FINDER_PREV = "renewals-finder-prev"
 FINDER_NEXT = "renewals-finder-next"
+FINDER_CSV = "renewals-finder-csv"
 WINDOW_STATUS = "renewals-window-status"
 DOWNLOADS = "renewals-downloads"
 NARROW = "renewals-narrow"  # true on a narrow screen: charts switch to their compact form
@@ -74,7 +77,7 @@ def layout(**query: Any) -> html.Div:
     rows = views.rows(state.filters)
     s_figure, s_caption, s_table = parts.summary_parts(renewal_views.summary_for(state.filters), state, today)
     t = parts.timeline_parts(state, rows, today, 0)
-    fp = parts.finder_parts(state, finder_clusters(state, today), today, 0)
+    fp = parts.finder_parts(state, finder_table_for(state, today), today, 0)
     renewal_views.warm_window_scans(state.filters, int(state.view_value("within")), today)
     pressed = {m: parts.window_pressed(state, m, today) for m in WINDOW_MONTHS}
     windows = [
@@ -154,8 +157,15 @@ def layout(**query: Any) -> html.Div:
                                    "Contracts ending within"),
                         view_radio("lead", months_options("lead"), state.view_value("lead"),
                                    "Lead time for a joint procurement"),
+                        view_radio("finder", finder_options("finder"), state.view_value("finder"),
+                                   "Groups of boroughs on"),
+                        view_radio("finder_sort", finder_options("finder_sort"), state.view_value("finder_sort"),
+                                   "Sort the groups by"),
+                        view_radio("finder_show", finder_options("finder_show"), state.view_value("finder_show"),
+                                   "Show the groups"),
                     ], className="finder-controls"),
                     html.P(fp["caption"], id=FINDER_CAPTION, className="finder-caption"),
+                    html.Div(fp["csv"], id=FINDER_CSV, className="finder-csv"),
                     parts.pager(FINDER_PREV, FINDER_NEXT, FINDER_PAGER, fp, "groups"),
                     html.Div(fp["cards"], id=FINDER_CARDS, className="jp-cards"),
                 ],
@@ -195,7 +205,7 @@ def summary_chart(data: Any, compact: bool = False) -> tuple[Any, Any]:
 def summary_table(data: Any) -> Any:
     """The quarters as a table: its links carry the whole state."""
     state = AppState.from_dict(data)
-    return summary_table_of(renewal_views.summary_for(state.filters), state)
+    return summary_table_of(renewal_views.summary_for(state.filters), state, context.today())
 
 
 def _step(prev_id: str, next_id: str) -> int:
@@ -218,9 +228,11 @@ def timeline_response(data: Any, page: Any = 0, step: int = 0, compact: bool = F
 
 
 def finder_response(data: Any, page: Any = 0, step: int = 0) -> tuple[Any, ...]:
+    """step 0: the state changed (filters, kind, sort, paging...): back to page 0; -1 / +1: the
+    Previous / Next buttons."""
     state = AppState.from_dict(data)
-    fp = parts.finder_parts(state, finder_clusters(state, context.today()), context.today(), _page(page, step))
-    return fp["caption"], fp["cards"], fp["pager"], fp["prev_disabled"], fp["next_disabled"], fp["page"]
+    fp = parts.finder_parts(state, finder_table_for(state, context.today()), context.today(), _page(page, step))
+    return fp["caption"], fp["cards"], fp["pager"], fp["prev_disabled"], fp["next_disabled"], fp["csv"], fp["page"]
 
 
 # What a part depends on: the reducer writes each store only when its value changes, so each
@@ -291,6 +303,7 @@ def update_timeline(_filters: Any, _group: Any, _prev: Any, _next: Any, narrow: 
     Output(FINDER_PAGER, "children"),
     Output(FINDER_PREV, "disabled"),
     Output(FINDER_NEXT, "disabled"),
+    Output(FINDER_CSV, "children"),
     Output(FINDER_PAGE, "data"),
     Input(FINDER_PREV, "n_clicks"),
     Input(FINDER_NEXT, "n_clicks"),

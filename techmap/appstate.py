@@ -39,6 +39,10 @@ VIEW_PARAMS: Mapping[str, tuple[str, tuple[str, ...]]] = MappingProxyType({
     "group": ("service_area", ("service_area", "authority")),
     "within": ("12", ("3", "6", "9", "12", "18", "24", "36")),
     "lead": ("18", ("6", "9", "12", "18", "24", "30", "36")),
+    # the joint-procurement finder: which groups, in what order, a page at a time or all of them
+    "finder": ("all", ("all", "system", "service_area")),
+    "finder_sort": ("end", ("end", "boroughs", "value")),
+    "finder_show": ("page", ("page", "all")),
     "top": ("15", ("5", "10", "15", "20")),  # N of the suppliers page's "top N suppliers hold X%"
     "flag": ("all", ("all", *FLAGS)),  # the data page's grid: every row, or only one quality flag's
 })

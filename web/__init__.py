@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from flask import Flask
 
-from web import api, auth, calendar, changes_feed, downloads, expensive, limits, live_version, templates_download
+from web import (api, auth, calendar, changes_feed, downloads, expensive, finder_download, limits, live_version,
+                 templates_download)
 
 
 def register_routes(server: Flask) -> None:
@@ -14,5 +15,5 @@ def register_routes(server: Flask) -> None:
     auth.install(server)  # then: every request is identified before the others' hooks run
     limits.install(server)
     expensive.install(server)
-    for module in (api, calendar, changes_feed, downloads, templates_download):
+    for module in (api, calendar, changes_feed, downloads, finder_download, templates_download):
         server.register_blueprint(module.bp)

@@ -16,6 +16,7 @@ from flask import Blueprint, Flask, Response, redirect, render_template, request
 from techmap.auth import accounts, audit, sessions
 from techmap.auth.models import User
 from techmap.auth.roles import Role
+from techmap.urls import absolute_url
 from web import auth, member_changes_feed
 from web.limits import client_key as visitor_address
 from web.limits import limiter
@@ -113,16 +114,20 @@ def _feed_url(user: User, kind: str, path: str) -> str:
     if feed is None:
         return ""
     secret = accounts.feed_secret(auth.config().secret_key, feed)
-    return request.host_url.rstrip("/") + path.format(secret=secret)
+    # the configured address, never the Host header (techmap.urls)
+    return absolute_url(path.format(secret=secret))
 
 
 def account_page(user: User, notice: str = "", new_token: str = "") -> Response:
     feed_url = _feed_url(user, accounts.CALENDAR, "/calendar/member/{secret}/renewals.ics")
     changes_url = _feed_url(user, accounts.CHANGES, member_changes_feed.PATH)
+    # webcal:// to subscribe: calendar apps follow the feed rather than importing it once
+    feed_webcal = "webcal://" + feed_url.split("://", 1)[1] if feed_url else ""
     tokens = [t for t in user.tokens if t.revoked_at is None]
     return _page("auth/account.html", title="Your account", user=user, notice=notice,
                  role_meaning=ROLE_MEANINGS.get(Role(user.role), ""), feed_url=feed_url,
-                 changes_url=changes_url, tokens=tokens, new_token=new_token)
+                 feed_webcal=feed_webcal, changes_url=changes_url, tokens=tokens,
+                 new_token=new_token)
 
 
 @bp.get("/account")

@@ -152,7 +152,10 @@ def test_finder_lead_time_moves_the_suggested_start(page, live_server) -> None:
     before = first_card.locator(".jp-start").inner_text()
     assert "18 months before the first end" in before
     assert "Subscribe to Camden's renewals calendar" in _text(page, "#renewals-downloads")
-    assert page.get_by_role("link", name="Subscribe to Camden's renewals calendar").get_attribute("href") == (
+    # a webcal:// subscription (from the configured base URL, never the request's host) beside the download
+    subscribe = page.get_by_role("link", name="Subscribe to Camden's renewals calendar").get_attribute("href")
+    assert re.fullmatch(r"webcal://127\.0\.0\.1:\d+/calendar/E09000007\.ics", subscribe)
+    assert page.get_by_role("link", name="Download the file once instead (.ics)").get_attribute("href") == (
         "/calendar/E09000007.ics")
     page.get_by_label("6 months", exact=True).nth(1).check()  # the second "6 months": the lead time
     page.wait_for_url(re.compile(r"lead=6"))
@@ -161,9 +164,9 @@ def test_finder_lead_time_moves_the_suggested_start(page, live_server) -> None:
     assert "6 months before the first end" in page.locator(".jp-card .jp-start").first.inner_text()
     csv = page.get_by_role("link", name=re.compile(r"^Download these [\d,]+ contracts \(CSV\)$"))
     assert csv.get_attribute("href") == "/download/contracts.csv?authority=E09000007"  # filters only
-    ics = page.get_by_role("link", name=re.compile(r"^Add the renewals of these .* to your calendar"))
+    ics = page.get_by_role("link", name="Download them as a file once instead (iCalendar, .ics)")
     assert ics.get_attribute("href") == "/calendar/renewals.ics?authority=E09000007&lead=6"
-    assert page.get_by_role("link", name="Subscribe to Camden's renewals calendar").get_attribute("href") == (
+    assert page.get_by_role("link", name="Download the file once instead (.ics)").get_attribute("href") == (
         "/calendar/E09000007.ics?lead=6")
     assert page.watch.errors == []
     assert page.watch.foreign == []

@@ -24,6 +24,7 @@ from techmap.auth import accounts, audit
 from techmap.auth.db import session_factory
 from techmap.auth.models import SignInSession
 from techmap.auth.roles import Role
+from techmap.urls import webcal_url
 from tests.paths import ROOT
 from tests.unit.test_api import instance
 from tests.unit.test_public_mode import leaks
@@ -252,7 +253,10 @@ def test_a_wrong_or_revoked_token_is_refused(client: FlaskClient) -> None:
 def test_a_members_calendar_address_works_until_replaced_or_stopped(client: FlaskClient) -> None:
     sign_in(client, new_user())
     page = client.post("/account/calendar-address", data={"csrf_token": csrf_of(client, "/account")})
-    url = re.search(r'value="http://localhost(/calendar/member/[^"]+)"', page.get_data(as_text=True)).group(1)
+    text = page.get_data(as_text=True)
+    # built from the configured address (TECHMAP_BASE_URL), never the Host header; and as webcal://
+    url = re.search(r'value="http://127\.0\.0\.1:\d+(/calendar/member/[^"]+)"', text).group(1)
+    assert f'href="{webcal_url(url)}"' in text and webcal_url(url).startswith("webcal://127.0.0.1:")
     outsider = routes_client()
     feed = outsider.get(url)  # a calendar client: no cookie, no token
     assert feed.status_code == 200 and feed.data.startswith(b"BEGIN:VCALENDAR")

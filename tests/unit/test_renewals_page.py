@@ -22,6 +22,7 @@ import pytest
 import ids
 
 from components.joint_procurement import cluster_card, cluster_href, finder_caption, finder_cards
+from techmap.analysis.joint_finder import finder_rows
 from components.renewal_summary import (
     OKABE_ITO,
     all_quarters,
@@ -36,6 +37,7 @@ from techmap.analysis.filters import FilterState
 from techmap.analysis.renewals import joint_procurement_clusters, quarterly_end_summary
 from techmap.dataformat.schema import SERVICE_AREAS
 from techmap.service import context
+from techmap.urls import webcal_url
 from tests.unit.frames import CAMDEN, HACKNEY, ISLINGTON, LAMBETH
 from tests.unit.test_timeline import _text, contracts
 
@@ -166,8 +168,8 @@ def test_finder_caption_and_paging() -> None:
     caption = finder_caption(clusters(lead=3), within=12, lead=3, today=TODAY, selected_names=[])
     assert caption.endswith("Next to start: Housing (Camden, Hackney, Islington), by 31 Dec 2026.")
     assert "No group" in finder_caption([], within=3, lead=18, today=TODAY, selected_names=["Camden"])
-    assert len(finder_cards(found, 0, AppState(), TODAY, 18, per_page=3)) == 3
-    assert len(finder_cards(found, 1, AppState(), TODAY, 18, per_page=3)) == 1
+    rows = finder_rows(found, contracts())
+    assert len(finder_cards(rows[:3], AppState(), TODAY, 18)) == 3
 
 
 # ---- the page's callbacks as functions --------------------------------------------------------
@@ -240,7 +242,8 @@ def test_summary_chart_and_table(dataset: Dataset) -> None:
 
 def test_finder_response_pages(dataset: Dataset) -> None:
     state = AppState()
-    caption, cards, pager, prev_disabled, next_disabled, kept = page.finder_response(store(state))
+    caption, cards, pager, prev_disabled, next_disabled, csv_link, kept = page.finder_response(store(state))
+    assert csv_link.href == "/download/joint-procurement.csv"
     assert caption.startswith("4 groups")
     assert kept == 0
     assert prev_disabled is True and next_disabled is True  # 4 groups fit on one page
@@ -256,15 +259,15 @@ def test_controls_window_buttons_and_downloads(dataset: Dataset) -> None:
     assert pressed == ["false", "true", "false"]
     assert classes[1] == "btn btn-sm btn-primary"
     assert "Showing contracts ending between 22 Nov 2026 and 22 Nov 2027 (the next 12 months). " in status
-    items = downloads[0].children
-    links = {item.children.children: item.children.href for item in items[:3]}
+    links = _links(downloads)
     query = state.filters.to_query_string()
     # Camden in the window: C1 and C5 (C7 has no end date)
     assert links["Download these 2 contracts (CSV)"] == f"/download/contracts.csv{query}"
     assert links["Download these 2 contracts (Excel)"] == f"/download/contracts.xlsx{query}"
-    assert links["Add the renewals of these 2 contracts to your calendar (iCalendar, .ics)"] == (
-        f"/calendar/renewals.ics{query}")
-    assert items[3].children[0].href == f"/calendar/{CAMDEN}.ics"
+    assert links["Download them as a file once instead (iCalendar, .ics)"] == f"/calendar/renewals.ics{query}"
+    assert links["Subscribe to the renewals of these 2 contracts"] == webcal_url(f"/calendar/renewals.ics{query}")
+    assert links["Subscribe to Camden's renewals calendar"] == webcal_url(f"/calendar/{CAMDEN}.ics")
+    assert links["Download the file once instead (.ics)"] == f"/calendar/{CAMDEN}.ics"
     nothing = page.controls_response(store(AppState()), [6, 12, 24])
     assert nothing[0] == ["Showing every end date."]
     assert nothing[2] == ["false", "false", "false"]
@@ -293,11 +296,11 @@ def test_downloads_carry_exactly_the_views_filters(dataset: Dataset) -> None:
     assert links["Download these 2 contracts (CSV)"] == "/download/contracts.csv?area=housing&supplier=nec"
     assert links["Download these 2 contracts (Excel)"] == "/download/contracts.xlsx?area=housing&supplier=nec"
     # the calendar keeps the lead time, which moves its re-procurement events, and nothing else
-    assert links["Add the renewals of these 2 contracts to your calendar (iCalendar, .ics)"] == (
+    assert links["Download them as a file once instead (iCalendar, .ics)"] == (
         "/calendar/renewals.ics?area=housing&supplier=nec&lead=12")
     camden = AppState(FilterState(authority=(CAMDEN,))).with_view("lead", "12").with_view("flag", "missing_end_date")
     assert _links(page.controls_response(store(camden), [])[1])["Subscribe to Camden's renewals calendar"] == (
-        f"/calendar/{CAMDEN}.ics?lead=12")
+        webcal_url(f"/calendar/{CAMDEN}.ics?lead=12"))
     # the first paint says the same as the callback
     first = next(c for c in _walk(page.layout(**dict(state.filters.to_pairs()), flag="missing_end_date",
                                               lead="12")) if getattr(c, "id", None) == page.DOWNLOADS)
@@ -319,7 +322,8 @@ def test_downloads_over_a_limit_say_so_instead_of_linking(dataset: Dataset, monk
     assert "Calendar file: up to 5 contracts, and these filters give 6 with dates. Narrow the filters" in text
     housing = _links(page.controls_response(store(AppState(FilterState(area=("housing",)))), [])[1])
     assert set(housing) == {"Download these 3 contracts (CSV)", "Download these 3 contracts (Excel)",
-                            "Add the renewals of these 3 contracts to your calendar (iCalendar, .ics)"}
+                            "Subscribe to the renewals of these 3 contracts",
+                            "Download them as a file once instead (iCalendar, .ics)"}
 
 
 def test_the_limits_are_the_routes_own() -> None:
@@ -434,7 +438,7 @@ def test_the_download_links_fetch_exactly_the_rows_on_screen() -> None:
     body = client.get(csv_href).data
     got = [r["contract_id"] for r in csv.DictReader(io.StringIO(body[len(UTF8_BOM):].decode("utf-8")))]
     assert got == rows["contract_id"].tolist()
-    ics_href = next(h for t, h in links.items() if t.startswith("Add the renewals"))
+    ics_href = next(h for t, h in links.items() if t.startswith("Download them as a file"))
     cal = icalendar.Calendar.from_ical(client.get(ics_href).data)
     in_calendar = {str(e["DESCRIPTION"]).rsplit("Contract ID: ", 1)[1].split("\n")[0] for e in cal.events}
     dated = rows[rows[["end_date", "max_end_date", "review_date"]].notna().any(axis=1)]
