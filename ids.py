@@ -11,6 +11,7 @@ LIVE_REGION = "live-region"
 SYNTHETIC_BANNER = "synthetic-banner"
 CHIPS = "filter-chips"
 CLEAR_ALL = triggers.CLEAR_ALL
+FILTER_NOTICE = "filter-notice"  # a refused filter change says why (role=alert)
 FILTER_TOGGLE = "filter-toggle"
 FILTER_COLLAPSE = "filter-collapse"
 NAV = "main-nav"
