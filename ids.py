@@ -75,3 +75,9 @@ TREEMAP = {"type": triggers.TREEMAP, "page": "suppliers"}
 # only when what it depends on changed (components.state_stores).
 def state_store(name: str) -> dict:
     return {"type": "state", "name": name}
+
+
+def nothing_matches(scope: str) -> dict:
+    """A page's "nothing matches" slot; `scope` names what the page fixes ("" for none,
+    "authority:E09000007" on a borough profile, "supplier:capita" on a supplier profile)."""
+    return {"type": "nothing-matches", "scope": scope}

@@ -25,6 +25,11 @@ _PARAM_LABELS = {
 }
 
 
+def param_label(param: str) -> str:
+    """'Supplier', 'Ends from', ...: a filter parameter's name as the chips show it."""
+    return _PARAM_LABELS.get(param, param)
+
+
 def value_label(param: str, value: str, data: Dataset) -> str:
     """Human name of one filter value (ONS code -> borough name, slug -> supplier name...)."""
     if param == "authority":

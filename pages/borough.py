@@ -15,6 +15,8 @@ from dash import Input, Output, State, callback, dcc, html
 import ids
 from components.borough_not_found import borough_not_found
 from components.borough_profile import profile_body
+from shell import nothing_matches
+from shell.nothing_matches import scope_of
 from shell.path_variables import path_variable
 from techmap.appstate import AppState
 from techmap.dataformat.authorities import by_code, resolve_authority
@@ -38,6 +40,7 @@ def layout(key: str | None = None, **query: Any) -> html.Div:
         return borough_not_found(key or "", suggest_authorities(key or ""), state.to_query_string())
     return html.Div([
         html.H1(authority.name),
+        nothing_matches.slot(state, f"/borough/{authority.slug}", scope_of("authority", authority.code)),
         html.Div(profile_body(authority, context.dataset().contracts, state, context.today()),
                  id=ids.BOROUGH_BODY),
         dcc.Store(id=ids.BOROUGH_CODE, data=authority.code),

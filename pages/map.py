@@ -14,6 +14,7 @@ from components.coverage import coverage_figure
 from components.figure_frame import GRAPH_CONFIG, chart_figure
 from components.map_figure import map_figure, map_patch
 from components.map_panel import headline_cards, map_caption, ranked_table
+from shell import nothing_matches
 from techmap.appstate import AppState
 from techmap.analysis.coverage import COVERED_AREAS, coverage_share
 from techmap.dataformat.dataset import Dataset
@@ -64,6 +65,7 @@ def layout(**query: Any) -> html.Div:
     return html.Div(
         [
             html.H1("Who runs London's council technology"),
+            nothing_matches.slot(state, "/"),
             html.P("Each borough coloured by the measure you choose. Select boroughs on the map or "
                    "in the ranked list to filter every other view to them.", className="lead"),
             coverage_figure(*coverage_share(data.contracts), len(COVERED_AREAS)),

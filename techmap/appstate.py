@@ -189,6 +189,18 @@ def _settle_views(before: AppState, after: AppState, *, every: bool = False) -> 
     return after
 
 
+def without_filter(state: AppState, param: str) -> AppState:
+    """The state with filter `param` removed (and the views that needed it at their default):
+    what an empty state's "remove" link leads to."""
+    return _settle_views(state, replace(state, filters=state.filters.without(param)))
+
+
+def without_filters(state: AppState, keep: tuple[str, ...] = ()) -> AppState:
+    """The state after "Clear all filters", keeping the parameters `keep` (a page's fixed ones)."""
+    kept = FilterState.from_params([(k, v) for k, v in state.filters.to_pairs() if k in keep])
+    return _settle_views(state, replace(state, filters=kept), every=True)
+
+
 def reduce_with_notice(state: AppState, trigger: object, value: object, *,
                        today: date) -> tuple[AppState, str]:
     """reduce_state, and a sentence for the user when the change was refused ('' otherwise)."""
