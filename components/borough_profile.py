@@ -11,6 +11,7 @@ import pandas as pd
 from dash import dcc, html
 
 from components.coverage import borough_gaps
+from components.deadline_marks import date_with_mark, deadline_mark
 from components.fast_html import el
 from components.quality_panel import scroll_region
 import ids
@@ -37,7 +38,7 @@ def fmt_money(value: Any, public: bool = True) -> str:
 
 
 _SYSTEM_COLUMNS = ["service_area", "system", "supplier", "supplier_slug", "end_date", "max_end_date",
-                   "annual_value_gbp", "value_public", "synthetic", "evidence", "observed_date",
+                   "review_date", "annual_value_gbp", "value_public", "synthetic", "evidence", "observed_date",
                    "confidence"]
 
 
@@ -51,8 +52,9 @@ def evidence_cell(synthetic: bool, evidence: Any, observed: Any, confidence: Any
     return el(html.A, words, href=link, rel="noopener noreferrer") if link else words
 
 
-def systems_by_area(rows: pd.DataFrame, query: str) -> list[Any]:
-    """One table per service area: system, supplier, end, latest end, annual value."""
+def systems_by_area(rows: pd.DataFrame, query: str, today: date) -> list[Any]:
+    """One table per service area: system, supplier, end, latest end, review or notice date (the
+    end and review marked "Passed" / "Due soon", components.deadline_marks), annual value."""
     if rows.empty:
         return [html.P("No contracts of this borough match the current filters.", className="empty-state")]
     out: list[Any] = []
@@ -65,8 +67,9 @@ def systems_by_area(rows: pd.DataFrame, query: str) -> list[Any]:
             el(html.Th, columns["system"][i], scope="row"),
             el(html.Td, el(dcc.Link, columns["supplier"][i],
                            href=f"/suppliers/{columns['supplier_slug'][i]}{query}")),
-            el(html.Td, fmt_date(columns["end_date"][i])),
+            el(html.Td, date_with_mark(fmt_date(columns["end_date"][i]), columns["end_date"][i], today)),
             el(html.Td, fmt_date(columns["max_end_date"][i])),
+            el(html.Td, date_with_mark(fmt_date(columns["review_date"][i]), columns["review_date"][i], today)),
             el(html.Td, fmt_money(columns["annual_value_gbp"][i], bool(columns["value_public"][i])),
                className="num"),
             el(html.Td, evidence_cell(bool(columns["synthetic"][i]), columns["evidence"][i],
@@ -80,7 +83,7 @@ def systems_by_area(rows: pd.DataFrame, query: str) -> list[Any]:
             scroll_region(html.Table([
                 html.Thead(html.Tr([html.Th(c, scope="col", className="num" if c == "Annual value" else None)
                                     for c in ("System", "Supplier", "Ends", "Latest end with extensions",
-                                              "Annual value", "Evidence")])),
+                                              "Review or notice by", "Annual value", "Evidence")])),
                 html.Tbody(body),
             ], className="table table-sm"), f"{name} systems"),
         ]))
@@ -93,10 +96,17 @@ def next_renewals(rows: pd.DataFrame, today: date, limit: int = 8) -> Any:
     if upcoming.empty:
         return html.P("No upcoming contract ends are recorded for this borough.", className="empty-state")
     return html.Ol([
-        html.Li([html.Strong(fmt_date(r.end_date)), f": {r.system} ({r.supplier})",
-                 f", review by {fmt_date(r.review_date)}" if pd.notna(r.review_date) else ""])
+        html.Li([html.Strong(fmt_date(r.end_date)), *_mark(r.end_date, today), f": {r.system} ({r.supplier})",
+                 *([f", review by {fmt_date(r.review_date)}", *_mark(r.review_date, today)]
+                   if pd.notna(r.review_date) else [])])
         for r in upcoming.itertuples(index=False)
     ])
+
+
+def _mark(d: Any, today: date) -> list[Any]:
+    """[" ", badge] when the date is passed or due soon, else []."""
+    badge = deadline_mark(d, today)
+    return [] if badge is None else [" ", badge]
 
 
 def comparison(figures: list[tuple[str, str, str]]) -> html.Div:
@@ -201,7 +211,7 @@ def profile_body(authority: Authority, contracts: pd.DataFrame, state: AppState,
                                  "unconcentrated, over 2,000 highly concentrated.", className="small muted")],
                          className="panel"),
         ], className="profile-grid"),
-        html.Section([html.H2("Systems by service area", className="h4"), *systems_by_area(own, q)]),
+        html.Section([html.H2("Systems by service area", className="h4"), *systems_by_area(own, q, today)]),
         borough_gaps(unknown_areas(contracts)[authority.code]),
         html.Section([html.H2("Peers running the same systems", className="h4"), peers(authority, own, everyone, q)],
                      className="mt-3"),

@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 from dash import dcc, html
 
+from components.deadline_marks import deadline_mark
 from components.fast_html import el
 from components.safe_text import plotly_text
 from techmap.appstate import AppState
@@ -182,8 +183,17 @@ def summary_caption(summary: pd.DataFrame, today: date) -> str:
             f"quarter{'s' if quarters != 1 else ''}.")
 
 
-def summary_table(summary: pd.DataFrame, state: AppState) -> Any:
-    """Per quarter: the total, each service area's count, and a link to that quarter's contracts."""
+def quarter_mark(start: date, end: date, today: date | None) -> Any:
+    """"Passed" for a quarter that is over, "Due soon" for one with days left within the due-soon
+    window (techmap.analysis.deadlines), else None."""
+    if today is None:
+        return None
+    return deadline_mark(end if end < today else max(start, today), today)
+
+
+def summary_table(summary: pd.DataFrame, state: AppState, today: date | None = None) -> Any:
+    """Per quarter: the total, each service area's count, and a link to that quarter's contracts;
+    with `today`, quarters that are over or near are marked so in words."""
     if summary.empty:
         return html.P("No dated contracts to count.", className="empty-state")
     per_quarter: dict[str, tuple[date, list[tuple[str, int]]]] = {}
@@ -198,8 +208,10 @@ def summary_table(summary: pd.DataFrame, state: AppState) -> Any:
         href = "/renewals" + AppState(filters, state.view).to_query_string()
         detail = " · ".join(f"{a} {c:,}" for a, c in areas)
         total = sum(c for _, c in areas)
+        mark = quarter_mark(start, end, today)
+        link = el(dcc.Link, quarter, href=href)
         rows.append(el(html.Tr, [  # el: see components/fast_html.py
-            el(html.Th, el(dcc.Link, quarter, href=href), scope="row"),
+            el(html.Th, link if mark is None else [link, " ", mark], scope="row"),
             el(html.Td, f"{total:,}", className="num"),
             el(html.Td, detail),
         ]))

@@ -34,7 +34,7 @@ def summary_chart(summary: pd.DataFrame, today: date, compact: bool = False) -> 
 
 def summary_parts(summary: pd.DataFrame, state: AppState, today: date, compact: bool = False) -> tuple[Any, Any, Any]:
     """(figure, caption, table) of the contracts ending per quarter."""
-    return (*summary_chart(summary, today, compact), summary_table(summary, state))
+    return (*summary_chart(summary, today, compact), summary_table(summary, state, today))
 
 
 def timeline_parts(state: AppState, rows: pd.DataFrame, today: date, page: int,
@@ -47,10 +47,11 @@ def timeline_parts(state: AppState, rows: pd.DataFrame, today: date, page: int,
     if chosen.undated:
         caption += (f" {chosen.undated:,} contract{'s have' if chosen.undated != 1 else ' has'} no end date "
                     "and cannot be placed on the timeline.")
+    lead = int(state.view_value("lead"))  # the calendar's re-procurement events use the same lead
     return {
-        "figure": timeline_figure(chosen, group, today, compact=compact),
+        "figure": timeline_figure(chosen, group, today, compact=compact, lead_months=lead),
         "caption": caption,
-        "table": timeline_table(chosen, group),
+        "table": timeline_table(chosen, group, today, lead),
         "pager": pager_text(chosen),
         "prev_disabled": not chosen.has_previous,
         "next_disabled": not chosen.has_next,

@@ -21,8 +21,10 @@ import numpy as np
 import pandas as pd
 from dash import html
 
+from components.deadline_marks import status_badge
 from components.fast_html import el
 from components.safe_text import plotly_text
+from techmap.analysis.deadlines import DeadlineStatus, deadline_statuses, status_words
 from techmap.dataformat.authorities import by_code
 from techmap.analysis.renewals import add_months
 from techmap.dataformat.schema import SERVICE_AREAS_BY_SLUG
@@ -35,6 +37,12 @@ GROUPS: dict[str, str] = {"service_area": "service area", "authority": "borough"
 TERM_COLOUR = "#0072B2"
 EXTENSION_FILL = "rgba(0, 114, 178, 0.22)"
 REVIEW_COLOUR = "#D55E00"
+PASSED_COLOUR = "#7a1f1f"  # as the "Passed" badge (assets/20_deadline_marks.css)
+PROCUREMENT_COLOUR = "#007a5a"  # Okabe-Ito green, darkened for 4.5:1 on white
+# Review marks: the shape says passed / due soon as well as the colour (and the hover and table say it in words).
+REVIEW_SYMBOLS: dict[DeadlineStatus | None, str] = {None: "diamond", "due-soon": "diamond-dot", "passed": "x"}
+REVIEW_COLOURS: dict[DeadlineStatus | None, str] = {None: REVIEW_COLOUR, "due-soon": REVIEW_COLOUR,
+                                                    "passed": PASSED_COLOUR}
 TODAY_COLOUR = "#1b1b1b"
 ROW_PX = 21
 LABEL_CHARS = 38
@@ -151,8 +159,26 @@ def _iso(values: np.ndarray) -> list[str | None]:
     return [None if t == "NaT" else t for t in text]
 
 
-def timeline_figure(page: TimelinePage, group: str, today: date, *, compact: bool = False) -> dict[str, Any]:
+def _status_note(status: DeadlineStatus | None) -> str:
+    """' (passed)' / ' (due soon)' after a date in hover text, '' otherwise."""
+    return f" ({status_words(status).lower()})" if status else ""
+
+
+def procurement_starts(ends: np.ndarray, lead_months: int) -> np.ndarray:
+    """The suggested re-procurement start of each end date (end minus the lead time, as the
+    calendar feed's events: techmap.exports.calendar_export); NaT where there is no end."""
+    out = np.full(ends.shape, np.datetime64("NaT"), dtype="datetime64[D]")
+    for i, end in enumerate(ends.astype("datetime64[D]").astype(object).tolist()):
+        if end is not None:
+            out[i] = np.datetime64(add_months(end, -lead_months).isoformat(), "D")
+    return out
+
+
+def timeline_figure(page: TimelinePage, group: str, today: date, *, compact: bool = False,
+                    lead_months: int | None = None) -> dict[str, Any]:
     """Bars for one page of contracts, grouped under heading rows; y positions count down.
+    Review dates are marked by shape and words as passed or due soon (techmap.analysis.deadlines);
+    with `lead_months`, each contract's suggested re-procurement start is marked too.
 
     compact (narrow screens): each label is written above its bar inside the plot instead of
     in a column of axis labels, so the bars keep the whole width of a phone."""
@@ -200,6 +226,7 @@ def timeline_figure(page: TimelinePage, group: str, today: date, *, compact: boo
     extension = np.flatnonzero(~np.isnat(max_ends) & (max_ends > ends))
     no_start = np.flatnonzero(~has_start)
     review = np.flatnonzero(~np.isnat(reviews))
+    review_status = deadline_statuses(reviews[review], today)
 
     def days_ms(later: np.ndarray, earlier: np.ndarray) -> list[int]:
         return ((later - earlier).astype("int64") * _MS_PER_DAY).tolist()
@@ -230,13 +257,29 @@ def timeline_figure(page: TimelinePage, group: str, today: date, *, compact: boo
         {
             "type": "scatter", "mode": "markers", "name": "Review or notice date",
             "y": [y_of_row[i] + mark_shift for i in review], "x": _iso(reviews[review]),
-            "marker": {"symbol": "diamond", "size": 8 if compact else 10, "color": REVIEW_COLOUR,
+            "marker": {"symbol": [REVIEW_SYMBOLS[st] for st in review_status], "size": 8 if compact else 10,
+                       "color": [REVIEW_COLOURS[st] for st in review_status],
                        "line": {"width": 1, "color": "#ffffff"}},
-            "hovertext": [f"Review or notice by {_fmt_iso(review_iso[i])}<br>{row_label(names[i], systems[i])}"
-                          for i in review],
+            "hovertext": [f"Review or notice by {_fmt_iso(review_iso[i])}{_status_note(st)}"
+                          f"<br>{row_label(names[i], systems[i])}" for i, st in zip(review, review_status, strict=True)],
             "hovertemplate": "%{hovertext}<extra></extra>",
         },
     ]
+    if lead_months is not None:
+        starts_due = procurement_starts(ends, lead_months)
+        start_status = deadline_statuses(starts_due, today)
+        start_iso = _iso(starts_due)
+        traces.append({
+            "type": "scatter", "mode": "markers", "name": "Start re-procurement",
+            "y": [y + mark_shift for y in y_of_row], "x": start_iso,
+            "marker": {"symbol": ["triangle-right-open" if st == "passed" else "triangle-right"
+                                  for st in start_status],
+                       "size": 8 if compact else 10, "color": PROCUREMENT_COLOUR},
+            "hovertext": [f"Start re-procurement by {_fmt_iso(start_iso[i])}{_status_note(st)} "
+                          f"({lead_months} months before the end)<br>{row_label(names[i], systems[i])}"
+                          for i, st in enumerate(start_status)],
+            "hovertemplate": "%{hovertext}<extra></extra>",
+        })
     today_iso = today.isoformat()
     shapes: list[dict[str, Any]] = [
         {"type": "line", "xref": "paper", "yref": "y", "x0": 0, "x1": 1, "y0": h - 0.5, "y1": h - 0.5,
@@ -299,7 +342,8 @@ def timeline_key() -> html.Ul:
     items = [
         ("swatch-term", "Current term: start to current end"),
         ("swatch-extension", "Lighter: possible extension to the latest end"),
-        ("swatch-review", "Diamond: review or notice date"),
+        ("swatch-review", "Diamond: review or notice date (a dotted diamond: due soon; a cross: passed)"),
+        ("swatch-procurement", "Triangle: suggested start of re-procurement (hollow: passed)"),
         ("swatch-nostart", "Tick: end date when the start is not known"),
         ("swatch-today", "Dashed line: today"),
     ]
@@ -381,28 +425,49 @@ def timeline_caption(rows: pd.DataFrame, group: str, today: date, ends_from: dat
     return f"{names[0]} is the service area with the most contracts ending {words}: {count:,} of {total:,} {noun}."
 
 
-def timeline_table(page: TimelinePage, group: str) -> Any:
+def _marked(iso: str | None, status: DeadlineStatus | None, prefix: str = "") -> Any:
+    """'31 Mar 2027' (after `prefix`) with its "Passed" / "Due soon" badge when it has one."""
+    text, badge = prefix + _fmt_iso(iso), status_badge(status)
+    return text if badge is None else [text, " ", badge]
+
+
+def timeline_table(page: TimelinePage, group: str, today: date | None = None,
+                   lead_months: int | None = None) -> Any:
     """The page's contracts as a table, in the same order and groups as the bars (kept lean: a
-    page of it is rebuilt on every change)."""
+    page of it is rebuilt on every change). With `today`, end and review dates carry their
+    "Passed" / "Due soon" badges; with `lead_months`, a column gives the suggested re-procurement
+    start, so the table holds every event the calendar feed does."""
     rows = page.rows
     if rows.empty:
         return html.P("No contracts to list.", className="empty-state")
     names = rows["authority_name"].tolist()
     systems = rows["system"].tolist()
     suppliers = rows["supplier"].tolist()
-    starts, ends = _iso(rows["start_date"].to_numpy()), _iso(rows["end_date"].to_numpy())
-    max_ends, reviews = _iso(rows["max_end_date"].to_numpy()), _iso(rows["review_date"].to_numpy())
+    end_days, review_days = rows["end_date"].to_numpy(), rows["review_date"].to_numpy()
+    starts, ends = _iso(rows["start_date"].to_numpy()), _iso(end_days)
+    max_ends, reviews = _iso(rows["max_end_date"].to_numpy()), _iso(review_days)
+    none: list[DeadlineStatus | None] = [None] * len(rows)
+    end_status = deadline_statuses(end_days, today) if today else none
+    review_status = deadline_statuses(review_days, today) if today else none
+    procurement: list[str | None] = []
+    procurement_status = none
+    if lead_months is not None:
+        procurement_days = procurement_starts(end_days, lead_months)
+        procurement, procurement_status = _iso(procurement_days), (
+            deadline_statuses(procurement_days, today) if today else none)
+    head = ["Contract (supplier)", "Current term", "Latest end with extensions", "Review or notice by",
+            *([f"Start re-procurement by ({lead_months} months before the end)"] if procurement else [])]
     body: list[Any] = []
     for key, positions in grouped_positions(rows, group):
-        body.append(el(html.Tr, el(html.Th, group_name(group, key), colSpan=4, scope="colgroup"),
+        body.append(el(html.Tr, el(html.Th, group_name(group, key), colSpan=len(head), scope="colgroup"),
                        className="group-row"))
         for p in positions:  # el: see components/fast_html.py
             body.append(el(html.Tr, [
                 el(html.Th, f"{row_label(names[p], systems[p])} ({suppliers[p]})", scope="row"),
-                el(html.Td, f"{_fmt_iso(starts[p], 'start not known')} to {_fmt_iso(ends[p])}"),
-                el(html.Td, _fmt_iso(max_ends[p])), el(html.Td, _fmt_iso(reviews[p])),
+                el(html.Td, _marked(ends[p], end_status[p], f"{_fmt_iso(starts[p], 'start not known')} to ")),
+                el(html.Td, _fmt_iso(max_ends[p])), el(html.Td, _marked(reviews[p], review_status[p])),
+                *([el(html.Td, _marked(procurement[p], procurement_status[p]))] if procurement else []),
             ]))
-    head = ["Contract (supplier)", "Current term", "Latest end with extensions", "Review or notice by"]
     return html.Table([
         html.Caption(pager_text(page)),
         html.Thead(html.Tr([html.Th(c, scope="col") for c in head])),

@@ -197,7 +197,7 @@ def summary_chart(data: Any, compact: bool = False) -> tuple[Any, Any]:
 def summary_table(data: Any) -> Any:
     """The quarters as a table: its links carry the whole state."""
     state = AppState.from_dict(data)
-    return summary_table_of(renewal_views.summary_for(state.filters), state)
+    return summary_table_of(renewal_views.summary_for(state.filters), state, context.today())
 
 
 def _step(prev_id: str, next_id: str) -> int:

@@ -9,12 +9,16 @@ TECHMAP_CONTACT_EMAIL     where people report accessibility or data problems
 TECHMAP_FRAME_ANCESTORS   CSP frame-ancestors, e.g. "'self' https://www.camden.gov.uk"
 TECHMAP_BASE_URL          the instance's public address, e.g. https://techmap.london.gov.uk: absolute
                           links (page meta tags, calendars, feeds) use it, never the request's Host
+TECHMAP_CALENDAR_ALARM_DAYS  days before a review or re-procurement start that calendar feeds
+                          ring an alarm (0..365, default 30; "off" for none); a feed's `alarm`
+                          parameter overrides it
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -40,6 +44,34 @@ class Settings:
     contact_email: str
     frame_ancestors: str
     base_url: str = "http://127.0.0.1:8050"
+    base_url_configured: bool = False  # TECHMAP_BASE_URL set (and valid), not the listen address
+    calendar_alarm_days: int | None = 30  # None: no alarms
+
+
+DEFAULT_ALARM_DAYS = 30
+MAX_ALARM_DAYS = 365
+
+
+def parse_alarm_days(text: str) -> int | None:
+    """'30' -> 30, 'off' / 'none' -> None; ValueError naming the value for anything else."""
+    word = text.strip().lower()
+    if word in ("off", "none"):
+        return None
+    if not re.fullmatch(r"[0-9]{1,3}", word) or int(word) > MAX_ALARM_DAYS:
+        raise ValueError(f"{text!r} is not a whole number of days from 0 to {MAX_ALARM_DAYS}, or \"off\"")
+    return int(word)
+
+
+def _alarm_days() -> int | None:
+    text = os.environ.get("TECHMAP_CALENDAR_ALARM_DAYS", "").strip()
+    if not text:
+        return DEFAULT_ALARM_DAYS
+    try:
+        return parse_alarm_days(text)
+    except ValueError as problem:
+        logging.getLogger("techmap").warning("TECHMAP_CALENDAR_ALARM_DAYS: %s; using %s", problem,
+                                             DEFAULT_ALARM_DAYS)
+        return DEFAULT_ALARM_DAYS
 
 
 def _base_url(host: str, port: int) -> str:
@@ -78,5 +110,7 @@ def load_settings() -> Settings:
         today_override=today_override,
         contact_email=os.environ.get("TECHMAP_CONTACT_EMAIL", "techmap@example.org"),
         frame_ancestors=os.environ.get("TECHMAP_FRAME_ANCESTORS", "'self'"),
-        base_url=_base_url(os.environ.get("HOST", "127.0.0.1"), port),
+        base_url=(base := _base_url(os.environ.get("HOST", "127.0.0.1"), port)),
+        base_url_configured=base != f"http://{os.environ.get('HOST', '127.0.0.1')}:{port}",
+        calendar_alarm_days=_alarm_days(),
     )

@@ -4,7 +4,10 @@
   clients to poll. Byte-identical while the data is unchanged (stable UIDs, DTSTAMP = the
   dataset's as-of date), with an ETag so that polls cost a 304.
 - /calendar/renewals.ics?<filters>: the contracts of the current view, as an attachment.
-Both take the `lead` view setting (months of re-procurement lead time, default 18).
+Both take the `lead` view setting (months of re-procurement lead time, default 18) and `alarm`:
+days before each review and re-procurement start that an alarm rings (0..365, or "off"; default
+TECHMAP_CALENDAR_ALARM_DAYS, 30). A malformed `alarm` is refused with a 400 naming it, since a
+calendar client would otherwise subscribe silently without the alarms asked for.
 
 Events carry no URL back to the app: the host is only known from the request's Host header, and
 a shared cache must not store a feed pointing wherever a client said.
@@ -25,6 +28,7 @@ from techmap.exports.export import describe_filters, download_filename
 from techmap.analysis.filters import FilterState
 from techmap.analysis.queries import apply_filter
 from techmap.service import cache, context, views
+from techmap.settings import parse_alarm_days
 from web import expensive, limits
 from web.auth_state import public_only, request_dataset
 
@@ -39,6 +43,18 @@ _NO_AS_OF = date(1970, 1, 1)  # the validator requires as_of; a fixed stamp keep
 
 def _state() -> AppState:
     return AppState.from_query_string(request.query_string.decode("utf-8", "replace"))
+
+
+def _alarm_days() -> int | None:
+    """The request's `alarm` (days, or None for "off"), else the instance's default; ValueError
+    naming the value when malformed."""
+    text = request.args.get("alarm")
+    return context.settings().calendar_alarm_days if text is None else parse_alarm_days(text)
+
+
+def _bad_alarm(problem: ValueError) -> Response:
+    return _plain(f"alarm: {problem}. Example: ?alarm=14 rings 14 days before each review and "
+                  "re-procurement start; ?alarm=off gives no alarms.", 400)
 
 
 def _stamp(data: Dataset) -> date:
@@ -65,6 +81,10 @@ def _ics_response(body: bytes) -> Response:
 @limits.expensive
 def renewals_ics() -> Response:
     state = _state()
+    try:
+        alarm = _alarm_days()
+    except ValueError as problem:
+        return _bad_alarm(problem)
     data = request_dataset()  # the public twin unless a member asks
     rows = apply_filter(data.contracts, state.filters)
     dated = calendar_contracts(rows)
@@ -82,10 +102,10 @@ def renewals_ics() -> Response:
         description = _about(data, f"the contracts of the view: filters {filters_text}")
         body = expensive.bounded(lambda: calendar_bytes(
             rows, name=name, stamp=_stamp(data), lead_months=lead, description=description,
-            sources=data.sources))
+            sources=data.sources, alarm_days=alarm))
         return body, ""
 
-    cached = views.cached("calendar.view", (state.filters, lead), build, tier=cache.FEEDS,
+    cached = views.cached("calendar.view", (state.filters, lead, alarm), build, tier=cache.FEEDS,
                           role=context.role_for(public_only()))
     response = _ics_response(cached[0])
     filename = download_filename(state, "ics", today=context.today(), kind="renewals")
@@ -101,6 +121,10 @@ def borough_ics(key: str) -> Response:
         return _plain(f"Unknown borough '{shown}'. Use an ONS code from E09000001 to E09000033 or "
                       "a borough's name in lower case with hyphens, e.g. /calendar/E09000007.ics "
                       "or /calendar/camden.ics.", 404)
+    try:
+        alarm = _alarm_days()
+    except ValueError as problem:
+        return _bad_alarm(problem)
     data = request_dataset()  # the public twin unless a member asks
     lead = int(_state().view_value("lead"))
     def build() -> tuple[bytes, str]:
@@ -109,10 +133,11 @@ def borough_ics(key: str) -> Response:
             rows, name=f"{authority.name} contract renewals (London Tech Map)",
             stamp=_stamp(data), lead_months=lead,
             description=_about(data, f"every contract of {authority.name}"),
-            sources=data.sources, uid=f"borough-{authority.code}-lead-{lead}@london-tech-map")
+            sources=data.sources, uid=f"borough-{authority.code}-lead-{lead}@london-tech-map",
+            alarm_days=alarm)
         return body, hashlib.sha256(body).hexdigest()[:32]
 
-    cached = views.cached("calendar.borough", (authority.code, lead), build, tier=cache.FEEDS,
+    cached = views.cached("calendar.borough", (authority.code, lead, alarm), build, tier=cache.FEEDS,
                           role=context.role_for(public_only()))
     body, etag = cached
     response = _ics_response(body)

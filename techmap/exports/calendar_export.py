@@ -2,7 +2,8 @@
 
 Each contract gives up to four events: its current end, its latest end with every extension taken
 (only when later than the current end), its review / notice date, and the suggested start of
-re-procurement (the current end minus a lead time).
+re-procurement (the current end minus a lead time). The review and re-procurement events, the two a
+borough must act on before the date, can carry an alarm (VALARM) a number of days ahead.
 
 Calendar clients that poll a subscription match events by UID, so the UID is stable per contract
 and kind, and DTSTAMP comes from the dataset's as-of date rather than the clock: the same data
@@ -24,6 +25,7 @@ import pandas as pd
 from techmap.dataformat.authorities import by_code
 from techmap.analysis.renewals import add_months
 from techmap.dataformat.schema import SERVICE_AREAS_BY_SLUG
+from techmap.settings import MAX_ALARM_DAYS
 
 EventKind = Literal["end", "max_end", "review", "procurement_start"]
 EVENT_KINDS: tuple[EventKind, ...] = ("end", "max_end", "review", "procurement_start")
@@ -31,6 +33,9 @@ EVENT_KINDS: tuple[EventKind, ...] = ("end", "max_end", "review", "procurement_s
 PRODID = "-//London Tech Map//Renewals calendar//EN"
 UID_DOMAIN = "london-tech-map"
 MAX_LEAD_MONTHS = 120
+# Alarms: how many days before a review or re-procurement start (TECHMAP_CALENDAR_ALARM_DAYS, or a
+# feed's `alarm` parameter); 0 rings on the day.
+ALARM_KINDS: tuple[EventKind, ...] = ("review", "procurement_start")
 # How often subscribed clients should poll (RFC 7986 REFRESH-INTERVAL; X-PUBLISHED-TTL for Outlook).
 REFRESH_INTERVAL = timedelta(hours=12)
 # A calendar with thousands of contracts is slow to build (icalendar folds lines in Python, about
@@ -90,6 +95,23 @@ def _check_lead(lead_months: int) -> None:
     if not isinstance(lead_months, int) or not 0 <= lead_months <= MAX_LEAD_MONTHS:
         raise ValueError(f"lead_months must be a whole number from 0 to {MAX_LEAD_MONTHS}, "
                          f"not {lead_months!r}")
+
+
+def check_alarm_days(alarm_days: int | None) -> None:
+    """Raise ValueError unless `alarm_days` is None (no alarms) or a whole number of days from 0
+    to MAX_ALARM_DAYS."""
+    if alarm_days is not None and (isinstance(alarm_days, bool) or not isinstance(alarm_days, int)
+                                   or not 0 <= alarm_days <= MAX_ALARM_DAYS):
+        raise ValueError(f"alarm_days must be a whole number from 0 to {MAX_ALARM_DAYS}, not {alarm_days!r}")
+
+
+def _alarm(event: RenewalEvent, days: int) -> icalendar.Alarm:
+    """A display alarm `days` days before the (all-day) event starts, with a stable UID so that
+    clients polling the feed keep one alarm per event (RFC 9074)."""
+    alarm = icalendar.Alarm.new(uid=event.uid.replace("@", "-alarm@", 1), description=event.summary)
+    alarm.add("ACTION", "DISPLAY")
+    alarm.add("TRIGGER", timedelta(days=-days))
+    return alarm
 
 
 def _source_text(key: str, sources: Mapping[str, Mapping[str, Any]]) -> str:
@@ -199,17 +221,21 @@ def calendar_bytes(
     sources: Mapping[str, Mapping[str, Any]] | None = None,
     url: str | None = None,
     uid: str | None = None,
+    alarm_days: int | None = None,
 ) -> bytes:
     """An RFC 5545 calendar (UTF-8 bytes, CRLF lines) with the renewal_events of `rows`.
 
     `stamp` (the dataset's as-of date) becomes every event's DTSTAMP (midnight UTC), so the same
     data gives the same bytes. `url`, when given, is set on the calendar and every event (e.g. the
     borough page). The calendar's own UID is `uid`, else derived from `name` (never random).
+    With `alarm_days` (0..MAX_ALARM_DAYS), review and re-procurement events get a display alarm
+    that many days before them (ALARM_KINDS); None: no alarms.
 
     Cost: icalendar folds long lines one character at a time, about 0.4 ms per event; callers
     should cache feeds and bound the number of rows (see web/calendar.py).
     """
     _check_lead(lead_months)
+    check_alarm_days(alarm_days)
     stamp_time = datetime(stamp.year, stamp.month, stamp.day, tzinfo=timezone.utc)
     cal_uid = uid or f"calendar-{hashlib.sha1(name.encode('utf-8')).hexdigest()[:16]}@{UID_DOMAIN}"
     cal = icalendar.Calendar.new(prodid=PRODID, name=name, description=description or None,
@@ -231,5 +257,7 @@ def calendar_bytes(
             transparency=icalendar.TRANSP.TRANSPARENT,  # a date to remember, not a busy day
             url=url,
         )
+        if alarm_days is not None and event.kind in ALARM_KINDS:
+            component.add_component(_alarm(event, alarm_days))
         cal.add_component(component)
     return cal.to_ical()
