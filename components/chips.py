@@ -99,8 +99,11 @@ def synthetic_banner(contracts: int, synthetic: int, public_areas: tuple[str, ..
     return html.P(
         [
             html.Strong("Illustrative data. "),
-            f"{scope} contracts shown are made up for demonstration ({synthetic / contracts:.0%}). "
-            f"They are not real contracts of any council. {real}",
+            # On a phone the short sentence alone (assets/20_phone.css), so the banner stays small.
+            html.Span(f"{scope} contracts shown are made up for demonstration ({synthetic / contracts:.0%}). "
+                      f"They are not real contracts of any council. {real}", className="banner-long"),
+            html.Span(f"{synthetic / contracts:.0%} of these contracts are made up, not real. ",
+                      className="banner-short"),
             html.A("Why?", href="/about#data"),
         ],
         className="mb-0",
