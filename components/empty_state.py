@@ -47,11 +47,13 @@ def nothing_matches(state: AppState, relaxations: list[Relaxation], data: Datase
                  _outcome(r.matches)])
         for r in relaxations
     ]
-    children: list[Any] = [
-        html.H2(HEADING, className="h5"),
-        html.P(f"No {what} match the filters chosen."
-               + (" Remove one of them to see more:" if items else "")),
-    ]
+    if not items:
+        advice = ""
+    elif any(r.matches for r in relaxations):
+        advice = " Remove one of them to see more:"
+    else:
+        advice = " No one of them alone is the cause: remove several, or clear them all."
+    children: list[Any] = [html.H2(HEADING, className="h5"), html.P(f"No {what} match the filters chosen." + advice)]
     if items:
         children.append(html.Ul(items, className="relax-list"))
     children.append(html.P(dcc.Link("Clear all filters",

@@ -69,3 +69,9 @@ def test_the_callback_redraws_every_slot_for_the_path():
         drawn = nothing_matches.update_nothing_matches({"filters": {"q": "no-such-system-anywhere"}}, "//evil/x")
     body = render(drawn[0])
     assert '"/evil/x"' in body and '"//evil' not in body
+
+
+def test_when_no_single_removal_helps_it_says_to_remove_several():
+    state = AppState.from_query_string("?q=no-such-system-anywhere&ends_from=2200-01-01")
+    body = render(nothing_matches.content(state, "/data"))
+    assert "remove several, or clear them all" in body and "still nothing on its own" in body
