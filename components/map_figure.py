@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 from dash import Patch
 
-from components.map_legend import legend_for
+from components.map_legend import YES_NO_METRICS, legend_for
 from techmap.dataformat.authorities import GEOJSON
 from techmap.analysis.queries import METRICS, rank
 from techmap.analysis.queries import format_metric as format_value
@@ -68,7 +68,8 @@ def _trace_values(metrics: pd.DataFrame, metric: str, selected: tuple[str, ...])
     values = metrics[column].astype(float).tolist()
     ranks = rank(metrics[column].astype(float)).tolist()
     n = sum(1 for v in values if not math.isnan(v))
-    hover = [text + ("" if math.isnan(r) else f" (rank {int(r)} of {n})")
+    ranked = metric not in YES_NO_METRICS  # "yes (rank 1 of 33)" would rank a yes/no answer
+    hover = [text + ("" if math.isnan(r) or not ranked else f" (rank {int(r)} of {n})")
              for text, r in zip(value_texts(metrics, metric), ranks, strict=True)]
     finite = [v for v in values if not math.isnan(v)]
     codes = metrics.index.tolist()

@@ -100,3 +100,9 @@ def test_the_patch_switches_the_legend_kind_with_the_metric():
            for op in map_patch(metrics, "runs_system", ()).to_plotly_json()["operations"]}
     assert ops[("data", 0, "colorbar")]["ticktext"] == ["No", "Yes"]
     assert {c for _, c in ops[("data", 0, "colorscale")]} == {YES_COLOUR, NO_COLOUR}
+
+
+def test_a_yes_no_hover_is_not_ranked():
+    metrics = borough_metrics(context.dataset().contracts, today=context.today(), system=("mosaic",))
+    hover = map_figure(metrics, "runs_system", ())["data"][0]["customdata"]
+    assert set(hover) <= {"yes", "no", "no contracts"} and "rank" not in " ".join(hover)
