@@ -82,7 +82,8 @@ def create_app() -> dash.Dash:
     )
     app.index_string = INDEX
     app.layout = current_layout  # drawn from the version this request is pinned to
-    from shell import callbacks  # noqa: F401  (registers the shell callbacks: reducer, chips, banner)
+    from shell import callbacks, nothing_matches  # noqa: F401  (registers the shell callbacks: reducer,
+    # chips, banner; every page's "nothing matches" slot)
     from web import hosting, register_routes
 
     try:

@@ -11,6 +11,7 @@ LIVE_REGION = "live-region"
 SYNTHETIC_BANNER = "synthetic-banner"
 CHIPS = "filter-chips"
 CLEAR_ALL = triggers.CLEAR_ALL
+FILTER_NOTICE = "filter-notice"  # a refused filter change says why (role=alert)
 FILTER_TOGGLE = "filter-toggle"
 FILTER_COLLAPSE = "filter-collapse"
 NAV = "main-nav"
@@ -74,3 +75,9 @@ TREEMAP = {"type": triggers.TREEMAP, "page": "suppliers"}
 # only when what it depends on changed (components.state_stores).
 def state_store(name: str) -> dict:
     return {"type": "state", "name": name}
+
+
+def nothing_matches(scope: str) -> dict:
+    """A page's "nothing matches" slot; `scope` names what the page fixes ("" for none,
+    "authority:E09000007" on a borough profile, "supplier:capita" on a supplier profile)."""
+    return {"type": "nothing-matches", "scope": scope}

@@ -11,6 +11,7 @@ import pandas as pd
 from dash import dcc, html
 
 from components.calendar_links import base_url_note, subscription
+from components.contract_cards import contract_cards
 from components.coverage import borough_gaps
 from components.deadline_marks import date_with_mark, deadline_mark
 from components.fast_html import el
@@ -212,7 +213,10 @@ def profile_body(authority: Authority, contracts: pd.DataFrame, state: AppState,
                                  "unconcentrated, over 2,000 highly concentrated.", className="small muted")],
                          className="panel"),
         ], className="profile-grid"),
-        html.Section([html.H2("Systems by service area", className="h4"), *systems_by_area(own, q, today)]),
+        html.Section([html.H2("Systems by service area", className="h4"),  # tables, or cards on a phone
+                      *(systems_by_area(own, q, today) if own.empty else
+                        [html.Div(systems_by_area(own, q, today), className="wide-only"),
+                         contract_cards(own, q, today)])]),
         calendar_section(authority),
         borough_gaps(unknown_areas(contracts)[authority.code]),
         html.Section([html.H2("Peers running the same systems", className="h4"), peers(authority, own, everyone, q)],

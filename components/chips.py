@@ -25,6 +25,11 @@ _PARAM_LABELS = {
 }
 
 
+def param_label(param: str) -> str:
+    """'Supplier', 'Ends from', ...: a filter parameter's name as the chips show it."""
+    return _PARAM_LABELS.get(param, param)
+
+
 def value_label(param: str, value: str, data: Dataset) -> str:
     """Human name of one filter value (ONS code -> borough name, slug -> supplier name...)."""
     if param == "authority":
@@ -94,8 +99,11 @@ def synthetic_banner(contracts: int, synthetic: int, public_areas: tuple[str, ..
     return html.P(
         [
             html.Strong("Illustrative data. "),
-            f"{scope} contracts shown are made up for demonstration ({synthetic / contracts:.0%}). "
-            f"They are not real contracts of any council. {real}",
+            # On a phone the short sentence alone (assets/20_phone.css), so the banner stays small.
+            html.Span(f"{scope} contracts shown are made up for demonstration ({synthetic / contracts:.0%}). "
+                      f"They are not real contracts of any council. {real}", className="banner-long"),
+            html.Span(f"{synthetic / contracts:.0%} of these contracts are made up, not real. ",
+                      className="banner-short"),
             html.A("Why?", href="/about#data"),
         ],
         className="mb-0",

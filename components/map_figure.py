@@ -1,7 +1,7 @@
 """The borough choropleth: built once per page load as a plain dict, then patched.
 
 The boundaries (~230 KB) go to the browser once; a filter change sends only z, hover text, outline
-widths and the colour-bar title (about 2 KB) through `dash.Patch`.
+widths and the legend (about 2 KB) through `dash.Patch`.
 """
 
 from __future__ import annotations
@@ -15,15 +15,11 @@ from typing import Any
 import pandas as pd
 from dash import Patch
 
+from components.map_legend import YES_NO_METRICS, legend_for
 from techmap.dataformat.authorities import GEOJSON
 from techmap.analysis.queries import METRICS, rank
 from techmap.analysis.queries import format_metric as format_value
 
-# ColorBrewer YlGnBu: sequential, light = low, readable for the common colour-vision deficiencies.
-COLORSCALE = [
-    [0.0, "#ffffd9"], [0.125, "#edf8b1"], [0.25, "#c7e9b4"], [0.375, "#7fcdbb"], [0.5, "#41b6c4"],
-    [0.625, "#1d91c0"], [0.75, "#225ea8"], [0.875, "#253494"], [1.0, "#081d58"],
-]
 SELECTED_LINE = "#d81b60"  # magenta outline, distinct from every colour of the scale
 NORMAL_LINE = "#ffffff"
 
@@ -72,23 +68,18 @@ def _trace_values(metrics: pd.DataFrame, metric: str, selected: tuple[str, ...])
     values = metrics[column].astype(float).tolist()
     ranks = rank(metrics[column].astype(float)).tolist()
     n = sum(1 for v in values if not math.isnan(v))
-    hover = [text + ("" if math.isnan(r) else f" (rank {int(r)} of {n})")
+    ranked = metric not in YES_NO_METRICS  # "yes (rank 1 of 33)" would rank a yes/no answer
+    hover = [text + ("" if math.isnan(r) or not ranked else f" (rank {int(r)} of {n})")
              for text, r in zip(value_texts(metrics, metric), ranks, strict=True)]
     finite = [v for v in values if not math.isnan(v)]
-    zmin = min(finite) if finite else 0.0
-    zmax = max(finite) if finite else 1.0
-    if zmax <= zmin:
-        zmin, zmax = (0.0, zmax or 1.0)
     codes = metrics.index.tolist()
     return {
         "z": [None if math.isnan(v) else round(v, 4) for v in values],
         "customdata": hover,
         "hovertemplate": f"<b>%{{text}}</b><br>{METRICS[metric][0]}: %{{customdata}}<extra></extra>",
-        "zmin": zmin,
-        "zmax": zmax,
         "line_width": [3.5 if code in selected else 0.6 for code in codes],
         "line_color": [SELECTED_LINE if code in selected else NORMAL_LINE for code in codes],
-        "title": metric_label(metric),
+        **legend_for(metric, finite, metric_label(metric)),
     }
 
 
@@ -103,12 +94,12 @@ def map_figure(metrics: pd.DataFrame, metric: str, selected: tuple[str, ...]) ->
         "z": v["z"],
         "zmin": v["zmin"],
         "zmax": v["zmax"],
-        "colorscale": COLORSCALE,
+        "colorscale": v["colorscale"],
         "text": metrics["name"].tolist(),
         "customdata": v["customdata"],
         "hovertemplate": v["hovertemplate"],
         "marker": {"line": {"width": v["line_width"], "color": v["line_color"]}},
-        "colorbar": {"title": {"text": v["title"], "side": "right"}, "thickness": 14, "len": 0.8},
+        "colorbar": v["colorbar"],
     }
     layout = {
         "geo": {
@@ -128,7 +119,7 @@ def map_figure(metrics: pd.DataFrame, metric: str, selected: tuple[str, ...]) ->
 
 
 def map_patch(metrics: pd.DataFrame, metric: str, selected: tuple[str, ...]) -> Patch:
-    """Only what changes with the filters or the metric."""
+    """Only what changes with the filters or the metric (the legend whole: its kind may change)."""
     v = _trace_values(metrics, metric, selected)
     patch = Patch()
     patch["data"][0]["z"] = v["z"]
@@ -138,5 +129,6 @@ def map_patch(metrics: pd.DataFrame, metric: str, selected: tuple[str, ...]) -> 
     patch["data"][0]["hovertemplate"] = v["hovertemplate"]
     patch["data"][0]["marker"]["line"]["width"] = v["line_width"]
     patch["data"][0]["marker"]["line"]["color"] = v["line_color"]
-    patch["data"][0]["colorbar"]["title"]["text"] = v["title"]
+    patch["data"][0]["colorscale"] = v["colorscale"]
+    patch["data"][0]["colorbar"] = v["colorbar"]
     return patch

@@ -13,6 +13,7 @@ import ids
 from components.fast_html import el
 from components.map_figure import format_value, metric_label, value_texts
 from techmap.analysis.queries import METRICS, rank
+from techmap.appstate import view_default
 
 
 def headline_cards(figures: dict[str, Any]) -> html.Dl:
@@ -43,7 +44,8 @@ def map_caption(metrics: pd.DataFrame, metric: str, *, chosen: str = "",
     need = _needs(metric)
     if need and not chosen:
         return (f"Choose a {need} in the {need.title()} filter above to colour the map by "
-                f"{METRICS[metric][0].lower()}.")
+                f"{METRICS[metric][0].lower()}; until then it shows "
+                f"{METRICS[view_default('metric')][0].lower()}.")
     column = METRICS[metric][2]
     values = metrics[column].astype(float)
     label = METRICS[metric][0].lower()

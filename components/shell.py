@@ -106,6 +106,7 @@ def filter_bar(data: Dataset) -> html.Section:
                 ],
                 className="filter-summary",
             ),
+            html.Div(id=ids.FILTER_NOTICE, className="filter-notice", role="alert"),
             html.Div(fields, id=ids.FILTER_COLLAPSE, className="filter-collapse"),
         ],
         className="filter-bar",

@@ -13,10 +13,14 @@ import dash
 from dash import Input, Output, State, callback, dcc, html
 
 import ids
+from components.borough_not_found import borough_not_found
 from components.borough_profile import profile_body
+from shell import nothing_matches
+from shell.nothing_matches import scope_of
 from shell.path_variables import path_variable
 from techmap.appstate import AppState
 from techmap.dataformat.authorities import by_code, resolve_authority
+from techmap.dataformat.authority_suggestions import suggest_authorities
 from techmap.service import context
 
 
@@ -31,15 +35,12 @@ dash.register_page(__name__, path_template="/borough/<key>", title=_title, name=
 def layout(key: str | None = None, **query: Any) -> html.Div:
     key = path_variable("key", key)  # the path's, never a query parameter's
     authority = resolve_authority(key or "")
-    if authority is None:
-        return html.Div([
-            html.H1("Borough not found"),
-            html.P([f"There is no London borough called “{(key or '')[:120]}”. ",
-                    dcc.Link("Choose a borough from the list", href="/boroughs"), "."]),
-        ])
     state = AppState.from_page_query(query)
+    if authority is None:  # status 404 (web.hosting), with the nearest names
+        return borough_not_found(key or "", suggest_authorities(key or ""), state.to_query_string())
     return html.Div([
         html.H1(authority.name),
+        nothing_matches.slot(state, f"/borough/{authority.slug}", scope_of("authority", authority.code)),
         html.Div(profile_body(authority, context.dataset().contracts, state, context.today()),
                  id=ids.BOROUGH_BODY),
         dcc.Store(id=ids.BOROUGH_CODE, data=authority.code),

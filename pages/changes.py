@@ -15,6 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 import ids
 from components import changes as parts
+from shell import nothing_matches
 from techmap.appstate import AppState
 from techmap.dataformat.problems import DatasetError
 from techmap.service import change_views, context
@@ -70,6 +71,7 @@ def layout(**query: Any) -> html.Div:
     pickers = [parts.version_pickers(versions, chosen)] if chosen else []
     return html.Div([
         html.H1("What changed"),
+        nothing_matches.slot(state, "/changes"),
         html.P("Contracts added, removed and changed between two published versions of the data: "
                "supplier switches, renewals, moved end dates and new values. The filters narrow "
                "it.", className="lead"),

@@ -36,6 +36,7 @@ from components.data_grid import (
 )
 from components.quality_panel import flag_link_href, quality_panel
 from components.state_stores import FILTERS, WHOLE_STATE, changed_by_state, inputs, state_stores
+from shell import nothing_matches
 from techmap.appstate import AppState, page_query_pairs
 from techmap.analysis.coverage import COVERED_AREAS, unknown_areas
 from techmap.exports.export import XLSX_MAX_ROWS  # the Excel route's limit: say so rather than link to a refusal
@@ -195,6 +196,7 @@ def layout(**query: Any) -> html.Div:
     return html.Div(
         [
             html.H1("Contract data"),
+            nothing_matches.slot(state, "/data"),
             html.P("Every contract behind the filters, where each row comes from, and how complete "
                    "the data is.", className="lead"),
             html.Nav(html.Ul([html.Li(html.A(label, href=f"#{anchor}")) for anchor, label in

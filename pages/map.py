@@ -14,6 +14,7 @@ from components.coverage import coverage_figure
 from components.figure_frame import GRAPH_CONFIG, chart_figure
 from components.map_figure import map_figure, map_patch
 from components.map_panel import headline_cards, map_caption, ranked_table
+from shell import nothing_matches
 from techmap.appstate import AppState
 from techmap.analysis.coverage import COVERED_AREAS, coverage_share
 from techmap.dataformat.dataset import Dataset
@@ -39,12 +40,13 @@ def _chosen_name(data: Dataset, metric: str, filters: FilterState) -> str:
 
 
 def _map_inputs(state: AppState) -> tuple[Any, str, tuple[str, ...]]:
-    """Per-borough metrics for the map: every filter except the borough selection (highlighted)."""
+    """Per-borough metrics for the map: every filter except the borough selection (highlighted).
+    The metric drawn is the chosen one, or the default while the filter it measures is empty."""
     f = state.filters
     # The supplier/system metrics measure the selected supplier/system within each borough, so
     # those filters are lifted for the map too; the other views still filter by them.
     ignore = ["authority"]
-    metric = state.view_value("metric")
+    metric = state.effective_view("metric")
     if metric == "supplier_share":
         ignore.append("supplier")
     if metric == "runs_system":
@@ -63,18 +65,19 @@ def layout(**query: Any) -> html.Div:
     return html.Div(
         [
             html.H1("Who runs London's council technology"),
+            nothing_matches.slot(state, "/"),
             html.P("Each borough coloured by the measure you choose. Select boroughs on the map or "
                    "in the ranked list to filter every other view to them.", className="lead"),
             coverage_figure(*coverage_share(data.contracts), len(COVERED_AREAS)),
             view_radio("metric", [{"label": spec[0], "value": key} for key, spec in METRICS.items()],
-                       metric, "Colour the map by"),
+                       state.view_value("metric"), "Colour the map by"),
             html.Div(
                 [
                     html.Div(
                         chart_figure(
                             graph, CAPTION_ID,
-                            map_caption(metrics, metric, chosen=_chosen_name(data, metric, state.filters),
-                                        selected=selected),
+                            map_caption(metrics, state.view_value("metric"),
+                                        chosen=_chosen_name(data, metric, state.filters), selected=selected),
                             html.P(["Every borough's value is in the ", html.A("ranked list", href=f"#{RANKED_ID}"),
                                     " beside the map, which also selects boroughs by keyboard."]),
                             table_summary="Where are the map's numbers?",
@@ -128,5 +131,5 @@ def update_side(data: Any) -> tuple[Any, Any, Any]:
     return (
         headline_cards(headline_for(state.filters, context.today())),
         ranked_table(metrics, metric, selected, state.to_query_string()),
-        map_caption(metrics, metric, chosen=chosen, selected=selected),
+        map_caption(metrics, state.view_value("metric"), chosen=chosen, selected=selected),
     )

@@ -29,6 +29,7 @@ from components.joint_procurement import finder_options, months_options
 from components.renewal_summary import summary_table as summary_table_of
 from components.state_stores import FILTERS, WHOLE_STATE, inputs, state_stores
 from components.timeline import PAGE_SIZE, timeline_key
+from shell import nothing_matches
 from techmap.appstate import AppState
 from techmap.analysis.renewals import Cluster
 from techmap.service import context, renewal_views, views
@@ -93,6 +94,7 @@ def layout(**query: Any) -> html.Div:
             dcc.Store(id=FINDER_PAGE, data=fp["page"]),
             dcc.Store(id=NARROW, data=False),
             html.H1("Contract renewals"),
+            nothing_matches.slot(state, "/renewals"),
             html.P("When the selected contracts end, how far they can be extended, and which boroughs "
                    "could buy together.", className="lead"),
             html.Nav(html.Ul([html.Li(html.A(text, href=f"#{anchor}")) for anchor, text in (

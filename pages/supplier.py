@@ -16,6 +16,8 @@ from dash import Input, Output, State, callback, dcc, html
 import ids
 from components import supplier_profile
 from components.safe_text import short_label
+from shell import nothing_matches
+from shell.nothing_matches import scope_of
 from shell.path_variables import path_variable
 from techmap.appstate import AppState
 from techmap.service import context, views
@@ -57,6 +59,7 @@ def layout(slug: str | None = None, **query: Any) -> html.Div:
     return html.Div([
         html.P(dcc.Link("← All suppliers", href=f"/suppliers{q}"), className="mb-1"),
         html.H1(name),
+        nothing_matches.slot(state, f"/suppliers/{slug}", scope_of("supplier", slug or "")),
         html.Div(profile_body(slug or "", state), id=BODY_ID),
         dcc.Store(id=SLUG_STORE, data=slug),
     ], className="supplier-profile")

@@ -41,6 +41,7 @@ from components.treemap import (
     treemap_patch,
     treemap_table,
 )
+from shell import nothing_matches
 from techmap.appstate import VIEW_PARAMS, AppState
 from techmap.analysis.concentration import concentration_by, hierarchy, supplier_shares
 from techmap.dataformat.dataset import Dataset
@@ -178,6 +179,7 @@ def layout(**query: Any) -> html.Div:
     return html.Div(
         [
             html.H1("Who supplies London's councils"),
+            nothing_matches.slot(AppState.from_page_query(query), "/suppliers"),
             html.P("Each box is a supplier within a service area, and the tiles inside it are its systems. "
                    "Select a supplier (or one of its systems) on the treemap, or in the ranked table, to "
                    "filter the map and every other page to it; it stays outlined here.", className="lead"),

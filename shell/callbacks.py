@@ -12,7 +12,7 @@ from dash import ALL, Input, Output, State, callback, clientside_callback, ctx, 
 import ids
 from components.chips import filter_chips, live_message, synthetic_banner
 from components.state_stores import NAMES, changed, store_value
-from techmap.appstate import VIEW_PARAMS, AppState, reduce_state
+from techmap.appstate import VIEW_PARAMS, AppState, reduce_with_notice, url_notice
 from techmap.analysis.filters import MULTI_PARAMS
 from techmap.service import context
 from techmap.service.views import in_view, public_source_areas
@@ -66,11 +66,11 @@ def reduce_app_state(search: str | None, *inputs: Any) -> tuple[Any, ...]:
     before = AppState.from_query_string(search)
     from_url = trigger is None or trigger == ids.URL
     if from_url:  # first load, Back/Forward: the URL is the truth
-        after = before
+        after, notice = before, url_notice(search)
     else:
         value = ctx.triggered[0].get("value") if ctx.triggered else None
-        after = reduce_state(before, _control_trigger(trigger), value, today=context.today())
-        if after == before:  # e.g. components that just appeared with their initial values
+        after, notice = reduce_with_notice(before, _control_trigger(trigger), value, today=context.today())
+        if after == before and not notice:  # e.g. components that just appeared with their initial values
             return nothing
     query = after.to_query_string()
     view_values = [after.view_value(o["id"]["name"]) if o["id"].get("name") in VIEW_PARAMS else no_update
@@ -78,9 +78,11 @@ def reduce_app_state(search: str | None, *inputs: Any) -> tuple[Any, ...]:
     # The query rides along in the store so that links can carry it without a server round trip.
     # Write back only the controls whose value changed, so a response never clobbers a control
     # the user is still typing in.
-    controls = [new if from_url or new != old else no_update
-                for new, old in zip(_control_values(after), _control_values(before), strict=True)]
-    return ({**after.to_dict(), "query": query}, query if query != (search or "") else no_update,
+    # A refused date goes back to the kept one.
+    controls = [new if from_url or new != old or (notice and param in ("ends_from", "ends_to")) else no_update
+                for param, new, old in zip(_CONTROL_PARAMS, _control_values(after), _control_values(before),
+                                           strict=True)]
+    return ({**after.to_dict(), "query": query, "notice": notice}, query if query != (search or "") else no_update,
             *controls, view_values, _store_values(after, store_outputs, stores_now))
 
 
@@ -121,6 +123,19 @@ def show_state(data: Any) -> tuple[Any, ...]:
     return (filter_chips(state.filters, dataset), banner, banner is None,
             live_message(contracts, boroughs))
 
+
+# A refused filter change (a reversed date range) says why, in the filter area's alert; the
+# reducer puts the sentence in the state store, and the next change clears it.
+clientside_callback(
+    """
+    function(data) {
+        const notice = data && data.notice;
+        return typeof notice === "string" ? notice : "";
+    }
+    """,
+    Output(ids.FILTER_NOTICE, "children"),
+    Input(ids.APP_STATE, "data"),
+)
 
 # Navigation keeps the filters: every nav link carries the current query string.
 clientside_callback(

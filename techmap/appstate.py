@@ -6,7 +6,8 @@ touched and calls `reduce_state`, a pure function tested without Dash.
 Triggers (the id of the component that fired, as Dash gives it; the names are techmap.triggers')
 and what they do:
 - "url"                                        value = query string: replace the state from the URL
-- "clear-all"                                  reset every filter (view settings stay)
+- "clear-all"                                  reset every filter, and the view settings that
+                                               need a filter (VIEW_NEEDS) to their default
 - {"type": "filter-control", "param": P}       value = the control's new value for filter P
 - {"type": "chip-remove", "param": P, "value": V}  remove V from P (or P entirely)
 - {"type": "toggle", "param": P, "value": V}   toggle V in repeatable filter P
@@ -14,6 +15,12 @@ and what they do:
 - {"type": "treemap", ...}                     value = plotly clickData: toggle the supplier
 - {"type": "window", "months": N}              set ends_from = today, ends_to = today + N months
 - {"type": "view", "name": N}                  value = new view setting N (allow-listed)
+
+Two rules hold whatever the trigger: a view setting that needs a filter (the map's "share of the
+selected suppliers" needs a supplier) returns to its default when that filter is removed, so a
+view is never left blank; and the contract-end range is never reversed (a control setting
+`ends_from` after `ends_to` is refused with a notice, `reduce_with_notice`; a URL's reversed range
+loses its `ends_to`).
 """
 
 from __future__ import annotations
@@ -45,6 +52,12 @@ VIEW_PARAMS: Mapping[str, tuple[str, tuple[str, ...]]] = MappingProxyType({
     "finder_show": ("page", ("page", "all")),
     "top": ("15", ("5", "10", "15", "20")),  # N of the suppliers page's "top N suppliers hold X%"
     "flag": ("all", ("all", *FLAGS)),  # the data page's grid: every row, or only one quality flag's
+})
+
+# View settings that show nothing without a filter: (setting, value) -> the filter it measures.
+VIEW_NEEDS: Mapping[tuple[str, str], str] = MappingProxyType({
+    ("metric", "supplier_share"): "supplier",
+    ("metric", "runs_system"): "system",
 })
 
 
@@ -101,6 +114,8 @@ class AppState:
         except (TypeError, ValueError):
             return cls()
         filters = FilterState.from_params([(k, v) for k, v in pairs if k in PARAMS])
+        if range_reversed(filters):  # a URL never holds a reversed range
+            filters = filters.without("ends_to")
         view: dict[str, str] = {}
         for key, value in pairs:
             if key not in view and view_allowed(key, value) and value != view_default(key):
@@ -137,6 +152,70 @@ class AppState:
             view[name] = value
         return replace(self, view=MappingProxyType(view))
 
+    def needed_filter(self, name: str) -> str | None:
+        """The filter parameter view setting `name`'s current value measures, if any."""
+        return VIEW_NEEDS.get((name, self.view_value(name)))
+
+    def effective_view(self, name: str) -> str:
+        """What a page draws for setting `name`: its value, or the default while the filter it
+        needs is empty (the page says what to choose; the map is never blank)."""
+        need = self.needed_filter(name)
+        return view_default(name) if need and not getattr(self.filters, need, ()) else self.view_value(name)
+
+
+def range_reversed(filters: FilterState) -> bool:
+    return bool(filters.ends_from and filters.ends_to and filters.ends_from > filters.ends_to)
+
+
+def reversed_range_message(filters: FilterState, kept: str) -> str:
+    """The refusal, naming both dates as the API's does (web/api_params.py)."""
+    assert filters.ends_from and filters.ends_to
+    return (f"“Contract ends between” was reversed: from {filters.ends_from.isoformat()} is after "
+            f"to {filters.ends_to.isoformat()}, so no contract could match. {kept}")
+
+
+def url_notice(query: object) -> str:
+    """What to tell the user about the URL's own state: a reversed range it held, now dropped."""
+    filters = FilterState.from_query_string(query)
+    if not range_reversed(filters):
+        return ""
+    return reversed_range_message(filters, "The link's “to” date was left out.")
+
+
+def _settle_views(before: AppState, after: AppState, *, every: bool = False) -> AppState:
+    """Return the view settings whose needed filter is now empty to their default: every such
+    setting (`every`, after "Clear all filters"), or those whose filter this change emptied."""
+    for (name, value), param in VIEW_NEEDS.items():
+        if after.view_value(name) != value or getattr(after.filters, param, ()):
+            continue
+        if every or getattr(before.filters, param, ()):
+            after = after.with_view(name, view_default(name))
+    return after
+
+
+def without_filter(state: AppState, param: str) -> AppState:
+    """The state with filter `param` removed (and the views that needed it at their default):
+    what an empty state's "remove" link leads to."""
+    return _settle_views(state, replace(state, filters=state.filters.without(param)))
+
+
+def without_filters(state: AppState, keep: tuple[str, ...] = ()) -> AppState:
+    """The state after "Clear all filters", keeping the parameters `keep` (a page's fixed ones)."""
+    kept = FilterState.from_params([(k, v) for k, v in state.filters.to_pairs() if k in keep])
+    return _settle_views(state, replace(state, filters=kept), every=True)
+
+
+def reduce_with_notice(state: AppState, trigger: object, value: object, *,
+                       today: date) -> tuple[AppState, str]:
+    """reduce_state, and a sentence for the user when the change was refused ('' otherwise)."""
+    after = reduce_state(state, trigger, value, today=today)
+    if (after == state and isinstance(trigger, Mapping) and trigger.get("type") == triggers.FILTER_CONTROL
+            and trigger.get("param") in ("ends_from", "ends_to")):
+        tried = state.filters.with_values(**{str(trigger["param"]): value})
+        if range_reversed(tried):
+            return state, reversed_range_message(tried, "The previous range is kept.")
+    return after, ""
+
 
 def _clicked_location(click_data: object, key: str) -> str | None:
     """The `location` / `id` of the first clicked point in plotly clickData, if well-formed."""
@@ -160,7 +239,14 @@ def reduce_state(state: AppState, trigger: object, value: object, *, today: date
     if trigger == triggers.URL:
         return AppState.from_query_string(value if isinstance(value, str) else "")
     if trigger == triggers.CLEAR_ALL:
-        return replace(state, filters=FilterState()) if value else state
+        return _settle_views(state, replace(state, filters=FilterState()), every=True) if value else state
+    after = _reduce_filters(state, trigger, value, today=today)
+    if range_reversed(after.filters):  # only a control can set one bound past the other: refused
+        return state
+    return _settle_views(state, after)
+
+
+def _reduce_filters(state: AppState, trigger: object, value: object, *, today: date) -> AppState:
     if not isinstance(trigger, Mapping):
         return state
     kind = trigger.get("type")

@@ -62,8 +62,9 @@ def walk(component: Any) -> Iterator[Any]:
 
 
 def area_headings(body: Any) -> list[str]:
-    """The service-area headings (h3) of 'Systems by service area'."""
-    return [c.children for c in walk(body) if type(c).__name__ == "H3"]
+    """The service-area headings (h3) of 'Systems by service area' (once each: the phone's cards
+    repeat them, shown instead of the tables)."""
+    return list(dict.fromkeys(c.children for c in walk(body) if type(c).__name__ == "H3"))
 
 
 # ---- borough profile ------------------------------------------------------------------------------

@@ -95,7 +95,8 @@ def test_random_bodies_to_the_callback_endpoint(body):
 
 
 def test_broken_structures_get_400():
-    output = next(iter(CALLBACKS))
+    # a callback with a plain output: for one whose single output is a wildcard, no outputs is valid
+    output = next(o for o in CALLBACKS if '["ALL"]' not in o)
     good = _payload(output, [None])
     variants = [
         b"not json at all", b"\xff\xfe", b"[" * 5000,

@@ -1,0 +1,76 @@
+"""The "nothing matches" slot every page holds: empty while the page's filters match contracts,
+else components.empty_state's block naming the filters to relax. One callback serves every page:
+the slot's id says what the page fixes (a profile's borough or supplier), so the same code counts
+for all of them.
+
+Pages place `slot(state, path, scope)` in their layout (the first paint); the callback below
+redraws it when the state changes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dash import ALL, Input, Output, State, callback, ctx, html
+
+import ids
+from components.empty_state import nothing_matches
+from techmap.analysis.filters import FilterState
+from techmap.analysis.relax import relaxations
+from techmap.appstate import AppState
+from techmap.dataformat.authorities import by_code
+from techmap.service import context
+from techmap.service.views import in_view
+
+SCOPES = ("authority", "supplier")  # what a page may fix: a borough or a supplier profile
+
+
+def scope_of(param: str, value: str) -> str:
+    return f"{param}:{value}"
+
+
+def _parse_scope(scope: object) -> tuple[str, str] | None:
+    param, _, value = scope.partition(":") if isinstance(scope, str) else ("", "", "")
+    return (param, value) if param in SCOPES and value else None
+
+
+def _matches(filters: FilterState) -> int:
+    return in_view(filters)[0]
+
+
+def _what(fixed: tuple[str, str] | None) -> str:
+    if fixed is None:
+        return "contracts"
+    param, value = fixed
+    if param == "authority":
+        authority = by_code().get(value)
+        return f"contracts of {authority.name}" if authority else "contracts"
+    return f"contracts held by {context.dataset().supplier_names.get(value, value)}"
+
+
+def content(state: AppState, path: str, scope: object = "") -> Any:
+    """None while something matches; else the block naming the filters to relax."""
+    fixed = _parse_scope(scope)
+    filters = state.filters.with_values(**{fixed[0]: (fixed[1],)}) if fixed else state.filters
+    if _matches(filters):
+        return None
+    keep = (fixed[0],) if fixed else ()
+    return nothing_matches(state, relaxations(filters, _matches, keep), context.dataset(),
+                           path=path, what=_what(fixed), fixed=keep)
+
+
+def slot(state: AppState, path: str, scope: str = "") -> html.Div:
+    """The page's slot, drawn for `state`; `path` is the page's own (the links stay on it)."""
+    return html.Div(content(state, path, scope), id=ids.nothing_matches(scope))
+
+
+@callback(
+    Output(ids.nothing_matches(ALL), "children"),
+    Input(ids.APP_STATE, "data"),
+    State(ids.URL, "pathname"),
+    prevent_initial_call=True,
+)
+def update_nothing_matches(data: Any, pathname: Any) -> list[Any]:
+    state = AppState.from_dict(data)
+    # one leading slash: "//host/..." would make the links leave the site
+    path = "/" + pathname.lstrip("/") if isinstance(pathname, str) else "/"
+    return [content(state, path, output["id"].get("scope")) for output in ctx.outputs_list]
