@@ -131,7 +131,7 @@ def _check_row(cells: dict[str, str], line: int, label: str, sources: Collection
     if cells["authority_code"] and (code is None or code not in by_code()):
         bad("authority_code", "not a London borough: use an ONS code (E09000001 to E09000033) or "
                               "a name such as 'Camden'")
-    area = _skill_area(cells["skill_area"])
+    area = skill_area_slug(cells["skill_area"])
     if cells["skill_area"] and area is None:
         close = difflib.get_close_matches(slugify(cells["skill_area"]), list(SKILL_AREAS_BY_SLUG),
                                           n=1)
@@ -154,7 +154,7 @@ def _check_row(cells: dict[str, str], line: int, label: str, sources: Collection
             "line": line}
 
 
-def _skill_area(text: str) -> str | None:
+def skill_area_slug(text: str) -> str | None:
     """The slug for a slug or a label ("Cyber security"); None when neither."""
     slug = slugify(text)
     if slug in SKILL_AREAS_BY_SLUG:

@@ -20,7 +20,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from techmap.dataformat.authorities import match_authority
-from techmap.dataformat.skills_checks import _skill_area as skill_area_slug
+from techmap.dataformat.skills_checks import skill_area_slug
 from techmap.dataformat.skills_schema import (
     MAX_LEVEL,
     MIN_LEVEL,
