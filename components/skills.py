@@ -4,7 +4,7 @@ the peer-training finder and the empty state of a dataset without skills."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from dash import dcc, html
@@ -12,6 +12,7 @@ from dash import dcc, html
 from techmap.analysis.skills import AreaPeers, Finder, GridRow, PEER_GAP
 from techmap.dataformat.skills_schema import SKILL_AREAS, SKILL_LEVELS
 from components.coverage import SURVEY_TEMPLATE as SURVEY_TEMPLATE_URL
+from components.fast_html import el
 from techmap.dataformat.authorities import by_code
 
 NOT_PEOPLE = "Levels are aggregate team levels reported by each borough, never about named people."
@@ -51,22 +52,24 @@ def heatmap_caption(rows: Sequence[GridRow]) -> str:
             f"{NOT_PEOPLE}")
 
 
-def heatmap_table(rows: Sequence[GridRow], query: str) -> html.Table:
+def heatmap_table(rows: Sequence[GridRow], shown: Collection[str] = ()) -> html.Table:
+    """Every borough's row, those not in `shown` (when given) hidden: the borough filter then only
+    shows or hides rows in the browser (pages/skills.py), so a filter change sends no table."""
     head = html.Tr([html.Th("Borough", scope="col")] +
                    [html.Th(html.Span(a.label, title=a.description), scope="col", className="skill-col")
                     for a in SKILL_AREAS])
-    body = [html.Tr([html.Th(dcc.Link(r.name, href=f"/borough/{r.slug}{query}"), scope="row")] +
-                    [_cell(level) for level in r.levels], **{"data-code": r.code}) for r in rows]
+    body = [el(html.Tr, [el(html.Th, r.name, scope="row")] + [_cell(level) for level in r.levels],
+               hidden=bool(shown) and r.code not in shown, **{"data-code": r.code}) for r in rows]
     return html.Table([html.Caption("Skill level by borough and area (1 to 5)", className="visually-hidden"),
                        html.Thead(head), html.Tbody(body)], className="table table-sm skills-heatmap")
 
 
 def _cell(level: int | None) -> html.Td:
     if level is None:
-        return html.Td([html.Span("–", **{"aria-hidden": "true"}),
-                        html.Span("not reported", className="visually-hidden")],
-                       className="num skill-level-none")
-    return html.Td(str(level), className=f"num skill-level-{level}")
+        return el(html.Td, [el(html.Span, "–", **{"aria-hidden": "true"}),
+                            el(html.Span, "not reported", className="visually-hidden")],
+                  className="num skill-level-none")
+    return el(html.Td, str(level), className=f"num skill-level-{level}")
 
 
 def finder_section(finder: Finder | None, pool_size: int, query: str) -> list[Any]:
@@ -97,12 +100,12 @@ def _peer_table(areas: Sequence[AreaPeers], name: str, direction: str, table_id:
                       id=table_id, className="skills-none")
     peers_head = (f"Boroughs at least {PEER_GAP} levels above, highest first" if direction == "above"
                   else f"Boroughs at least {PEER_GAP} levels below, lowest first")
-    rows = [html.Tr([
-        html.Th(a.label, scope="row"),
-        html.Td(str(a.own_level), className="num"),
-        html.Td(html.Ol([html.Li([dcc.Link(p.name, href=f"/borough/{_slug(p.code)}{query}"),
-                                  f" (level {p.level})"], **{"data-code": p.code, "data-level": str(p.level)})
-                         for p in a.peers], className="peer-list")),
+    rows = [el(html.Tr, [  # el: rebuilt on every filter change (components/fast_html.py)
+        el(html.Th, a.label, scope="row"),
+        el(html.Td, str(a.own_level), className="num"),
+        el(html.Td, el(html.Ol, [el(html.Li, [el(dcc.Link, p.name, href=f"/borough/{_slug(p.code)}{query}"),
+                                              f" (level {p.level})"], **{"data-code": p.code})
+                                 for p in a.peers], className="peer-list")),
     ], **{"data-area": a.area}) for a in areas]
     return html.Table([html.Thead(html.Tr([html.Th("Skill area", scope="col"),
                                            html.Th(f"{name}'s level", scope="col", className="num"),

@@ -15,7 +15,7 @@ from typing import Any
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Output, State, callback, html
+from dash import Output, State, callback, clientside_callback, dcc, html
 
 import ids
 from components.skills import (
@@ -39,21 +39,20 @@ dash.register_page(__name__, path="/skills", title="Skills for peer training –
 FINDER_ID = "skills-finder"
 HEATMAP_ID = "skills-heatmap"
 CAPTION_ID = "skills-heatmap-caption"
+ROWS_SHOWN = "skills-rows-shown"
 # What the page depends on: the filters (the borough filter narrows it; the rest are in its links'
 # query) and the chosen borough. Other pages' view settings never fire it.
 STORES = ("filters", "borough")
 SELECT_DOM_ID = json.dumps(ids.view("borough"), sort_keys=True, separators=(",", ":"))  # Dash's form of a dict id
 
 
-def _parts(state: AppState) -> tuple[Any, Any, Any]:
-    """(finder, heatmap caption, heatmap table) for a state."""
+def _parts(state: AppState) -> tuple[Any, str]:
+    """(finder, heatmap caption) for a state."""
     f = state.filters
     code = chosen_borough(f, state.view_value("borough"))
     pool = peer_pool(f)
-    query = state.to_query_string()
-    finder = finder_section(finder_for(code, pool) if code else None, len(pool), query)
-    rows = grid_for(f.authority)
-    return finder, heatmap_caption(rows), heatmap_table(rows, query)
+    finder = finder_section(finder_for(code, pool) if code else None, len(pool), state.to_query_string())
+    return finder, heatmap_caption(grid_for(f.authority))
 
 
 def layout(**query: Any) -> html.Div:
@@ -63,8 +62,10 @@ def layout(**query: Any) -> html.Div:
                    className="lead")
     if not has_skills():
         return html.Div([html.H1("Skills for peer training"), intro, no_skills_note(),
-                         *state_stores(state, *STORES)], className="skills-page")
-    finder, caption, table = _parts(state)
+                         *state_stores(state, *STORES, "authority"), dcc.Store(id=ROWS_SHOWN)],
+                        className="skills-page")
+    finder, caption = _parts(state)
+    table = heatmap_table(grid_for(()), state.filters.authority)
     chosen = chosen_borough(state.filters, state.view_value("borough"))
     options = [{"label": "Choose a borough", "value": ""}] + [
         {"label": a.name, "value": a.code} for a in sorted(authorities(), key=lambda a: a.name)]
@@ -90,7 +91,8 @@ def layout(**query: Any) -> html.Div:
                              role="region", **{"aria-label": "Skill levels by borough"}),
                 ], className="chart"),
             ], className="skills-heatmap-section"),
-            *state_stores(state, *STORES),
+            *state_stores(state, *STORES, "authority"),
+            dcc.Store(id=ROWS_SHOWN),
         ],
         className="skills-page",
     )
@@ -99,13 +101,29 @@ def layout(**query: Any) -> html.Div:
 @callback(
     Output(FINDER_ID, "children"),
     Output(CAPTION_ID, "children"),
-    Output(HEATMAP_ID, "children"),
     *inputs(*STORES),
     State(ids.APP_STATE, "data"),
     prevent_initial_call=True,
 )
-def update_page(_filters: Any, _borough: Any, data: Any) -> tuple[Any, Any, Any]:
+def update_page(_filters: Any, _borough: Any, data: Any) -> tuple[Any, Any]:
     """Fired by the filters' or the chosen borough's store (components.state_stores)."""
     if not has_skills():
-        return dash.no_update, dash.no_update, dash.no_update
+        return dash.no_update, dash.no_update
     return _parts(AppState.from_dict(data))
+
+
+# The heatmap holds every borough's row once; the borough filter shows or hides rows here, in the
+# browser, so that a filter change sends the finder and a caption, never the table.
+clientside_callback(
+    """
+    function(codes) {
+        const shown = Array.isArray(codes) ? codes : [];
+        document.querySelectorAll("#%s tbody tr[data-code]").forEach(function(row) {
+            row.hidden = shown.length > 0 && shown.indexOf(row.dataset.code) < 0;
+        });
+        return window.dash_clientside.no_update;
+    }
+    """ % HEATMAP_ID,
+    Output(ROWS_SHOWN, "data"),
+    *inputs("authority"),
+)

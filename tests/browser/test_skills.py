@@ -83,11 +83,18 @@ def test_the_finder_by_keyboard_shows_the_hand_worked_peers(page, live_server) -
 def test_the_borough_filter_narrows_the_heatmap_and_axe_finds_nothing(page, live_server) -> None:
     page.goto(live_server + "/skills")
     wait_for_dash(page)
-    assert page.locator(".skills-heatmap tbody tr").count() == 33
+    visible = ".skills-heatmap tbody tr:not([hidden])"
+    assert page.locator(visible).count() == 33
     assert axe_violations(page) == []
     page.goto(live_server + f"/skills?authority={BOROUGH}&authority=E09000012&borough=E09000012")
     wait_for_dash(page)
-    codes = page.eval_on_selector_all(".skills-heatmap tbody tr", "rows => rows.map(r => r.dataset.code)")
+    codes = page.eval_on_selector_all(visible, "rows => rows.map(r => r.dataset.code)")
     assert codes == [BOROUGH, "E09000012"]  # Camden, Hackney: by name
     assert "Pairs Hackney with the boroughs in the borough filter" in page.locator("#skills-finder").inner_text()
     assert axe_violations(page) == []
+    # removing a borough from the filter shows or hides rows in the browser; the finder follows
+    page.locator("button.chip[aria-label*='Camden']").click()
+    page.wait_for_function("() => document.querySelectorAll('.skills-heatmap tbody tr:not([hidden])').length === 1")
+    assert page.eval_on_selector_all(visible, "rows => rows.map(r => r.dataset.code)") == ["E09000012"]
+    page.wait_for_function("() => document.querySelector('#skills-finder').textContent.includes('every other borough')")
+    assert "borough=E09000012" in page.url and "authority=E09000007" not in page.url
