@@ -116,3 +116,14 @@ def test_the_store_keeps_skills_with_each_version(database_url: str, folder: Pat
         publish_folder(database, folder, note="bad", by="alice")
     assert "level: '9': not a whole number from 1 to 5" in refused.value.checked.report
     assert load_version(database).version == 2
+
+
+def test_the_data_dictionary_documents_skills() -> None:
+    from techmap.dataformat.skills_schema import SKILL_COLUMNS
+
+    readme = (Path(__file__).resolve().parents[2] / "datasets" / "README.md").read_text(encoding="utf-8")
+    for column in SKILL_COLUMNS:
+        assert f"| `{column.name}` | {'yes' if column.required else 'no'} | {column.kind} | {column.label} |" in readme
+    for area in SKILL_AREAS:
+        assert f"| `{area.slug}` | {area.label} | {area.description} |" in readme
+    assert "never a\nnamed person" in readme or "never a named person" in readme
