@@ -29,7 +29,14 @@ from components.skills import (
 from components.state_stores import inputs, state_stores
 from techmap.appstate import AppState
 from techmap.dataformat.authorities import authorities
-from techmap.service.skill_views import chosen_borough, finder_for, grid_for, has_skills, peer_pool
+from techmap.service.skill_views import (
+    chosen_borough,
+    finder_for,
+    grid_for,
+    has_skills,
+    illustrative_levels,
+    peer_pool,
+)
 
 dash.register_page(__name__, path="/skills", title="Skills for peer training – London Tech Map",
                    name="Skills", order=4,
@@ -55,6 +62,16 @@ def _parts(state: AppState) -> tuple[Any, str]:
     return finder, heatmap_caption(grid_for(f.authority))
 
 
+def _illustrative_note() -> list[Any]:
+    made_up = illustrative_levels()
+    if not made_up:
+        return []
+    return [html.P([html.Strong("Illustrative levels. "),
+                    f"{made_up:,} of the levels shown are made up for the demo dataset (synthetic): they "
+                    "describe no real team. Boroughs can return real ones on the survey template."],
+                   className="skills-illustrative")]
+
+
 def layout(**query: Any) -> html.Div:
     state = AppState.from_page_query(query)
     intro = html.P(["Each borough's team level in twelve skill areas, from 1 (little or none) to 5 (strong: "
@@ -73,6 +90,7 @@ def layout(**query: Any) -> html.Div:
         [
             html.H1("Skills for peer training"),
             intro,
+            *_illustrative_note(),
             html.Section([
                 html.H2("Find peers to train with", className="h4"),
                 html.Div([html.Label("Borough", htmlFor=SELECT_DOM_ID, className="form-label"),

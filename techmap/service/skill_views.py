@@ -22,6 +22,12 @@ def has_skills() -> bool:
     return skills is not None and not skills.empty
 
 
+def illustrative_levels() -> int:
+    """How many of the served skill levels are illustrative (synthetic), for the page's note."""
+    skills = context.dataset().skills
+    return 0 if skills is None or skills.empty else int(skills["synthetic"].sum())
+
+
 def _skills() -> pd.DataFrame:
     skills = context.dataset().skills
     return skills if skills is not None else pd.DataFrame(columns=["authority_code", "skill_area", "level"])

@@ -81,8 +81,12 @@ def test_the_finder_by_keyboard_shows_the_hand_worked_peers(page, live_server) -
 
 
 def test_the_borough_filter_narrows_the_heatmap_and_axe_finds_nothing(page, live_server) -> None:
+    page.set_viewport_size({"width": 375, "height": 800})  # a phone: the table scrolls in its own region
     page.goto(live_server + "/skills")
     wait_for_dash(page)
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 375
+    assert "describe no real team" in page.locator(".skills-illustrative").inner_text()
+    page.set_viewport_size({"width": 1280, "height": 900})
     visible = ".skills-heatmap tbody tr:not([hidden])"
     assert page.locator(visible).count() == 33
     assert axe_violations(page) == []
