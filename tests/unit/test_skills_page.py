@@ -161,3 +161,13 @@ def test_the_map_colours_boroughs_by_a_skill_level(with_skills: Dataset) -> None
     from components.map_panel import map_caption
 
     assert map_caption(metrics, metric).startswith("Each borough coloured by its team's level in Cloud")
+
+
+def test_the_finder_is_a_view_of_the_service_layer_keyed_by_version_and_role(with_skills: Dataset) -> None:
+    from techmap.service.skill_views import finder_for
+
+    for role in ("public", "internal"):
+        finder_for(CAMDEN, (), role=role)
+    keys = [k for k in cache.VIEWS.store if isinstance(k, tuple) and k[2].endswith("skill_views.finder_for")]
+    assert sorted(k[1] for k in keys) == ["internal", "public"]
+    assert {k[0] for k in keys} == {context.dataset_version()}
