@@ -38,14 +38,14 @@ def level_legend() -> html.Ul:
 def heatmap_caption(rows: Sequence[GridRow]) -> str:
     if not rows:
         return "No borough matches the borough filter."
-    cells = [level for r in rows for level in r.levels if level is not None]
-    if not cells:
+    averages = []  # (average level, area label) of each area someone reported
+    for i, area in enumerate(SKILL_AREAS):
+        levels = [r.levels[i] for r in rows if r.levels[i] is not None]
+        if levels:
+            averages.append((sum(levels) / len(levels), area.label))
+    if not averages:
         return "None of these boroughs has reported a skill level yet."
-    totals = [(sum(r.levels[i] or 0 for r in rows) / max(1, sum(r.levels[i] is not None for r in rows)),
-               area.label) for i, area in enumerate(SKILL_AREAS)]
-    known = [(avg, label) for (avg, label), i in zip(totals, range(len(SKILL_AREAS)), strict=True)
-             if any(r.levels[i] is not None for r in rows)]
-    top, low = max(known), min(known)
+    top, low = max(averages), min(averages)
     boroughs = "borough" if len(rows) == 1 else "boroughs"
     return (f"Skill levels of {len(rows)} {boroughs} in {len(SKILL_AREAS)} areas, 1 (little or none) to 5 "
             f"(strong). Strongest on average: {top[1]} ({top[0]:.1f}); weakest: {low[1]} ({low[0]:.1f}). "

@@ -116,6 +116,9 @@ def test_the_callback_draws_the_finder_for_the_chosen_borough(page: Any, with_sk
     assert "Where Camden could learn" in text and "Hackney (level 3)" not in text  # Hackney: not in the pool
     assert "Lambeth" in text and "No borough is 2 levels above Camden in: Data, User research." in text
     assert caption.startswith("Skill levels of 2 boroughs in 12 areas")
+    # Camden and Lambeth: networks (5 + 3) / 2 = 4.0 strongest; cloud (1 + 3) / 2 = 2.0 weakest (tied
+    # with user research, 2 / 1, and named first)
+    assert "Strongest on average: Networks (4.0); weakest: Cloud (2.0)." in caption
     assert "never about named people" in caption
     # the heatmap holds every borough once; the filter hides the others (in the browser on a change)
     rows = _walk(page.layout(authority=[CAMDEN, LAMBETH]))
