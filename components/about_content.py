@@ -292,6 +292,10 @@ def contribute(contact_email: str, *, public: bool) -> list[Any]:
         scroll_region(data_dictionary(public=public), "Data dictionary"),
         html.P(["Service areas are given by their slug, e.g. ", _code("adult-social-care"),
                 "; boroughs by ONS code (E09000001 to E09000033) or by name."], className="small"),
+        html.P(["Skills for peer training: the survey's Skills sheet gives each borough's aggregate team "
+                "level (1 to 5) in twelve skill areas, never anything about a named person; a dataset "
+                "keeps them in an optional ", _code("skills.csv"), " (", dcc.Link("Skills page", href="/skills"),
+                ")."], className="small"),
     ]
 
 

@@ -53,6 +53,8 @@ def value_texts(metrics: pd.DataFrame, metric: str) -> list[str]:
     for v, n in zip(values, contracts, strict=True):
         if not math.isnan(v):
             out.append(format_value(metric, v))
+        elif metric.startswith("skill_"):  # a level, not a contract count
+            out.append("not reported")
         elif not n:
             out.append("no contracts")
         elif metric == "annual_value":

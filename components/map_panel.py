@@ -12,6 +12,7 @@ from dash import dcc, html
 import ids
 from components.fast_html import el
 from components.map_figure import format_value, metric_label, value_texts
+from components.skills_map import skill_map_caption
 from techmap.analysis.queries import METRICS, rank
 from techmap.appstate import view_default
 
@@ -49,6 +50,8 @@ def map_caption(metrics: pd.DataFrame, metric: str, *, chosen: str = "",
     column = METRICS[metric][2]
     values = metrics[column].astype(float)
     label = METRICS[metric][0].lower()
+    if metric.startswith("skill_"):  # team levels, not contracts (components/skills_map.py)
+        return skill_map_caption(metrics, metric, selected)
     if not metrics["contracts"].sum():
         return ("Nothing published yet matches these filters, so every borough shows zero: no "
                 "public source in this dataset names a system here. Councils can add theirs with "

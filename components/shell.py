@@ -19,6 +19,7 @@ NAV_ITEMS: tuple[tuple[str, str], ...] = (
     ("/suppliers", "Suppliers"),
     ("/renewals", "Renewals"),
     ("/boroughs", "Boroughs"),
+    ("/skills", "Skills"),
     ("/data", "Data"),
     ("/changes", "What changed"),
     ("/about", "About"),

@@ -21,6 +21,7 @@ from techmap.dataformat.dataset import Dataset
 from techmap.analysis.filters import FilterState
 from techmap.analysis.queries import METRICS
 from techmap.service import context
+from techmap.service.skill_views import has_skills, skill_metric_area, with_skill_levels
 from techmap.service.views import headline_for, metrics_for
 
 dash.register_page(__name__, path="/", title="Map of London borough technology – London Tech Map",
@@ -51,7 +52,7 @@ def _map_inputs(state: AppState) -> tuple[Any, str, tuple[str, ...]]:
         ignore.append("supplier")
     if metric == "runs_system":
         ignore.append("system")
-    metrics = metrics_for(f, tuple(ignore), context.today())
+    metrics = with_skill_levels(metrics_for(f, tuple(ignore), context.today()), metric)
     return metrics, metric, f.authority
 
 
@@ -69,7 +70,8 @@ def layout(**query: Any) -> html.Div:
             html.P("Each borough coloured by the measure you choose. Select boroughs on the map or "
                    "in the ranked list to filter every other view to them.", className="lead"),
             coverage_figure(*coverage_share(data.contracts), len(COVERED_AREAS)),
-            view_radio("metric", [{"label": spec[0], "value": key} for key, spec in METRICS.items()],
+            view_radio("metric", [{"label": spec[0], "value": key} for key, spec in METRICS.items()
+                                  if has_skills() or skill_metric_area(key) is None],
                        state.view_value("metric"), "Colour the map by"),
             html.Div(
                 [

@@ -37,11 +37,14 @@ from techmap import triggers
 from techmap.analysis.filters import MULTI_PARAMS, PARAMS, FilterState
 from techmap.analysis.quality import FLAGS
 from techmap.analysis.renewals import add_months
+from techmap.dataformat.authorities import authorities
+from techmap.dataformat.skills_schema import SKILL_AREAS
 
 # View settings: name -> (default, allowed values). Allow-listed so the URL cannot inject anything.
 VIEW_PARAMS: Mapping[str, tuple[str, tuple[str, ...]]] = MappingProxyType({
     "metric": ("contracts", ("contracts", "suppliers", "systems", "ending_12m", "annual_value",
-                             "supplier_share", "runs_system", "pairs_known")),
+                             "supplier_share", "runs_system", "pairs_known",
+                             *(f"skill_{a.slug}" for a in SKILL_AREAS))),
     "size": ("count", ("count", "value")),
     "group": ("service_area", ("service_area", "authority")),
     "within": ("12", ("3", "6", "9", "12", "18", "24", "36")),
@@ -52,6 +55,7 @@ VIEW_PARAMS: Mapping[str, tuple[str, tuple[str, ...]]] = MappingProxyType({
     "finder_show": ("page", ("page", "all")),
     "top": ("15", ("5", "10", "15", "20")),  # N of the suppliers page's "top N suppliers hold X%"
     "flag": ("all", ("all", *FLAGS)),  # the data page's grid: every row, or only one quality flag's
+    "borough": ("", ("", *(a.code for a in authorities()))),  # the /skills page's peer finder
 })
 
 # View settings that show nothing without a filter: (setting, value) -> the filter it measures.

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from techmap.dataformat.authorities import authorities
+from techmap.dataformat.skills_schema import SKILL_AREAS
 from techmap.analysis import concentration
 from techmap.analysis.concentration import factorize, remember_subset, share_of_largest
 from techmap.analysis.filters import PARAMS, FilterState
@@ -199,6 +200,10 @@ METRICS: dict[str, Metric] = {
     "runs_system": Metric("Runs the selected system", "", "runs_system", ".0f"),
     # Coverage: service areas whose system public evidence shows (real rows; techmap.analysis.coverage).
     "pairs_known": Metric("Service areas known from public evidence", "", "pairs_known", ",d"),
+    # A borough team's aggregate level per skill area (skills.csv; techmap.service.skill_views adds
+    # the column): not a contract measure, so no contract filter changes it.
+    **{f"skill_{a.slug}": Metric(f"Skill level: {a.label}", "", f"skill_{a.slug}", ".0f")
+       for a in SKILL_AREAS},
 }
 
 
@@ -213,6 +218,8 @@ def format_metric(key: str, value: float | None) -> str:
         return f"{value:.0%}"
     if key == "runs_system":
         return "yes" if value >= 0.5 else "no"
+    if key.startswith("skill_"):
+        return f"level {value:.0f}"
     return f"{value:,.0f}"
 
 

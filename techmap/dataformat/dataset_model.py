@@ -13,6 +13,9 @@ The contracts DataFrame (read-only; never mutate it, take copies) has:
   lower-cased contract_id, system, supplier, manufacturer, authority name and service-area name
   joined by " | ", for the free-text filter).
 
+The optional skills table (`skills`, from skills.csv) holds aggregate team levels per borough and
+skill area (techmap.dataformat.skills_schema), never anything about a named person.
+
 Where a dataset is read, checked and loaded: techmap.dataformat.dataset (load_dataset).
 """
 
@@ -51,6 +54,9 @@ class Dataset:
     warnings: tuple[Problem, ...] = field(default=())
     supplier_spellings: tuple[SupplierSpelling, ...] = field(default=())
     version: int | None = None  # the published version's number, when loaded from techmap.store
+    # skills.csv typed (techmap.dataformat.skills_checks): authority_code, skill_area, level (int),
+    # as_of, source, synthetic (bool), line; None when the dataset has no skills file.
+    skills: pd.DataFrame | None = None
 
     @property
     def unmatched_suppliers(self) -> tuple[SupplierSpelling, ...]:

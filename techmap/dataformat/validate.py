@@ -24,6 +24,8 @@ from techmap.dataformat.dataset_model import Dataset
 from techmap.dataformat.evidence import dataset_warnings
 from techmap.dataformat.problems import WHOLE_FILE_LINE, DatasetError, Problem
 from techmap.dataformat.schema import COLUMN_NAMES, ISO_DATE_PATTERN
+from techmap.dataformat.skills_checks import check_skills_file
+from techmap.dataformat.skills_schema import SKILLS_FILE
 from techmap.dataformat.table_reader import Table
 
 MANIFEST_FILE = "manifest.json"
@@ -117,6 +119,7 @@ class FolderCheck:
     manifest: dict[str, Any] | None = None
     frame: pd.DataFrame | None = None
     table: Table | None = None  # the cells as read (techmap.store keeps them as published)
+    skills: pd.DataFrame | None = None  # skills.csv typed, when the folder has one
 
 
 def _check_synthetic_flag(manifest: Mapping[str, Any], frame: pd.DataFrame,
@@ -160,7 +163,12 @@ def check_path(path: Path) -> FolderCheck:
             problems.extend(_check_synthetic_flag(manifest, result.frame, str(manifest_path), text))
             header = result.table.names if result.table is not None else COLUMN_NAMES
             problems.extend(dataset_warnings(result.frame, str(contracts_path), header))
-        return FolderCheck(problems, result.rows, result.encoding, manifest, result.frame, result.table)
+        skills = None
+        if (path / SKILLS_FILE).exists():  # optional: aggregate skill levels per borough
+            skills, skill_problems = check_skills_file(path / SKILLS_FILE, sources)
+            problems.extend(skill_problems)
+        return FolderCheck(problems, result.rows, result.encoding, manifest, result.frame, result.table,
+                           skills)
     try:
         result = read_contracts_file(path, str(path), None)
     except Exception as exc:
@@ -173,7 +181,8 @@ def no_such_path(path: Path) -> Problem:
 
 
 def validate_path(path: Path) -> list[Problem]:
-    """Every problem of a dataset folder (manifest.json + contracts.csv) or of a single contracts
+    """Every problem of a dataset folder (manifest.json + contracts.csv, and skills.csv when
+    present) or of a single contracts
     file (no manifest, so no check of the source column)."""
     path = Path(path)
     if not path.exists():
@@ -194,4 +203,5 @@ def load_validated(path: Path) -> Dataset:
         raise DatasetError(check.problems)
     assert check.manifest is not None  # no errors means the manifest was read
     warnings = tuple(p for p in check.problems if p.severity == "warning")
-    return Dataset(path=path, manifest=check.manifest, contracts=check.frame, warnings=warnings)
+    return Dataset(path=path, manifest=check.manifest, contracts=check.frame, warnings=warnings,
+                   skills=check.skills)

@@ -33,6 +33,7 @@ from techmap.demo.catalogue import (
     Slot,
 )
 from techmap.dataformat.problems import DatasetError
+from techmap.demo.skills import demo_skills, write_skills
 from techmap.dataformat.schema import COLUMN_NAMES, DATE_COLUMNS, HOSTING_VALUES, MONEY_COLUMNS
 
 DEFAULT_AS_OF = date(2026, 11, 1)
@@ -379,13 +380,17 @@ def manifest(seed: int, scale: float, include_real: bool, as_of: date = DEFAULT_
     }
 
 
-def write_dataset(out: Path, manifest_data: dict[str, Any], contracts: pd.DataFrame) -> None:
-    """Write manifest.json and contracts.csv (UTF-8, LF line ends, columns in schema order)."""
+def write_dataset(out: Path, manifest_data: dict[str, Any], contracts: pd.DataFrame,
+                  skills: pd.DataFrame | None = None) -> None:
+    """Write manifest.json and contracts.csv (UTF-8, LF line ends, columns in schema order), and
+    skills.csv when given."""
     out.mkdir(parents=True, exist_ok=True)
     (out / "manifest.json").write_text(
         json.dumps(manifest_data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     contracts[list(COLUMN_NAMES)].to_csv(out / "contracts.csv", index=False, lineterminator="\n",
                                          encoding="utf-8")
+    if skills is not None:
+        write_skills(out, skills)
 
 
 def build_contracts(seed: int, scale: float, include_real: bool) -> pd.DataFrame:
@@ -421,7 +426,8 @@ def run_generate_command(seed: int, scale: float, out: Path, include_real: bool 
     except DatasetError as exc:
         print(exc.report(), file=sys.stderr)
         return 1
-    write_dataset(out, manifest(seed, scale, include_real), contracts)
+    write_dataset(out, manifest(seed, scale, include_real), contracts,
+                  demo_skills(seed, DEFAULT_AS_OF, DEMO_SOURCE))
     real = int((contracts["synthetic"] == "false").sum())
     print(f"{out}: wrote {len(contracts):,} contracts ({real:,} real, "
           f"{len(contracts) - real:,} illustrative; seed {seed}, scale {scale:g})")

@@ -23,6 +23,7 @@ from techmap.importers.register import import_register
 from techmap.importers.report import ImportReport
 from techmap.importers.rows import OGL3, ImportResult
 from techmap.importers.survey import import_survey
+from techmap.importers.survey_skills import merge_skills
 from techmap.dataformat.problems import Problem
 
 REPORTS_DIR = "import_reports"
@@ -78,6 +79,8 @@ def finish_import(result: ImportResult, out: Path) -> ImportReport:
                               "problem above (python -m techmap validate lists every problem) or "
                               "import into another folder")
         else:
+            if result.skills:
+                report.notes.append(merge_skills(out, result.skills, set(result.sources)))
             report.validation = validate_path(out)
             report.validation_summary = summary_line(report.validation, report.merge.rows)
     sources = result.sources or report.sources  # a file that could not be read has no entry

@@ -66,6 +66,7 @@ class ImportResult:
     sources: dict[str, dict[str, Any]] = field(default_factory=dict)
     title: str = "Imported technology contracts"
     description: str = ""
+    skills: list[dict[str, str]] = field(default_factory=list)  # skills.csv rows (the survey's Skills sheet)
 
 
 def contract_row(**values: object) -> dict[str, str]:

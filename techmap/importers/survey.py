@@ -28,6 +28,7 @@ from techmap.importers.rows import (
     short_hash,
     source_key,
 )
+from techmap.importers.survey_skills import read_skill_records, skill_rows
 from techmap.importers.survey_template import (
     AS_OF_LABEL,
     SHEET_CONTRACTS,
@@ -124,6 +125,7 @@ def import_survey(path: Path, *, url: str = "", licence: str = OGL3) -> ImportRe
             return ImportResult([], report)
         sheet, header_row, mapping, labels = found
         as_of = _as_of(book)
+        skill_records = read_skill_records(book)
         records = [(number, list(values)) for number, values in
                    enumerate(sheet.iter_rows(min_row=header_row + 1, values_only=True),
                              start=header_row + 1)]
@@ -147,6 +149,7 @@ def import_survey(path: Path, *, url: str = "", licence: str = OGL3) -> ImportRe
     where = f"{AS_OF_LABEL!r} on the Read me sheet" if as_of else "the file's modification date"
     report.notes.append(f"as_of {as_of_text} ({where})")
     stamp_listing(rows, url, path, as_of_text, where, report.notes)
+    skills = skill_rows(skill_records, label, source, as_of_text, report)
     boroughs = sorted({r["authority_code"] for r in rows})
     publisher = (official_name(boroughs[0]) if len(boroughs) == 1 else
                  "London boroughs (survey returns)")
@@ -162,7 +165,7 @@ def import_survey(path: Path, *, url: str = "", licence: str = OGL3) -> ImportRe
         "imported_with": "python -m techmap import survey",
     }}
     title = f"{publisher}: technology systems" if len(boroughs) == 1 else "Borough survey returns"
-    return ImportResult(rows, report, sources, title=title,
+    return ImportResult(rows, report, sources, title=title, skills=skills,
                         description="Systems and contracts reported by the borough in the London "
                                     "Tech Map survey, imported with python -m techmap import.")
 

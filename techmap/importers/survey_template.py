@@ -4,8 +4,9 @@ systems (including those no register lists: in-house builds, old perpetual licen
 them with `python -m techmap import survey FILE --out DATASET`.
 
 Sheets: "Read me" (how to fill it in, the 'as of' date, the data dictionary), "Contracts" (one
-row per system, headed by the column labels of techmap.dataformat.schema) and a hidden "Lists" sheet that the
-drop-downs read from.
+row per system, headed by the column labels of techmap.dataformat.schema), "Skills" (the teams' level
+per skill area: techmap.importers.survey_skills) and a hidden "Lists" sheet that the drop-downs read
+from.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from techmap.dataformat.authorities import authorities
 from techmap.dataformat.schema import COLUMNS, HOSTING_VALUES, SERVICE_AREAS, Column
+from techmap.importers.survey_skills import READ_ME, add_skills_sheet
 
 SHEET_README = "Read me"
 SHEET_CONTRACTS = "Contracts"
@@ -81,6 +83,7 @@ def build_survey_workbook() -> Workbook:
         "dates (or DD/MM/YYYY); amounts are plain numbers in pounds.",
         "Satisfaction (1-5) is never shown on a public instance. Set 'Values public' to false "
         "to hide a row's values there.",
+        READ_ME,
         "Import with: python -m techmap import survey THIS_FILE.xlsx --out DATASET_FOLDER",
     ]
     for row, text in enumerate(lines, start=3):
@@ -133,6 +136,7 @@ def build_survey_workbook() -> Workbook:
             for row in range(2, last + 1):
                 sheet[f"{letter}{row}"].number_format = "#,##0.00"
     sheet.freeze_panes = "A2"
+    add_skills_sheet(book, lists, ranges["Borough"])
     book.active = 0
     return book
 

@@ -16,6 +16,8 @@ from sqlalchemy.orm import Session
 
 from techmap.dataformat.dataset import Dataset, finish_loading
 from techmap.dataformat.problems import DatasetError
+from techmap.dataformat.skills_checks import check_skills_bytes
+from techmap.dataformat.skills_schema import SKILLS_FILE
 from techmap.store.checked import CONTRACTS_FILE, MANIFEST_FILE, typed_contracts
 from techmap.store.db import Database
 from techmap.store.models import ContractRow, DatasetVersion, FileBlob, RowSpan, VersionFile
@@ -149,10 +151,17 @@ def load_version(database: Database, number: int | None = None, *,
     manifest = _manifest(contents)
     label = f"version {contents.number}/{CONTRACTS_FILE}"
     frame, problems = typed_contracts(contents.columns, contents.rows, label, manifest)
+    skills = None
+    if SKILLS_FILE in contents.files:  # kept as a file of the version, checked as published
+        sources = manifest.get("sources")
+        skills, skill_problems = check_skills_bytes(
+            contents.files[SKILLS_FILE], f"version {contents.number}/{SKILLS_FILE}",
+            list(sources) if isinstance(sources, dict) else None)
+        problems.extend(skill_problems)
     if any(p.severity == "error" for p in problems):
         raise DatasetError(problems)
     loaded = Dataset(path=Path(f"version-{contents.number}"), manifest=manifest, contracts=frame,
-                     warnings=tuple(problems), version=contents.number)
+                     warnings=tuple(problems), version=contents.number, skills=skills)
     return finish_loading(loaded, public=public)
 
 

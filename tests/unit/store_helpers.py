@@ -9,7 +9,8 @@ from pathlib import Path
 
 from sqlalchemy import func, select, text
 
-from techmap.demo.generate import build_contracts, manifest, write_dataset
+from techmap.demo.generate import DEFAULT_AS_OF, DEMO_SOURCE, build_contracts, manifest, write_dataset
+from techmap.demo.skills import demo_skills
 from techmap.store.checked import CheckedFolder
 from techmap.store.db import Database
 from techmap.store.models import ContractRow, DatasetVersion, FileBlob, RowSpan, VersionFile
@@ -19,7 +20,8 @@ STORE_TABLES = ("dataset_version", "contract_row", "row_span", "file_blob", "ver
 
 def write_demo(out: Path, scale: float = 1) -> Path:
     """What `python -m techmap generate-demo --scale N --out DIR` writes."""
-    write_dataset(out, manifest(2019, scale, True), build_contracts(2019, scale, True))
+    write_dataset(out, manifest(2019, scale, True), build_contracts(2019, scale, True),
+                  demo_skills(2019, DEFAULT_AS_OF, DEMO_SOURCE))
     return out
 
 

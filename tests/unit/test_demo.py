@@ -340,7 +340,7 @@ def test_committed_demo_dataset_equals_a_fresh_generation(tmp_path: Path,
                                                           ) -> None:
     out = tmp_path / "demo"
     assert cli_main(["generate-demo", "--seed", "2019", "--scale", "1", "--out", str(out)]) == 0
-    for name in ("manifest.json", "contracts.csv"):
+    for name in ("manifest.json", "contracts.csv", "skills.csv"):
         assert (out / name).read_bytes() == (DEMO / name).read_bytes(), name
     line = capsys.readouterr().out.strip()
     assert line.endswith("wrote 1,544 contracts (211 real, 1,333 illustrative; seed 2019, scale 1)")

@@ -35,6 +35,8 @@ CASES = [
     (html.H3, ["Uniform", html.Span("Same system")], {"className": "h6 jp-title"}),
     (html.P, [html.Strong("Boroughs (2): "), "Camden"], {"className": "jp-fact"}),
     (html.A, "evidence", {"href": "https://example.org/notice/1", "rel": "noopener noreferrer"}),
+    (html.Ol, [html.Li("Camden (level 5)")], {"className": "peer-list"}),
+    (html.Tr, [html.Th("Camden")], {"hidden": True, "data-code": "E09000007"}),
 ]
 
 

@@ -30,7 +30,7 @@ def template() -> openpyxl.Workbook:
 
 
 def test_template_sheets_and_header(template) -> None:
-    assert template.sheetnames == ["Read me", "Contracts", "Lists"]
+    assert template.sheetnames == ["Read me", "Contracts", "Skills", "Lists"]
     assert template["Lists"].sheet_state == "hidden"
     header = [c.value for c in template["Contracts"][1]]
     assert header == [c.label for c in SURVEY_COLUMNS]
@@ -86,7 +86,7 @@ def test_template_read_me_has_the_data_dictionary(template) -> None:
 def test_write_survey_template(tmp_path: Path) -> None:
     path = write_survey_template(tmp_path / "sub" / "survey.xlsx")
     assert path.exists()
-    assert openpyxl.load_workbook(path).sheetnames == ["Read me", "Contracts", "Lists"]
+    assert openpyxl.load_workbook(path).sheetnames == ["Read me", "Contracts", "Skills", "Lists"]
 
 
 def test_an_empty_template_imports_nothing(tmp_path: Path) -> None:

@@ -48,8 +48,8 @@ def test_export_of_a_published_version_is_the_folder_that_was_published(
     assert exported.rows == published.rows  # row for row, cell for cell
     assert not exported.has_errors
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["contracts.csv",
-                                                                    "manifest.json"]
-    for name in ("manifest.json", "contracts.csv"):  # generate-demo's own CSV comes back as is
+                                                                    "manifest.json", "skills.csv"]
+    for name in ("manifest.json", "contracts.csv", "skills.csv"):  # generate-demo's files as they were
         assert (tmp_path / "out" / name).read_bytes() == (demo / name).read_bytes()
     with pytest.raises(FileExistsError):
         export_version(database, tmp_path / "out", 1)
