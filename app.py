@@ -83,6 +83,7 @@ def create_app() -> dash.Dash:
     app.index_string = INDEX
     app.layout = current_layout  # drawn from the version this request is pinned to
     from shell import callbacks  # noqa: F401  (registers the shell callbacks: reducer, chips, banner)
+    from shell import facets  # noqa: F401  (the filter drop-downs' counted options)
     from web import hosting, register_routes
 
     try:

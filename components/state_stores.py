@@ -19,7 +19,9 @@ from techmap.appstate import VIEW_PARAMS, AppState
 from techmap.analysis.filters import MULTI_PARAMS, PARAMS
 
 FILTERS = "filters"
-NAMES: tuple[str, ...] = (FILTERS, *PARAMS, *VIEW_PARAMS)
+# The filter `group` shares its name with the renewals view setting `group`: that store is the view
+# setting's (pages read the group filter from the "filters" store).
+NAMES: tuple[str, ...] = (FILTERS, *(p for p in PARAMS if p not in VIEW_PARAMS), *VIEW_PARAMS)
 WHOLE_STATE: tuple[str, ...] = (FILTERS, *VIEW_PARAMS)  # every part: for what carries the whole state
 
 
@@ -31,7 +33,7 @@ def store_value(state: AppState, name: str, before: Any = None) -> Any:
     if name == "supplier":
         was = before.get("now") if isinstance(before, dict) else None
         return {"now": list(f.supplier), "was": was if isinstance(was, list) else list(f.supplier)}
-    if name in MULTI_PARAMS:
+    if name in MULTI_PARAMS and name not in VIEW_PARAMS:
         return list(getattr(f, name))
     if name in ("ends_from", "ends_to"):
         day = getattr(f, name)

@@ -22,6 +22,7 @@ from techmap.analysis import concentration
 from techmap.analysis.concentration import factorize, remember_subset, share_of_largest
 from techmap.analysis.filters import PARAMS, FilterState
 from techmap.analysis.renewals import add_months
+from techmap.dataformat.schema import SERVICE_AREAS
 from techmap.service.cache import MISSING, SEARCH
 
 AUTHORITY_CODES: tuple[str, ...] = tuple(a.code for a in authorities())
@@ -32,6 +33,7 @@ FILTER_COLUMNS: dict[str, str] = {
     "area": "service_area",
     "supplier": "supplier_slug",
     "system": "system_slug",
+    "manufacturer": "manufacturer_slug",
 }
 
 
@@ -50,6 +52,11 @@ def _isin(series: pd.Series, values: Sequence[str]) -> np.ndarray:
     return series.isin(list(values)).to_numpy()
 
 
+def areas_in_groups(groups: Collection[str]) -> list[str]:
+    """The service-area slugs of the groups named (frontline, corporate, ...)."""
+    return [a.slug for a in SERVICE_AREAS if a.group in groups]
+
+
 def _day(value: date) -> np.datetime64:
     return np.datetime64(value.isoformat(), "D")
 
@@ -64,6 +71,8 @@ def filter_mask(df: pd.DataFrame, state: FilterState, *, ignore: Collection[str]
         values = getattr(state, field)
         if values and field not in ignore:
             mask &= _isin(df[column], values)
+    if state.group and "group" not in ignore:
+        mask &= _isin(df["service_area"], areas_in_groups(state.group))
     ends_from = None if "ends_from" in ignore else state.ends_from
     ends_to = None if "ends_to" in ignore else state.ends_to
     if ends_from or ends_to:
