@@ -1,0 +1,164 @@
+"""The manufacturer and group filters (issue 14 item 2) and the drop-downs' faceted counts, on the
+API fixture (tests/fixtures/api/dataset), whose nine rows are:
+
+A-004 Islington finance-erp  Unit4/Unit4          a-000 Westminster finance-erp Oracle/Insight
+A-001 Camden housing          Capita/Capita        A-008 Lambeth adult-social-care System C/System C
+A-003 Hackney housing         NEC/NEC Software     A-002 Camden revenues-benefits Capita/Capita
+A-006 Hackney libraries       Civica/Civica        A-005 City libraries Civica/Civica
+A-007 Camden libraries        Civica/Civica        (manufacturer/supplier)
+finance-erp is corporate; every other area here is frontline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+import pytest
+from flask.testing import FlaskClient
+
+from techmap.analysis.facets import FACET_PARAMS, counts_digests, facet_counts, facet_index
+from techmap.analysis.filters import FilterState
+from techmap.analysis.queries import apply_filter
+from techmap.appstate import AppState
+from techmap.dataformat.dataset import load_dataset
+from tests.unit.test_api import CAMDEN, CITY, FIXTURE, HACKNEY, contract_ids, get_json, instance, api_client
+
+
+@pytest.fixture(scope="module")
+def data():
+    return load_dataset(FIXTURE)
+
+
+@pytest.fixture()
+def client(monkeypatch: pytest.MonkeyPatch) -> Iterator[FlaskClient]:
+    with instance(monkeypatch, public=False):
+        yield api_client()
+
+
+# ---- FilterState and the URL ------------------------------------------------------------------
+
+
+def test_manufacturer_and_group_round_trip_through_the_url() -> None:
+    state = FilterState.from_query_string("?manufacturer=microsoft&manufacturer=cisco&group=frontline"
+                                          "&group=nonsense&manufacturer=Not%20A%20Slug")
+    assert state.manufacturer == ("microsoft", "cisco") and state.group == ("frontline",)
+    assert state.to_query_string() == "?manufacturer=microsoft&manufacturer=cisco&group=frontline"
+    assert FilterState.from_query_string(state.to_query_string()) == state
+    assert FilterState.from_dict(state.to_dict()) == state
+    assert state.toggled("group", "corporate").group == ("frontline", "corporate")
+    assert state.without("manufacturer", "cisco").manufacturer == ("microsoft",)
+
+
+def test_the_group_filter_and_the_renewals_group_view_share_the_key() -> None:
+    """`group` is a filter (frontline, ...) and the renewals view setting (service_area or
+    authority): their values are disjoint, so each keeps its own through the URL."""
+    state = AppState.from_query_string("?group=corporate&group=authority")
+    assert state.filters.group == ("corporate",) and state.view_value("group") == "authority"
+    assert AppState.from_query_string(state.to_query_string()) == state
+
+
+# ---- filtering ---------------------------------------------------------------------------------
+
+
+def test_the_manufacturer_filter_matches_who_makes_it_not_who_sells_it(data) -> None:
+    rows = apply_filter(data.contracts, FilterState(manufacturer=("oracle",)))
+    assert rows["contract_id"].tolist() == ["a-000"] and rows["supplier"].tolist() == ["Insight"]
+    assert apply_filter(data.contracts, FilterState(supplier=("oracle",))).empty
+
+
+def test_the_group_filter_keeps_the_service_areas_of_the_group(data) -> None:
+    corporate = apply_filter(data.contracts, FilterState(group=("corporate",)))
+    assert sorted(corporate["contract_id"]) == ["A-004", "a-000"]
+    both = apply_filter(data.contracts, FilterState(group=("corporate", "frontline")))
+    assert len(both) == 9
+    assert len(apply_filter(data.contracts, FilterState(group=("infrastructure",)))) == 0
+
+
+def test_the_api_filters_by_manufacturer_and_group(client: FlaskClient) -> None:
+    assert contract_ids(client, "?manufacturer=capita") == ["A-001", "A-002"]
+    assert contract_ids(client, "?manufacturer=civica&authority=" + CAMDEN) == ["A-007"]
+    assert contract_ids(client, "?group=corporate") == ["A-004", "a-000"]
+    assert contract_ids(client, "?group=corporate&manufacturer=oracle") == ["a-000"]
+    body = get_json(client, "/api/v1/contracts?manufacturer=capita&group=frontline")
+    assert body["meta"]["filters"]["manufacturer"] == ["capita"]
+    assert body["meta"]["filters"]["group"] == ["frontline"]
+    assert body["data"][0]["manufacturer_slug"] == "capita"
+    # the map's figures follow them too
+    summary = {r["code"]: r for r in get_json(client, "/api/v1/summary?group=corporate")["data"]}
+    assert summary[CAMDEN]["contracts"] == 0 and summary["E09000033"]["contracts"] == 1
+
+
+def test_the_api_refuses_a_bad_group_or_manufacturer_by_name(client: FlaskClient) -> None:
+    message = get_json(client, "/api/v1/contracts?group=authority", status=400)["error"]["message"]
+    assert "Parameter group" in message and "frontline" in message
+    message = get_json(client, "/api/v1/contracts?manufacturer=Not%20a%20slug", status=400)["error"]["message"]
+    assert "Parameter manufacturer" in message and "manufacturer_slug" in message
+
+
+def test_the_openapi_document_lists_both_filters(client: FlaskClient) -> None:
+    doc = get_json(client, "/api/v1/openapi.json")
+    params = doc["components"]["parameters"]
+    assert params["group"]["schema"]["items"]["enum"][:3] == ["frontline", "corporate", "infrastructure"]
+    assert params["manufacturer"]["explode"] is True
+    contracts = [p["$ref"].rsplit("/", 1)[1] for p in doc["paths"]["/contracts"]["get"]["parameters"]]
+    assert {"manufacturer", "group"} <= set(contracts)
+
+
+# ---- faceted drop-down counts -----------------------------------------------------------------
+
+
+def _named(index, counts, param: str) -> dict[str, int]:
+    """{value: count} of one filter, the values with contracts only."""
+    return {v: n for v, n in zip(index.values[param], counts[param], strict=True) if n}
+
+
+def test_facets_count_each_value_under_the_other_filters(data) -> None:
+    index = facet_index(data)
+    counts = facet_counts(data.contracts, FilterState(manufacturer=("civica",)), index)
+    assert _named(index, counts, "authority") == {CITY: 1, CAMDEN: 1, HACKNEY: 1}
+    assert _named(index, counts, "supplier") == {"civica": 3}
+    assert _named(index, counts, "group") == {"frontline": 3}
+    # its own filter is lifted: every manufacturer stays on offer, with its count
+    assert _named(index, counts, "manufacturer") == {"capita": 2, "civica": 3, "nec": 1, "oracle": 1,
+                                                     "system-c": 1, "unit4": 1}
+    counts = facet_counts(data.contracts, FilterState(area=("housing",), manufacturer=("capita",)), index)
+    assert _named(index, counts, "authority") == {CAMDEN: 1}
+    assert _named(index, counts, "manufacturer") == {"capita": 1, "nec": 1}
+    assert _named(index, counts, "area") == {"housing": 1, "revenues-benefits": 1}
+    assert _named(index, counts, "system") == {"open-housing": 1}
+
+
+def test_facets_follow_the_dates_and_the_search(data) -> None:
+    index = facet_index(data)
+    counts = facet_counts(data.contracts, FilterState(q="spydus", ends_to=date(2027, 3, 1)), index)
+    assert _named(index, counts, "authority") == {CAMDEN: 1}  # A-007 ends 2027-02-28; A-006 later
+    assert counts["authority"].count(0) == 32
+
+
+def test_facet_values_are_those_of_the_dataset_in_name_order(data) -> None:
+    index = facet_index(data)
+    assert set(index.values) == set(FACET_PARAMS)
+    assert index.values["group"] == ("frontline", "corporate")
+    assert index.labels["supplier"] == tuple(sorted(index.labels["supplier"], key=str.lower))
+    assert len(index.values["authority"]) == 33
+    assert "" not in index.values["manufacturer"]
+
+
+def test_the_facet_callback_sends_only_the_counts_that_changed(monkeypatch: pytest.MonkeyPatch) -> None:
+    import app  # noqa: F401  (registers the callbacks)
+    from dash import Patch, no_update
+
+    from shell.facets import update_facet_counts
+    from techmap.service import context
+    from techmap.service.facet_views import facet_counts_for
+
+    with instance(monkeypatch, public=False):
+        empty = counts_digests(facet_counts_for(FilterState()))
+        state = AppState.from_query_string("?manufacturer=capita").to_dict()
+        patch, digests = update_facet_counts(state, empty)
+        assert isinstance(patch, Patch)
+        changed = {op["location"][0] for op in patch.to_plotly_json()["operations"]}
+        assert changed == {"authority", "area", "group", "supplier", "system"}  # not its own
+        assert update_facet_counts(state, digests) == (no_update, no_update)
+        assert context.dataset() is not None
