@@ -368,7 +368,8 @@ def test_summary_gives_the_maps_metrics_per_borough(client: FlaskClient) -> None
     # Camden: all end within [2026-11-22, 2027-11-22]
     assert by_code[CAMDEN] == {"code": CAMDEN, "name": "Camden", "slug": "camden", "contracts": 3,
                                "suppliers": 2, "systems": 3, "ending_12m": 3, "annual_value": 400000.5,
-                               "supplier_share": None, "runs_system": None, "pairs_known": 1}
+                               "supplier_share": None, "runs_system": None, "pairs_known": 1,
+                               "frontline": 3, "corporate": 0, "infrastructure": 0}
     assert (by_code[HACKNEY]["ending_12m"], by_code[HACKNEY]["annual_value"]) == (1, 918273)
     assert by_code["E09000002"]["contracts"] == 0 and by_code["E09000002"]["annual_value"] is None
 

@@ -162,3 +162,27 @@ def test_the_facet_callback_sends_only_the_counts_that_changed(monkeypatch: pyte
         assert changed == {"authority", "area", "group", "supplier", "system"}  # not its own
         assert update_facet_counts(state, digests) == (no_update, no_update)
         assert context.dataset() is not None
+
+
+# ---- the group split in the headline figures --------------------------------------------------
+
+
+def test_the_group_split_counts_contracts_per_group(data) -> None:
+    from techmap.analysis.groups import borough_group_split, group_split
+
+    assert group_split(data.contracts) == {"frontline": 7, "corporate": 2, "infrastructure": 0, "other": 0}
+    camden = apply_filter(data.contracts, FilterState(authority=(CAMDEN,)))
+    assert group_split(camden)["frontline"] == 3
+    table = borough_group_split(data.contracts)
+    assert table.loc["E09000033"].tolist() == [0, 1, 0, 0] and int(table.to_numpy().sum()) == 9
+
+
+def test_the_map_headline_shows_the_split(monkeypatch: pytest.MonkeyPatch) -> None:
+    import app  # noqa: F401
+    import dash
+
+    from tests.unit.test_public_mode import render
+
+    with instance(monkeypatch, public=False):
+        text = render(dash.page_registry["pages.map"]["layout"](manufacturer="capita"))
+    assert "Frontline / corporate / infrastructure" in text and "2 / 0 / 0" in text
