@@ -24,6 +24,7 @@ NAV_ITEMS: tuple[tuple[str, str], ...] = (
     ("/changes", "What changed"),
     ("/about", "About"),
 )
+MEMBER_NAV_ITEMS: tuple[tuple[str, str], ...] = (("/satisfaction", "Satisfaction"),)  # members only
 
 DROPDOWN_HEIGHT = 420  # px: about eight options under the search box at a time
 
@@ -135,9 +136,11 @@ def filter_bar(data: Dataset) -> html.Section:
     )
 
 
-def header(sign_in: bool = False) -> html.Header:
+def header(sign_in: bool = False, members: bool = False) -> html.Header:
     """The site header; with `sign_in`, a "Sign in" link that assets/signed_in.js turns into the
-    signed-in user's name (from a cookie the server sets), linking to their account."""
+    signed-in user's name (from a cookie the server sets), linking to their account; with
+    `members`, the links of the members' pages too."""
+    items = NAV_ITEMS[:-1] + (MEMBER_NAV_ITEMS if members else ()) + NAV_ITEMS[-1:]  # About last
     account = [html.A("Sign in", href="/sign-in", id="account-link", className="nav-link account-link")] if sign_in else []
     return html.Header(
         html.Div(
@@ -147,7 +150,7 @@ def header(sign_in: bool = False) -> html.Header:
                 html.Nav(
                     html.Ul([
                         html.Li(dcc.Link(label, href=path, id=ids.nav_link(path), className="nav-link"))
-                        for path, label in NAV_ITEMS
+                        for path, label in items
                     ], className="nav-list"),
                     id=ids.NAV,
                     **{"aria-label": "Main"},
@@ -190,15 +193,16 @@ def footer(data: Dataset, published: tuple[int, datetime] | None = None) -> html
 
 
 def shell(data: Dataset, sign_in: bool = False,
-          published: tuple[int, datetime] | None = None) -> html.Div:
-    """The whole app layout; pages render inside `dash.page_container`."""
+          published: tuple[int, datetime] | None = None, members: bool = False) -> html.Div:
+    """The whole app layout; pages render inside `dash.page_container`. `members`: drawn for a
+    member (the members' pages are linked)."""
     return html.Div(
         [
             html.A("Skip to main content", href=f"#{ids.MAIN}", className="skip-link"),
             dcc.Location(id=ids.URL, refresh=False),
             dcc.Store(id=ids.APP_STATE, data={"filters": {}, "view": {}}),
             dcc.Store(id=ids.URL_SYNC),
-            header(sign_in),
+            header(sign_in, members),
             html.Main(
                 [
                     filter_bar(data),
