@@ -32,6 +32,7 @@ from components.controls import view_radio
 from components.downloads import contract_download_items
 from components.figure_frame import GRAPH_CONFIG, chart_figure
 from components.state_stores import FILTER_STORES, inputs, state_stores
+from pages.suppliers_makers import makers_section
 from components.treemap import (
     Nodes,
     group_legend,
@@ -217,6 +218,7 @@ def layout(**query: Any) -> html.Div:
                 ],
                 className="suppliers-grid",
             ),
+            makers_section(v.state),
             html.Section([
                 html.H2("Download", className="h4"),
                 html.Div(downloads(v), id=DOWNLOADS_ID),

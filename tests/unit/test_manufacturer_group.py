@@ -186,3 +186,43 @@ def test_the_map_headline_shows_the_split(monkeypatch: pytest.MonkeyPatch) -> No
     with instance(monkeypatch, public=False):
         text = render(dash.page_registry["pages.map"]["layout"](manufacturer="capita"))
     assert "Frontline / corporate / infrastructure" in text and "2 / 0 / 0" in text
+
+
+# ---- manufacturers beside suppliers (the suppliers page) --------------------------------------
+
+
+def test_manufacturers_beside_the_suppliers_holding_their_contracts(data) -> None:
+    from techmap.analysis.manufacturers import manufacturers_and_sellers, resold_count
+
+    # a-000: Oracle sold by Insight; A-003: NEC's housing system held by NEC Software Solutions
+    assert resold_count(data.contracts) == (9, 2)
+    table = manufacturers_and_sellers(data.contracts)
+    assert table[["manufacturer_slug", "contracts", "direct", "resold"]].values.tolist()[:3] == [
+        ["nec", 1, 0, 1], ["oracle", 1, 0, 1], ["civica", 3, 3, 0]]
+    assert table.loc[1, "sellers"] == [("Insight", 1)] and table.loc[2, "sellers"] == []
+    corporate = apply_filter(data.contracts, FilterState(group=("corporate",)))
+    assert resold_count(corporate) == (2, 1)
+
+
+def test_the_suppliers_page_shows_who_makes_it_with_caption_and_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    import app  # noqa: F401
+    import dash
+
+    from pages.suppliers_makers import update_makers
+    from tests.unit.test_public_mode import render
+
+    with instance(monkeypatch, public=False):
+        text = render(dash.page_registry["pages.suppliers"]["layout"]())
+        narrowed = render(update_makers(*[None] * 10, AppState.from_query_string("?area=libraries").to_dict()))
+    assert ("2 of the 9 contracts that name a manufacturer are held by another supplier" in text
+            and "NEC is the most resold: 1 of its 1 contracts, through NEC Software Solutions (1)." in text)
+    assert "Manufacturers and the suppliers that hold their contracts" in text  # the table alternative
+    assert "0 of the 3 contracts that name a manufacturer" in narrowed
+
+
+def test_the_group_filter_has_its_own_state_store() -> None:
+    from components.state_stores import NAMES, store_value
+
+    state = AppState.from_query_string("?group=frontline&group=authority")
+    assert store_value(state, "group-filter") == ["frontline"] and store_value(state, "group") == "authority"
+    assert len(NAMES) == len(set(NAMES))
