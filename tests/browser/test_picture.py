@@ -18,6 +18,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.browser.conftest import ROOT, start_server, stop_server, wait_for_dash
+from tests.browser.test_accessibility import axe_violations, open_every_details
 
 pytestmark = pytest.mark.browser
 
@@ -143,6 +144,8 @@ def test_a_member_sees_satisfaction_an_anonymous_visitor_does_not(server: str, v
     assert member.locator("#main-nav").get_by_role("link", name="Satisfaction").count() == 1
     member.get_by_text("Show the boroughs as a table").click()
     assert member.locator("#satisfaction-body table").first.is_visible()
+    open_every_details(member)
+    assert axe_violations(member) == []
     member.goto(server + "/satisfaction?area=housing")  # it follows the filters
     wait_for_dash(member)
     assert member.locator("#satisfaction-caption").inner_text() != caption
