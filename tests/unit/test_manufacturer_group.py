@@ -226,3 +226,25 @@ def test_the_group_filter_has_its_own_state_store() -> None:
     state = AppState.from_query_string("?group=frontline&group=authority")
     assert store_value(state, "group-filter") == ["frontline"] and store_value(state, "group") == "authority"
     assert len(NAMES) == len(set(NAMES))
+
+
+def test_downloads_and_calendar_feeds_take_the_new_filters(monkeypatch: pytest.MonkeyPatch) -> None:
+    import csv
+    import io
+
+    import app
+
+    from techmap.auth.roles import Role
+    from tests.unit.auth_helpers import bearer_token
+
+    with instance(monkeypatch, public=False):
+        client = app.server.test_client()
+        client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {bearer_token(Role.MEMBER)}"
+        response = client.get("/download/contracts.csv?manufacturer=oracle")
+        rows = list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig"), newline="")))
+        assert response.status_code == 200 and [r["contract_id"] for r in rows] == ["a-000"]
+        response = client.get("/download/contracts.csv?group=corporate")
+        assert "group-corporate" in response.headers["Content-Disposition"]
+        feed = client.get("/calendar/renewals.ics?manufacturer=capita").get_data(as_text=True)
+    assert "Manufacturer: Capita" in feed.replace("\r\n ", "")  # the feed's name says what it holds
+    assert "Academy" in feed and "Spydus" not in feed
