@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from dash import Input, Output, Patch, State, callback, clientside_callback, no_update
+from dash import Input, Output, Patch, State, callback, clientside_callback
+from dash.exceptions import PreventUpdate
 
 import ids
 from techmap.analysis.facets import FACET_PARAMS, counts_digests
@@ -29,8 +30,8 @@ def update_facet_counts(data: Any, digests: Any) -> tuple[Any, Any]:
     new = counts_digests(counts)
     old = digests if isinstance(digests, dict) else {}
     changed = [param for param in FACET_PARAMS if new[param] != old.get(param)]
-    if not changed:
-        return no_update, no_update
+    if not changed:  # e.g. a view setting changed, or a filter that moves no count
+        raise PreventUpdate
     patch = Patch()
     for param in changed:
         patch[param] = counts[param]

@@ -147,7 +147,8 @@ def test_facet_values_are_those_of_the_dataset_in_name_order(data) -> None:
 
 def test_the_facet_callback_sends_only_the_counts_that_changed(monkeypatch: pytest.MonkeyPatch) -> None:
     import app  # noqa: F401  (registers the callbacks)
-    from dash import Patch, no_update
+    from dash import Patch
+    from dash.exceptions import PreventUpdate
 
     from shell.facets import update_facet_counts
     from techmap.service import context
@@ -160,7 +161,8 @@ def test_the_facet_callback_sends_only_the_counts_that_changed(monkeypatch: pyte
         assert isinstance(patch, Patch)
         changed = {op["location"][0] for op in patch.to_plotly_json()["operations"]}
         assert changed == {"authority", "area", "group", "supplier", "system"}  # not its own
-        assert update_facet_counts(state, digests) == (no_update, no_update)
+        with pytest.raises(PreventUpdate):  # nothing moved: no answer at all
+            update_facet_counts(state, digests)
         assert context.dataset() is not None
 
 
