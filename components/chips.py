@@ -20,7 +20,7 @@ _PARAM_LABELS = {
     "supplier": "Supplier",
     "system": "System",
     "manufacturer": "Manufacturer",
-    "group": "Group",
+    "group": "Service group",
     "ends_from": "Ends from",
     "ends_to": "Ends by",
     "q": "Search",

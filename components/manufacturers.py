@@ -53,10 +53,10 @@ def makers_figure(table: pd.DataFrame) -> dict[str, Any]:
     ]
     layout = {
         "barmode": "stack", "height": 120 + 28 * max(len(shown), 1),
-        "margin": {"l": 10, "r": 10, "t": 10, "b": 40},
+        "margin": {"l": 10, "r": 10, "t": 30, "b": 40},
         "xaxis": {"title": {"text": "Contracts"}, "tickformat": ",d"},
         "yaxis": {"automargin": True},
-        "legend": {"orientation": "h", "y": -0.25, "traceorder": "normal"},
+        "legend": {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom", "traceorder": "normal"},
         "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "#ffffff",
         "hoverlabel": {"bgcolor": "#ffffff", "font": {"color": INK}},
     }

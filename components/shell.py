@@ -89,7 +89,7 @@ def filter_bar(data: Dataset) -> html.Section:
             _labelled("Borough", dropdown("authority", "All boroughs"), c["authority"]),
             _labelled("Service area", dropdown("area", "All service areas"), c["area"]),
             _labelled("Supplier", dropdown("supplier", "All suppliers"), c["supplier"]),
-            _labelled("Group", dropdown("group", "Frontline, corporate…"), c["group"]),
+            _labelled("Service group", dropdown("group", "All groups"), c["group"]),
             _labelled("Manufacturer", dropdown("manufacturer", "All manufacturers"), c["manufacturer"]),
             _labelled("System", dropdown("system", "All systems"), c["system"]),
             html.Fieldset(

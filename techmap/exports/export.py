@@ -309,7 +309,7 @@ def describe_filters(state: Any, *, supplier_names: Mapping[str, str] | None = N
         "group": lambda v: GROUP_NAMES.get(v, v),
     }
     labels = {"authority": "Borough", "area": "Service area", "supplier": "Supplier",
-              "system": "System", "manufacturer": "Manufacturer", "group": "Group"}
+              "system": "System", "manufacturer": "Manufacturer", "group": "Service group"}
     parts = []
     for param in MULTI_PARAMS:
         values = getattr(filters, param)
