@@ -89,8 +89,8 @@ def test_every_filter_can_be_operated_by_keyboard(page, live_server):
     for _ in range(40):
         page.keyboard.press("Tab")
         reached.add(page.evaluate("() => document.activeElement.id || document.activeElement.closest('[id]')?.id"))
-    for control in ("filter-authority", "filter-area", "filter-supplier", "filter-system",
-                    "filter-ends-from", "filter-ends-to", "filter-q"):
+    for control in ("filter-authority", "filter-area", "filter-supplier", "filter-group",
+                    "filter-manufacturer", "filter-system", "filter-ends-from", "filter-ends-to", "filter-q"):
         assert any(r and r.startswith(control) for r in reached), control
 
     # Choose a service area with the keyboard: open, type, pick with Enter, close with Escape.
