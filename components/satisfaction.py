@@ -12,12 +12,14 @@ from dash import dcc, html
 from components.figure_frame import GRAPH_CONFIG, chart_figure, simple_table
 from components.safe_text import plotly_text, short_label
 from techmap.analysis.satisfaction import Correlation, describe_correlation
+from techmap.dataformat.schema import COLUMNS_BY_NAME
 from techmap.wording import plural
 
 CHART_ID = "satisfaction-chart"
 CAPTION_ID = "satisfaction-caption"
 INK = "#1b1b1b"
 POINT = "#0072B2"  # Okabe-Ito blue, as the treemap's frontline
+SCORE_LABEL = COLUMNS_BY_NAME["satisfaction"].label  # "Satisfaction (1-5)", as the data dictionary
 
 
 def score_text(average: float) -> str:
@@ -37,7 +39,7 @@ def scatter_figure(table: pd.DataFrame) -> dict[str, Any]:
     layout = {
         "height": 380, "margin": {"l": 60, "r": 10, "t": 10, "b": 50},
         "xaxis": {"title": {"text": "Suppliers the borough uses"}, "rangemode": "tozero", "tickformat": ",d"},
-        "yaxis": {"title": {"text": "Average satisfaction (1-5)"}, "range": [0.8, 5.2], "dtick": 1},
+        "yaxis": {"title": {"text": f"{SCORE_LABEL}, average"}, "range": [0.8, 5.2], "dtick": 1},
         "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "#ffffff",
         "hoverlabel": {"bgcolor": "#ffffff", "font": {"color": INK}},
     }
@@ -58,7 +60,7 @@ def finding_section(table: pd.DataFrame, correlation: Correlation) -> list[Any]:
                       className="satisfaction-graph")
     return [chart_figure(
         graph, CAPTION_ID, describe_correlation(correlation),
-        simple_table(["Borough", "Suppliers", "Average satisfaction", "Scores"], rows,
+        simple_table(["Borough", "Suppliers", f"{SCORE_LABEL}, average", "Scores"], rows,
                      "Boroughs by number of suppliers, with their average satisfaction", numeric={1, 2, 3}),
         table_summary="Show the boroughs as a table")]
 
