@@ -1,8 +1,8 @@
 """The filter drop-downs offer only values that exist under the other filters, with counts.
 
 Per filter change the server sends only the counts that changed (a Patch of the counts store,
-about 1-2 KB at most); the browser rebuilds the options from them and the labels it got once with
-the page. Imported by app.py."""
+under 3 KB even at --scale 100: benchmarks/facets.py); the browser rebuilds the options from them
+and the labels it got once with the page. Imported by app.py."""
 
 from __future__ import annotations
 

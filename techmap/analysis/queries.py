@@ -162,7 +162,9 @@ def _search_index(texts: np.ndarray) -> _SearchIndex | None:
 def apply_filter(df: pd.DataFrame, state: FilterState, *, ignore: Collection[str] = ()) -> pd.DataFrame:
     """Rows matching `state`: any of the values within a field, every field at once.
 
-    authority/area/supplier/system match authority_code/service_area/supplier_slug/system_slug;
+    authority/area/supplier/system/manufacturer match authority_code/service_area/supplier_slug/
+    system_slug/manufacturer_slug (rows naming no manufacturer drop out of that filter); group
+    keeps the service areas of the groups named;
     ends_from/ends_to keep rows whose end_date is within [from, to] inclusive (rows without an end
     date are left out as soon as either bound is set); q: every whitespace-separated term must occur
     in search_text (case-insensitive). `ignore` names FilterState fields to skip, e.g. the map
