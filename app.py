@@ -38,9 +38,9 @@ INDEX = """<!DOCTYPE html>
 
 def current_layout() -> Any:
     """The shell drawn from the version this request is pinned to (once per version)."""
-    served, sign_in = context.served(), not context.settings().public
-    return views.cached("app.shell", sign_in, lambda: shell(
-        served.data, sign_in=sign_in, published=(served.number, served.published_at)))
+    served, sign_in, members = context.served(), not context.settings().public, not context.public_only()
+    return views.cached("app.shell", (sign_in, members), lambda: shell(
+        served.data, sign_in=sign_in, published=(served.number, served.published_at), members=members))
 
 
 def create_app() -> dash.Dash:
@@ -84,6 +84,7 @@ def create_app() -> dash.Dash:
     app.layout = current_layout  # drawn from the version this request is pinned to
     from shell import callbacks, nothing_matches  # noqa: F401  (registers the shell callbacks: reducer,
     # chips, banner; every page's "nothing matches" slot)
+    from shell import facets  # noqa: F401  (the filter drop-downs' counted options)
     from web import hosting, register_routes
 
     try:

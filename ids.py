@@ -27,10 +27,17 @@ FILTER_CONTROLS = {
     "area": "filter-area",
     "supplier": "filter-supplier",
     "system": "filter-system",
+    "manufacturer": "filter-manufacturer",
+    "group": "filter-group",
     "ends_from": "filter-ends-from",
     "ends_to": "filter-ends-to",
     "q": "filter-q",
 }
+
+# The drop-downs' faceted options (shell/facets.py): labels once, counts per filter change.
+FACET_LABELS = "facet-labels"
+FACET_COUNTS = "facet-counts"
+FACET_DIGESTS = "facet-digests"
 
 
 def filter_control(param: str) -> dict:

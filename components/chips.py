@@ -11,14 +11,16 @@ import ids
 from components.safe_text import short_label
 from techmap.dataformat.authorities import by_code
 from techmap.dataformat.dataset import Dataset
-from techmap.analysis.filters import FilterState
-from techmap.dataformat.schema import SERVICE_AREAS_BY_SLUG
+from techmap.analysis.filters import MULTI_PARAMS, FilterState
+from techmap.dataformat.schema import GROUP_NAMES, SERVICE_AREAS_BY_SLUG
 
 _PARAM_LABELS = {
     "authority": "Borough",
     "area": "Service area",
     "supplier": "Supplier",
     "system": "System",
+    "manufacturer": "Manufacturer",
+    "group": "Service group",
     "ends_from": "Ends from",
     "ends_to": "Ends by",
     "q": "Search",
@@ -42,6 +44,10 @@ def value_label(param: str, value: str, data: Dataset) -> str:
         return short_label(data.supplier_names.get(value, value))
     if param == "system":
         return short_label(data.system_names.get(value, value))
+    if param == "manufacturer":
+        return short_label(data.manufacturer_names.get(value, value))
+    if param == "group":
+        return GROUP_NAMES.get(value, value)
     return value
 
 
@@ -59,7 +65,7 @@ def _chip(param: str, value: str, label: str) -> html.Button:
 
 def filter_chips(filters: FilterState, data: Dataset) -> list[Any]:
     chips: list[Any] = []
-    for param in ("authority", "area", "supplier", "system"):
+    for param in MULTI_PARAMS:
         for value in getattr(filters, param):
             chips.append(_chip(param, value, value_label(param, value, data)))
     for param in ("ends_from", "ends_to"):

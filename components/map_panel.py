@@ -13,22 +13,34 @@ import ids
 from components.fast_html import el
 from components.map_figure import format_value, metric_label, value_texts
 from components.skills_map import skill_map_caption
+from techmap.analysis.groups import SPLIT_GROUPS
 from techmap.analysis.queries import METRICS, rank
 from techmap.appstate import view_default
 
 
-def headline_cards(figures: dict[str, Any]) -> html.Dl:
-    items = [
+def headline_cards(figures: dict[str, Any], groups: dict[str, int] | None = None) -> html.Dl:
+    """The headline figures; with `groups` (contracts per service-area group), the frontline /
+    corporate / infrastructure split as one more figure."""
+    items: list[tuple[str, Any]] = [
         ("Contracts", f"{figures['contracts']:,}"),
         ("Suppliers", f"{figures['suppliers']:,}"),
         (f"Held by the top {figures['top_n']} suppliers", f"{figures['top_n_share']:.0%}"),
         ("Ending in the next 12 months", f"{figures['ending_12m']:,}"),
     ]
+    if groups is not None:
+        items.append(("Frontline / corporate / infrastructure", group_split_text(groups)))
     return html.Dl(
         [html.Div([html.Dt(label), html.Dd(value)], className="headline") for label, value in items],
         className="headlines",
         id=ids.HEADLINE_FIGURES,
     )
+
+
+def group_split_text(groups: dict[str, int]) -> str:
+    """'820 / 463 / 240' (frontline / corporate / infrastructure), plus '(12 other)' when any."""
+    text = " / ".join(f"{groups.get(g, 0):,}" for g in SPLIT_GROUPS)
+    other = groups.get("other", 0)
+    return f"{text} ({other:,} other)" if other else text
 
 
 def _needs(metric: str) -> str | None:

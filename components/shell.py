@@ -12,7 +12,8 @@ import ids
 from components.safe_text import short_label, source_title
 from techmap.dataformat.authorities import authorities
 from techmap.dataformat.dataset import Dataset
-from techmap.dataformat.schema import GROUP_NAMES, SERVICE_AREAS
+from techmap.analysis.facets import FACET_PARAMS, counts_digests, facet_counts, facet_index
+from techmap.analysis.filters import FilterState
 
 NAV_ITEMS: tuple[tuple[str, str], ...] = (
     ("/", "Map"),
@@ -24,6 +25,9 @@ NAV_ITEMS: tuple[tuple[str, str], ...] = (
     ("/changes", "What changed"),
     ("/about", "About"),
 )
+MEMBER_NAV_ITEMS: tuple[tuple[str, str], ...] = (("/satisfaction", "Satisfaction"),)  # members only
+
+DROPDOWN_HEIGHT = 420  # px: about eight options under the search box at a time
 
 BOUNDARY_ATTRIBUTION = (
     "Contains National Statistics data © Crown copyright and database right [2015]",
@@ -31,20 +35,33 @@ BOUNDARY_ATTRIBUTION = (
 )
 
 
-def _options(pairs: list[tuple[str, str]]) -> list[dict[str, str]]:
-    return [{"label": short_label(label), "value": value} for value, label in pairs]
-
-
 def filter_options(data: Dataset) -> dict[str, list[dict[str, str]]]:
-    """Options of each repeatable filter, from the dataset (so nothing absent is offered)."""
-    present_areas = set(data.contracts["service_area"].astype(str).unique())
-    return {
-        "authority": _options([(a.code, a.name) for a in sorted(authorities(), key=lambda a: a.name)]),
-        "area": _options([(a.slug, f"{a.name} ({GROUP_NAMES[a.group].split()[0].lower()})")
-                          for a in SERVICE_AREAS if a.slug in present_areas]),
-        "supplier": _options(sorted(data.supplier_names.items(), key=lambda kv: kv[1].lower())),
-        "system": _options(sorted(data.system_names.items(), key=lambda kv: kv[1].lower())),
-    }
+    """Options of each drop-down filter, from the dataset (so nothing absent is offered), without
+    counts (labels shortened: a very long name sent as a label crashed the browser tab)."""
+    index = facet_index(data)
+    return {param: [{"label": short_label(label), "value": value}
+                    for value, label in zip(index.values[param], index.labels[param], strict=True)]
+            for param in FACET_PARAMS}
+
+
+def counted_options(options: list[dict[str, str]], counts: list[int]) -> list[dict[str, str]]:
+    """The options with a count ("Capita (12)") and only those with contracts (the browser keeps
+    them so from then on: shell/facets.py)."""
+    return [{"label": f"{o['label']} ({n:,})", "value": o["value"]}
+            for o, n in zip(options, counts, strict=True) if n]
+
+
+def facet_stores(data: Dataset) -> list[dcc.Store]:
+    """What the browser needs to redraw the drop-downs' options from counts alone: the labels
+    (once, with the page), the counts (patched per filter change) and their digests."""
+    options = filter_options(data)
+    counts = facet_counts(data.contracts, FilterState(), facet_index(data))
+    return [
+        dcc.Store(id=ids.FACET_LABELS, data={p: [[o["value"] for o in options[p]],
+                                                 [o["label"] for o in options[p]]] for p in FACET_PARAMS}),
+        dcc.Store(id=ids.FACET_COUNTS, data=counts),
+        dcc.Store(id=ids.FACET_DIGESTS, data=counts_digests(counts)),
+    ]
 
 
 def _labelled(label: str, control: Any, control_id: str, hint: str | None = None) -> html.Div:
@@ -59,17 +76,22 @@ def _labelled(label: str, control: Any, control_id: str, hint: str | None = None
 
 def filter_bar(data: Dataset) -> html.Section:
     options = filter_options(data)
+    counts = facet_counts(data.contracts, FilterState(), facet_index(data))
     c = ids.FILTER_CONTROLS
 
     def dropdown(param: str, placeholder: str) -> dcc.Dropdown:
-        return dcc.Dropdown(id=c[param], options=options[param], multi=True, value=[],
-                            placeholder=placeholder, className="filter-dropdown")
+        # maxHeight: Dash's 200 px holds the search box, "select all" and only three options.
+        return dcc.Dropdown(id=c[param], options=counted_options(options[param], counts[param]),
+                            multi=True, value=[], placeholder=placeholder, maxHeight=DROPDOWN_HEIGHT,
+                            className="filter-dropdown")
 
     fields = html.Div(
         [
             _labelled("Borough", dropdown("authority", "All boroughs"), c["authority"]),
             _labelled("Service area", dropdown("area", "All service areas"), c["area"]),
             _labelled("Supplier", dropdown("supplier", "All suppliers"), c["supplier"]),
+            _labelled("Service group", dropdown("group", "All groups"), c["group"]),
+            _labelled("Manufacturer", dropdown("manufacturer", "All manufacturers"), c["manufacturer"]),
             _labelled("System", dropdown("system", "All systems"), c["system"]),
             html.Fieldset(
                 [
@@ -116,9 +138,11 @@ def filter_bar(data: Dataset) -> html.Section:
     )
 
 
-def header(sign_in: bool = False) -> html.Header:
+def header(sign_in: bool = False, members: bool = False) -> html.Header:
     """The site header; with `sign_in`, a "Sign in" link that assets/signed_in.js turns into the
-    signed-in user's name (from a cookie the server sets), linking to their account."""
+    signed-in user's name (from a cookie the server sets), linking to their account; with
+    `members`, the links of the members' pages too."""
+    items = NAV_ITEMS[:-1] + (MEMBER_NAV_ITEMS if members else ()) + NAV_ITEMS[-1:]  # About last
     account = [html.A("Sign in", href="/sign-in", id="account-link", className="nav-link account-link")] if sign_in else []
     return html.Header(
         html.Div(
@@ -128,7 +152,7 @@ def header(sign_in: bool = False) -> html.Header:
                 html.Nav(
                     html.Ul([
                         html.Li(dcc.Link(label, href=path, id=ids.nav_link(path), className="nav-link"))
-                        for path, label in NAV_ITEMS
+                        for path, label in items
                     ], className="nav-list"),
                     id=ids.NAV,
                     **{"aria-label": "Main"},
@@ -171,18 +195,20 @@ def footer(data: Dataset, published: tuple[int, datetime] | None = None) -> html
 
 
 def shell(data: Dataset, sign_in: bool = False,
-          published: tuple[int, datetime] | None = None) -> html.Div:
-    """The whole app layout; pages render inside `dash.page_container`."""
+          published: tuple[int, datetime] | None = None, members: bool = False) -> html.Div:
+    """The whole app layout; pages render inside `dash.page_container`. `members`: drawn for a
+    member (the members' pages are linked)."""
     return html.Div(
         [
             html.A("Skip to main content", href=f"#{ids.MAIN}", className="skip-link"),
             dcc.Location(id=ids.URL, refresh=False),
             dcc.Store(id=ids.APP_STATE, data={"filters": {}, "view": {}}),
             dcc.Store(id=ids.URL_SYNC),
-            header(sign_in),
+            header(sign_in, members),
             html.Main(
                 [
                     filter_bar(data),
+                    *facet_stores(data),
                     html.Div(id=ids.SYNTHETIC_BANNER, className="synthetic-banner", hidden=True),
                     html.Div(id=ids.LIVE_REGION, className="visually-hidden",
                              **{"aria-live": "polite", "aria-atomic": "true"}),

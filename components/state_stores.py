@@ -19,7 +19,17 @@ from techmap.appstate import VIEW_PARAMS, AppState
 from techmap.analysis.filters import MULTI_PARAMS, PARAMS
 
 FILTERS = "filters"
-NAMES: tuple[str, ...] = (FILTERS, *PARAMS, *VIEW_PARAMS)
+
+
+def filter_store(param: str) -> str:
+    """The store of one filter parameter: its name, except where a view setting has that name
+    (the filter `group` and the renewals page's view `group`): then "group-filter"."""
+    return f"{param}-filter" if param in VIEW_PARAMS else param
+
+
+FILTER_STORES: tuple[str, ...] = tuple(filter_store(p) for p in PARAMS)
+_PARAM_OF_STORE = {filter_store(p): p for p in PARAMS}
+NAMES: tuple[str, ...] = (FILTERS, *FILTER_STORES, *VIEW_PARAMS)
 WHOLE_STATE: tuple[str, ...] = (FILTERS, *VIEW_PARAMS)  # every part: for what carries the whole state
 
 
@@ -31,6 +41,9 @@ def store_value(state: AppState, name: str, before: Any = None) -> Any:
     if name == "supplier":
         was = before.get("now") if isinstance(before, dict) else None
         return {"now": list(f.supplier), "was": was if isinstance(was, list) else list(f.supplier)}
+    if name in VIEW_PARAMS:
+        return state.view_value(name)
+    name = _PARAM_OF_STORE.get(name, name)
     if name in MULTI_PARAMS:
         return list(getattr(f, name))
     if name in ("ends_from", "ends_to"):

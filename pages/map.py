@@ -22,6 +22,7 @@ from techmap.analysis.filters import FilterState
 from techmap.analysis.queries import METRICS
 from techmap.service import context
 from techmap.service.skill_views import has_skills, skill_metric_area, with_skill_levels
+from techmap.service.group_views import group_split_for
 from techmap.service.views import headline_for, metrics_for
 
 dash.register_page(__name__, path="/", title="Map of London borough technology – London Tech Map",
@@ -89,7 +90,8 @@ def layout(**query: Any) -> html.Div:
                     html.Div(
                         [
                             html.H2("Headline figures", className="h5"),
-                            html.Div(headline_cards(headline_for(state.filters, context.today())),
+                            html.Div(headline_cards(headline_for(state.filters, context.today()),
+                                                    group_split_for(state.filters)),
                                      id=HEADLINE_ID),
                             html.H2("Boroughs ranked", className="h5 mt-3"),
                             html.P("Select a borough to filter by it; follow its name for its profile.",
@@ -131,7 +133,7 @@ def update_side(data: Any) -> tuple[Any, Any, Any]:
     metrics, metric, selected = _map_inputs(state)
     chosen = _chosen_name(dataset, metric, state.filters)
     return (
-        headline_cards(headline_for(state.filters, context.today())),
+        headline_cards(headline_for(state.filters, context.today()), group_split_for(state.filters)),
         ranked_table(metrics, metric, selected, state.to_query_string()),
         map_caption(metrics, state.view_value("metric"), chosen=chosen, selected=selected),
     )

@@ -31,7 +31,8 @@ from components.concentration_panel import (
 from components.controls import view_radio
 from components.downloads import contract_download_items
 from components.figure_frame import GRAPH_CONFIG, chart_figure
-from components.state_stores import inputs, state_stores
+from components.state_stores import FILTER_STORES, inputs, state_stores
+from pages.suppliers_makers import makers_section
 from components.treemap import (
     Nodes,
     group_legend,
@@ -46,7 +47,7 @@ from techmap.appstate import VIEW_PARAMS, AppState
 from techmap.analysis.concentration import concentration_by, hierarchy, supplier_shares
 from techmap.dataformat.dataset import Dataset
 from techmap.exports.export import XLSX_MAX_ROWS  # the Excel route's limit: say so rather than link to a refusal
-from techmap.analysis.filters import PARAMS, FilterState
+from techmap.analysis.filters import FilterState
 from techmap.analysis.queries import apply_filter
 from techmap.service import context, views
 
@@ -219,6 +220,7 @@ def layout(**query: Any) -> html.Div:
                 ],
                 className="suppliers-grid",
             ),
+            makers_section(v.state),
             html.Section([
                 html.H2("Download", className="h4"),
                 html.Div(downloads(v), id=DOWNLOADS_ID),
@@ -230,8 +232,8 @@ def layout(**query: Any) -> html.Div:
     )
 
 
-COUNTED_BY = (*(p for p in PARAMS if p != "supplier"), "size")  # what the counts depend on
-STORES = (*PARAMS, *VIEW_PARAMS)  # the links carry the whole state
+COUNTED_BY = (*(p for p in FILTER_STORES if p != "supplier"), "size")  # what the counts depend on
+STORES = (*FILTER_STORES, *VIEW_PARAMS)  # the links carry the whole state
 
 
 def page_response(data: Any, changed: Collection[str] = STORES, was: Sequence[str] = ()) -> tuple[Any, ...]:

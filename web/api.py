@@ -32,6 +32,7 @@ from techmap.analysis.concentration import WEIGHTS, factorize, supplier_shares
 from techmap.analysis.coverage import coverage_summary
 from techmap.dataformat.dataset import Dataset
 from techmap.analysis.filters import FilterState
+from techmap.analysis.groups import SPLIT_GROUPS, borough_group_split
 from techmap.analysis.queries import AUTHORITY_CODES, apply_filter, authority_positions, borough_metrics, filter_mask
 from techmap.dataformat.schema import GROUP_NAMES, SERVICE_AREAS
 from techmap.service import context, views
@@ -306,6 +307,8 @@ SUMMARY_FIELDS: tuple[Field, ...] = (
     Field("pairs_known", "int", "Service areas (`unclassified` aside) in which a real contract "
                                 "(synthetic false) of the borough matches the filters: its "
                                 "(borough, service area) pairs known from public evidence."),
+    *(Field(group, "int", f"Of `contracts`, those in {GROUP_NAMES[group].lower()} service areas "
+                          "(the `group` of /service-areas).") for group in SPLIT_GROUPS),
 )
 
 
@@ -313,7 +316,9 @@ def summary_records(df: pd.DataFrame, state: FilterState, today: date) -> list[d
     """The map's figures for all 33 boroughs, each metric computed as the map computes it: over
     every filter but `authority` (which the map highlights rather than filters), and supplier_share
     / runs_system without the supplier / system filter they measure."""
-    metrics = borough_metrics(apply_filter(df, state, ignore=("authority",)), today=today)
+    rows = apply_filter(df, state, ignore=("authority",))
+    metrics = borough_metrics(rows, today=today)
+    split = borough_group_split(rows)
     share = runs = None
     if state.supplier:
         share = borough_metrics(apply_filter(df, state, ignore=("authority", "supplier")), today=today,
@@ -330,6 +335,7 @@ def summary_records(df: pd.DataFrame, state: FilterState, today: date) -> list[d
             "supplier_share": None if share is None else json_number(float(share[code])),
             "runs_system": None if runs is None or pd.isna(runs[code]) else bool(runs[code] >= 0.5),
             "pairs_known": int(row["pairs_known"]),
+            **{group: int(split.at[code, group]) for group in SPLIT_GROUPS},
         }
         for code, row in metrics.iterrows()
     ]

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
-from techmap.analysis.filters import MAX_QUERY_LENGTH, MAX_VALUES_PER_PARAM
-from techmap.dataformat.schema import CONFIDENCE_VALUES, HOSTING_VALUES, SERVICE_AREAS
+from techmap.analysis.filters import MAX_QUERY_LENGTH, MAX_VALUES_PER_PARAM, MULTI_PARAMS, PARAMS
+from techmap.dataformat.schema import CONFIDENCE_VALUES, GROUP_NAMES, HOSTING_VALUES, SERVICE_AREAS
 from web.api_params import DEFAULT_PER_PAGE, MAX_PER_PAGE
 
 ONS_PATTERN = "^E090000(0[1-9]|[12][0-9]|3[0-3])$"
@@ -90,6 +90,14 @@ PARAMETERS: dict[str, dict[str, Any]] = {
                                                          "maxLength": 120}, repeat=True),
     "system": _param("system", "System slug (the system_slug of a contract); repeat for several.",
                      {"type": "string", "pattern": SLUG_PATTERN, "maxLength": 120}, repeat=True),
+    "manufacturer": _param("manufacturer", "Manufacturer slug (the manufacturer_slug of a contract: "
+                           "who makes the product, which may differ from the supplier holding the "
+                           "contract, e.g. a reseller); repeat for several. Contracts that name no "
+                           "manufacturer drop out.", {"type": "string", "pattern": SLUG_PATTERN,
+                                                      "maxLength": 120}, repeat=True),
+    "group": _param("group", "Service-area group (the `group` of /service-areas): frontline, "
+                    "corporate, infrastructure or other; repeat for several.",
+                    {"type": "string", "enum": list(GROUP_NAMES)}, repeat=True, example=["frontline"]),
     "ends_from": _param("ends_from", "Only contracts whose end date is on or after this date "
                         "(contracts without an end date drop out).",
                         {"type": "string", "format": "date"}, example="2027-01-01"),
@@ -108,7 +116,7 @@ PARAMETERS: dict[str, dict[str, Any]] = {
     "weight": _param("weight", "Rank by number of contracts (count) or by annual value (value).",
                      {"type": "string", "enum": ["count", "value"], "default": "count"}),
 }
-FILTERS = ("authority", "area", "supplier", "system", "ends_from", "ends_to", "q")
+FILTERS = PARAMS  # every filter parameter (techmap.analysis.filters), in order
 
 
 def _refs(names: Sequence[str]) -> list[dict[str, str]]:
@@ -273,7 +281,7 @@ def openapi_document(schemas: Mapping[str, tuple[Sequence[FieldLike], str]], *,
                     "description": "The filters applied, as parsed.",
                     "properties": {
                         **{name: {"type": "array", "items": {"type": "string"}}
-                           for name in ("authority", "area", "supplier", "system")},
+                           for name in MULTI_PARAMS},
                         "ends_from": {"type": ["string", "null"], "format": "date"},
                         "ends_to": {"type": ["string", "null"], "format": "date"},
                         "q": {"type": "string"},

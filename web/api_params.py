@@ -24,7 +24,7 @@ from techmap.analysis.filters import (
     PARAMS,
     FilterState,
 )
-from techmap.dataformat.schema import ISO_DATE_PATTERN, SERVICE_AREAS_BY_SLUG, SLUG_PATTERN
+from techmap.dataformat.schema import GROUP_NAMES, ISO_DATE_PATTERN, SERVICE_AREAS_BY_SLUG, SLUG_PATTERN
 
 DEFAULT_PER_PAGE = 100
 MAX_PER_PAGE = 1000
@@ -109,8 +109,13 @@ def _check_multi(name: str, value: str) -> str:
         if value not in SERVICE_AREAS_BY_SLUG:
             raise _bad(name, value, "is not a service-area slug (see /api/v1/service-areas)")
         return value
+    if name == "group":
+        if value not in GROUP_NAMES:
+            raise _bad(name, value, f"is not a service-area group: one of {', '.join(GROUP_NAMES)}")
+        return value
     if len(value) > MAX_SLUG_LENGTH or not SLUG_PATTERN.match(value):
-        where = "/api/v1/suppliers" if name == "supplier" else "the system_slug of /api/v1/contracts"
+        where = ("/api/v1/suppliers" if name == "supplier"
+                 else f"the {name}_slug of /api/v1/contracts")
         raise _bad(name, value, f"is not a {name} slug: lower-case letters, digits and single "
                                 f"hyphens, e.g. 'capita' (see {where})")
     return value

@@ -33,6 +33,8 @@ _DERIVED: dict[str, Field] = {
     "system": Field("system_slug", "slug", "Slug of the system name (the `system` filter takes it)."),
     "supplier": Field("supplier_slug", "slug",
                       "Slug of the supplier name (the `supplier` filter takes it)."),
+    "manufacturer": Field("manufacturer_slug", "slug", "Slug of the manufacturer name (the "
+                          "`manufacturer` filter takes it); empty when no manufacturer is named."),
 }
 
 

@@ -96,7 +96,8 @@ def renewals_ics() -> Response:
     lead = int(state.view_value("lead"))
     def build() -> tuple[bytes, str]:
         filters_text = describe_filters(state, supplier_names=data.supplier_names,
-                                        system_names=data.system_names)
+                                        system_names=data.system_names,
+                                        manufacturer_names=data.manufacturer_names)
         name = ("London Tech Map renewals" if state.filters.is_empty
                 else f"London Tech Map renewals ({filters_text})")
         description = _about(data, f"the contracts of the view: filters {filters_text}")

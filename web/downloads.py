@@ -105,7 +105,8 @@ def contracts_xlsx() -> Response:
             f"{XLSX_MAX_ROWS:,}. Narrow the filters, or download the CSV, which has no limit.\n",
             status=400, mimetype="text/plain")
     filters_text = describe_filters(state, supplier_names=data.supplier_names,
-                                    system_names=data.system_names)
+                                    system_names=data.system_names,
+                                    manufacturer_names=data.manufacturer_names)
     public, today = public_only(), context.today()
     body = expensive.build(key, lambda: xlsx_bytes(
         data.contracts,

@@ -2,7 +2,12 @@
 
 Every page, the API and the downloads take the same parameters (DESIGN.md):
 authority (ONS code, repeatable), area (service-area slug, repeatable), supplier (slug, repeatable),
-system (slug, repeatable), ends_from / ends_to (YYYY-MM-DD), q (free text).
+system (slug, repeatable), manufacturer (slug, repeatable), group (frontline, corporate,
+infrastructure or other: the service areas' groups, repeatable), ends_from / ends_to (YYYY-MM-DD),
+q (free text).
+
+`group` shares its URL key with the renewals page's view setting `group` (service_area or
+authority): the two take disjoint values, so each keeps only its own (techmap.appstate).
 Unknown or malformed values are dropped, never an error, so any URL gives a valid state.
 """
 
@@ -15,9 +20,9 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from techmap.dataformat.authorities import ONS_CODE
-from techmap.dataformat.schema import ISO_DATE_PATTERN, SERVICE_AREAS_BY_SLUG, SLUG_PATTERN
+from techmap.dataformat.schema import GROUP_NAMES, ISO_DATE_PATTERN, SERVICE_AREAS_BY_SLUG, SLUG_PATTERN
 
-MULTI_PARAMS: tuple[str, ...] = ("authority", "area", "supplier", "system")
+MULTI_PARAMS: tuple[str, ...] = ("authority", "area", "supplier", "system", "manufacturer", "group")
 PARAMS: tuple[str, ...] = (*MULTI_PARAMS, "ends_from", "ends_to", "q")
 MAX_VALUES_PER_PARAM = 50
 MAX_SLUG_LENGTH = 120
@@ -52,6 +57,8 @@ def _clean_multi(name: str, values: Iterable[object]) -> tuple[str, ...]:
             ok = bool(ONS_CODE.match(value))
         elif name == "area":
             ok = value in SERVICE_AREAS_BY_SLUG
+        elif name == "group":
+            ok = value in GROUP_NAMES
         else:
             ok = _valid_slug(value)
         if ok and value not in kept:
@@ -67,6 +74,8 @@ class FilterState:
     area: tuple[str, ...] = ()
     supplier: tuple[str, ...] = ()
     system: tuple[str, ...] = ()
+    manufacturer: tuple[str, ...] = ()
+    group: tuple[str, ...] = ()
     ends_from: date | None = None
     ends_to: date | None = None
     q: str = field(default="")

@@ -24,6 +24,7 @@ from techmap.analysis.concentration import factorize, remember_subset, share_of_
 from techmap.analysis.filters import PARAMS, FilterState
 from techmap.analysis import joint_scan
 from techmap.analysis.renewals import add_months
+from techmap.dataformat.schema import SERVICE_AREAS
 from techmap.service.cache import MISSING, SEARCH
 
 AUTHORITY_CODES: tuple[str, ...] = tuple(a.code for a in authorities())
@@ -34,6 +35,7 @@ FILTER_COLUMNS: dict[str, str] = {
     "area": "service_area",
     "supplier": "supplier_slug",
     "system": "system_slug",
+    "manufacturer": "manufacturer_slug",
 }
 
 
@@ -56,6 +58,11 @@ def _isin(series: pd.Series, values: Sequence[str]) -> np.ndarray:
     return np.isin(codes, wanted[wanted >= 0])
 
 
+def areas_in_groups(groups: Collection[str]) -> list[str]:
+    """The service-area slugs of the groups named (frontline, corporate, ...)."""
+    return [a.slug for a in SERVICE_AREAS if a.group in groups]
+
+
 def _day(value: date) -> np.datetime64:
     return np.datetime64(value.isoformat(), "D")
 
@@ -70,6 +77,8 @@ def filter_mask(df: pd.DataFrame, state: FilterState, *, ignore: Collection[str]
         values = getattr(state, field)
         if values and field not in ignore:
             mask &= _isin(df[column], values)
+    if state.group and "group" not in ignore:
+        mask &= _isin(df["service_area"], areas_in_groups(state.group))
     ends_from = None if "ends_from" in ignore else state.ends_from
     ends_to = None if "ends_to" in ignore else state.ends_to
     if ends_from or ends_to:
@@ -159,7 +168,9 @@ def _search_index(texts: np.ndarray) -> _SearchIndex | None:
 def apply_filter(df: pd.DataFrame, state: FilterState, *, ignore: Collection[str] = ()) -> pd.DataFrame:
     """Rows matching `state`: any of the values within a field, every field at once.
 
-    authority/area/supplier/system match authority_code/service_area/supplier_slug/system_slug;
+    authority/area/supplier/system/manufacturer match authority_code/service_area/supplier_slug/
+    system_slug/manufacturer_slug (rows naming no manufacturer drop out of that filter); group
+    keeps the service areas of the groups named;
     ends_from/ends_to keep rows whose end_date is within [from, to] inclusive (rows without an end
     date are left out as soon as either bound is set); q: every whitespace-separated term must occur
     in search_text (case-insensitive). `ignore` names FilterState fields to skip, e.g. the map

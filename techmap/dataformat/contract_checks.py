@@ -43,8 +43,8 @@ from techmap.dataformat.table_reader import Table, Unreadable, paused_gc, read_t
 
 # Warnings that repeat on many rows (a blank end_date) are listed this many times, then counted.
 MAX_LISTED_WARNINGS = 10
-DERIVED_COLUMNS: tuple[str, ...] = ("authority_name", "supplier_slug", "system_slug", "line",
-                                    "search_text")
+DERIVED_COLUMNS: tuple[str, ...] = ("authority_name", "supplier_slug", "system_slug",
+                                    "manufacturer_slug", "line", "search_text")
 
 
 @dataclass
@@ -283,12 +283,13 @@ def _slugs(values: pd.Series) -> pd.Series:
 
 
 def add_derived(frame: pd.DataFrame, lines: np.ndarray) -> None:
-    """authority_name, supplier_slug, system_slug, line and search_text (see techmap.dataformat.dataset)."""
+    """authority_name, supplier_slug, system_slug, manufacturer_slug, line and search_text (see techmap.dataformat.dataset)."""
     names = {code: a.name for code, a in by_code().items()}
     frame["authority_name"] = (frame["authority_code"].astype("object").map(names)
                                .fillna("").astype("str"))
     frame["supplier_slug"] = _slugs(frame["supplier"])
     frame["system_slug"] = _slugs(frame["system"])
+    frame["manufacturer_slug"] = _slugs(frame["manufacturer"])  # "" where no manufacturer is named
     frame["line"] = lines
     area_names = {a.slug: a.name for a in SERVICE_AREAS}
     area = frame["service_area"].astype("object").map(area_names).fillna("").astype("str")

@@ -8,8 +8,8 @@ The contracts DataFrame (read-only; never mutate it, take copies) has:
   system, manufacturer, supplier, procurement_route, shared_ref: str ("" when blank);
   date columns: datetime64 (NaT when blank); money columns and satisfaction: float64 (NaN when
   blank); value_public, synthetic: bool (value_public defaults True);
-- derived: authority_name (str), supplier_slug and system_slug (techmap.dataformat.schema.slugify of the
-  names), line (int, the row's line number in contracts.csv, header = line 1), search_text (str:
+- derived: authority_name (str), supplier_slug, system_slug and manufacturer_slug
+  (techmap.dataformat.schema.slugify of the names; "" where no manufacturer is named), line (int, the row's line number in contracts.csv, header = line 1), search_text (str:
   lower-cased contract_id, system, supplier, manufacturer, authority name and service-area name
   joined by " | ", for the free-text filter).
 
@@ -87,6 +87,12 @@ class Dataset:
     @cached_property
     def system_names(self) -> dict[str, str]:
         return _slug_names(self.contracts, "system_slug", "system")
+
+    @cached_property
+    def manufacturer_names(self) -> dict[str, str]:
+        """manufacturer slug -> display name, for the rows that name one."""
+        named = self.contracts[self.contracts["manufacturer_slug"] != ""]
+        return _slug_names(named, "manufacturer_slug", "manufacturer")
 
 
 def _slug_names(frame: pd.DataFrame, slug_col: str, name_col: str) -> dict[str, str]:

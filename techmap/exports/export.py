@@ -31,6 +31,7 @@ from techmap.dataformat.schema import (
     ALWAYS_PRIVATE_COLUMNS,
     COLUMN_NAMES,
     COLUMNS_BY_NAME,
+    GROUP_NAMES,
     SERVICE_AREAS_BY_SLUG,
     slugify,
 )
@@ -292,7 +293,8 @@ def _filters_of(state: Any) -> FilterState:
 
 
 def describe_filters(state: Any, *, supplier_names: Mapping[str, str] | None = None,
-                     system_names: Mapping[str, str] | None = None) -> str:
+                     system_names: Mapping[str, str] | None = None,
+                     manufacturer_names: Mapping[str, str] | None = None) -> str:
     """The filters in words, for the "about" sheet and calendar names:
     'Borough: Camden; Service area: Housing; Contracts ending 2026-11-22 to 2027-11-22'."""
     filters = _filters_of(state)
@@ -303,9 +305,11 @@ def describe_filters(state: Any, *, supplier_names: Mapping[str, str] | None = N
         "area": lambda v: SERVICE_AREAS_BY_SLUG[v].name if v in SERVICE_AREAS_BY_SLUG else v,
         "supplier": lambda v: (supplier_names or {}).get(v, v),
         "system": lambda v: (system_names or {}).get(v, v),
+        "manufacturer": lambda v: (manufacturer_names or {}).get(v, v),
+        "group": lambda v: GROUP_NAMES.get(v, v),
     }
     labels = {"authority": "Borough", "area": "Service area", "supplier": "Supplier",
-              "system": "System"}
+              "system": "System", "manufacturer": "Manufacturer", "group": "Service group"}
     parts = []
     for param in MULTI_PARAMS:
         values = getattr(filters, param)

@@ -89,8 +89,8 @@ def test_every_filter_can_be_operated_by_keyboard(page, live_server):
     for _ in range(40):
         page.keyboard.press("Tab")
         reached.add(page.evaluate("() => document.activeElement.id || document.activeElement.closest('[id]')?.id"))
-    for control in ("filter-authority", "filter-area", "filter-supplier", "filter-system",
-                    "filter-ends-from", "filter-ends-to", "filter-q"):
+    for control in ("filter-authority", "filter-area", "filter-supplier", "filter-group",
+                    "filter-manufacturer", "filter-system", "filter-ends-from", "filter-ends-to", "filter-q"):
         assert any(r and r.startswith(control) for r in reached), control
 
     # Choose a service area with the keyboard: open, type, pick with Enter, close with Escape.
@@ -211,12 +211,15 @@ def test_filter_drop_downs_are_named_by_their_visible_labels(page, live_server):
     the selection follows it), read from the browser's accessibility tree."""
     page.goto(live_server + "/?area=housing")
     wait_for_dash(page)
-    page.wait_for_function("() => document.getElementById('filter-area-value')?.textContent === 'Housing (frontline)'")
-    for label, rest in (("Borough", "All boroughs"), ("Service area", "Housing (frontline)"),
-                        ("Supplier", "All suppliers"), ("System", "All systems")):
+    # the option's label carries its count of contracts: "Housing (123)"
+    page.wait_for_function("() => /^Housing \\(\\d[\\d,]*\\)$/.test(document.getElementById('filter-area-value')?.textContent)")
+    snapshot = page.locator("#filter-collapse").aria_snapshot()
+    for label, rest in (("Borough", "All boroughs"), ("Service area", r"Housing \(\d[\d,]*\)"),
+                        ("Supplier", "All suppliers"), ("Manufacturer", "All manufacturers"),
+                        ("System", "All systems")):
         button = page.get_by_role("button", name=re.compile(rf"^{label} "))
         assert button.count() == 1, label
-        assert f'button "{label} {rest}"' in page.locator("#filter-collapse").aria_snapshot()
+        assert re.search(f'button "{label} {rest}"', snapshot), label
     # the pop-up and its search box are named after the label too
     page.locator("#filter-supplier").focus()
     page.keyboard.press("Enter")

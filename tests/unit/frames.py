@@ -90,6 +90,7 @@ def make_frame(rows: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
         lambda code: by_code()[code].name).astype("str")
     frame["supplier_slug"] = frame["supplier"].map(slugify).astype("str")
     frame["system_slug"] = frame["system"].map(slugify).astype("str")
+    frame["manufacturer_slug"] = frame["manufacturer"].map(slugify).astype("str")
     frame["line"] = np.arange(2, len(frame) + 2, dtype="int64")
     area_names = frame["service_area"].map(lambda slug: SERVICE_AREAS_BY_SLUG[slug].name)
     frame["search_text"] = pd.Series(

@@ -119,7 +119,7 @@ def test_a_record_has_iso_dates_numbers_booleans_and_nulls(client: FlaskClient) 
     assert record == {
         "contract_id": "A-002", "authority_code": CAMDEN, "authority_name": "Camden",
         "service_area": "revenues-benefits", "system": "Academy", "system_slug": "academy",
-        "manufacturer": "Capita", "supplier": "Capita", "supplier_slug": "capita",
+        "manufacturer": "Capita", "manufacturer_slug": "capita", "supplier": "Capita", "supplier_slug": "capita",
         "start_date": "2019-04-01", "end_date": "2026-12-31", "max_end_date": None, "review_date": None,
         "annual_value_gbp": 250000.5, "total_value_gbp": None, "hosting": "on_premises",
         "procurement_route": None, "shared_ref": None, "satisfaction": 2, "value_public": True,
@@ -201,7 +201,7 @@ def test_filters_select_the_contracts_the_pages_would(client: FlaskClient, query
 def test_meta_echoes_the_applied_filters(client: FlaskClient) -> None:
     meta = get_json(client, "/api/v1/contracts?authority=e09000007&q=++Spydus++&ends_to=2027-12-31")["meta"]
     assert meta["filters"] == {"authority": [CAMDEN], "area": [], "supplier": [], "system": [],
-                               "ends_from": None, "ends_to": "2027-12-31", "q": "Spydus"}
+                               "manufacturer": [], "group": [], "ends_from": None, "ends_to": "2027-12-31", "q": "Spydus"}
 
 
 # ---- CSV --------------------------------------------------------------------------------------
@@ -368,7 +368,8 @@ def test_summary_gives_the_maps_metrics_per_borough(client: FlaskClient) -> None
     # Camden: all end within [2026-11-22, 2027-11-22]
     assert by_code[CAMDEN] == {"code": CAMDEN, "name": "Camden", "slug": "camden", "contracts": 3,
                                "suppliers": 2, "systems": 3, "ending_12m": 3, "annual_value": 400000.5,
-                               "supplier_share": None, "runs_system": None, "pairs_known": 1}
+                               "supplier_share": None, "runs_system": None, "pairs_known": 1,
+                               "frontline": 3, "corporate": 0, "infrastructure": 0}
     assert (by_code[HACKNEY]["ending_12m"], by_code[HACKNEY]["annual_value"]) == (1, 918273)
     assert by_code["E09000002"]["contracts"] == 0 and by_code["E09000002"]["annual_value"] is None
 

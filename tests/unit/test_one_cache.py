@@ -26,6 +26,7 @@ ALLOWED = {
     "techmap/analysis/suppliers.py:load_aliases",  # the bundled supplier alias table
     "techmap/dataformat/dataset_model.py:supplier_names",  # derived once per immutable Dataset object
     "techmap/dataformat/dataset_model.py:system_names",
+    "techmap/dataformat/dataset_model.py:manufacturer_names",
     "components/map_figure.py:boundaries",  # the bundled boundaries file and its digest
     "components/map_figure.py:boundaries_url",
     "components/timeline.py:_fmt_iso",  # pure date formatting

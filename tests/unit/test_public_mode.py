@@ -291,8 +291,8 @@ def _page_queries() -> list[dict[str, str]]:
 PATH_VALUES = {"key": ("hackney", "lambeth"), "slug": ("nec-software-solutions", "system-c")}
 # Pages that show a restricted value (or the satisfaction column) on a private instance; each is run
 # both ways. The others show none either way and are checked on a public instance only.
-PAGES_WITH_VALUES = ["pages.about", "pages.borough", "pages.data", "pages.map", "pages.supplier",
-                     "pages.suppliers"]
+PAGES_WITH_VALUES = ["pages.about", "pages.borough", "pages.data", "pages.map", "pages.satisfaction",
+                     "pages.supplier", "pages.suppliers"]
 PAGES_WITHOUT_VALUES = [page for page in PAGES if page not in PAGES_WITH_VALUES]
 
 

@@ -79,6 +79,7 @@ def test_first_load_takes_the_url_and_fills_every_control():
     assert out["store"]["query"] == "?authority=E09000007&area=housing&ends_to=2027-11-22&q=mosaic&metric=suppliers"
     assert out["search"] is no_update  # the URL already says this
     assert out["controls"] == {"authority": [CAMDEN], "area": ["housing"], "supplier": [], "system": [],
+                               "manufacturer": [], "group": [],
                                "ends_from": "", "ends_to": "2027-11-22", "q": "mosaic"}
     assert out["views"] == ["suppliers"]
 

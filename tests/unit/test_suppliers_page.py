@@ -257,7 +257,8 @@ def _walk(component: Any) -> Iterator[Any]:
 
 def test_the_counts_depend_on_every_filter_but_the_supplier_selection(pages) -> None:
     suppliers, _ = pages
-    assert set(suppliers.COUNTED_BY) == {"authority", "area", "system", "ends_from", "ends_to", "q", "size"}
+    assert set(suppliers.COUNTED_BY) == {"authority", "area", "system", "manufacturer", "group-filter",
+                                         "ends_from", "ends_to", "q", "size"}
     assert set(suppliers.STORES) >= {*suppliers.COUNTED_BY, "supplier", "top"}
 
 

@@ -481,7 +481,7 @@ def test_load_valid_dataset_and_documented_dtypes() -> None:
     assert dtypes["value_public"] == dtypes["synthetic"] == "bool"
     assert dtypes["line"] == "int64"
     assert list(frame.columns) == [*COLUMN_NAMES, "authority_name", "supplier_slug",
-                                   "system_slug", "line", "search_text"]
+                                   "system_slug", "manufacturer_slug", "line", "search_text"]
 
     assert len(frame["authority_code"].cat.categories) == 33
     assert list(frame["service_area"].cat.categories) == [a.slug for a in SERVICE_AREAS]

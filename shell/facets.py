@@ -1,0 +1,73 @@
+"""The filter drop-downs offer only values that exist under the other filters, with counts.
+
+Per filter change the server sends only the counts that changed (a Patch of the counts store,
+under 3 KB even at --scale 100: benchmarks/facets.py); the browser rebuilds the options from them
+and the labels it got once with the page. Imported by app.py."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from dash import Input, Output, Patch, State, callback, clientside_callback
+from dash.exceptions import PreventUpdate
+
+import ids
+from techmap.analysis.facets import FACET_PARAMS, counts_digests
+from techmap.appstate import AppState
+from techmap.service.facet_views import facet_counts_for
+
+
+@callback(
+    Output(ids.FACET_COUNTS, "data"),
+    Output(ids.FACET_DIGESTS, "data"),
+    Input(ids.APP_STATE, "data"),
+    State(ids.FACET_DIGESTS, "data"),
+    prevent_initial_call=True,
+)
+def update_facet_counts(data: Any, digests: Any) -> tuple[Any, Any]:
+    counts = facet_counts_for(AppState.from_dict(data).filters)
+    new = counts_digests(counts)
+    old = digests if isinstance(digests, dict) else {}
+    changed = [param for param in FACET_PARAMS if new[param] != old.get(param)]
+    if not changed:  # e.g. a view setting changed, or a filter that moves no count
+        raise PreventUpdate
+    patch = Patch()
+    for param in changed:
+        patch[param] = counts[param]
+    return patch, new
+
+
+# Options: every value with contracts under the other filters, "Name (count)", plus the values
+# chosen (so a selection never vanishes from its own control). Only drop-downs whose counts moved
+# are redrawn.
+clientside_callback(
+    """
+    function(counts, labels, ...chosen) {
+        const params = %s;
+        const drawn = (window.techmapFacetsDrawn = window.techmapFacetsDrawn || {});
+        const number = new Intl.NumberFormat("en-GB");
+        return params.map((param, i) => {
+            const n = (counts || {})[param];
+            const base = (labels || {})[param];
+            if (!n || !base) { return window.dash_clientside.no_update; }
+            const picked = new Set(chosen[i] || []);
+            const options = [];
+            base[0].forEach((value, j) => {
+                if (n[j] > 0 || picked.has(value)) {
+                    options.push({label: base[1][j] + " (" + number.format(n[j] || 0) + ")", value: value});
+                }
+            });
+            const key = JSON.stringify(options);
+            if (drawn[param] === key) { return window.dash_clientside.no_update; }
+            drawn[param] = key;
+            return options;
+        });
+    }
+    """ % json.dumps(list(FACET_PARAMS)),
+    [Output(ids.FILTER_CONTROLS[p], "options") for p in FACET_PARAMS],
+    Input(ids.FACET_COUNTS, "data"),
+    State(ids.FACET_LABELS, "data"),
+    [State(ids.FILTER_CONTROLS[p], "value") for p in FACET_PARAMS],
+    prevent_initial_call=True,
+)
