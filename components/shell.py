@@ -16,6 +16,7 @@ from techmap.dataformat.schema import GROUP_NAMES, SERVICE_AREAS
 
 NAV_ITEMS: tuple[tuple[str, str], ...] = (
     ("/", "Map"),
+    ("/systems", "Systems"),
     ("/suppliers", "Suppliers"),
     ("/renewals", "Renewals"),
     ("/boroughs", "Boroughs"),

@@ -14,6 +14,8 @@ and what they do:
 - {"type": "treemap", ...}                     value = plotly clickData: toggle the supplier
 - {"type": "window", "months": N}              set ends_from = today, ends_to = today + N months
 - {"type": "view", "name": N}                  value = new view setting N (allow-listed)
+- {"type": "systems-grid", ...}                value = {"authority": code or None, "area": slug}: the
+                                               /systems grid's cell (or column header) chosen
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from techmap import triggers
 from techmap.analysis.filters import MULTI_PARAMS, PARAMS, FilterState
 from techmap.analysis.quality import FLAGS
 from techmap.analysis.renewals import add_months
+from techmap.analysis.systems_grid import ROW_SORTS
 
 # View settings: name -> (default, allowed values). Allow-listed so the URL cannot inject anything.
 VIEW_PARAMS: Mapping[str, tuple[str, tuple[str, ...]]] = MappingProxyType({
@@ -41,6 +44,8 @@ VIEW_PARAMS: Mapping[str, tuple[str, tuple[str, ...]]] = MappingProxyType({
     "lead": ("18", ("6", "9", "12", "18", "24", "30", "36")),
     "top": ("15", ("5", "10", "15", "20")),  # N of the suppliers page's "top N suppliers hold X%"
     "flag": ("all", ("all", *FLAGS)),  # the data page's grid: every row, or only one quality flag's
+    "grid_sort": ("borough", ROW_SORTS),  # /systems: rows by borough, suppliers or a column's system
+    "grid_colour": ("supplier", ("supplier", "ends")),  # /systems: cells coloured by supplier or end
 })
 
 
@@ -199,4 +204,20 @@ def reduce_state(state: AppState, trigger: object, value: object, *, today: date
             ends_from=today.isoformat(), ends_to=add_months(today, months).isoformat()))
     if kind == triggers.VIEW:
         return state.with_view(str(trigger.get("name")), value)
+    if kind == triggers.SYSTEMS_GRID:
+        return replace(state, filters=_grid_choice(filters, value))
     return state
+
+
+def _grid_choice(filters: FilterState, value: object) -> FilterState:
+    """A /systems cell filters to its borough and area, a column header to its area; choosing
+    what is already the whole selection again clears it."""
+    if not isinstance(value, Mapping):
+        return filters
+    code, area = value.get("authority"), value.get("area")
+    chosen = filters.with_values(area=[area], **({"authority": [code]} if code is not None else {}))
+    if chosen.area != (area,) or (code is not None and chosen.authority != (code,)):
+        return filters  # not a borough or area the filter knows: nothing chosen
+    if chosen == filters:
+        return filters.without("area").without("authority") if code is not None else filters.without("area")
+    return chosen
