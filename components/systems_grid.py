@@ -109,25 +109,30 @@ def _header() -> html.Thead:
     return html.Thead([html.Tr(groups, className="groups"), html.Tr(columns, className="areas")])
 
 
-def caption(sort: str, grid: Grid, in_view: np.ndarray) -> list[Any]:
+def caption(sort: str) -> str:
+    """The table's caption: what it is and how its rows are sorted."""
     if sort == "suppliers":
         order = "boroughs with the most suppliers first"
     elif sort in SERVICE_AREAS_BY_SLUG:
-        order = f"boroughs on the same {SERVICE_AREAS_BY_SLUG[sort].name.lower()} system together"
+        order = f"boroughs on the same {SERVICE_AREAS_BY_SLUG[sort].name} system together"
     else:
         order = "boroughs by name"
+    return f"Systems by borough and service area ({order})"
+
+
+def summary(grid: Grid, in_view: np.ndarray) -> str:
+    """How much of the grid is known, and how much of it the filters keep."""
     known = sum(c.known for row in grid.cells for c in row)
-    shown = int(in_view.sum())
     total = len(grid.codes) * len(AREAS)
-    return [f"Systems by borough and service area: {known} of {total} cells known, {shown} with a "
-            f"contract under the filters; {order}. Each cell names the system with the most contracts "
-            "there; choose a cell to filter every page to that borough and service area."]
+    outside = f" {grid.outside:,} contracts in no column (unclassified) are not shown." if grid.outside else ""
+    return (f"{known} of {total} cells known; {int(in_view.sum())} hold a contract under the filters "
+            f"(the others are faded).{outside}")
 
 
 def systems_table(grid: Grid, order: Sequence[int], in_view: np.ndarray, sort: str, colour: str,
                   boroughs: Sequence[str], areas: Sequence[str]) -> html.Div:
     table = html.Table(
-        [html.Caption(caption(sort, grid, in_view), id=CAPTION_ID),
+        [html.Caption(caption(sort), id=CAPTION_ID),
          html.Colgroup(html.Col(), span=1), *[html.Colgroup(span=len(a)) for _, a in GROUPS],
          _header(), html.Tbody(table_rows(grid, order, in_view, boroughs), id=TBODY_ID)],
         id=TABLE_ID, className=f"systems-grid colour-{colour}",
@@ -165,5 +170,5 @@ def band_label(key: str) -> str:
     return _BAND_LABELS.get(key, key)
 
 
-__all__ = ["CAPTION_ID", "TABLE_ID", "TBODY_ID", "band_label", "caption", "legend", "rows_patch",
+__all__ = ["CAPTION_ID", "TABLE_ID", "TBODY_ID", "band_label", "caption", "summary", "legend", "rows_patch",
            "selected_columns", "systems_table", "table_rows", "tip_text"]

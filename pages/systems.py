@@ -26,6 +26,7 @@ from components.systems_grid import (
     TBODY_ID,
     caption,
     legend,
+    summary,
     rows_patch,
     systems_table,
     table_rows,
@@ -42,6 +43,7 @@ dash.register_page(__name__, path="/systems", title="Systems by borough and serv
                                "supplier and when its contract ends.")
 
 LEGEND_ID = "systems-legend"
+SUMMARY_ID = "systems-summary"
 SORT_LABEL = "Sort boroughs by"
 STORES = ("filters", "grid_sort", "grid_colour")
 COLOUR_OPTIONS = [{"label": "Supplier", "value": "supplier"}, {"label": "When the contract ends", "value": "ends"}]
@@ -71,6 +73,7 @@ def layout(**query: Any) -> html.Div:
                 view_radio("grid_colour", COLOUR_OPTIONS, colour, "Colour cells by"),
             ], className="view-pickers"),
             html.Div(legend(g, colour, context.today()), id=LEGEND_ID),
+            html.P(summary(g, cells), id=SUMMARY_ID, className="small"),
             systems_table(g, row_order(g, sort), cells, sort, colour, f.authority, f.area),
             dcc.Store(id=ids.SYSTEMS_GRID),
             *state_stores(state, *STORES),
@@ -91,7 +94,8 @@ def page_response(data: Any, changed: Collection[str] = STORES) -> tuple[Any, ..
     recolour = "grid_colour" in changed
     return (
         rows,
-        caption(sort, g, cells),
+        caption(sort),
+        summary(g, cells),
         f"systems-grid colour-{colour}" if recolour else dash.no_update,
         " ".join(str(i) for i, a in enumerate(AREAS) if a.slug in f.area),
         legend(g, colour, context.today()) if recolour else dash.no_update,
@@ -101,6 +105,7 @@ def page_response(data: Any, changed: Collection[str] = STORES) -> tuple[Any, ..
 @callback(
     Output(TBODY_ID, "children"),
     Output(CAPTION_ID, "children"),
+    Output(SUMMARY_ID, "children"),
     Output(TABLE_ID, "className"),
     Output(TABLE_ID, "data-cols"),
     Output(LEGEND_ID, "children"),
