@@ -15,9 +15,32 @@
     window.dash_clientside.set_props(STORE, {data: {authority: authority, area: area, n: count}});
   }
 
+  // The chosen button keeps the focus while the page redraws (Tab goes on from it): if a redraw
+  // drops the focus to the page body, it goes back to the button now in the same place.
+  function keepFocus(button) {
+    var row = button.closest("tr"), code = row && row.getAttribute("data-a");
+    var index = button.parentElement.cellIndex, until = Date.now() + 10000;
+    function check() {
+      var now = document.activeElement;
+      if (now && now !== document.body) {
+        if (now !== button || Date.now() > until) { return; }
+      } else {
+        var rows = document.querySelectorAll(".systems-grid " + (code ? "tbody tr[data-a='" + code + "']" : "tr.areas"));
+        var cell = rows.length ? rows[0].children[index] : null;
+        var again = cell && cell.querySelector("button");
+        if (!again) { return; }
+        button = again;
+        again.focus({preventScroll: true});
+      }
+      setTimeout(check, 100);
+    }
+    setTimeout(check, 100);
+  }
+
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest(".systems-grid button");
     if (!button) { return; }
+    keepFocus(button);
     var table = button.closest(".systems-grid");
     if (button.classList.contains("col-btn")) {
       choose(null, button.getAttribute("data-area"));

@@ -1,12 +1,13 @@
 """/systems budgets (issue 14): server time of the grid's callback after a filter change, and the
 size of what it sends.
 
-Calls pages.systems.page_response in-process for a varied set of app states, the way Dash runs it
-when the "filters" state store changed, and prints p50/p95 time (the call and the JSON encoding
+Calls pages.systems.cells_response in-process for a varied set of app states (what Dash runs when
+the "filters" state store changed: each row's faded cells and selection), and prints p50/p95 time (the call and the JSON encoding
 of its response) and the size of that JSON (outputs left unchanged with no_update are not sent).
 The view cache is emptied before each call, so every state is one no one has asked for yet; the
 grid itself is built once per dataset (and role), as on a server, and that build is timed apart.
-A new sort (the rows re-sent) and a new colouring (one class and the legend) are printed too.
+A new sort (order_response: the rows re-sent) and a new colouring (colour_response: one class and
+the legend) are printed too; no budget names them.
 
     .venv/bin/python benchmarks/systems.py                       # the demo dataset (London scale)
     .venv/bin/python benchmarks/systems.py --dataset /tmp/tm100  # --scale 100 data
@@ -81,6 +82,8 @@ def main() -> int:
     import pages.systems as page
     from techmap.service import cache, context
     from techmap.analysis.systems_grid import build_grid
+    from techmap.appstate import AppState
+    from techmap.service.systems_views import grid
 
     data = context.dataset()
     rows = len(data.contracts)
@@ -89,18 +92,19 @@ def main() -> int:
     start = time.perf_counter()
     build_grid(data.contracts, context.today())
     print(f"grid built once per dataset version and role: {(time.perf_counter() - start) * 1000:.1f} ms")
+    codes = list(grid().codes)
+    responses = {"filter change": lambda s: page.cells_response(s, codes), "new sort": page.order_response,
+                 "new colouring": page.colour_response}
     for state in states[:5]:  # warm-up: the search index, display names
-        page.page_response(state, {"filters"})
+        page.cells_response(AppState.from_dict(state), codes)
 
     runs: dict[str, tuple[list[float], list[int]]] = {}
     for i, state in enumerate(states):
-        changes = [("filter change", {"filters"})]
-        if i < 20:  # a few of the others are enough to print
-            changes += [("new sort", {"grid_sort"}), ("new colouring", {"grid_colour"})]
-        for name, changed in changes:
+        app_state = AppState.from_dict(state)
+        for name in list(responses) if i < 20 else ["filter change"]:  # a few of the others will do
             cache.VIEWS.clear()  # a state no one has asked for yet
             begin = time.perf_counter()
-            size = _size(page.page_response(state, changed))
+            size = _size(responses[name](app_state))
             times, sizes = runs.setdefault(name, ([], []))
             times.append((time.perf_counter() - begin) * 1000)
             sizes.append(size)

@@ -20,13 +20,14 @@ from datetime import date
 from typing import Any
 
 import numpy as np
-from dash import Patch, html
+from dash import html
 
 from components.fast_html import el
 from techmap.analysis.systems_grid import AREAS, END_BANDS, GROUPS, OTHER, Cell, Grid, System, supplier_key
 from techmap.dataformat.schema import SERVICE_AREAS_BY_SLUG
 
 TABLE_ID = "systems-table"
+ROW_TYPE = "systems-row"
 TBODY_ID = "systems-tbody"
 CAPTION_ID = "systems-caption"
 PALETTE = ("#77AADD", "#EE8866", "#EEDD88", "#FFAABB", "#99DDFF", "#44BB99", "#BBCC33", "#AAAA00")  # Paul Tol's "light": colour-blind safe
@@ -70,11 +71,17 @@ def _cell(grid: Grid, row: int, column: int) -> html.Td:
               className=cell_class(grid, row, column))
 
 
+def row_id(code: str) -> dict[str, str]:
+    """A borough's row: a filter change sets its props (data-out, className) and nothing else, so
+    React keeps its cells (and the focus in them)."""
+    return {"type": ROW_TYPE, "code": code}
+
+
 def _row(grid: Grid, row: int, out: str, selected: bool) -> html.Tr:
     count = grid.supplier_counts[row]
     head = el(html.Th, [grid.names[row], el(html.Span, f"{count} supplier{'s' if count != 1 else ''}",
                                             className="count")], scope="row")
-    return el(html.Tr, [head, *(_cell(grid, row, j) for j in range(len(AREAS)))],
+    return el(html.Tr, [head, *(_cell(grid, row, j) for j in range(len(AREAS)))], id=row_id(grid.codes[row]),
               className="sel" if selected else "", **{"data-a": grid.codes[row], "data-out": out})
 
 
@@ -92,13 +99,14 @@ def table_rows(grid: Grid, order: Sequence[int], in_view: np.ndarray, boroughs: 
     return [_row(grid, r, out_columns(in_view, r), grid.codes[r] in boroughs) for r in order]
 
 
-def rows_patch(grid: Grid, order: Sequence[int], in_view: np.ndarray, boroughs: Sequence[str]) -> Patch:
-    """What a filter change sends the table body: each row's out-of-filter cells and selection."""
-    patch = Patch()
-    for i, r in enumerate(order):
-        patch[i]["props"]["data-out"] = out_columns(in_view, r)
-        patch[i]["props"]["className"] = "sel" if grid.codes[r] in boroughs else ""
-    return patch
+def row_props(grid: Grid, codes: Sequence[str], in_view: np.ndarray,
+              boroughs: Sequence[str]) -> tuple[list[str], list[str]]:
+    """What a filter change sends the rows `codes` (in that order): their cells outside the filters
+    (data-out) and whether the borough is selected (className)."""
+    index = {code: r for r, code in enumerate(grid.codes)}
+    rows = [index.get(code) for code in codes]
+    return ([out_columns(in_view, r) if r is not None else "" for r in rows],
+            ["sel" if code in boroughs else "" for code in codes])
 
 
 def _header() -> html.Thead:
@@ -137,7 +145,7 @@ def systems_table(grid: Grid, order: Sequence[int], in_view: np.ndarray, sort: s
          _header(), html.Tbody(table_rows(grid, order, in_view, boroughs), id=TBODY_ID)],
         id=TABLE_ID, className=f"systems-grid colour-{colour}",
         **{"data-cols": selected_columns(areas), "data-areas": " ".join(a.slug for a in AREAS)})
-    return html.Div(table, className="systems-scroll", role="region", tabIndex="0",
+    return html.Div(table, className="systems-scroll table-responsive", role="region", tabIndex="0",
                     **{"aria-label": "Systems by borough and service area (scrolls)"})
 
 
@@ -170,5 +178,5 @@ def band_label(key: str) -> str:
     return _BAND_LABELS.get(key, key)
 
 
-__all__ = ["CAPTION_ID", "TABLE_ID", "TBODY_ID", "band_label", "caption", "summary", "legend", "rows_patch",
+__all__ = ["CAPTION_ID", "TABLE_ID", "TBODY_ID", "band_label", "caption", "summary", "legend", "row_id", "row_props",
            "selected_columns", "systems_table", "table_rows", "tip_text"]

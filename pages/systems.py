@@ -4,18 +4,19 @@ in each area, coloured by supplier or by how soon its contract ends.
 Cross-filtering: choosing a cell filters every page to that borough and area (a column header, to
 the area) through the shell's reducer; here the selection is highlighted. The other filters fade
 the cells that hold no contract under them. The grid itself is computed once per dataset version
-and role (techmap.service.systems_views); a filter change sends a small patch of row attributes
-(components.systems_grid.rows_patch), a new sort the rows, a new colouring one class.
+and role (techmap.service.systems_views). Three callbacks, each on the state store it depends on: a filter
+change sets two props of each row (components.systems_grid.row_props), a new sort sends the rows,
+a new colouring one class and the legend.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Collection
+from collections.abc import Sequence
 from typing import Any
 
 import dash
-from dash import Input, Output, callback, ctx, dcc, html
+from dash import ALL, Output, State, callback, ctx, dcc, html
 
 import ids
 from components.controls import view_radio
@@ -26,8 +27,10 @@ from components.systems_grid import (
     TBODY_ID,
     caption,
     legend,
+    row_id,
+    row_props,
+    selected_columns,
     summary,
-    rows_patch,
     systems_table,
     table_rows,
 )
@@ -82,40 +85,62 @@ def layout(**query: Any) -> html.Div:
     )
 
 
-def page_response(data: Any, changed: Collection[str] = STORES) -> tuple[Any, ...]:
-    """Redraw for a new app state; `changed`: the state stores that changed. A new sort sends the
-    rows; anything else a patch of each row's attributes (faded cells, selected borough)."""
-    state = AppState.from_dict(data)
+def cells_response(state: AppState, codes: Sequence[str]) -> tuple[Any, ...]:
+    """A filter change: the rows `codes` get their faded cells and selection (row_props), the table
+    its selected columns; the summary its counts. Nothing else is sent."""
     g, f = grid(), state.filters
-    sort, colour = state.view_value("grid_sort"), state.view_value("grid_colour")
     cells = in_view(f)
-    order = row_order(g, sort)
-    rows = table_rows(g, order, cells, f.authority) if "grid_sort" in changed else rows_patch(g, order, cells, f.authority)
-    recolour = "grid_colour" in changed
-    return (
-        rows,
-        caption(sort),
-        summary(g, cells),
-        f"systems-grid colour-{colour}" if recolour else dash.no_update,
-        " ".join(str(i) for i, a in enumerate(AREAS) if a.slug in f.area),
-        legend(g, colour, context.today()) if recolour else dash.no_update,
-    )
+    out, selected = row_props(g, codes, cells, f.authority)
+    return out, selected, summary(g, cells), selected_columns(f.area)
+
+
+def order_response(state: AppState) -> tuple[Any, ...]:
+    """A new sort: the rows in their new order (drawn for the current filters) and the caption."""
+    g, f = grid(), state.filters
+    sort = state.view_value("grid_sort")
+    return table_rows(g, row_order(g, sort), in_view(f), f.authority), caption(sort)
+
+
+def colour_response(state: AppState) -> tuple[Any, ...]:
+    """A new colouring: one class on the table, and the legend."""
+    colour = state.view_value("grid_colour")
+    return f"systems-grid colour-{colour}", legend(grid(), colour, context.today())
+
+
+def _state(filters: Any, **view: Any) -> AppState:
+    """The app state from the stores' values (the "filters" store holds them as a query string)."""
+    return AppState.from_pairs(FilterState.from_query_string(filters).to_pairs() + list(view.items()))
+
+
+@callback(
+    Output(row_id(ALL), "data-out"),
+    Output(row_id(ALL), "className"),
+    Output(SUMMARY_ID, "children"),
+    Output(TABLE_ID, "data-cols"),
+    *inputs("filters"),
+    prevent_initial_call=True,
+)
+def update_cells(filters: Any) -> tuple[Any, ...]:
+    rows = ctx.outputs_list[0] if isinstance(ctx.outputs_list[0], list) else []
+    return cells_response(_state(filters), [o["id"].get("code", "") for o in rows])
 
 
 @callback(
     Output(TBODY_ID, "children"),
     Output(CAPTION_ID, "children"),
-    Output(SUMMARY_ID, "children"),
-    Output(TABLE_ID, "className"),
-    Output(TABLE_ID, "data-cols"),
-    Output(LEGEND_ID, "children"),
-    *inputs(*STORES),
+    *inputs("grid_sort"),
+    State(ids.state_store("filters"), "data"),
     prevent_initial_call=True,
 )
-def update_grid(filters: Any, sort: Any, colour: Any) -> tuple[Any, ...]:
-    """Only the state stores that changed fire this (components.state_stores); the app state is
-    rebuilt from the stores' values (the "filters" store holds them as a query string)."""
-    changed = {i.get("name") for i in ctx.triggered_prop_ids.values() if isinstance(i, dict)}
-    state = {"filters": FilterState.from_query_string(filters).to_dict(),
-             "view": {"grid_sort": sort, "grid_colour": colour}}
-    return page_response(state, changed or set(STORES))
+def update_order(sort: Any, filters: Any) -> tuple[Any, ...]:
+    return order_response(_state(filters, grid_sort=sort))
+
+
+@callback(
+    Output(TABLE_ID, "className"),
+    Output(LEGEND_ID, "children"),
+    *inputs("grid_colour"),
+    prevent_initial_call=True,
+)
+def update_colour(colour: Any) -> tuple[Any, ...]:
+    return colour_response(_state("", grid_colour=colour))

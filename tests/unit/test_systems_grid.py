@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from components.systems_grid import cell_text, rows_patch, tip_text
+from components.systems_grid import cell_text, row_props, tip_text
 from techmap.analysis.filters import FilterState
 from techmap.analysis.queries import filter_mask
 from techmap.analysis.systems_grid import AREAS, GROUPS, build_grid, cells_in_view, end_band, row_order
@@ -132,15 +132,12 @@ def test_sorting_by_a_column_puts_boroughs_on_the_same_system_together() -> None
     assert set(named[4:]) == {None}
 
 
-def test_a_filter_change_sends_a_small_patch_of_row_attributes(frame, grid) -> None:
+def test_a_filter_change_sends_each_rows_faded_cells_and_selection(frame, grid) -> None:
     kept = cells_in_view(grid, filter_mask(frame, FilterState(supplier=("civica",))))
-    order = row_order(grid, "borough")
-    patch = rows_patch(grid, order, kept, (CAMDEN,)).to_plotly_json()
-    ops = {tuple(op["location"]): op["params"]["value"] for op in patch["operations"]}
-    camden = order.index(_row(grid, CAMDEN))
-    assert ops[(camden, "props", "className")] == "sel"
-    assert str(HOUSING) not in ops[(camden, "props", "data-out")].split()
-    assert len(json.dumps(patch)) < 10_000
+    out, selected = row_props(grid, [HACKNEY, CAMDEN, "E09000099"], kept, (CAMDEN,))
+    assert selected == ["", "sel", ""]
+    assert str(HOUSING) not in out[1].split() and len(out[1].split()) == len(AREAS) - 1
+    assert out[2] == ""  # a row the grid does not have: nothing
 
 
 def test_the_stylesheet_has_rules_for_every_column() -> None:
