@@ -25,6 +25,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -60,19 +62,15 @@ def _states(data: Any, n: int, seed: int = 14) -> list[dict]:
     return out
 
 
-def _size(result: tuple[Any, ...]) -> int:
-    """Bytes of the JSON Dash would send: every output except the no_update ones."""
-    import dash
+def _json_bytes(result: tuple[Any, ...]) -> int:
+    """Bytes of the JSON Dash sends for a response (these callbacks leave no output unchanged)."""
     from plotly.utils import PlotlyJSONEncoder
 
-    sent = [value for value in result if value is not dash.no_update]
-    return len(json.dumps(sent, cls=PlotlyJSONEncoder, separators=(",", ":")).encode())
+    return len(json.dumps(list(result), cls=PlotlyJSONEncoder, separators=(",", ":")).encode())
 
 
-def _percentiles(values: list[float]) -> tuple[float, float]:
-    if len(values) < 2:
-        return values[0], values[0]
-    return statistics.median(values), statistics.quantiles(values, n=20)[18]
+def _p50_p95(values: list[float]) -> tuple[float, float]:
+    return float(np.percentile(values, 50)), float(np.percentile(values, 95))
 
 
 def main() -> int:
@@ -80,9 +78,9 @@ def main() -> int:
 
     import app  # noqa: F401  (creates the app, which imports and registers the pages)
     import pages.systems as page
-    from techmap.service import cache, context
     from techmap.analysis.systems_grid import build_grid
     from techmap.appstate import AppState
+    from techmap.service import cache, context
     from techmap.service.systems_views import grid
 
     data = context.dataset()
@@ -104,18 +102,18 @@ def main() -> int:
         for name in list(responses) if i < 20 else ["filter change"]:  # a few of the others will do
             cache.VIEWS.clear()  # a state no one has asked for yet
             begin = time.perf_counter()
-            size = _size(responses[name](app_state))
+            size = _json_bytes(responses[name](app_state))
             times, sizes = runs.setdefault(name, ([], []))
             times.append((time.perf_counter() - begin) * 1000)
             sizes.append(size)
 
     print(f"{'change':<16}{'n':>5}{'p50 ms':>9}{'p95 ms':>9}{'p50 KB':>9}{'max KB':>9}")
     for name, (times, sizes) in runs.items():
-        p50, p95 = _percentiles(times)
+        p50, p95 = _p50_p95(times)
         print(f"{name:<16}{len(times):>5}{p50:>9.1f}{p95:>9.1f}{statistics.median(sizes) / 1024:>9.1f}"
               f"{max(sizes) / 1024:>9.1f}")
     budget = 50 if rows < 20_000 else 300
-    p95 = _percentiles(runs["filter change"][0])[1]
+    p95 = _p50_p95(runs["filter change"][0])[1]
     biggest = max(runs["filter change"][1])
     print(f"budget: filter change p95 < {budget} ms: {'OK' if p95 < budget else 'OVER'} ({p95:.1f} ms)")
     print(f"budget: filter change response < {MAX_BYTES // 1024} KB: {'OK' if biggest < MAX_BYTES else 'OVER'} "
