@@ -1,13 +1,14 @@
-"""The /systems grid as an HTML table, its legends, and the small patches a filter change sends.
+"""The /systems grid as an HTML table, its legend, and what a filter change sends its rows.
 
 Layout: a <table> (caption, two header rows: column groups, then service areas; a row header per
-borough) in a scrolling region. Each cell is a button naming the system, "+N more", and a tip
-listing every system with its suppliers and end date (shown on hover and focus by CSS, and part
-of the button's accessible name). The cell's classes carry both colourings (supplier slot "s0".."s7"
+borough) in a scrolling region. Each cell is a button naming the system and "+N more"; its title
+lists every system with its suppliers and end date (the browser shows it on hover, the stylesheet
+on keyboard focus; screen readers read it as the button's description). The cell's classes carry both colourings (supplier slot "s0".."s7"
 or "other", end band "b-<key>"), so the colour choice is one class on the table.
 
-What a filter change sends: per row, the cells outside the filters (`data-out`, column numbers)
-and whether the borough is selected (`className`), and the selected columns (`data-cols` on the
+What a filter change sends: per row (by its id, so React keeps its cells), the cells outside the
+filters (`data-out`, column numbers) and whether the borough is selected (`className`); and the
+selected columns (`data-cols` on the
 table); assets/30_systems.css turns those into the dimmed and highlighted cells, and the text
 "(outside the filters)" / "(selected)" that screen readers read. Cell buttons have no Dash ids:
 assets/systems_grid.js passes a click to the store ids.SYSTEMS_GRID, which the reducer reads.
@@ -34,7 +35,6 @@ PALETTE = ("#77AADD", "#EE8866", "#EEDD88", "#FFAABB", "#99DDFF", "#44BB99", "#B
 OTHER_COLOUR = "#DDDDDD"
 BAND_COLOURS = {"ended": "#CC6677", "6m": "#EE8866", "12m": "#EEDD88", "2y": "#BBCC33", "later": "#99DDFF",
                 "none": "#DDDDDD"}  # kept in step with assets/30_systems.css
-_BAND_LABELS = dict(END_BANDS)
 
 
 def _ends(system: System) -> str:
@@ -174,9 +174,5 @@ def legend(grid: Grid, colour: str, today: date) -> html.Div:
                      html.Ul(marks, className="legend-list legend-marks")], className="systems-legend")
 
 
-def band_label(key: str) -> str:
-    return _BAND_LABELS.get(key, key)
-
-
-__all__ = ["CAPTION_ID", "TABLE_ID", "TBODY_ID", "band_label", "caption", "summary", "legend", "row_id", "row_props",
+__all__ = ["CAPTION_ID", "TABLE_ID", "TBODY_ID", "caption", "summary", "legend", "row_id", "row_props",
            "selected_columns", "systems_table", "table_rows", "tip_text"]
