@@ -132,9 +132,12 @@ def summary(grid: Grid, in_view: np.ndarray) -> str:
     """How much of the grid is known, and how much of it the filters keep."""
     known = sum(c.known for row in grid.cells for c in row)
     total = len(grid.codes) * len(AREAS)
-    outside = f" {grid.outside:,} contracts in no column (unclassified) are not shown." if grid.outside else ""
-    return (f"{known} of {total} cells known; {int(in_view.sum())} hold a contract under the filters "
-            f"(the others are faded).{outside}")
+    n = grid.outside
+    outside = f" {n:,} contract{'s' if n != 1 else ''} in no column (unclassified) {'are' if n != 1 else 'is'} not shown." if n else ""
+    shown = int(in_view.sum())
+    faded = f"; the other {known - shown} are faded." if known > shown else "."
+    return (f"{known} of {total} cells known ({total - known} unknown); {shown} hold a contract under "
+            f"the filters{faded}{outside}")
 
 
 def systems_table(grid: Grid, order: Sequence[int], in_view: np.ndarray, sort: str, colour: str,

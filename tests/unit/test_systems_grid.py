@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from components.systems_grid import cell_text, row_props, tip_text
+from components.systems_grid import cell_text, row_props, summary, tip_text
 from techmap.analysis.filters import FilterState
 from techmap.analysis.queries import filter_mask
 from techmap.analysis.systems_grid import AREAS, GROUPS, build_grid, cells_in_view, end_band, row_order
@@ -108,6 +108,9 @@ def test_a_filter_keeps_the_cells_holding_a_row_under_it(frame, grid) -> None:
         (CAMDEN, "housing"), (HACKNEY, "housing"), (ISLINGTON, "housing"), (CITY, "libraries")}
     ended = cells_in_view(grid, filter_mask(frame, FilterState(ends_to=date(2026, 12, 31))))
     assert int(ended.sum()) == 1 and ended[_row(grid, HACKNEY), HOUSING]
+    assert summary(grid, ended) == ("4 of 825 cells known (821 unknown); 1 hold a contract under the "
+                                    "filters; the other 3 are faded. 1 contract in no column "
+                                    "(unclassified) is not shown.")
 
 
 def test_row_orders(grid) -> None:
