@@ -2,8 +2,8 @@
 size of what it sends.
 
 Calls pages.systems.cells_response in-process for a varied set of app states (what Dash runs when
-the "filters" state store changed: each row's faded cells and selection), and prints p50/p95 time (the call and the JSON encoding
-of its response) and the size of that JSON (outputs left unchanged with no_update are not sent).
+the "filters" state store changed: each row's faded cells and selection), and prints p50/p95 time
+(the call and the JSON encoding of its response) and the size of that JSON.
 The view cache is emptied before each call, so every state is one no one has asked for yet; the
 grid itself is built once per dataset (and role), as on a server, and that build is timed apart.
 A new sort (order_response: the rows re-sent) and a new colouring (colour_response: one class and

@@ -3,8 +3,9 @@
 Layout: a <table> (caption, two header rows: column groups, then service areas; a row header per
 borough) in a scrolling region. Each cell is a button naming the system and "+N more"; its title
 lists every system with its suppliers and end date (the browser shows it on hover, the stylesheet
-on keyboard focus; screen readers read it as the button's description). The cell's classes carry both colourings (supplier slot "s0".."s7"
-or "other", end band "b-<key>"), so the colour choice is one class on the table.
+on keyboard focus; screen readers read it as the button's description). The cell's classes carry
+both colourings (supplier slot "s0".."s7" or "other", end band "b-<key>"), so the colour choice
+is one class on the table.
 
 What a filter change sends: per row (by its id, so React keeps its cells), the cells outside the
 filters (`data-out`, column numbers) and whether the borough is selected (`className`); and the
@@ -31,7 +32,8 @@ TABLE_ID = "systems-table"
 ROW_TYPE = "systems-row"
 TBODY_ID = "systems-tbody"
 CAPTION_ID = "systems-caption"
-PALETTE = ("#77AADD", "#EE8866", "#EEDD88", "#FFAABB", "#99DDFF", "#44BB99", "#BBCC33", "#AAAA00")  # Paul Tol's "light": colour-blind safe
+# Paul Tol's "light" scheme: colour-blind safe, and dark text reads on every colour.
+PALETTE = ("#77AADD", "#EE8866", "#EEDD88", "#FFAABB", "#99DDFF", "#44BB99", "#BBCC33", "#AAAA00")
 OTHER_COLOUR = "#DDDDDD"
 BAND_COLOURS = {"ended": "#CC6677", "6m": "#EE8866", "12m": "#EEDD88", "2y": "#BBCC33", "later": "#99DDFF",
                 "none": "#DDDDDD"}  # kept in step with assets/30_systems.css
@@ -46,7 +48,8 @@ def tip_text(cell: Cell) -> str:
     and by CSS on keyboard focus; screen readers read it as the button's description)."""
     if not cell.known:
         return "No system known for this borough and service area."
-    parts = [f"{s.name}: {', '.join(s.suppliers)}, {_ends(s)}{' (illustrative)' if s.synthetic and not cell.illustrative else ''}."
+    mixed = not cell.illustrative  # say which systems are illustrative only when some are real
+    parts = [f"{s.name}: {', '.join(s.suppliers)}, {_ends(s)}{' (illustrative)' if s.synthetic and mixed else ''}."
              for s in cell.systems]
     return " ".join(parts) + (" Illustrative (demo data, not a real contract)." if cell.illustrative else "")
 
@@ -133,7 +136,8 @@ def summary(grid: Grid, in_view: np.ndarray) -> str:
     known = sum(c.known for row in grid.cells for c in row)
     total = len(grid.codes) * len(AREAS)
     n = grid.outside
-    outside = f" {n:,} contract{'s' if n != 1 else ''} in no column (unclassified) {'are' if n != 1 else 'is'} not shown." if n else ""
+    outside = (f" {n:,} contract{'s' if n != 1 else ''} in no column (unclassified) "
+               f"{'are' if n != 1 else 'is'} not shown.") if n else ""
     shown = int(in_view.sum())
     faded = f"; the other {known - shown} are faded." if known > shown else "."
     return (f"{known} of {total} cells known ({total - known} unknown); {shown} hold a contract under "
