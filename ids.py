@@ -74,6 +74,7 @@ BOROUGHS_TABLE = "boroughs-table"
 
 MAP_GRAPH = {"type": triggers.MAP_GRAPH, "page": "map"}
 TREEMAP = {"type": triggers.TREEMAP, "page": "suppliers"}
+SYSTEMS_GRID = {"type": triggers.SYSTEMS_GRID, "page": "systems"}  # a store: the cell last chosen
 
 
 # The app state split into stores, one per filter parameter ("filters" for all of them at once)

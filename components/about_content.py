@@ -336,7 +336,7 @@ KNOWN_ISSUES: tuple[KnownIssue, ...] = (
 )
 
 # What the project's tests check, in the words of the statement; each item is a browser test in
-# tests/browser (test_accessibility, test_keyboard_journeys, test_map): keep the two in step.
+# tests/browser (test_accessibility, test_keyboard_journeys, test_map, test_systems): keep the two in step.
 TESTED: tuple[str, ...] = (
     "automated checks with axe-core 4.12 (WCAG 2.0, 2.1 and 2.2 A and AA rules) in headless Chromium "
     "on every page, including the page-not-found page: 1280 pixels wide in its default state, with "
@@ -356,6 +356,9 @@ TESTED: tuple[str, ...] = (
     "the Data page's table by keyboard: it is one Tab stop, the arrow keys move between its headers "
     "and cells, Enter sorts by a column and follows the link in a cell, and the paging buttons turn "
     "the page;",
+    "the Systems page's grid: a table with row and column headers whose cells are buttons; Tab reaches "
+    "a cell, which shows all its systems and suppliers, and Enter chooses it; at 320 pixels wide the "
+    "grid scrolls inside its own area with its headers in view;",
     "the names of the filter drop-downs and their pop-ups, read from Chromium's accessibility tree;",
     "no request to any other website (fonts, maps and scripts are served by the instance itself).",
 )

@@ -17,6 +17,7 @@ from techmap.analysis.filters import FilterState
 
 NAV_ITEMS: tuple[tuple[str, str], ...] = (
     ("/", "Map"),
+    ("/systems", "Systems"),
     ("/suppliers", "Suppliers"),
     ("/renewals", "Renewals"),
     ("/boroughs", "Boroughs"),

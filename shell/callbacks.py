@@ -47,6 +47,7 @@ def _control_values(state: AppState) -> list[Any]:
     Input(ids.toggle(ALL, ALL), "n_clicks"),
     Input({**ids.MAP_GRAPH, "page": ALL}, "clickData"),
     Input({**ids.TREEMAP, "page": ALL}, "clickData"),
+    Input({**ids.SYSTEMS_GRID, "page": ALL}, "data"),
     Input(ids.window(ALL), "n_clicks"),
     Input(ids.view(ALL), "value"),
     State(ids.state_store(ALL), "data"),

@@ -15,6 +15,8 @@ and what they do:
 - {"type": "treemap", ...}                     value = plotly clickData: toggle the supplier
 - {"type": "window", "months": N}              set ends_from = today, ends_to = today + N months
 - {"type": "view", "name": N}                  value = new view setting N (allow-listed)
+- {"type": "systems-grid", ...}                value = {"authority": code or None, "area": slug}: the
+                                               /systems grid's cell (or column header) chosen
 
 Two rules hold whatever the trigger: a view setting that needs a filter (the map's "share of the
 selected suppliers" needs a supplier) returns to its default when that filter is removed, so a
@@ -39,6 +41,7 @@ from techmap.analysis.quality import FLAGS
 from techmap.analysis.renewals import add_months
 from techmap.dataformat.authorities import authorities
 from techmap.dataformat.skills_schema import SKILL_AREAS
+from techmap.analysis.systems_grid import ROW_SORTS
 
 # View settings: name -> (default, allowed values). Allow-listed so the URL cannot inject anything.
 VIEW_PARAMS: Mapping[str, tuple[str, tuple[str, ...]]] = MappingProxyType({
@@ -55,6 +58,8 @@ VIEW_PARAMS: Mapping[str, tuple[str, tuple[str, ...]]] = MappingProxyType({
     "finder_show": ("page", ("page", "all")),
     "top": ("15", ("5", "10", "15", "20")),  # N of the suppliers page's "top N suppliers hold X%"
     "flag": ("all", ("all", *FLAGS)),  # the data page's grid: every row, or only one quality flag's
+    "grid_sort": ("borough", ROW_SORTS),  # /systems: rows by borough, suppliers or a column's system
+    "grid_colour": ("supplier", ("supplier", "ends")),  # /systems: cells coloured by supplier or end
     "borough": ("", ("", *(a.code for a in authorities()))),  # the /skills page's peer finder
 })
 
@@ -293,4 +298,20 @@ def _reduce_filters(state: AppState, trigger: object, value: object, *, today: d
             ends_from=today.isoformat(), ends_to=add_months(today, months).isoformat()))
     if kind == triggers.VIEW:
         return state.with_view(str(trigger.get("name")), value)
+    if kind == triggers.SYSTEMS_GRID:
+        return replace(state, filters=_grid_choice(filters, value))
     return state
+
+
+def _grid_choice(filters: FilterState, value: object) -> FilterState:
+    """A /systems cell filters to its borough and area, a column header to its area; choosing
+    what is already the whole selection again clears it."""
+    if not isinstance(value, Mapping):
+        return filters
+    code, area = value.get("authority"), value.get("area")
+    chosen = filters.with_values(area=[area], **({"authority": [code]} if code is not None else {}))
+    if chosen.area != (area,) or (code is not None and chosen.authority != (code,)):
+        return filters  # not a borough or area the filter knows: nothing chosen
+    if chosen == filters:
+        return filters.without("area").without("authority") if code is not None else filters.without("area")
+    return chosen

@@ -17,3 +17,4 @@ MAP_GRAPH = "map-graph"  # {"type", "page"}: the map; a click toggles a borough
 TREEMAP = "treemap"  # {"type", "page"}: the suppliers treemap; a click toggles a supplier
 WINDOW = "window"  # {"type", "months"}: a renewal-window button
 VIEW = "view"  # {"type", "name"}: a page's view setting
+SYSTEMS_GRID = "systems-grid"  # {"type", "page"}: the /systems grid; a cell or column header chosen

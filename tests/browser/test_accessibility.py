@@ -18,6 +18,7 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 FILTERS = "?authority=E09000007&authority=E09000012&area=housing&ends_from=2026-11-22&ends_to=2028-11-22"
 PAGES = {
     "/": "Map",
+    "/systems": "Systems",
     "/suppliers": "Suppliers",
     "/suppliers/capita": "Capita",
     "/renewals": "Renewals",
@@ -118,7 +119,7 @@ def test_skip_link_moves_focus_to_main(page, live_server):
     assert page.evaluate("() => document.activeElement.id") == "main"
 
 
-@pytest.mark.parametrize("path", ["/", "/suppliers", "/renewals", "/borough/camden", "/data", "/about"])
+@pytest.mark.parametrize("path", ["/", "/systems", "/suppliers", "/renewals", "/borough/camden", "/data", "/about"])
 def test_reflows_at_320_px_and_200_percent_text(browser, live_server, path):
     context = browser.new_context(viewport={"width": 320, "height": 640})
     page = context.new_page()
