@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import argparse
 import os
+import time
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 
 def add_smoke_flag(parser: argparse.ArgumentParser) -> None:
@@ -49,3 +51,19 @@ def callback_benchmark_args(count: str, default: int, smoke: int) -> argparse.Na
     os.environ["TECHMAP_DATASET"] = str(args.dataset or Path(__file__).resolve().parent.parent / "datasets" / "demo")
     os.environ.setdefault("TECHMAP_TODAY", "2026-11-22")
     return args
+
+
+def cold_callback(client: Any, body: dict, what: str) -> float:
+    """POST one Dash callback with every per-state cache emptied first (measure the work, not the
+    caches); milliseconds taken. Any answer but 200 ends the benchmark, naming `what`."""
+    from techmap.service import cache
+
+    cache.RESPONSES.clear()
+    cache.VIEWS.clear()
+    cache.MASKS.clear()
+    start = time.perf_counter()
+    response = client.post("/_dash-update-component", json=body)
+    elapsed = (time.perf_counter() - start) * 1000
+    if response.status_code != 200:
+        raise SystemExit(f"{what}: HTTP {response.status_code}: {response.data[:300]!r}")
+    return elapsed

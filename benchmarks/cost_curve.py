@@ -40,7 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCHMARKS = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCHMARKS))
 
-from _budgets import add_smoke_flag, exit_status  # noqa: E402  (beside this script)
+from _budgets import add_smoke_flag, cold_callback, exit_status  # noqa: E402  (beside this script)
 
 PYTHON = sys.executable
 GROWTH_LIMIT = 1.3
@@ -130,7 +130,7 @@ def borough_child() -> None:
     import ids
     from techmap.dataformat.authorities import authorities
     from techmap.dataformat.schema import SERVICE_AREAS
-    from techmap.service import cache, context
+    from techmap.service import context
 
     client = app_module.server.test_client()
     client.get("/")
@@ -155,14 +155,7 @@ def borough_child() -> None:
         body = {"output": key, "outputs": {"id": ids.BOROUGH_BODY, "property": "children"},
                 "inputs": spec(entry["inputs"]), "state": spec(entry.get("state", [])),
                 "changedPropIds": [f"{ids.APP_STATE}.data"]}
-        cache.RESPONSES.clear()
-        cache.VIEWS.clear()
-        cache.MASKS.clear()
-        start = time.perf_counter()
-        response = client.post("/_dash-update-component", json=body)
-        times.append((time.perf_counter() - start) * 1000)
-        if response.status_code != 200:
-            raise SystemExit(f"borough callback: HTTP {response.status_code}: {response.data[:300]!r}")
+        times.append(cold_callback(client, body, "borough callback"))
     print(f"borough p95 {statistics.quantiles(times, n=20)[18]:.2f}")
 
 
