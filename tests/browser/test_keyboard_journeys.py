@@ -37,8 +37,8 @@ def tab_to(page, predicate_js: str, limit: int = 250, key: str = "Tab") -> None:
 
 
 def end_date(term: str) -> date:
-    """'1 Jan 2023 to 31 Dec 2026' -> date(2026, 12, 31)."""
-    day, month, year = re.search(r"to (\d{1,2}) (\w{3}) (\d{4})$", term).groups()
+    """'1 Jan 2023 to 31 Dec 2026' (then perhaps a 'Due soon' mark) -> date(2026, 12, 31)."""
+    day, month, year = re.search(r"to (\d{1,2}) (\w{3}) (\d{4})", term).groups()
     return date(int(year), MONTHS[month], int(day))
 
 
