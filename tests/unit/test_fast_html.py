@@ -36,6 +36,10 @@ CASES = [
     (html.P, [html.Strong("Boroughs (2): "), "Camden"], {"className": "jp-fact"}),
     (html.A, "evidence", {"href": "https://example.org/notice/1", "rel": "noopener noreferrer"}),
     (html.Ol, [html.Li("Camden (level 5)")], {"className": "peer-list"}),
+    (html.Dl, [html.Dt("Supplier"), html.Dd("Capita")], {"className": "contract-card-terms"}),
+    (html.Dt, "End date", {}),
+    (html.Dd, ["31 Mar 2027", html.Span("Due soon")], {"className": None}),
+    (html.H4, "Housing", {"className": "h6"}),
     (html.Tr, [html.Th("Camden")], {"hidden": True, "data-code": "E09000007"}),
 ]
 

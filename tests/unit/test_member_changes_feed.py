@@ -52,7 +52,7 @@ def _csrf(member: FlaskClient) -> str:
 def _make_address(member: FlaskClient, kind: str, field_id: str) -> str:
     """Make a secret address on /account; its path, read from the page's field `field_id`."""
     page = member.post(f"/account/{kind}-address", data={"csrf_token": _csrf(member)})
-    found = re.search(rf'id="{field_id}" type="text" readonly value="http://localhost([^"]+)"',
+    found = re.search(rf'id="{field_id}" type="text" readonly value="https?://[^/"]+([^"]+)"',
                       page.get_data(as_text=True))
     return found.group(1)
 
