@@ -50,12 +50,20 @@ def _states(data, n: int, seed: int = 7) -> list[dict]:
     return out
 
 
+def _change_to(state: dict) -> dict:
+    """The change (shell/state_change.py) that brings a page to `state`: its URL."""
+    from shell.state_change import url_change
+    from techmap.appstate import AppState
+
+    return url_change(AppState.from_dict(state).to_query_string())
+
+
 def _payload(output: str, outputs: object, state: dict) -> dict:
     return {
         "output": output,
         "outputs": outputs,
-        "inputs": [{"id": "app-state", "property": "data", "value": state}],
-        "changedPropIds": ["app-state.data"],
+        "inputs": [{"id": "state-change", "property": "data", "value": _change_to(state)}],
+        "changedPropIds": ["state-change.data"],
         "state": [],
     }
 

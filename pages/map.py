@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import dash
-from dash import Input, Output, callback, dcc, html
+from dash import Output, callback, dcc, html
 
 import ids
 from components.controls import view_radio
@@ -14,6 +14,7 @@ from components.coverage import coverage_figure
 from components.figure_frame import GRAPH_CONFIG, chart_figure
 from components.map_figure import map_figure, map_patch
 from components.map_panel import headline_cards, map_caption, ranked_table
+from shell.state_change import STATE_CHANGED, new_state
 from techmap.appstate import AppState
 from techmap.analysis.coverage import COVERED_AREAS, coverage_share
 from techmap.dataformat.dataset import Dataset
@@ -102,14 +103,16 @@ def layout(**query: Any) -> html.Div:
     )
 
 
+# Both callbacks follow the state from ids.STATE_CHANGE (shell/state_change.py): they run in
+# parallel with the shell's reducer, in the same round trip as the click.
 @callback(
     Output(ids.MAP_GRAPH, "figure"),
-    Input(ids.APP_STATE, "data"),
+    STATE_CHANGED,
     prevent_initial_call=True,
 )
-def update_map(data: Any) -> Any:
+def update_map(change: Any) -> Any:
     """Patch the map: z, hover, outlines and legend title only (never the boundaries)."""
-    metrics, metric, selected = _map_inputs(AppState.from_dict(data))
+    metrics, metric, selected = _map_inputs(new_state(change))
     return map_patch(metrics, metric, selected)
 
 
@@ -117,11 +120,14 @@ def update_map(data: Any) -> Any:
     Output(HEADLINE_ID, "children"),
     Output(RANKED_ID, "children"),
     Output(CAPTION_ID, "children"),
-    Input(ids.APP_STATE, "data"),
+    STATE_CHANGED,
     prevent_initial_call=True,
 )
-def update_side(data: Any) -> tuple[Any, Any, Any]:
-    state = AppState.from_dict(data)
+def update_side(change: Any) -> tuple[Any, Any, Any]:
+    return side_response(new_state(change))
+
+
+def side_response(state: AppState) -> tuple[Any, Any, Any]:
     dataset = context.dataset()
     metrics, metric, selected = _map_inputs(state)
     chosen = _chosen_name(dataset, metric, state.filters)

@@ -1,6 +1,11 @@
 """Shell callbacks: the one reducer that writes the app state (and the URL), and the views of
 that state that every page shares (chips, banner, live announcement, navigation links).
 
+One round trip per change (shell/state_change.py): a clientside collector records what the person
+touched in ids.STATE_CHANGE; this reducer and every page callback take that store as Input and run
+in parallel, each computing the same next state with the one pure reducer. Nothing on the server
+takes ids.APP_STATE as Input (that would be a second round trip after this one).
+
 Imported by app.py."""
 
 from __future__ import annotations
@@ -12,76 +17,66 @@ from dash import ALL, Input, Output, State, callback, clientside_callback, ctx, 
 import ids
 from components.chips import filter_chips, live_message, synthetic_banner
 from components.state_stores import NAMES, changed, store_value
-from techmap.appstate import VIEW_PARAMS, AppState, reduce_state
-from techmap.analysis.filters import MULTI_PARAMS
+from shell.state_change import (
+    COLLECT_CHANGE,
+    COLLECTOR_STATES,
+    CONTROL_PARAMS,
+    STATE_CHANGED,
+    TRIGGERS,
+    StateChange,
+    control_values,
+    state_change,
+    store_data,
+)
+from techmap.appstate import VIEW_PARAMS, AppState
 from techmap.service import context
 from techmap.service.views import in_view, public_source_areas
 
-_CONTROL_PARAMS = tuple(ids.FILTER_CONTROLS)
-
-
-def _control_values(state: AppState) -> list[Any]:
-    f = state.filters
-    values: list[Any] = []
-    for param in _CONTROL_PARAMS:
-        if param in MULTI_PARAMS:
-            values.append(list(getattr(f, param)))
-        elif param in ("ends_from", "ends_to"):
-            d = getattr(f, param)
-            values.append(d.isoformat() if d else "")
-        else:
-            values.append(f.q)
-    return values
+clientside_callback(COLLECT_CHANGE, Output(ids.STATE_CHANGE, "data"), *TRIGGERS, *COLLECTOR_STATES,
+                    prevent_initial_call=True)
 
 
 @callback(
     Output(ids.APP_STATE, "data"),
     Output(ids.URL, "search"),
-    *[Output(ids.FILTER_CONTROLS[p], "value") for p in _CONTROL_PARAMS],
+    *[Output(ids.FILTER_CONTROLS[p], "value") for p in CONTROL_PARAMS],
     Output(ids.view(ALL), "value"),
+    Output(ids.CHIPS, "children"),
+    Output(ids.SYNTHETIC_BANNER, "children"),
+    Output(ids.SYNTHETIC_BANNER, "hidden"),
+    Output(ids.LIVE_REGION, "children"),
     Output(ids.state_store(ALL), "data"),
-    Input(ids.URL, "search"),
-    *[Input(ids.FILTER_CONTROLS[p], "value") for p in _CONTROL_PARAMS],
-    Input(ids.CLEAR_ALL, "n_clicks"),
-    Input(ids.chip_remove(ALL, ALL), "n_clicks"),
-    Input(ids.toggle(ALL, ALL), "n_clicks"),
-    Input({**ids.MAP_GRAPH, "page": ALL}, "clickData"),
-    Input({**ids.TREEMAP, "page": ALL}, "clickData"),
-    Input(ids.window(ALL), "n_clicks"),
-    Input(ids.view(ALL), "value"),
+    STATE_CHANGED,
+    State(ids.URL, "search"),
     State(ids.state_store(ALL), "data"),
 )
-def reduce_app_state(search: str | None, *inputs: Any) -> tuple[Any, ...]:
-    """The single writer of the app state: work out what was touched, then call the reducer.
-
-    The base state is the URL, not the store: this callback writes both together, and when a
-    page's components appear they fire this callback before an earlier response has reached the
-    store, whereas the URL prop is already current. The page's state stores (the last input)
-    are written only where their value changes."""
-    view_outputs, store_outputs = (o if isinstance(o, list) else [] for o in ctx.outputs_list[-2:])
-    stores_now = inputs[-1] if inputs and isinstance(inputs[-1], list) else []
-    nothing = ((no_update,) * (2 + len(_CONTROL_PARAMS)) + ([no_update] * len(view_outputs),)
-               + ([no_update] * len(store_outputs),))
-    trigger = ctx.triggered_id
-    before = AppState.from_query_string(search)
-    from_url = trigger is None or trigger == ids.URL
-    if from_url:  # first load, Back/Forward: the URL is the truth
-        after = before
-    else:
-        value = ctx.triggered[0].get("value") if ctx.triggered else None
-        after = reduce_state(before, _control_trigger(trigger), value, today=context.today())
-        if after == before:  # e.g. components that just appeared with their initial values
-            return nothing
+def reduce_app_state(change: Any, search: str | None, stores_now: Any = None) -> tuple[Any, ...]:
+    """The single writer of the app state, the URL and the filter controls. On first load (no
+    change yet) the URL is the state; then each change the collector records. Controls are written
+    back only where they differ from what they show, so a response never clobbers a control the
+    user is still typing in."""
+    view_outputs = ctx.outputs_list[len(CONTROL_PARAMS) + 2]
+    view_outputs = view_outputs if isinstance(view_outputs, list) else []
+    store_outputs = ctx.outputs_list[-1] if isinstance(ctx.outputs_list[-1], list) else []
+    first_load = change is None
+    found = (StateChange(*(AppState.from_query_string(search),) * 2, from_url=True) if first_load
+             else state_change(change))
+    if found is None:  # nothing changed
+        return ((no_update,) * (2 + len(CONTROL_PARAMS)) + ([no_update] * len(view_outputs),)
+                + (no_update,) * 4 + ([no_update] * len(store_outputs),))
+    after = found.after
     query = after.to_query_string()
     view_values = [after.view_value(o["id"]["name"]) if o["id"].get("name") in VIEW_PARAMS else no_update
                    for o in view_outputs]
-    # The query rides along in the store so that links can carry it without a server round trip.
-    # Write back only the controls whose value changed, so a response never clobbers a control
-    # the user is still typing in.
-    controls = [new if from_url or new != old else no_update
-                for new, old in zip(_control_values(after), _control_values(before), strict=True)]
-    return ({**after.to_dict(), "query": query}, query if query != (search or "") else no_update,
-            *controls, view_values, _store_values(after, store_outputs, stores_now))
+    shown = control_values(found.before)
+    trigger = change.get("trigger") if isinstance(change, dict) else None
+    if not found.from_url and isinstance(trigger, str) and trigger in shown:
+        shown[trigger] = change.get("value")  # the control the person just set shows it
+    controls = [value if found.from_url or value != shown[control] else no_update
+                for control, value in control_values(after).items()]
+    return (store_data(after), query if query != (search or "") else no_update, *controls,
+            view_values, *state_views(after),
+            _store_values(after, store_outputs, stores_now if isinstance(stores_now, list) else []))
 
 
 def _store_values(state: AppState, outputs: list[dict[str, Any]], now: list[Any]) -> list[Any]:
@@ -98,23 +93,8 @@ def _store_values(state: AppState, outputs: list[dict[str, Any]], now: list[Any]
     return out
 
 
-def _control_trigger(trigger: Any) -> Any:
-    """Map a filter control's string id to the reducer's trigger form."""
-    for param, control_id in ids.FILTER_CONTROLS.items():
-        if trigger == control_id:
-            return ids.filter_control(param)
-    return trigger
-
-
-@callback(
-    Output(ids.CHIPS, "children"),
-    Output(ids.SYNTHETIC_BANNER, "children"),
-    Output(ids.SYNTHETIC_BANNER, "hidden"),
-    Output(ids.LIVE_REGION, "children"),
-    Input(ids.APP_STATE, "data"),
-)
-def show_state(data: Any) -> tuple[Any, ...]:
-    state = AppState.from_dict(data)
+def state_views(state: AppState) -> tuple[Any, Any, bool, str]:
+    """The chips, the synthetic-data banner (and whether it is hidden) and the live announcement."""
     contracts, boroughs, synthetic = in_view(state.filters)
     dataset = context.dataset()
     banner = synthetic_banner(contracts, synthetic, public_source_areas(dataset))
