@@ -23,7 +23,6 @@ from shell.state_change import (
     CONTROL_PARAMS,
     STATE_CHANGED,
     TRIGGERS,
-    StateChange,
     control_values,
     state_change,
     store_data,
@@ -32,8 +31,7 @@ from techmap.appstate import VIEW_PARAMS, AppState
 from techmap.service import context
 from techmap.service.views import in_view, public_source_areas
 
-clientside_callback(COLLECT_CHANGE, Output(ids.STATE_CHANGE, "data"), *TRIGGERS, *COLLECTOR_STATES,
-                    prevent_initial_call=True)
+clientside_callback(COLLECT_CHANGE, Output(ids.STATE_CHANGE, "data"), *TRIGGERS, *COLLECTOR_STATES)
 
 
 @callback(
@@ -47,20 +45,18 @@ clientside_callback(COLLECT_CHANGE, Output(ids.STATE_CHANGE, "data"), *TRIGGERS,
     Output(ids.LIVE_REGION, "children"),
     Output(ids.state_store(ALL), "data"),
     STATE_CHANGED,
-    State(ids.URL, "search"),
     State(ids.state_store(ALL), "data"),
+    prevent_initial_call=True,
 )
-def reduce_app_state(change: Any, search: str | None, stores_now: Any = None) -> tuple[Any, ...]:
-    """The single writer of the app state, the URL and the filter controls. On first load (no
-    change yet) the URL is the state; then each change the collector records. Controls are written
+def reduce_app_state(change: Any, stores_now: Any = None) -> tuple[Any, ...]:
+    """The single writer of the app state, the URL and the filter controls, for each change the
+    collector records (the first one: the page loaded, the URL is the state). Controls are written
     back only where they differ from what they show, so a response never clobbers a control the
     user is still typing in."""
     view_outputs = ctx.outputs_list[len(CONTROL_PARAMS) + 2]
     view_outputs = view_outputs if isinstance(view_outputs, list) else []
     store_outputs = ctx.outputs_list[-1] if isinstance(ctx.outputs_list[-1], list) else []
-    first_load = change is None
-    found = (StateChange(*(AppState.from_query_string(search),) * 2, from_url=True) if first_load
-             else state_change(change))
+    found = state_change(change)
     if found is None:  # nothing changed
         return ((no_update,) * (2 + len(CONTROL_PARAMS)) + ([no_update] * len(view_outputs),)
                 + (no_update,) * 4 + ([no_update] * len(store_outputs),))
@@ -68,6 +64,7 @@ def reduce_app_state(change: Any, search: str | None, stores_now: Any = None) ->
     query = after.to_query_string()
     view_values = [after.view_value(o["id"]["name"]) if o["id"].get("name") in VIEW_PARAMS else no_update
                    for o in view_outputs]
+    search = change.get("search") if isinstance(change, dict) else None
     shown = control_values(found.before)
     trigger = change.get("trigger") if isinstance(change, dict) else None
     if not found.from_url and isinstance(trigger, str) and trigger in shown:

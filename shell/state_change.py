@@ -24,18 +24,19 @@ That waits for the reducer's response and makes a second round trip. Read it as 
         return build_it(state)
 
 The first paint comes from the page's layout(**query) (the URL's state), so page callbacks keep
-prevent_initial_call=True. The reducer's own writes (controls, view settings, the URL) reach the
+prevent_initial_call=True and skip the collector's first record (`first`: the page just loaded,
+which only the reducer acts on, filling the controls and chips from the URL). The reducer's own writes (controls, view settings, the URL) reach the
 collector too; it drops them because they equal what the app state already says (the reducer
 keeps the controls' and view settings' values in ids.APP_STATE for that comparison).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from dash import ALL, Input, State
+from dash import ALL, Input, State, ctx
 from dash.exceptions import PreventUpdate
 
 import ids
@@ -45,6 +46,8 @@ from techmap.service import context
 
 CONTROL_PARAMS = tuple(ids.FILTER_CONTROLS)
 VIEW_NAMES = (*VIEW_PARAMS, *VERSION_PARAMS)
+EVERY_PART: frozenset[str] = frozenset((*PARAMS, *VIEW_NAMES))  # what a page callback may depend on
+FILTERS: frozenset[str] = frozenset(PARAMS)
 
 # Everything a person can touch that changes the state; the collector takes them all as Input.
 TRIGGERS: list[Input] = [
@@ -67,12 +70,14 @@ STATE_CHANGED = Input(ids.STATE_CHANGE, "data")
 
 @dataclass(frozen=True)
 class StateChange:
-    """The state before and after one change. `from_url`: Back/Forward (or first load), where
-    `before` is unknown and taken to be `after`: draw everything."""
+    """The state before and after one change. `from_url`: Back/Forward or the first load, where
+    `before` is unknown and taken to be `after`: draw everything. `first`: the first load, which
+    the page's layout drew already (only the shell's reducer acts on it)."""
 
     before: AppState
     after: AppState
     from_url: bool = False
+    first: bool = False
 
     def changed(self) -> frozenset[str]:
         """The filter parameters and view settings that differ (all of them after a URL change)."""
@@ -100,18 +105,39 @@ def state_change(change: object) -> StateChange | None:
     trigger, value, search = change.get("trigger"), change.get("value"), change.get("search")
     if trigger == ids.URL:
         after = AppState.from_query_string(value)
-        return StateChange(after, after, from_url=True)
+        return StateChange(after, after, from_url=True, first=change.get("first") is True)
     before = AppState.from_query_string(search)
     after = reduce_state(before, _reducer_trigger(trigger), value, today=context.today())
     return None if after == before else StateChange(before, after)
 
 
-def new_state(change: object) -> AppState:
-    """The state a page callback draws for `change`; PreventUpdate when nothing changed."""
+def new_state(change: object, depends_on: Collection[str] | None = None) -> AppState:
+    """The state a page callback draws for `change`; PreventUpdate when nothing changed (or
+    nothing of the filter parameters and view settings named in `depends_on`)."""
     found = state_change(change)
-    if found is None:
+    if found is None or found.first or (depends_on is not None and not found.changed() & set(depends_on)):
         raise PreventUpdate
     return found.after
+
+
+def page_state(change: object, current: object, depends_on: Collection[str] = EVERY_PART) -> AppState:
+    """The state a page callback with other Inputs besides STATE_CHANGED draws (a pager, the
+    screen width): after a change, the new state, or PreventUpdate when the change left what it
+    `depends_on` alone; after the page's own input, the current state (ids.APP_STATE as State)."""
+    if ctx.triggered_id != ids.STATE_CHANGE:
+        return AppState.from_dict(current)
+    found = state_change(change)
+    if found is None or found.first or not found.changed() & set(depends_on):
+        raise PreventUpdate
+    return found.after
+
+
+def latest_state(change: object, search: object) -> AppState:
+    """The state as of the latest change, without waiting for the reducer to write the URL: for
+    a callback that a page's own component fires in the same round (a grid asking for rows after
+    the change told it to refetch). Takes ids.STATE_CHANGE and ids.URL's search as State."""
+    found = state_change(change)
+    return found.after if found is not None else AppState.from_query_string(search)
 
 
 def url_change(query: str) -> dict[str, str]:
@@ -147,6 +173,11 @@ def store_data(state: AppState) -> dict[str, Any]:
 COLLECT_CHANGE = """
 function() {
     const nothing = window.dash_clientside.no_update;
+    if (!window.techmapStateStarted) {  // the first load: the address bar holds the state
+        window.techmapStateStarted = true;
+        const now = window.location.search;
+        return {trigger: "%(url)s", value: now, search: now, first: true};
+    }
     const dc = window.dash_clientside.callback_context;
     const search = arguments[arguments.length - 2] || "";
     const app = arguments[arguments.length - 1] || {};

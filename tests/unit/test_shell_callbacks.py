@@ -46,10 +46,10 @@ def fired(views: tuple[str, ...] = (), stores: tuple[str, ...] = ()) -> Iterator
         yield
 
 
-def change(search: str | None, trigger: Any, value: Any) -> dict[str, Any] | None:
-    """What the browser's collector records (shell/state_change.py); None = first load."""
+def change(search: str | None, trigger: Any, value: Any) -> dict[str, Any]:
+    """What the browser's collector records (shell/state_change.py); trigger None = first load."""
     if trigger is None:
-        return None
+        return {**url_change(search), "first": True}
     if trigger == ids.URL:
         return url_change(value)
     return {"trigger": trigger, "value": value, "search": search}
@@ -59,7 +59,7 @@ def reduce(search: str | None, trigger: Any = None, value: Any = None,
            views: tuple[str, ...] = ()) -> dict[str, Any]:
     """Call reduce_app_state as Dash does (the change, the URL's query) and name its outputs."""
     with fired(views):
-        out = shell().reduce_app_state(change(search, trigger, value), search, [])
+        out = shell().reduce_app_state(change(search, trigger, value), [])
     assert len(out) == 8 + len(CONTROLS)
     n = len(CONTROLS)
     return {"store": out[0], "search": out[1], "controls": dict(zip(CONTROLS, out[2:2 + n], strict=True)),
@@ -228,7 +228,7 @@ def test_show_state_when_nothing_matches():
                                   {"trigger": ids.URL, "value": {"x": 1}}])
 def test_the_reducer_survives_a_malformed_change(junk):
     with fired():
-        out = shell().reduce_app_state(junk, "", [])
+        out = shell().reduce_app_state(junk, [])
     chips = out[3 + len(CONTROLS)]
     assert chips is no_update or "No filters: showing all of London." in render(chips)
 
@@ -277,7 +277,7 @@ def reduce_stores(search: str | None, stores: dict[str, Any], trigger: Any = Non
     """The reducer's writes to the page's state stores `stores` (name -> value held now)."""
     names = tuple(stores)
     with fired(stores=names):
-        out = shell().reduce_app_state(change(search, trigger, value), search, list(stores.values()))
+        out = shell().reduce_app_state(change(search, trigger, value), list(stores.values()))
     return {name: new for name, new in zip(names, out[-1], strict=True) if new is not no_update}
 
 
