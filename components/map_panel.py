@@ -1,5 +1,6 @@
 """What sits beside the map: headline figures, the ranked borough list (the map's text
-alternative and its keyboard equivalent) and the caption sentence."""
+alternative and its keyboard equivalent, drawn in the browser from ranked_rows) and the caption
+sentence."""
 
 from __future__ import annotations
 
@@ -7,23 +8,26 @@ import math
 from typing import Any
 
 import pandas as pd
-from dash import dcc, html
+from dash import Patch, html
 
 import ids
-from components.fast_html import el
 from components.map_figure import format_value, metric_label, value_texts
 from techmap.analysis.queries import METRICS, rank
 
 
-def headline_cards(figures: dict[str, Any]) -> html.Dl:
-    items = [
+def _headline_items(figures: dict[str, Any]) -> list[tuple[str, str]]:
+    return [
         ("Contracts", f"{figures['contracts']:,}"),
         ("Suppliers", f"{figures['suppliers']:,}"),
         (f"Held by the top {figures['top_n']} suppliers", f"{figures['top_n_share']:.0%}"),
         ("Ending in the next 12 months", f"{figures['ending_12m']:,}"),
     ]
+
+
+def headline_cards(figures: dict[str, Any]) -> html.Dl:
     return html.Dl(
-        [html.Div([html.Dt(label), html.Dd(value)], className="headline") for label, value in items],
+        [html.Div([html.Dt(label), html.Dd(value)], className="headline")
+         for label, value in _headline_items(figures)],
         className="headlines",
         id=ids.HEADLINE_FIGURES,
     )
@@ -77,40 +81,28 @@ def map_caption(metrics: pd.DataFrame, metric: str, *, chosen: str = "",
     return text
 
 
-def ranked_table(metrics: pd.DataFrame, metric: str, selected: tuple[str, ...], query: str) -> html.Table:
+def ranked_rows(metrics: pd.DataFrame, metric: str, selected: tuple[str, ...], query: str) -> dict[str, Any]:
+    """The ranked list as a compact payload that assets/ranked_list.js draws in the browser: the
+    caption, the value column's heading, the query the profile links carry, and per borough in
+    rank order [code, name, slug, rank, value, selected] (about 2 KB; as Dash components the list
+    was ~33 KB per filter change, and Dash re-created all ~300 of them)."""
     column = METRICS[metric][2]
-    values = metrics[column].astype(float)
-    ranks = rank(values).tolist()
+    ranks = rank(metrics[column].astype(float)).tolist()
     entries = sorted(
         zip(metrics.index.tolist(), metrics["name"].tolist(), metrics["slug"].tolist(),
             value_texts(metrics, metric), ranks, strict=True),
         key=lambda e: (math.isnan(e[4]), 0 if math.isnan(e[4]) else e[4], e[1]),
     )
-    rows = []
-    for code, name, slug, value_text, r in entries:
-        is_selected = code in selected
-        rows.append(el(html.Tr,  # el: rebuilt on every filter change (components/fast_html.py)
-            [
-                el(html.Td, "–" if math.isnan(r) else f"{int(r)}", className="num"),
-                el(html.Th, el(dcc.Link, name, href=f"/borough/{slug}{query}"), scope="row"),
-                el(html.Td, value_text, className="num"),
-                el(html.Td, el(html.Button,
-                    ["Selected" if is_selected else "Select", el(html.Span, f" {name}", className="visually-hidden")],
-                    id=ids.toggle("authority", code),
-                    className="btn btn-sm " + ("btn-primary" if is_selected else "btn-outline-primary"),
-                    **{"aria-pressed": "true" if is_selected else "false"},
-                )),
-            ],
-            className="is-selected" if is_selected else None,
-        ))
-    return html.Table(
-        [
-            html.Caption(f"Boroughs ranked by {metric_label(metric).lower()}"),
-            html.Thead(html.Tr([html.Th("Rank", scope="col", className="num"),
-                                html.Th("Borough", scope="col"),
-                                html.Th(METRICS[metric][0], scope="col", className="num"),
-                                html.Th("Filter", scope="col")])),
-            html.Tbody(rows),
-        ],
-        className="table table-sm ranked-table",
-    )
+    rows = [[code, name, slug, "–" if math.isnan(r) else f"{int(r)}", value_text, code in selected]
+            for code, name, slug, value_text, r in entries]
+    return {"caption": f"Boroughs ranked by {metric_label(metric).lower()}", "head": METRICS[metric][0],
+            "query": query, "rows": rows}
+
+
+def headline_patch(figures: dict[str, Any]) -> Patch:
+    """The headline figures' texts only (the cards stay): what a filter change sends."""
+    patch = Patch()
+    for i, (label, value) in enumerate(_headline_items(figures)):
+        patch["props"]["children"][i]["props"]["children"][0]["props"]["children"] = label
+        patch["props"]["children"][i]["props"]["children"][1]["props"]["children"] = value
+    return patch

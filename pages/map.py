@@ -6,14 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 import dash
-from dash import Output, callback, dcc, html
+from dash import ClientsideFunction, Input, Output, State, callback, clientside_callback, dcc, html
 
 import ids
 from components.controls import view_radio
 from components.coverage import coverage_figure
 from components.figure_frame import GRAPH_CONFIG, chart_figure
 from components.map_figure import map_figure, map_patch
-from components.map_panel import headline_cards, map_caption, ranked_table
+from components.map_panel import headline_cards, headline_patch, map_caption, ranked_rows
 from shell.state_change import STATE_CHANGED, new_state
 from techmap.appstate import AppState
 from techmap.analysis.coverage import COVERED_AREAS, coverage_share
@@ -29,6 +29,8 @@ dash.register_page(__name__, path="/", title="Map of London borough technology â
 CAPTION_ID = "map-caption"
 RANKED_ID = "map-ranked"
 HEADLINE_ID = "map-headline"
+RANKED_ROWS = "map-ranked-rows"  # the ranked list's compact payload, drawn by assets/ranked_list.js
+RANKED_DRAWN = "map-ranked-drawn"
 
 
 def _chosen_name(data: Dataset, metric: str, filters: FilterState) -> str:
@@ -90,9 +92,11 @@ def layout(**query: Any) -> html.Div:
                             html.H2("Boroughs ranked", className="h5 mt-3"),
                             html.P("Select a borough to filter by it; follow its name for its profile.",
                                    className="small"),
-                            html.Div(ranked_table(metrics, metric, selected, q), id=RANKED_ID,
-                                     className="ranked-scroll", tabIndex="0",
+                            html.Div(id=RANKED_ID, className="ranked-scroll", tabIndex="0",
                                      role="region", **{"aria-label": "Boroughs ranked"}),
+                            dcc.Store(id=RANKED_ROWS, data=ranked_rows(metrics, metric, selected, q)),
+                            dcc.Store(id=ids.pick("authority")),
+                            dcc.Store(id=RANKED_DRAWN),
                         ],
                         className="side-col",
                     ),
@@ -118,12 +122,14 @@ def update_map(change: Any) -> Any:
 
 @callback(
     Output(HEADLINE_ID, "children"),
-    Output(RANKED_ID, "children"),
+    Output(RANKED_ROWS, "data"),
     Output(CAPTION_ID, "children"),
     STATE_CHANGED,
     prevent_initial_call=True,
 )
 def update_side(change: Any) -> tuple[Any, Any, Any]:
+    """Small updates: the headline's texts (a Patch), the ranked list's rows as a compact payload
+    (drawn in the browser) and the caption sentence; about 3 KB in all."""
     return side_response(new_state(change))
 
 
@@ -132,7 +138,16 @@ def side_response(state: AppState) -> tuple[Any, Any, Any]:
     metrics, metric, selected = _map_inputs(state)
     chosen = _chosen_name(dataset, metric, state.filters)
     return (
-        headline_cards(headline_for(state.filters, context.today())),
-        ranked_table(metrics, metric, selected, state.to_query_string()),
+        headline_patch(headline_for(state.filters, context.today())),
+        ranked_rows(metrics, metric, selected, state.to_query_string()),
         map_caption(metrics, metric, chosen=chosen, selected=selected),
     )
+
+
+clientside_callback(
+    ClientsideFunction("techmap_ranked", "draw"),
+    Output(RANKED_DRAWN, "data"),
+    Input(RANKED_ROWS, "data"),
+    State(RANKED_ID, "id"),
+    State(ids.pick("authority"), "id"),
+)
