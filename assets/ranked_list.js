@@ -1,5 +1,5 @@
 /* A ranked list drawn in the browser from a compact payload (components/map_panel.py ranked_rows):
- * a filter change sends ~2 KB of [code, name, slug, rank, value, selected] rows instead of ~33 KB
+ * a filter change sends ~1.5 KB of [code, rank, value, selected] rows instead of ~33 KB
  * of Dash components, and the rows are updated in place, keyed by borough, so the Select button
  * you just pressed keeps focus and Dash does not re-create 300 components.
  *
@@ -10,9 +10,9 @@
  * A profile link navigates inside the app as dcc.Link does (no page reload). */
 window.dash_clientside = Object.assign({}, window.dash_clientside, {
   techmap_ranked: {
-    draw: function (payload, wrapId, pickId) {
+    draw: function (payload, names, wrapId, pickId) {
       var wrap = document.getElementById(wrapId);
-      if (!wrap || !payload || !Array.isArray(payload.rows)) { return window.dash_clientside.no_update; }
+      if (!wrap || !payload || !names || !Array.isArray(payload.rows)) { return window.dash_clientside.no_update; }
       var table = wrap.querySelector("table") || makeTable(wrap, pickId);
       setText(table.caption, payload.caption);
       setText(table.tHead.rows[0].cells[2], payload.head);
@@ -21,7 +21,7 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       Array.prototype.forEach.call(body.children, function (tr) { byCode[tr.dataset.code] = tr; });
       payload.rows.forEach(function (row, i) {
         var tr = byCode[row[0]] || makeRow(row[0]);
-        fill(tr, row, payload.query || "");
+        fill(tr, row, names[row[0]] || [row[0], ""], payload.query || "");
         if (body.children[i] !== tr) { body.insertBefore(tr, body.children[i] || null); }
       });
       while (body.children.length > payload.rows.length) { body.removeChild(body.lastChild); }
@@ -66,15 +66,15 @@ function makeRow(code) {
 
 function setText(node, text) { if (node.textContent !== text) { node.textContent = text; } }
 
-function fill(tr, row, query) {
-  var name = row[1], selected = row[5] === true;
+function fill(tr, row, known, query) {
+  var name = known[0], selected = row[3] === true;
   var cells = tr.children;
-  setText(cells[0], row[3]);
+  setText(cells[0], row[1]);
   var link = cells[1].firstChild;
   setText(link, name);
-  var href = "/borough/" + encodeURIComponent(row[2]) + query;
+  var href = "/borough/" + encodeURIComponent(known[1]) + query;
   if (link.getAttribute("href") !== href) { link.setAttribute("href", href); }
-  setText(cells[2], row[4]);
+  setText(cells[2], row[2]);
   var button = cells[3].firstChild;
   button.dataset.code = row[0];
   button.className = "btn btn-sm " + (selected ? "btn-primary" : "btn-outline-primary");

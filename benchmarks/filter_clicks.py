@@ -53,15 +53,17 @@ IDLE = """() => { const tm = window.__tm;
 START = "() => { const tm = window.__tm; tm.bytes = 0; tm.requests = 0; tm.start = performance.now(); }"
 CLICK_SELECT = "(i) => document.querySelectorAll('#map-ranked button')[i].click()"
 SET_AREA = "(areas) => window.dash_clientside.set_props('filter-area', {value: areas})"
-RESULT = "() => { const tm = window.__tm; return [Math.max(tm.lastMutation, tm.lastEnd) - tm.start, tm.bytes, tm.requests]; }"
+RESULT = """() => { const tm = window.__tm;
+    return [Math.max(tm.lastMutation, tm.lastEnd) - tm.start, tm.bytes, tm.requests, tm.lastEnd - tm.start]; }"""
 
 
-def measure(root: Path, dataset: str, changes: int, workers: int) -> tuple[list[float], list[int], list[int]]:
+def measure(root: Path, dataset: str, changes: int,
+            workers: int) -> tuple[list[float], list[int], list[int], list[float]]:
     from playwright.sync_api import sync_playwright
 
     os.environ["TECHMAP_DATASET"] = dataset
     proc, base = start_server(workers, root)
-    times, sizes, counts = [], [], []
+    times, sizes, counts, answered = [], [], [], []
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
@@ -73,28 +75,32 @@ def measure(root: Path, dataset: str, changes: int, workers: int) -> tuple[list[
             for i in range(changes + 1):  # the first change warms the server's caches: not counted
                 page.evaluate(START)
                 if i % 2:
-                    page.evaluate(SET_AREA, [AREAS[(i // 2) % len(AREAS)]] if (i // 2) % 3 else [])
+                    k = i // 2  # one service area, then none again: every step changes the filters
+                    page.evaluate(SET_AREA, [] if k % 2 else [AREAS[(k // 2) % len(AREAS)]])
                 else:
                     page.evaluate(CLICK_SELECT, (i // 2) % 6)
                 page.wait_for_function(IDLE, timeout=120000, polling=20)
-                took, size, requests = page.evaluate(RESULT)
+                took, size, requests, last_answer = page.evaluate(RESULT)
                 if i:
                     times.append(took)
                     sizes.append(size)
                     counts.append(requests)
+                    answered.append(last_answer)
             browser.close()
     finally:
         proc.terminate()
         proc.wait(timeout=30)
-    return times, sizes, counts
+    return times, sizes, counts, answered
 
 
-def report(label: str, times: list[float], sizes: list[int], counts: list[int]) -> tuple[float, float, int]:
+def report(label: str, times: list[float], sizes: list[int], counts: list[int],
+           answered: list[float]) -> tuple[float, float, int]:
     median = statistics.median(times)
     p95 = statistics.quantiles(times, n=20)[18] if len(times) > 1 else times[0]
     print(f"{label:<8} changes {len(times):>3}  median {median:>6.0f} ms  p95 {p95:>6.0f} ms  "
           f"bytes/change median {statistics.median(sizes) / 1024:>5.1f} KB max {max(sizes) / 1024:>5.1f} KB  "
-          f"requests/change {statistics.median(counts):.0f}")
+          f"requests/change {statistics.median(counts):.0f}  last answer in (median) "
+          f"{statistics.median(answered):.0f} ms")
     return median, p95, max(sizes)
 
 

@@ -84,8 +84,9 @@ def map_caption(metrics: pd.DataFrame, metric: str, *, chosen: str = "",
 def ranked_rows(metrics: pd.DataFrame, metric: str, selected: tuple[str, ...], query: str) -> dict[str, Any]:
     """The ranked list as a compact payload that assets/ranked_list.js draws in the browser: the
     caption, the value column's heading, the query the profile links carry, and per borough in
-    rank order [code, name, slug, rank, value, selected] (about 2 KB; as Dash components the list
-    was ~33 KB per filter change, and Dash re-created all ~300 of them)."""
+    rank order [code, rank, value, selected] (about 1.5 KB; as Dash components the list was ~33 KB
+    per filter change, and Dash re-created all ~300 of them). The boroughs' names and profile
+    slugs, which never change, are in ranked_names, sent once with the page."""
     column = METRICS[metric][2]
     ranks = rank(metrics[column].astype(float)).tolist()
     entries = sorted(
@@ -93,16 +94,22 @@ def ranked_rows(metrics: pd.DataFrame, metric: str, selected: tuple[str, ...], q
             value_texts(metrics, metric), ranks, strict=True),
         key=lambda e: (math.isnan(e[4]), 0 if math.isnan(e[4]) else e[4], e[1]),
     )
-    rows = [[code, name, slug, "–" if math.isnan(r) else f"{int(r)}", value_text, code in selected]
-            for code, name, slug, value_text, r in entries]
+    rows = [[code, "–" if math.isnan(r) else f"{int(r)}", value_text, code in selected]
+            for code, _name, _slug, value_text, r in entries]
     return {"caption": f"Boroughs ranked by {metric_label(metric).lower()}", "head": METRICS[metric][0],
             "query": query, "rows": rows}
 
 
+def ranked_names(metrics: pd.DataFrame) -> dict[str, list[str]]:
+    """Each borough's [name, profile slug], keyed by ONS code: the ranked list's fixed part."""
+    return {code: [name, slug] for code, name, slug in
+            zip(metrics.index.tolist(), metrics["name"].tolist(), metrics["slug"].tolist(), strict=True)}
+
+
 def headline_patch(figures: dict[str, Any]) -> Patch:
-    """The headline figures' texts only (the cards stay): what a filter change sends."""
+    """The headline figures' values only (the cards and their labels, which do not depend on the
+    filters, stay): what a filter change sends."""
     patch = Patch()
-    for i, (label, value) in enumerate(_headline_items(figures)):
-        patch["props"]["children"][i]["props"]["children"][0]["props"]["children"] = label
+    for i, (_label, value) in enumerate(_headline_items(figures)):
         patch["props"]["children"][i]["props"]["children"][1]["props"]["children"] = value
     return patch

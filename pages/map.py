@@ -13,7 +13,7 @@ from components.controls import view_radio
 from components.coverage import coverage_figure
 from components.figure_frame import GRAPH_CONFIG, chart_figure
 from components.map_figure import map_figure, map_patch
-from components.map_panel import headline_cards, headline_patch, map_caption, ranked_rows
+from components.map_panel import headline_cards, headline_patch, map_caption, ranked_names, ranked_rows
 from shell.state_change import STATE_CHANGED, new_state
 from techmap.appstate import AppState
 from techmap.analysis.coverage import COVERED_AREAS, coverage_share
@@ -30,6 +30,7 @@ CAPTION_ID = "map-caption"
 RANKED_ID = "map-ranked"
 HEADLINE_ID = "map-headline"
 RANKED_ROWS = "map-ranked-rows"  # the ranked list's compact payload, drawn by assets/ranked_list.js
+RANKED_NAMES = "map-ranked-names"  # each borough's name and profile slug (sent once)
 RANKED_DRAWN = "map-ranked-drawn"
 
 
@@ -95,6 +96,7 @@ def layout(**query: Any) -> html.Div:
                             html.Div(id=RANKED_ID, className="ranked-scroll", tabIndex="0",
                                      role="region", **{"aria-label": "Boroughs ranked"}),
                             dcc.Store(id=RANKED_ROWS, data=ranked_rows(metrics, metric, selected, q)),
+                            dcc.Store(id=RANKED_NAMES, data=ranked_names(metrics)),
                             dcc.Store(id=ids.pick("authority")),
                             dcc.Store(id=RANKED_DRAWN),
                         ],
@@ -128,8 +130,8 @@ def update_map(change: Any) -> Any:
     prevent_initial_call=True,
 )
 def update_side(change: Any) -> tuple[Any, Any, Any]:
-    """Small updates: the headline's texts (a Patch), the ranked list's rows as a compact payload
-    (drawn in the browser) and the caption sentence; about 3 KB in all."""
+    """Small updates: the headline's values (a Patch), the ranked list's rows as a compact payload
+    (drawn in the browser) and the caption sentence; about 2.5 KB in all."""
     return side_response(new_state(change))
 
 
@@ -148,6 +150,7 @@ clientside_callback(
     ClientsideFunction("techmap_ranked", "draw"),
     Output(RANKED_DRAWN, "data"),
     Input(RANKED_ROWS, "data"),
+    State(RANKED_NAMES, "data"),
     State(RANKED_ID, "id"),
     State(ids.pick("authority"), "id"),
 )
