@@ -8,6 +8,7 @@ from techmap import triggers
 URL = triggers.URL
 APP_STATE = "app-state"  # written by the reducer only; never an Input of a server callback
 STATE_CHANGE = "state-change"  # what the person changed: the Input of the reducer and page callbacks
+FIRST_STATE = "first-state"  # the URL's state at the first load: the Input of the reducer only
 LIVE_REGION = "live-region"
 SYNTHETIC_BANNER = "synthetic-banner"
 CHIPS = "filter-chips"

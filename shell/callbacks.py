@@ -31,7 +31,8 @@ from techmap.appstate import VIEW_PARAMS, AppState
 from techmap.service import context
 from techmap.service.views import in_view, public_source_areas
 
-clientside_callback(COLLECT_CHANGE, Output(ids.STATE_CHANGE, "data"), *TRIGGERS, *COLLECTOR_STATES)
+clientside_callback(COLLECT_CHANGE, Output(ids.STATE_CHANGE, "data"), Output(ids.FIRST_STATE, "data"),
+                    *TRIGGERS, *COLLECTOR_STATES)
 
 
 @callback(
@@ -45,10 +46,11 @@ clientside_callback(COLLECT_CHANGE, Output(ids.STATE_CHANGE, "data"), *TRIGGERS,
     Output(ids.LIVE_REGION, "children"),
     Output(ids.state_store(ALL), "data"),
     STATE_CHANGED,
+    Input(ids.FIRST_STATE, "data"),
     State(ids.state_store(ALL), "data"),
     prevent_initial_call=True,
 )
-def reduce_app_state(change: Any, stores_now: Any = None) -> tuple[Any, ...]:
+def reduce_app_state(change: Any, first: Any = None, stores_now: Any = None) -> tuple[Any, ...]:
     """The single writer of the app state, the URL and the filter controls, for each change the
     collector records (the first one: the page loaded, the URL is the state). Controls are written
     back only where they differ from what they show, so a response never clobbers a control the
@@ -56,6 +58,8 @@ def reduce_app_state(change: Any, stores_now: Any = None) -> tuple[Any, ...]:
     view_outputs = ctx.outputs_list[len(CONTROL_PARAMS) + 2]
     view_outputs = view_outputs if isinstance(view_outputs, list) else []
     store_outputs = ctx.outputs_list[-1] if isinstance(ctx.outputs_list[-1], list) else []
+    if ctx.triggered_id == ids.FIRST_STATE:
+        change = first
     found = state_change(change)
     if found is None:  # nothing changed
         return ((no_update,) * (2 + len(CONTROL_PARAMS)) + ([no_update] * len(view_outputs),)

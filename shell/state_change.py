@@ -24,8 +24,9 @@ That waits for the reducer's response and makes a second round trip. Read it as 
         return build_it(state)
 
 The first paint comes from the page's layout(**query) (the URL's state), so page callbacks keep
-prevent_initial_call=True and skip the collector's first record (`first`: the page just loaded,
-which only the reducer acts on, filling the controls and chips from the URL). The reducer's own writes (controls, view settings, the URL) reach the
+prevent_initial_call=True. The collector's first record (`first`: the page just loaded) goes to
+ids.FIRST_STATE, which only the reducer takes, to fill the controls and chips from the URL; page
+callbacks never hear of it (and skip it if they did). The reducer's own writes (controls, view settings, the URL) reach the
 collector too; it drops them because they equal what the app state already says (the reducer
 keeps the controls' and view settings' values in ids.APP_STATE for that comparison).
 """
@@ -176,7 +177,7 @@ function() {
     if (!window.techmapStateStarted) {  // the first load: the address bar holds the state
         window.techmapStateStarted = true;
         const now = window.location.search;
-        return {trigger: "%(url)s", value: now, search: now, first: true};
+        return [nothing, {trigger: "%(url)s", value: now, search: now, first: true}];
     }
     const dc = window.dash_clientside.callback_context;
     const search = arguments[arguments.length - 2] || "";
@@ -189,7 +190,7 @@ function() {
         const value = t.value;
         if (id === "%(url)s") {
             if (app.query === undefined || (value || "") === app.query) { continue; }
-            return {trigger: id, value: value || "", search: value || ""};
+            return [{trigger: id, value: value || "", search: value || ""}, nothing];
         }
         if (prop === "value" && typeof id === "string") {
             if (app.controls === undefined || same(value, app.controls[id])) { continue; }
@@ -197,12 +198,13 @@ function() {
             if (app.views === undefined || value === app.views[id.name] || value === undefined) { continue; }
         } else if (prop === "data") {
             if (!value || !value.value) { continue; }
-            return {trigger: {type: "%(toggle)s", param: id.param, value: value.value}, value: 1, search: search};
+            return [{trigger: {type: "%(toggle)s", param: id.param, value: value.value}, value: 1, search: search},
+                    nothing];
         } else if (!value) {
             continue;  // n_clicks / clickData of a component that just appeared
         }
-        return {trigger: id, value: value, search: search};
+        return [{trigger: id, value: value, search: search}, nothing];
     }
-    return nothing;
+    return [nothing, nothing];
 }
 """ % {"url": ids.URL, "toggle": ids.toggle("", "")["type"]}

@@ -33,7 +33,7 @@ def shell() -> Any:
 
 
 @contextmanager
-def fired(views: tuple[str, ...] = (), stores: tuple[str, ...] = ()) -> Iterator[None]:
+def fired(views: tuple[str, ...] = (), stores: tuple[str, ...] = (), first: bool = False) -> Iterator[None]:
     """Dash's callback context for one firing of the reducer: which view settings (ids.view(name))
     and state stores are on the page, i.e. the ALL outputs it fills."""
     outputs = [{"id": ids.APP_STATE, "property": "data"}, {"id": ids.URL, "property": "search"},
@@ -42,7 +42,7 @@ def fired(views: tuple[str, ...] = (), stores: tuple[str, ...] = ()) -> Iterator
                *[{"id": i, "property": p} for i, p in ((ids.CHIPS, "children"), (ids.SYNTHETIC_BANNER, "children"),
                                                       (ids.SYNTHETIC_BANNER, "hidden"), (ids.LIVE_REGION, "children"))],
                [{"id": ids.state_store(name), "property": "data"} for name in stores]]
-    with callback_context([(ids.STATE_CHANGE, "data", None)], outputs):
+    with callback_context([(ids.FIRST_STATE if first else ids.STATE_CHANGE, "data", None)], outputs):
         yield
 
 
@@ -58,8 +58,9 @@ def change(search: str | None, trigger: Any, value: Any) -> dict[str, Any]:
 def reduce(search: str | None, trigger: Any = None, value: Any = None,
            views: tuple[str, ...] = ()) -> dict[str, Any]:
     """Call reduce_app_state as Dash does (the change, the URL's query) and name its outputs."""
-    with fired(views):
-        out = shell().reduce_app_state(change(search, trigger, value), [])
+    record = change(search, trigger, value)
+    with fired(views, first=trigger is None):  # the first load's record comes in ids.FIRST_STATE
+        out = shell().reduce_app_state(None if trigger is None else record, record, [])
     assert len(out) == 8 + len(CONTROLS)
     n = len(CONTROLS)
     return {"store": out[0], "search": out[1], "controls": dict(zip(CONTROLS, out[2:2 + n], strict=True)),
@@ -228,7 +229,7 @@ def test_show_state_when_nothing_matches():
                                   {"trigger": ids.URL, "value": {"x": 1}}])
 def test_the_reducer_survives_a_malformed_change(junk):
     with fired():
-        out = shell().reduce_app_state(junk, [])
+        out = shell().reduce_app_state(junk, None, [])
     chips = out[3 + len(CONTROLS)]
     assert chips is no_update or "No filters: showing all of London." in render(chips)
 
@@ -276,8 +277,9 @@ def test_banner_lists_three_areas_with_a_serial_comma_and_none_when_all_are_illu
 def reduce_stores(search: str | None, stores: dict[str, Any], trigger: Any = None, value: Any = None) -> dict:
     """The reducer's writes to the page's state stores `stores` (name -> value held now)."""
     names = tuple(stores)
-    with fired(stores=names):
-        out = shell().reduce_app_state(change(search, trigger, value), list(stores.values()))
+    record = change(search, trigger, value)
+    with fired(stores=names, first=trigger is None):
+        out = shell().reduce_app_state(None if trigger is None else record, record, list(stores.values()))
     return {name: new for name, new in zip(names, out[-1], strict=True) if new is not no_update}
 
 
