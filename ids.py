@@ -6,7 +6,9 @@ The ids the app-state reducer reads are built on techmap.triggers, the names the
 from techmap import triggers
 
 URL = triggers.URL
-APP_STATE = "app-state"
+APP_STATE = "app-state"  # written by the reducer only; never an Input of a server callback
+STATE_CHANGE = "state-change"  # what the person changed: the Input of the reducer and page callbacks
+FIRST_STATE = "first-state"  # the URL's state at the first load: the Input of the reducer only
 LIVE_REGION = "live-region"
 SYNTHETIC_BANNER = "synthetic-banner"
 CHIPS = "filter-chips"
@@ -52,6 +54,12 @@ def nav_link(path: str) -> dict:
 def toggle(param: str, value: str) -> dict:
     """A button that toggles one value of a repeatable filter (ranked lists, tables)."""
     return {"type": triggers.TOGGLE, "param": param, "value": value}
+
+
+def pick(param: str) -> dict:
+    """A store that a list drawn in the browser sets to {"value": V, "n": k} when its Select button
+    for V is pressed: a toggle of V in filter `param` (shell/state_change.py)."""
+    return {"type": "pick", "param": param}
 
 
 def chip_remove(param: str, value: str) -> dict:

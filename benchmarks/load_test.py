@@ -127,10 +127,11 @@ class App:
         walk_ids(json.loads(decode(raw, headers)), self.shell)
 
     def state_callbacks(self, components: dict[str, dict]) -> list[dict]:
-        """Server callbacks fired by a change of the app state whose outputs are on screen."""
+        """Server callbacks fired by a change of the app state whose outputs are on screen: those
+        taking the recorded change (shell/state_change.py), which Dash sends together."""
         out = []
         for cb in self.callbacks:
-            if not any(i["id"] == "app-state" and i["property"] == "data" for i in cb["inputs"]):
+            if not any(i["id"] == "state-change" and i["property"] == "data" for i in cb["inputs"]):
                 continue
             outputs = cb["output"].strip(".").split("...")
             ids = [o.rsplit(".", 1)[0] for o in outputs]
@@ -145,7 +146,7 @@ class App:
                 return [{"id": json.loads(c), "property": spec["property"], "value": components[c].get(spec["property"])}
                         for c in components if id_matches(spec["id"], c)]
             if value_from_store:
-                value = store
+                value = store if spec["id"] == "app-state" else change_to(store["query"])
             else:
                 value = components.get(spec["id"], {}).get(spec["property"])
             cid = json.loads(spec["id"]) if spec["id"].startswith("{") else spec["id"]
@@ -160,10 +161,16 @@ class App:
                 outs.append([{"id": json.loads(c), "property": prop} for c in components if id_matches(cid, c)])
             else:
                 outs.append({"id": json.loads(cid) if cid.startswith("{") else cid, "property": prop})
-        inputs = [item(i, i["id"] == "app-state") for i in cb["inputs"]]
+        state_ids = ("app-state", "state-change")
+        inputs = [item(i, i["id"] in state_ids) for i in cb["inputs"]]
         return {"output": cb["output"], "outputs": outs if multi else outs[0], "inputs": inputs,
-                "state": [item(s, s["id"] == "app-state") for s in cb.get("state", [])],
-                "changedPropIds": ["app-state.data"]}
+                "state": [item(s, s["id"] in state_ids) for s in cb.get("state", [])],
+                "changedPropIds": ["state-change.data"]}
+
+
+def change_to(query: str) -> dict:
+    """The change the browser records when the state becomes `query` (shell/state_change.py)."""
+    return {"trigger": "url", "value": query, "search": query}
 
 
 def store_for(query: str) -> dict:

@@ -54,12 +54,20 @@ def _states(data, n: int, seed: int = 7) -> list[dict]:
     return out
 
 
+def _change_to(state: dict) -> dict:
+    """The change (shell/state_change.py) that brings a page to `state`: its URL."""
+    from shell.state_change import url_change
+    from techmap.appstate import AppState
+
+    return url_change(AppState.from_dict(state).to_query_string())
+
+
 def _payload(output: str, outputs: object, state: dict) -> dict:
     return {
         "output": output,
         "outputs": outputs,
-        "inputs": [{"id": "app-state", "property": "data", "value": state}],
-        "changedPropIds": ["app-state.data"],
+        "inputs": [{"id": "state-change", "property": "data", "value": _change_to(state)}],
+        "changedPropIds": ["state-change.data"],
         "state": [],
     }
 
@@ -100,9 +108,9 @@ def main() -> int:
     client.get("/")  # first request registers the pages' router
     map_id = {"page": "map", "type": "map-graph"}
     map_output = json.dumps(map_id, separators=(",", ":"), sort_keys=True) + ".figure"
-    side_output = "..map-headline.children...map-ranked.children...map-caption.children.."
+    side_output = "..map-headline.children...map-ranked-rows.data...map-caption.children.."
     side_outputs = [{"id": "map-headline", "property": "children"},
-                    {"id": "map-ranked", "property": "children"},
+                    {"id": "map-ranked-rows", "property": "data"},
                     {"id": "map-caption", "property": "children"}]
     states = _states(data, args.requests)
 

@@ -1,5 +1,6 @@
 """What sits beside the map: headline figures, the ranked borough list (the map's text
-alternative and its keyboard equivalent) and the caption sentence."""
+alternative and its keyboard equivalent, drawn in the browser from ranked_rows) and the caption
+sentence."""
 
 from __future__ import annotations
 
@@ -7,10 +8,9 @@ import math
 from typing import Any
 
 import pandas as pd
-from dash import dcc, html
+from dash import Patch, html
 
 import ids
-from components.fast_html import el
 from components.map_figure import format_value, metric_label, value_texts
 from components.skills_map import skill_map_caption
 from techmap.analysis.groups import SPLIT_GROUPS
@@ -18,10 +18,8 @@ from techmap.analysis.queries import METRICS, rank
 from techmap.appstate import view_default
 
 
-def headline_cards(figures: dict[str, Any], groups: dict[str, int] | None = None) -> html.Dl:
-    """The headline figures; with `groups` (contracts per service-area group), the frontline /
-    corporate / infrastructure split as one more figure."""
-    items: list[tuple[str, Any]] = [
+def _headline_items(figures: dict[str, Any], groups: dict[str, int] | None = None) -> list[tuple[str, str]]:
+    items = [
         ("Contracts", f"{figures['contracts']:,}"),
         ("Suppliers", f"{figures['suppliers']:,}"),
         (f"Held by the top {figures['top_n']} suppliers", f"{figures['top_n_share']:.0%}"),
@@ -29,8 +27,15 @@ def headline_cards(figures: dict[str, Any], groups: dict[str, int] | None = None
     ]
     if groups is not None:
         items.append(("Frontline / corporate / infrastructure", group_split_text(groups)))
+    return items
+
+
+def headline_cards(figures: dict[str, Any], groups: dict[str, int] | None = None) -> html.Dl:
+    """The headline figures; with `groups` (contracts per service-area group), the frontline /
+    corporate / infrastructure split as one more figure."""
     return html.Dl(
-        [html.Div([html.Dt(label), html.Dd(value)], className="headline") for label, value in items],
+        [html.Div([html.Dt(label), html.Dd(value)], className="headline")
+         for label, value in _headline_items(figures, groups)],
         className="headlines",
         id=ids.HEADLINE_FIGURES,
     )
@@ -94,40 +99,35 @@ def map_caption(metrics: pd.DataFrame, metric: str, *, chosen: str = "",
     return text
 
 
-def ranked_table(metrics: pd.DataFrame, metric: str, selected: tuple[str, ...], query: str) -> html.Table:
+def ranked_rows(metrics: pd.DataFrame, metric: str, selected: tuple[str, ...], query: str) -> dict[str, Any]:
+    """The ranked list as a compact payload that assets/ranked_list.js draws in the browser: the
+    caption, the value column's heading, the query the profile links carry, and per borough in
+    rank order [code, rank, value, selected] (about 1.5 KB; as Dash components the list was ~33 KB
+    per filter change, and Dash re-created all ~300 of them). The boroughs' names and profile
+    slugs, which never change, are in ranked_names, sent once with the page."""
     column = METRICS[metric][2]
-    values = metrics[column].astype(float)
-    ranks = rank(values).tolist()
+    ranks = rank(metrics[column].astype(float)).tolist()
     entries = sorted(
         zip(metrics.index.tolist(), metrics["name"].tolist(), metrics["slug"].tolist(),
             value_texts(metrics, metric), ranks, strict=True),
         key=lambda e: (math.isnan(e[4]), 0 if math.isnan(e[4]) else e[4], e[1]),
     )
-    rows = []
-    for code, name, slug, value_text, r in entries:
-        is_selected = code in selected
-        rows.append(el(html.Tr,  # el: rebuilt on every filter change (components/fast_html.py)
-            [
-                el(html.Td, "–" if math.isnan(r) else f"{int(r)}", className="num"),
-                el(html.Th, el(dcc.Link, name, href=f"/borough/{slug}{query}"), scope="row"),
-                el(html.Td, value_text, className="num"),
-                el(html.Td, el(html.Button,
-                    ["Selected" if is_selected else "Select", el(html.Span, f" {name}", className="visually-hidden")],
-                    id=ids.toggle("authority", code),
-                    className="btn btn-sm " + ("btn-primary" if is_selected else "btn-outline-primary"),
-                    **{"aria-pressed": "true" if is_selected else "false"},
-                )),
-            ],
-            className="is-selected" if is_selected else None,
-        ))
-    return html.Table(
-        [
-            html.Caption(f"Boroughs ranked by {metric_label(metric).lower()}"),
-            html.Thead(html.Tr([html.Th("Rank", scope="col", className="num"),
-                                html.Th("Borough", scope="col"),
-                                html.Th(METRICS[metric][0], scope="col", className="num"),
-                                html.Th("Filter", scope="col")])),
-            html.Tbody(rows),
-        ],
-        className="table table-sm ranked-table",
-    )
+    rows = [[code, "–" if math.isnan(r) else f"{int(r)}", value_text, code in selected]
+            for code, _name, _slug, value_text, r in entries]
+    return {"caption": f"Boroughs ranked by {metric_label(metric).lower()}", "head": METRICS[metric][0],
+            "query": query, "rows": rows}
+
+
+def ranked_names(metrics: pd.DataFrame) -> dict[str, list[str]]:
+    """Each borough's [name, profile slug], keyed by ONS code: the ranked list's fixed part."""
+    return {code: [name, slug] for code, name, slug in
+            zip(metrics.index.tolist(), metrics["name"].tolist(), metrics["slug"].tolist(), strict=True)}
+
+
+def headline_patch(figures: dict[str, Any], groups: dict[str, int] | None = None) -> Patch:
+    """The headline figures' values only (the cards and their labels, which do not depend on the
+    filters, stay): what a filter change sends."""
+    patch = Patch()
+    for i, (_label, value) in enumerate(_headline_items(figures, groups)):
+        patch["props"]["children"][i]["props"]["children"][1]["props"]["children"] = value
+    return patch

@@ -204,6 +204,8 @@ def shell(data: Dataset, sign_in: bool = False,
             html.A("Skip to main content", href=f"#{ids.MAIN}", className="skip-link"),
             dcc.Location(id=ids.URL, refresh=False),
             dcc.Store(id=ids.APP_STATE, data={"filters": {}, "view": {}}),
+            dcc.Store(id=ids.STATE_CHANGE),  # what the person changed (shell/state_change.py)
+            dcc.Store(id=ids.FIRST_STATE),  # the first load's record, for the reducer alone
             dcc.Store(id=ids.URL_SYNC),
             header(sign_in, members),
             html.Main(

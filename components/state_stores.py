@@ -1,4 +1,9 @@
-"""The app state split into one store per part: "filters" (every filter, as a query string), one
+"""Superseded by shell/state_change.py (one round trip per change): a callback that takes one of
+these stores as Input runs only after the reducer has answered, a second round trip. No page of
+the app uses them now; the reducer still writes any that a page places, so a page written against
+them keeps working until it moves to STATE_CHANGED.
+
+The app state split into one store per part: "filters" (every filter, as a query string), one
 per filter parameter and one per view setting (ids.state_store(name)). A page's layout places the
 stores its callbacks take as Input, with the values of the state it was drawn for; the shell's
 reducer writes a store only when its value changes. So Dash's dependency graph does the skipping

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import dash
-from dash import Input, Output, State, callback, dcc, html
+from dash import Output, State, callback, dcc, html
 
 import ids
 from components.borough_not_found import borough_not_found
@@ -18,6 +18,7 @@ from components.borough_profile import profile_body
 from shell import nothing_matches
 from shell.nothing_matches import scope_of
 from shell.path_variables import path_variable
+from shell.state_change import STATE_CHANGED, new_state
 from techmap.appstate import AppState
 from techmap.dataformat.authorities import by_code, resolve_authority
 from techmap.dataformat.authority_suggestions import suggest_authorities
@@ -49,13 +50,14 @@ def layout(key: str | None = None, **query: Any) -> html.Div:
 
 @callback(
     Output(ids.BOROUGH_BODY, "children"),
-    Input(ids.APP_STATE, "data"),
+    STATE_CHANGED,
     State(ids.BOROUGH_CODE, "data"),
     prevent_initial_call=True,
 )
-def update_profile(data: Any, code: Any) -> Any:
-    """The filters changed while the profile is open: rebuild it for them."""
+def update_profile(change: Any, code: Any) -> Any:
+    """The filters changed while the profile is open: rebuild it for them (in the same round trip
+    as the change, shell/state_change.py)."""
     authority = by_code().get(code) if isinstance(code, str) else None
     if authority is None:
         return dash.no_update
-    return profile_body(authority, context.dataset().contracts, AppState.from_dict(data), context.today())
+    return profile_body(authority, context.dataset().contracts, new_state(change), context.today())

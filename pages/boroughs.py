@@ -6,10 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 import dash
-from dash import Input, Output, callback, html
+from dash import Output, callback, html
 
 import ids
 from components.borough_profile import boroughs_table
+from shell.state_change import STATE_CHANGED, new_state
 from techmap.appstate import AppState
 from techmap.service import context
 
@@ -28,8 +29,8 @@ def layout(**query: Any) -> html.Div:
 
 @callback(
     Output(ids.BOROUGHS_TABLE, "children"),
-    Input(ids.APP_STATE, "data"),
+    STATE_CHANGED,
     prevent_initial_call=True,
 )
-def update_table(data: Any) -> Any:
-    return boroughs_table(context.dataset().contracts, AppState.from_dict(data), context.today())
+def update_table(change: Any) -> Any:
+    return boroughs_table(context.dataset().contracts, new_state(change), context.today())

@@ -10,12 +10,12 @@ from typing import Any
 from urllib.parse import urlencode
 
 import dash
-from dash import Input, Output, callback, html
+from dash import Output, callback, html
 from sqlalchemy.exc import SQLAlchemyError
 
-import ids
 from components import changes as parts
 from shell import nothing_matches
+from shell.state_change import STATE_CHANGED, new_state
 from techmap.appstate import AppState
 from techmap.dataformat.problems import DatasetError
 from techmap.service import change_views, context
@@ -83,8 +83,7 @@ def layout(**query: Any) -> html.Div:
     ])
 
 
-@callback(Output(BODY, "children"), Output(FEED_LINK, "href"), Input(ids.APP_STATE, "data"),
-          prevent_initial_call=True)
-def update_body(data: Any) -> tuple[Any, str]:
-    state = AppState.from_dict(data)
+@callback(Output(BODY, "children"), Output(FEED_LINK, "href"), STATE_CHANGED, prevent_initial_call=True)
+def update_body(change: Any) -> tuple[Any, str]:
+    state = new_state(change)
     return body(state), feed_href(state)

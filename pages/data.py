@@ -21,7 +21,7 @@ from uuid import uuid4
 from urllib.parse import urlencode
 
 import dash
-from dash import ALL, MATCH, Input, Output, State, callback, clientside_callback, dcc, html, no_update
+from dash import ALL, MATCH, Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update
 
 import ids
 from components.about_content import SCROLL_TO_HASH
@@ -35,8 +35,8 @@ from components.data_grid import (
     grid_id,
 )
 from components.quality_panel import flag_link_href, quality_panel
-from components.state_stores import FILTERS, WHOLE_STATE, changed_by_state, inputs, state_stores
 from shell import nothing_matches
+from shell.state_change import STATE_CHANGED, latest_state, page_state
 from techmap.appstate import AppState, page_query_pairs
 from techmap.analysis.coverage import COVERED_AREAS, unknown_areas
 from techmap.exports.export import XLSX_MAX_ROWS  # the Excel route's limit: say so rather than link to a refusal
@@ -249,7 +249,6 @@ def layout(**query: Any) -> html.Div:
             ),
             unknown_pairs_list(unknown_areas(context.dataset().contracts), len(COVERED_AREAS)),
             html.P(id=TABLE_STATUS, className="visually-hidden", **{"aria-live": "polite", "aria-atomic": "true"}),
-            *state_stores(state, *WHOLE_STATE),
             dcc.Store(id=TABLE_VIEW, data=table_view(table)),
             dcc.Store(id=GRID_REFRESHED),
             dcc.Store(id=RENDERED, data=True),
@@ -263,15 +262,16 @@ def layout(**query: Any) -> html.Div:
     Input(grid_id(MATCH), "getRowsRequest"),
     State(ids.URL, "search"),
     State(SEARCH, "value"),
+    State(ids.STATE_CHANGE, "data"),
     prevent_initial_call=True,
 )
-def serve_rows(request: Any, search: Any, find: Any = "") -> Any:
-    """One page of rows. The state comes from the URL: it is current from the first paint on,
-    whereas the store is written by a callback that may not have run yet. The request carries
-    the grid's column filters and sort; the search box is read as it is now."""
+def serve_rows(request: Any, search: Any, find: Any = "", change: Any = None) -> Any:
+    """One page of rows. The state is the latest change's (shell/state_change.py): the grid asks
+    in the same round as the reducer, before the URL and the store are written. The request
+    carries the grid's column filters and sort; the search box is read as it is now."""
     if not isinstance(request, dict):
         return no_update
-    state = AppState.from_query_string(search if isinstance(search, str) else "")
+    state = latest_state(change, search)
     return grid_block(context.dataset(), state.filters, state.view_value("flag"), request,
                       today=context.today(), public=context.public_only(), search=find)
 
@@ -299,7 +299,7 @@ def view_response(data: Any, filter_models: Any = None, column_states: Any = Non
     Output(GRID_WRAP, "style"),
     Output(TABLE_VIEW, "data"),
     Output(TABLE_STATUS, "children"),
-    *inputs(*WHOLE_STATE),  # the page's links carry the whole state
+    STATE_CHANGED,  # the page's links carry the whole state
     Input(grid_id(ALL), "filterModel"),
     Input(grid_id(ALL), "columnState"),
     Input(SEARCH, "value"),
@@ -307,9 +307,11 @@ def view_response(data: Any, filter_models: Any = None, column_states: Any = Non
     State(TABLE_VIEW, "data"),
     prevent_initial_call=True,
 )
-def update_view(*args: Any) -> tuple[Any, ...]:
-    filter_models, column_states, search, data, shown = args[len(WHOLE_STATE):]
-    return view_response(data, filter_models, column_states, search, shown, changed_by_state())
+def update_view(change: Any, filter_models: Any, column_states: Any, search: Any, data: Any,
+                shown: Any) -> tuple[Any, ...]:
+    state = page_state(change, data)
+    return view_response(state.to_dict(), filter_models, column_states, search, shown,
+                         ctx.triggered_id == ids.STATE_CHANGE)
 
 
 @callback(
@@ -331,7 +333,7 @@ def clear_table(clicks: Any, grids: Any) -> tuple[Any, ...]:
 # itself): back to the first page and ask the server again (it reads the new filters).
 clientside_callback(
     """
-    function(filters, flag, search, gridIds) {
+    function(change, search, gridIds) {
         const grids = window.dash_ag_grid;
         if (!grids || !grids.getApi) { return window.dash_clientside.no_update; }
         (gridIds || []).forEach(function (id) {
@@ -342,11 +344,11 @@ clientside_callback(
                 api.purgeInfiniteCache();
             }
         });
-        return [filters, flag, search];
+        return [change, search];
     }
     """,
     Output(GRID_REFRESHED, "data"),
-    *inputs(FILTERS, "flag"),
+    STATE_CHANGED,  # refetch in the same round: serve_rows reads the latest change
     Input(SEARCH, "value"),
     State(grid_id(ALL), "id"),
     prevent_initial_call=True,

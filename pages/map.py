@@ -6,15 +6,16 @@ from __future__ import annotations
 from typing import Any
 
 import dash
-from dash import Input, Output, callback, dcc, html
+from dash import ClientsideFunction, Input, Output, State, callback, clientside_callback, dcc, html
 
 import ids
 from components.controls import view_radio
 from components.coverage import coverage_figure
 from components.figure_frame import GRAPH_CONFIG, chart_figure
 from components.map_figure import map_figure, map_patch
-from components.map_panel import headline_cards, map_caption, ranked_table
+from components.map_panel import headline_cards, headline_patch, map_caption, ranked_names, ranked_rows
 from shell import nothing_matches
+from shell.state_change import STATE_CHANGED, new_state
 from techmap.appstate import AppState
 from techmap.analysis.coverage import COVERED_AREAS, coverage_share
 from techmap.dataformat.dataset import Dataset
@@ -31,6 +32,9 @@ dash.register_page(__name__, path="/", title="Map of London borough technology â
 CAPTION_ID = "map-caption"
 RANKED_ID = "map-ranked"
 HEADLINE_ID = "map-headline"
+RANKED_ROWS = "map-ranked-rows"  # the ranked list's compact payload, drawn by assets/ranked_list.js
+RANKED_NAMES = "map-ranked-names"  # each borough's name and profile slug (sent once)
+RANKED_DRAWN = "map-ranked-drawn"
 
 
 def _chosen_name(data: Dataset, metric: str, filters: FilterState) -> str:
@@ -96,9 +100,12 @@ def layout(**query: Any) -> html.Div:
                             html.H2("Boroughs ranked", className="h5 mt-3"),
                             html.P("Select a borough to filter by it; follow its name for its profile.",
                                    className="small"),
-                            html.Div(ranked_table(metrics, metric, selected, q), id=RANKED_ID,
-                                     className="ranked-scroll", tabIndex="0",
+                            html.Div(id=RANKED_ID, className="ranked-scroll", tabIndex="0",
                                      role="region", **{"aria-label": "Boroughs ranked"}),
+                            dcc.Store(id=RANKED_ROWS, data=ranked_rows(metrics, metric, selected, q)),
+                            dcc.Store(id=RANKED_NAMES, data=ranked_names(metrics)),
+                            dcc.Store(id=ids.pick("authority")),
+                            dcc.Store(id=RANKED_DRAWN),
                         ],
                         className="side-col",
                     ),
@@ -109,31 +116,48 @@ def layout(**query: Any) -> html.Div:
     )
 
 
+# Both callbacks follow the state from ids.STATE_CHANGE (shell/state_change.py): they run in
+# parallel with the shell's reducer, in the same round trip as the click.
 @callback(
     Output(ids.MAP_GRAPH, "figure"),
-    Input(ids.APP_STATE, "data"),
+    STATE_CHANGED,
     prevent_initial_call=True,
 )
-def update_map(data: Any) -> Any:
+def update_map(change: Any) -> Any:
     """Patch the map: z, hover, outlines and legend title only (never the boundaries)."""
-    metrics, metric, selected = _map_inputs(AppState.from_dict(data))
+    metrics, metric, selected = _map_inputs(new_state(change))
     return map_patch(metrics, metric, selected)
 
 
 @callback(
     Output(HEADLINE_ID, "children"),
-    Output(RANKED_ID, "children"),
+    Output(RANKED_ROWS, "data"),
     Output(CAPTION_ID, "children"),
-    Input(ids.APP_STATE, "data"),
+    STATE_CHANGED,
     prevent_initial_call=True,
 )
-def update_side(data: Any) -> tuple[Any, Any, Any]:
-    state = AppState.from_dict(data)
+def update_side(change: Any) -> tuple[Any, Any, Any]:
+    """Small updates: the headline's values (a Patch), the ranked list's rows as a compact payload
+    (drawn in the browser) and the caption sentence; about 2.5 KB in all."""
+    return side_response(new_state(change))
+
+
+def side_response(state: AppState) -> tuple[Any, Any, Any]:
     dataset = context.dataset()
     metrics, metric, selected = _map_inputs(state)
     chosen = _chosen_name(dataset, metric, state.filters)
     return (
-        headline_cards(headline_for(state.filters, context.today()), group_split_for(state.filters)),
-        ranked_table(metrics, metric, selected, state.to_query_string()),
+        headline_patch(headline_for(state.filters, context.today()), group_split_for(state.filters)),
+        ranked_rows(metrics, metric, selected, state.to_query_string()),
         map_caption(metrics, state.view_value("metric"), chosen=chosen, selected=selected),
     )
+
+
+clientside_callback(
+    ClientsideFunction("techmap_ranked", "draw"),
+    Output(RANKED_DRAWN, "data"),
+    Input(RANKED_ROWS, "data"),
+    State(RANKED_NAMES, "data"),
+    State(RANKED_ID, "id"),
+    State(ids.pick("authority"), "id"),
+)

@@ -9,8 +9,8 @@ filter); the finder shows CARDS_PER_PAGE groups a page.
 The window buttons are ids.window(N) (the shell's reducer writes ends_from/ends_to); grouping,
 the finder's window and lead time are view settings "group", "within" and "lead"; the finder's kind of group,
 order and paging are "finder", "finder_sort" and "finder_show" (its CSV: web/finder_download.py).
-Each callback takes as Input the state stores (components.state_stores) of what it draws, so it
-runs only when one of them changed.
+Each callback takes ids.STATE_CHANGE as Input (shell/state_change.py: one round trip per change)
+and draws nothing when the change left what it depends on alone.
 """
 
 from __future__ import annotations
@@ -27,9 +27,9 @@ from components.controls import view_radio
 from components.figure_frame import GRAPH_CONFIG, chart_figure
 from components.joint_procurement import finder_options, months_options
 from components.renewal_summary import summary_table as summary_table_of
-from components.state_stores import FILTERS, WHOLE_STATE, inputs, state_stores
 from components.timeline import PAGE_SIZE, timeline_key
 from shell import nothing_matches
+from shell.state_change import FILTERS, STATE_CHANGED, page_state
 from techmap.appstate import AppState
 from techmap.analysis.renewals import Cluster
 from techmap.service import context, renewal_views, views
@@ -89,7 +89,6 @@ def layout(**query: Any) -> html.Div:
     ]
     return html.Div(
         [
-            *state_stores(state, *WHOLE_STATE),
             dcc.Store(id=TIMELINE_PAGE, data=t["page"]),
             dcc.Store(id=FINDER_PAGE, data=fp["page"]),
             dcc.Store(id=NARROW, data=False),
@@ -237,44 +236,40 @@ def finder_response(data: Any, page: Any = 0, step: int = 0) -> tuple[Any, ...]:
     return fp["caption"], fp["cards"], fp["pager"], fp["prev_disabled"], fp["next_disabled"], fp["csv"], fp["page"]
 
 
-# What a part depends on: the reducer writes each store only when its value changes, so each
-# callback below runs only when one of its inputs did (components.state_stores).
-EVERYTHING = inputs(*WHOLE_STATE)
-
-
+# Every callback follows the state from ids.STATE_CHANGE, in the same round trip as the change;
+# page_state draws nothing when the change left what the part depends on alone.
 @callback(
     Output(WINDOW_STATUS, "children"),
     Output(DOWNLOADS, "children"),
     Output(ids.window(ALL), "aria-pressed"),
     Output(ids.window(ALL), "className"),
-    *EVERYTHING,
-    State(ids.APP_STATE, "data"),
+    STATE_CHANGED,
     prevent_initial_call=True,
 )
-def update_controls(*inputs: Any) -> tuple[Any, ...]:
-    return controls_response(inputs[-1], [o["id"].get("months") for o in ctx.outputs_list[2]])
+def update_controls(change: Any) -> tuple[Any, ...]:
+    state = page_state(change, None)
+    return controls_response(state.to_dict(), [o["id"].get("months") for o in ctx.outputs_list[2]])
 
 
 @callback(
     Output(SUMMARY_GRAPH, "figure"),
     Output(SUMMARY_CAPTION, "children"),
-    Input(ids.state_store(FILTERS), "data"),
+    STATE_CHANGED,
     Input(NARROW, "data"),
     State(ids.APP_STATE, "data"),
     prevent_initial_call=True,
 )
-def update_summary_chart(_filters: Any, narrow: Any, data: Any) -> tuple[Any, ...]:
-    return summary_chart(data, narrow is True)
+def update_summary_chart(change: Any, narrow: Any, data: Any) -> tuple[Any, ...]:
+    return summary_chart(page_state(change, data, FILTERS).to_dict(), narrow is True)
 
 
 @callback(
     Output(SUMMARY_TABLE, "children"),
-    *EVERYTHING,
-    State(ids.APP_STATE, "data"),
+    STATE_CHANGED,
     prevent_initial_call=True,
 )
-def update_summary_table(*inputs: Any) -> Any:
-    return summary_table(inputs[-1])
+def update_summary_table(change: Any) -> Any:
+    return summary_table(page_state(change, None).to_dict())
 
 
 @callback(
@@ -285,8 +280,7 @@ def update_summary_table(*inputs: Any) -> Any:
     Output(TIMELINE_PREV, "disabled"),
     Output(TIMELINE_NEXT, "disabled"),
     Output(TIMELINE_PAGE, "data"),
-    Input(ids.state_store(FILTERS), "data"),
-    Input(ids.state_store("group"), "data"),
+    STATE_CHANGED,
     Input(TIMELINE_PREV, "n_clicks"),
     Input(TIMELINE_NEXT, "n_clicks"),
     Input(NARROW, "data"),
@@ -294,9 +288,10 @@ def update_summary_table(*inputs: Any) -> Any:
     State(ids.APP_STATE, "data"),
     prevent_initial_call=True,
 )
-def update_timeline(_filters: Any, _group: Any, _prev: Any, _next: Any, narrow: Any, page: Any,
+def update_timeline(change: Any, _prev: Any, _next: Any, narrow: Any, page: Any,
                     data: Any) -> tuple[Any, ...]:
-    return timeline_response(data, page, _step(TIMELINE_PREV, TIMELINE_NEXT), narrow is True)
+    state = page_state(change, data, FILTERS | {"group"})
+    return timeline_response(state.to_dict(), page, _step(TIMELINE_PREV, TIMELINE_NEXT), narrow is True)
 
 
 @callback(
@@ -309,13 +304,14 @@ def update_timeline(_filters: Any, _group: Any, _prev: Any, _next: Any, narrow: 
     Output(FINDER_PAGE, "data"),
     Input(FINDER_PREV, "n_clicks"),
     Input(FINDER_NEXT, "n_clicks"),
-    *EVERYTHING,  # the cards' links carry the whole state
+    STATE_CHANGED,  # the cards' links carry the whole state
     State(FINDER_PAGE, "data"),
     State(ids.APP_STATE, "data"),
     prevent_initial_call=True,
 )
-def update_finder(*inputs: Any) -> tuple[Any, ...]:
-    return finder_response(inputs[-1], inputs[-2], _step(FINDER_PREV, FINDER_NEXT))
+def update_finder(_prev: Any, _next: Any, change: Any, page: Any, data: Any) -> tuple[Any, ...]:
+    state = page_state(change, data)
+    return finder_response(state.to_dict(), page, _step(FINDER_PREV, FINDER_NEXT))
 
 
 # On a narrow screen, switch the charts to their compact form once the page is shown (the first

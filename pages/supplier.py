@@ -11,14 +11,14 @@ from __future__ import annotations
 from typing import Any
 
 import dash
-from dash import Input, Output, State, callback, dcc, html
+from dash import Output, State, callback, dcc, html
 
-import ids
 from components import supplier_profile
 from components.safe_text import short_label
 from shell import nothing_matches
 from shell.nothing_matches import scope_of
 from shell.path_variables import path_variable
+from shell.state_change import STATE_CHANGED, new_state
 from techmap.appstate import AppState
 from techmap.service import context, views
 from techmap.analysis.supplier_profile import close_matches, profile_figures
@@ -67,12 +67,13 @@ def layout(slug: str | None = None, **query: Any) -> html.Div:
 
 @callback(
     Output(BODY_ID, "children"),
-    Input(ids.APP_STATE, "data"),
+    STATE_CHANGED,
     State(SLUG_STORE, "data"),
     prevent_initial_call=True,
 )
-def update_profile(data: Any, slug: Any) -> Any:
-    """The filters changed while the profile is open: redraw it for them."""
+def update_profile(change: Any, slug: Any) -> Any:
+    """The filters changed while the profile is open: redraw it for them (in the same round trip
+    as the change, shell/state_change.py)."""
     if not isinstance(slug, str) or _name(slug) is None:
         return dash.no_update
-    return profile_body(slug, AppState.from_dict(data))
+    return profile_body(slug, new_state(change))

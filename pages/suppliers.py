@@ -6,8 +6,8 @@ filters every other page; every other filter narrows what this page counts.
 
 Cost: what the page counts depends on the filters except the supplier selection, and on the size
 measure (COUNTED_BY). That part is computed once per such state and kept by the service layer's
-cache; the page's callback takes the state stores as Input and knows which changed, so a treemap
-click (which only changes the selection) costs a highlight patch and a few rows.
+cache; the page's callback takes ids.STATE_CHANGE as Input (shell/state_change.py) and knows what
+changed, so a treemap click (which only changes the selection) costs a highlight patch and a few rows.
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ from typing import Any, NamedTuple
 
 import dash
 import pandas as pd
-from dash import Input, Output, State, callback, clientside_callback, ctx, dcc, html
+from dash import Input, Output, callback, clientside_callback, dcc, html
+from dash.exceptions import PreventUpdate
 
 import ids
 from components.concentration_panel import (
@@ -31,8 +32,6 @@ from components.concentration_panel import (
 from components.controls import view_radio
 from components.downloads import contract_download_items
 from components.figure_frame import GRAPH_CONFIG, chart_figure
-from components.state_stores import FILTER_STORES, inputs, state_stores
-from pages.suppliers_makers import makers_section
 from components.treemap import (
     Nodes,
     group_legend,
@@ -42,12 +41,14 @@ from components.treemap import (
     treemap_patch,
     treemap_table,
 )
+from pages.suppliers_makers import makers_section
 from shell import nothing_matches
+from shell.state_change import STATE_CHANGED, state_change
 from techmap.appstate import VIEW_PARAMS, AppState
 from techmap.analysis.concentration import concentration_by, hierarchy, supplier_shares
 from techmap.dataformat.dataset import Dataset
 from techmap.exports.export import XLSX_MAX_ROWS  # the Excel route's limit: say so rather than link to a refusal
-from techmap.analysis.filters import FilterState
+from techmap.analysis.filters import PARAMS, FilterState
 from techmap.analysis.queries import apply_filter
 from techmap.service import context, views
 
@@ -225,19 +226,18 @@ def layout(**query: Any) -> html.Div:
                 html.H2("Download", className="h4"),
                 html.Div(downloads(v), id=DOWNLOADS_ID),
             ], className="downloads-section"),
-            *state_stores(v.state, *STORES),
             dcc.Store(id=NO_ZOOM),
         ],
         className="suppliers-page",
     )
 
 
-COUNTED_BY = (*(p for p in FILTER_STORES if p != "supplier"), "size")  # what the counts depend on
-STORES = (*FILTER_STORES, *VIEW_PARAMS)  # the links carry the whole state
+COUNTED_BY = (*(p for p in PARAMS if p != "supplier"), "size")  # what the counts depend on
+EVERY_PART = (*PARAMS, *VIEW_PARAMS)  # the links carry the whole state
 
 
-def page_response(data: Any, changed: Collection[str] = STORES, was: Sequence[str] = ()) -> tuple[Any, ...]:
-    """Redraw for a new app state; `changed`: the state stores that changed, `was`: the supplier
+def page_response(data: Any, changed: Collection[str] = EVERY_PART, was: Sequence[str] = ()) -> tuple[Any, ...]:
+    """Redraw for a new app state; `changed`: the parts of the state that changed, `was`: the supplier
     selection before. When only the selection changed (a treemap click, a Select button), the
     treemap gets a highlight patch and the ranked table a row patch; the treemap's table and the
     concentration panel, which do not depend on the selection, stay."""
@@ -272,16 +272,15 @@ def page_response(data: Any, changed: Collection[str] = STORES, was: Sequence[st
     Output(CONCENTRATION_ID, "children"),
     Output(RANKED_ID, "children"),
     Output(DOWNLOADS_ID, "children"),
-    *inputs(*STORES),
-    State(ids.APP_STATE, "data"),
+    STATE_CHANGED,
     prevent_initial_call=True,
 )
-def update_page(*args: Any) -> tuple[Any, ...]:
-    """Only the state stores that changed fire this (components.state_stores)."""
-    changed = {i.get("name") for i in ctx.triggered_prop_ids.values() if isinstance(i, dict)}
-    selection = args[STORES.index("supplier")]
-    was = selection.get("was") if isinstance(selection, dict) else None
-    return page_response(args[-1], changed, was if isinstance(was, list) else ())
+def update_page(change: Any) -> tuple[Any, ...]:
+    """In the same round trip as the change (shell/state_change.py); knows what changed."""
+    found = state_change(change)
+    if found is None:
+        raise PreventUpdate
+    return page_response(found.after.to_dict(), found.changed(), found.before.filters.supplier)
 
 
 # plotly zooms a treemap into the clicked tile, and emits no plotly_click at all when a

@@ -1,6 +1,11 @@
 """Shell callbacks: the one reducer that writes the app state (and the URL), and the views of
 that state that every page shares (chips, banner, live announcement, navigation links).
 
+One round trip per change (shell/state_change.py): a clientside collector records what the person
+touched in ids.STATE_CHANGE; this reducer and every page callback take that store as Input and run
+in parallel, each computing the same next state with the one pure reducer. Nothing on the server
+takes ids.APP_STATE as Input (that would be a second round trip after this one).
+
 Imported by app.py."""
 
 from __future__ import annotations
@@ -12,79 +17,70 @@ from dash import ALL, Input, Output, State, callback, clientside_callback, ctx, 
 import ids
 from components.chips import filter_chips, live_message, synthetic_banner
 from components.state_stores import NAMES, changed, store_value
-from techmap.appstate import VIEW_PARAMS, AppState, reduce_with_notice, url_notice
-from techmap.analysis.filters import MULTI_PARAMS
+from shell.state_change import (
+    COLLECT_CHANGE,
+    COLLECTOR_STATES,
+    CONTROL_PARAMS,
+    STATE_CHANGED,
+    TRIGGERS,
+    control_values,
+    state_change,
+    store_data,
+)
+from techmap.appstate import VIEW_PARAMS, AppState
 from techmap.service import context
 from techmap.service.views import in_view, public_source_areas
 
-_CONTROL_PARAMS = tuple(ids.FILTER_CONTROLS)
-
-
-def _control_values(state: AppState) -> list[Any]:
-    f = state.filters
-    values: list[Any] = []
-    for param in _CONTROL_PARAMS:
-        if param in MULTI_PARAMS:
-            values.append(list(getattr(f, param)))
-        elif param in ("ends_from", "ends_to"):
-            d = getattr(f, param)
-            values.append(d.isoformat() if d else "")
-        else:
-            values.append(f.q)
-    return values
+clientside_callback(COLLECT_CHANGE, Output(ids.STATE_CHANGE, "data"), Output(ids.FIRST_STATE, "data"),
+                    *TRIGGERS, *COLLECTOR_STATES)
 
 
 @callback(
     Output(ids.APP_STATE, "data"),
     Output(ids.URL, "search"),
-    *[Output(ids.FILTER_CONTROLS[p], "value") for p in _CONTROL_PARAMS],
+    *[Output(ids.FILTER_CONTROLS[p], "value") for p in CONTROL_PARAMS],
     Output(ids.view(ALL), "value"),
+    Output(ids.CHIPS, "children"),
+    Output(ids.SYNTHETIC_BANNER, "children"),
+    Output(ids.SYNTHETIC_BANNER, "hidden"),
+    Output(ids.LIVE_REGION, "children"),
+    Output(ids.FILTER_NOTICE, "children"),
     Output(ids.state_store(ALL), "data"),
-    Input(ids.URL, "search"),
-    *[Input(ids.FILTER_CONTROLS[p], "value") for p in _CONTROL_PARAMS],
-    Input(ids.CLEAR_ALL, "n_clicks"),
-    Input(ids.chip_remove(ALL, ALL), "n_clicks"),
-    Input(ids.toggle(ALL, ALL), "n_clicks"),
-    Input({**ids.MAP_GRAPH, "page": ALL}, "clickData"),
-    Input({**ids.TREEMAP, "page": ALL}, "clickData"),
-    Input({**ids.SYSTEMS_GRID, "page": ALL}, "data"),
-    Input(ids.window(ALL), "n_clicks"),
-    Input(ids.view(ALL), "value"),
+    STATE_CHANGED,
+    Input(ids.FIRST_STATE, "data"),
     State(ids.state_store(ALL), "data"),
+    prevent_initial_call=True,
 )
-def reduce_app_state(search: str | None, *inputs: Any) -> tuple[Any, ...]:
-    """The single writer of the app state: work out what was touched, then call the reducer.
-
-    The base state is the URL, not the store: this callback writes both together, and when a
-    page's components appear they fire this callback before an earlier response has reached the
-    store, whereas the URL prop is already current. The page's state stores (the last input)
-    are written only where their value changes."""
-    view_outputs, store_outputs = (o if isinstance(o, list) else [] for o in ctx.outputs_list[-2:])
-    stores_now = inputs[-1] if inputs and isinstance(inputs[-1], list) else []
-    nothing = ((no_update,) * (2 + len(_CONTROL_PARAMS)) + ([no_update] * len(view_outputs),)
-               + ([no_update] * len(store_outputs),))
-    trigger = ctx.triggered_id
-    before = AppState.from_query_string(search)
-    from_url = trigger is None or trigger == ids.URL
-    if from_url:  # first load, Back/Forward: the URL is the truth
-        after, notice = before, url_notice(search)
-    else:
-        value = ctx.triggered[0].get("value") if ctx.triggered else None
-        after, notice = reduce_with_notice(before, _control_trigger(trigger), value, today=context.today())
-        if after == before and not notice:  # e.g. components that just appeared with their initial values
-            return nothing
+def reduce_app_state(change: Any, first: Any = None, stores_now: Any = None) -> tuple[Any, ...]:
+    """The single writer of the app state, the URL and the filter controls, for each change the
+    collector records (the first one: the page loaded, the URL is the state). Controls are written
+    back only where they differ from what they show, so a response never clobbers a control the
+    user is still typing in. A refused change (a reversed date range) changes nothing but the
+    notice saying why, and the refused control goes back to the kept value; the next change
+    clears the notice."""
+    view_outputs = ctx.outputs_list[len(CONTROL_PARAMS) + 2]
+    view_outputs = view_outputs if isinstance(view_outputs, list) else []
+    store_outputs = ctx.outputs_list[-1] if isinstance(ctx.outputs_list[-1], list) else []
+    if ctx.triggered_id == ids.FIRST_STATE:
+        change = first
+    found = state_change(change)
+    if found is None:  # nothing changed
+        return ((no_update,) * (2 + len(CONTROL_PARAMS)) + ([no_update] * len(view_outputs),)
+                + (no_update,) * 5 + ([no_update] * len(store_outputs),))
+    after = found.after
     query = after.to_query_string()
     view_values = [after.view_value(o["id"]["name"]) if o["id"].get("name") in VIEW_PARAMS else no_update
                    for o in view_outputs]
-    # The query rides along in the store so that links can carry it without a server round trip.
-    # Write back only the controls whose value changed, so a response never clobbers a control
-    # the user is still typing in.
-    # A refused date goes back to the kept one.
-    controls = [new if from_url or new != old or (notice and param in ("ends_from", "ends_to")) else no_update
-                for param, new, old in zip(_CONTROL_PARAMS, _control_values(after), _control_values(before),
-                                           strict=True)]
-    return ({**after.to_dict(), "query": query, "notice": notice}, query if query != (search or "") else no_update,
-            *controls, view_values, _store_values(after, store_outputs, stores_now))
+    search = change.get("search") if isinstance(change, dict) else None
+    shown = control_values(found.before)
+    trigger = change.get("trigger") if isinstance(change, dict) else None
+    if not found.from_url and isinstance(trigger, str) and trigger in shown:
+        shown[trigger] = change.get("value")  # the control the person just set shows it
+    controls = [value if found.from_url or value != shown[control] else no_update
+                for control, value in control_values(after).items()]
+    return (store_data(after), query if query != (search or "") else no_update, *controls,
+            view_values, *state_views(after), found.notice,
+            _store_values(after, store_outputs, stores_now if isinstance(stores_now, list) else []))
 
 
 def _store_values(state: AppState, outputs: list[dict[str, Any]], now: list[Any]) -> list[Any]:
@@ -101,42 +97,14 @@ def _store_values(state: AppState, outputs: list[dict[str, Any]], now: list[Any]
     return out
 
 
-def _control_trigger(trigger: Any) -> Any:
-    """Map a filter control's string id to the reducer's trigger form."""
-    for param, control_id in ids.FILTER_CONTROLS.items():
-        if trigger == control_id:
-            return ids.filter_control(param)
-    return trigger
-
-
-@callback(
-    Output(ids.CHIPS, "children"),
-    Output(ids.SYNTHETIC_BANNER, "children"),
-    Output(ids.SYNTHETIC_BANNER, "hidden"),
-    Output(ids.LIVE_REGION, "children"),
-    Input(ids.APP_STATE, "data"),
-)
-def show_state(data: Any) -> tuple[Any, ...]:
-    state = AppState.from_dict(data)
+def state_views(state: AppState) -> tuple[Any, Any, bool, str]:
+    """The chips, the synthetic-data banner (and whether it is hidden) and the live announcement."""
     contracts, boroughs, synthetic = in_view(state.filters)
     dataset = context.dataset()
     banner = synthetic_banner(contracts, synthetic, public_source_areas(dataset))
     return (filter_chips(state.filters, dataset), banner, banner is None,
             live_message(contracts, boroughs))
 
-
-# A refused filter change (a reversed date range) says why, in the filter area's alert; the
-# reducer puts the sentence in the state store, and the next change clears it.
-clientside_callback(
-    """
-    function(data) {
-        const notice = data && data.notice;
-        return typeof notice === "string" ? notice : "";
-    }
-    """,
-    Output(ids.FILTER_NOTICE, "children"),
-    Input(ids.APP_STATE, "data"),
-)
 
 # Navigation keeps the filters: every nav link carries the current query string.
 clientside_callback(

@@ -7,8 +7,11 @@ import pytest
 from plotly.utils import PlotlyJSONEncoder
 
 import app as app_module  # noqa: F401  (loads the pages, as Dash does)
+import ids
 from components.map_figure import map_figure, map_patch
-from components.map_panel import map_caption, ranked_table
+from components.map_panel import headline_patch, map_caption, ranked_names, ranked_rows
+from dash.exceptions import PreventUpdate
+from shell.state_change import url_change
 from techmap.appstate import AppState
 from techmap.analysis.queries import apply_filter, borough_metrics
 from techmap.service import context
@@ -61,17 +64,28 @@ def test_caption_explains_what_to_choose_for_supplier_share(metrics):
     assert "Choose a supplier" in map_caption(metrics, "supplier_share")
 
 
-def test_ranked_table_marks_selection_with_aria_pressed(metrics):
-    table = ranked_table(metrics, "contracts", (CAMDEN,), "?authority=E09000007")
-    body = json.dumps(table.to_plotly_json(), cls=PlotlyJSONEncoder)
-    assert body.count('"aria-pressed": "true"') == 1
-    assert body.count('"aria-pressed": "false"') == 32
-    assert "/borough/camden?authority=E09000007" in body
+def test_ranked_rows_are_a_small_payload_in_rank_order_marking_the_selection(metrics):
+    payload = ranked_rows(metrics, "contracts", (CAMDEN,), "?authority=E09000007")
+    rows = payload["rows"]
+    assert len(rows) == 33 and [r[3] for r in rows].count(True) == 1
+    assert next(r for r in rows if r[0] == CAMDEN)[3] is True
+    assert ranked_names(metrics)[CAMDEN] == ["Camden", "camden"]  # sent once, with the page
+    assert payload["query"] == "?authority=E09000007" and payload["caption"].startswith("Boroughs ranked by")
+    top = metrics["contracts"].idxmax()
+    assert rows[0][0] == top and rows[0][1] == "1"
+    assert len(json.dumps(payload)) < 2000  # Dash components for the same list: ~33 KB
+
+
+def test_headline_patch_sets_only_the_texts():
+    ops = headline_patch({"contracts": 1234, "suppliers": 5, "top_n": 5, "top_n_share": 0.5,
+                          "ending_12m": 7}).to_plotly_json()["operations"]
+    values = [op["params"]["value"] for op in ops]
+    assert values == ["1,234", "5", "50%", "7"]
 
 
 def test_update_map_callback_filters_but_highlights_boroughs():
     data = {"filters": {"authority": [CAMDEN], "area": ["housing"]}, "view": {"metric": "contracts"}}
-    patch = page("map").update_map(data)
+    patch = page("map").update_map(url_change(AppState.from_dict(data).to_query_string()))
     ops = {tuple(op["location"]): op["params"]["value"] for op in patch.to_plotly_json()["operations"]}
     z = ops[("data", 0, "z")]
     housing = apply_filter(context.dataset().contracts, AppState.from_dict(data).filters, ignore=("authority",))
@@ -81,17 +95,21 @@ def test_update_map_callback_filters_but_highlights_boroughs():
 
 
 def test_update_side_headline_follows_all_filters():
-    headline, _ranked, caption = page("map").update_side({"filters": {"authority": [CAMDEN]}, "view": {}})
-    text = json.dumps(headline.to_plotly_json(), cls=PlotlyJSONEncoder)
+    headline, _ranked, caption = page("map").update_side(url_change("?authority=E09000007"))
+    text = json.dumps(headline.to_plotly_json(), cls=PlotlyJSONEncoder, ensure_ascii=False)
     camden = apply_filter(context.dataset().contracts, AppState.from_query_string("?authority=E09000007").filters)
     assert f'"{len(camden):,}"' in text
     assert "Outlined: Camden" in caption
 
 
-@pytest.mark.parametrize("junk", [None, "x", 5, {"filters": {"authority": ["<script>"]}, "view": {"metric": 1}}])
-def test_callbacks_survive_malformed_store(junk):
-    page("map").update_map(junk)
-    page("map").update_side(junk)
+@pytest.mark.parametrize("junk", [None, "x", 5, {"trigger": "x"}, url_change("?authority=<script>&metric=1"),
+                                  {"trigger": ids.URL, "value": 5}, {"trigger": {"type": "toggle"}, "search": []}])
+def test_callbacks_survive_a_malformed_change(junk):
+    for callback in (page("map").update_map, page("map").update_side):
+        try:
+            callback(junk)
+        except PreventUpdate:  # nothing to change: Dash sends nothing
+            pass
 
 
 def test_borough_page_by_code_and_slug_and_unknown():
@@ -137,14 +155,12 @@ def test_a_borough_without_a_known_value_says_not_published_never_0():
 
 
 def test_ranked_list_and_caption_say_which_boroughs_have_no_published_value():
-    from tests.unit.frames import HACKNEY
+    from tests.unit.frames import HACKNEY, ISLINGTON
 
     metrics = borough_metrics(_valued_frame(), today=context.today())
-    body = json.dumps(ranked_table(metrics, "annual_value", (), "").to_plotly_json(), cls=PlotlyJSONEncoder,
-                      ensure_ascii=False)
-    assert "not published" in body and '"£0"' in body  # Hackney unknown, Islington a recorded £0
-    hackney_row = body[body.index("/borough/hackney"):][:400]
-    assert "not published" in hackney_row
+    rows = {r[0]: r for r in ranked_rows(metrics, "annual_value", (), "")["rows"]}
+    assert rows[HACKNEY][2] == "not published" and rows[HACKNEY][1] == "–"  # unknown: unranked
+    assert rows[ISLINGTON][2] == "£0"  # a recorded £0
     caption = map_caption(metrics, "annual_value")
     assert caption.startswith("Camden has the highest annual value (£100)")
     assert "1 borough has contracts but no published value." in caption

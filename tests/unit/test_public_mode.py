@@ -29,6 +29,7 @@ from flask.testing import FlaskClient
 from plotly.utils import PlotlyJSONEncoder
 
 import ids
+from shell.state_change import url_change
 from techmap.appstate import VIEW_PARAMS, AppState
 from techmap.auth.roles import Role
 from techmap.dataformat.schema import COLUMNS_BY_NAME
@@ -401,13 +402,16 @@ def _item(spec: dict, components: dict[str, dict], state: dict) -> Any:
                  "value": components[key].get(spec["property"])}
                 for key in components if _matches(spec["id"], key)]
     value = state if spec["id"] == ids.APP_STATE else components.get(spec["id"], {}).get(spec["property"])
+    if spec["id"] == ids.STATE_CHANGE:  # the change that leads to this state (shell/state_change.py)
+        value = url_change(AppState.from_dict(state).to_query_string())
     return {"id": json.loads(spec["id"]) if spec["id"].startswith("{") else spec["id"],
             "property": spec["property"], "value": value}
 
 
 def _is_state(spec_id: str) -> bool:
     """The app state's store, or one of the stores it is split into (ids.state_store)."""
-    return spec_id == ids.APP_STATE or (spec_id.startswith("{") and json.loads(spec_id).get("type") == "state")
+    return spec_id in (ids.APP_STATE, ids.STATE_CHANGE) or (
+        spec_id.startswith("{") and json.loads(spec_id).get("type") == "state")
 
 
 def _request(callback: dict, components: dict[str, dict], state: dict) -> dict:

@@ -199,15 +199,25 @@ def _inputs_of(output_id: str) -> set[str]:
     raise AssertionError(f"no callback writes {output_id}")
 
 
-def test_each_part_runs_only_for_what_it_draws() -> None:
-    """Dash's dependency graph does the skipping: a part takes as Input only the state stores it
-    depends on (the reducer writes a store only when its value changes)."""
-    assert _inputs_of(page.TIMELINE_GRAPH) == {"filters", "group", page.TIMELINE_PREV, page.TIMELINE_NEXT, page.NARROW}
-    assert _inputs_of(page.SUMMARY_GRAPH) == {"filters", page.NARROW}  # not the view settings
-    everything = {"filters", *VIEW_PARAMS}
-    assert _inputs_of(page.SUMMARY_TABLE) == everything  # its links carry the view settings
-    assert _inputs_of(page.FINDER_CARDS) == everything | {page.FINDER_PREV, page.FINDER_NEXT}
-    assert _inputs_of(page.WINDOW_STATUS) == everything
+def test_each_part_runs_in_the_changes_round_and_only_for_what_it_draws() -> None:
+    """Every part takes the change as Input (shell/state_change.py: the same round trip as the
+    reducer, never after it) and draws nothing when the change left what it depends on alone."""
+    from dash.exceptions import PreventUpdate
+
+    from dash_compat import callback_context
+    from shell.state_change import FILTERS, page_state
+
+    change = ids.STATE_CHANGE
+    assert _inputs_of(page.TIMELINE_GRAPH) == {change, page.TIMELINE_PREV, page.TIMELINE_NEXT, page.NARROW}
+    assert _inputs_of(page.SUMMARY_GRAPH) == {change, page.NARROW}
+    assert _inputs_of(page.SUMMARY_TABLE) == {change}
+    assert _inputs_of(page.FINDER_CARDS) == {change, page.FINDER_PREV, page.FINDER_NEXT}
+    assert _inputs_of(page.WINDOW_STATUS) == {change}
+    lead = {"trigger": ids.view("lead"), "value": "12", "search": ""}
+    with callback_context([(change, "data", lead)], []):
+        assert page_state(lead, None).view_value("lead") == "12"
+        with pytest.raises(PreventUpdate):  # the summary chart does not depend on the lead time
+            page_state(lead, None, FILTERS)
     assert ids.APP_STATE not in set().union(*(_inputs_of(o) for o in (
         page.TIMELINE_GRAPH, page.SUMMARY_GRAPH, page.SUMMARY_TABLE, page.FINDER_CARDS, page.WINDOW_STATUS)))
 
@@ -367,12 +377,7 @@ def test_layout_first_paint_matches_the_callbacks(dataset: Dataset) -> None:
 
     walk(tree)
     assert len(h1) == 1
-    state = AppState.from_page_query(query)
-    # the stores hold the URL's state, so the reducer's first echo of it writes none of them
-    from components.state_stores import store_value
-
-    assert found == {name: store_value(state, name) for name in ("filters", *VIEW_PARAMS)}
-    assert found["group"] == "authority" and found["filters"] == "?authority=" + HACKNEY
+    assert found == {}  # no state stores: the callbacks follow ids.STATE_CHANGE
 
 
 def test_nearly_every_borough_is_said_in_words() -> None:

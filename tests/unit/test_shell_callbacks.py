@@ -18,6 +18,7 @@ from plotly.utils import PlotlyJSONEncoder
 import app as app_module  # noqa: F401  (loads the pages and the shell callbacks, as Dash does)
 import ids
 from dash_compat import callback_context
+from shell.state_change import url_change
 from techmap.appstate import AppState
 from techmap.service import context
 from techmap.service.views import in_view
@@ -32,34 +33,39 @@ def shell() -> Any:
 
 
 @contextmanager
-def fired(trigger: Any = None, value: Any = None, views: tuple[str, ...] = (),
-          stores: tuple[str, ...] = ()) -> Iterator[None]:
-    """Dash's callback context for one firing: what triggered it (None = first load) and which
-    view settings (ids.view(name)) are on the page, i.e. the ALL outputs the reducer fills."""
-    if trigger is None:
-        triggered: list[tuple[Any, str, Any]] = []
-    else:
-        prop = PROPS.get(trigger) if isinstance(trigger, str) else None
-        if prop is None:
-            prop = "value" if isinstance(trigger, str) or trigger.get("type") == "view" else (
-                "clickData" if trigger.get("type") in ("map-graph", "treemap") else "n_clicks")
-        triggered = [(trigger, prop, value)]
+def fired(views: tuple[str, ...] = (), stores: tuple[str, ...] = (), first: bool = False) -> Iterator[None]:
+    """Dash's callback context for one firing of the reducer: which view settings (ids.view(name))
+    and state stores are on the page, i.e. the ALL outputs it fills."""
     outputs = [{"id": ids.APP_STATE, "property": "data"}, {"id": ids.URL, "property": "search"},
                *[{"id": ids.FILTER_CONTROLS[p], "property": "value"} for p in CONTROLS],
                [{"id": ids.view(name), "property": "value"} for name in views],
+               *[{"id": i, "property": p} for i, p in ((ids.CHIPS, "children"), (ids.SYNTHETIC_BANNER, "children"),
+                                                      (ids.SYNTHETIC_BANNER, "hidden"), (ids.LIVE_REGION, "children"),
+                                                      (ids.FILTER_NOTICE, "children"))],
                [{"id": ids.state_store(name), "property": "data"} for name in stores]]
-    with callback_context(triggered, outputs):
+    with callback_context([(ids.FIRST_STATE if first else ids.STATE_CHANGE, "data", None)], outputs):
         yield
+
+
+def change(search: str | None, trigger: Any, value: Any) -> dict[str, Any]:
+    """What the browser's collector records (shell/state_change.py); trigger None = first load."""
+    if trigger is None:
+        return {**url_change(search), "first": True}
+    if trigger == ids.URL:
+        return url_change(value)
+    return {"trigger": trigger, "value": value, "search": search}
 
 
 def reduce(search: str | None, trigger: Any = None, value: Any = None,
            views: tuple[str, ...] = ()) -> dict[str, Any]:
-    """Call reduce_app_state as Dash does (search first, then every input) and name its outputs."""
-    with fired(trigger, value, views):
-        out = shell().reduce_app_state(search, *([None] * 14), [])
-    assert len(out) == 4 + len(CONTROLS)
-    return {"store": out[0], "search": out[1], "controls": dict(zip(CONTROLS, out[2:-2], strict=True)),
-            "views": out[-2]}
+    """Call reduce_app_state as Dash does (the change, the URL's query) and name its outputs."""
+    record = change(search, trigger, value)
+    with fired(views, first=trigger is None):  # the first load's record comes in ids.FIRST_STATE
+        out = shell().reduce_app_state(None if trigger is None else record, record, [])
+    assert len(out) == 9 + len(CONTROLS)
+    n = len(CONTROLS)
+    return {"store": out[0], "search": out[1], "controls": dict(zip(CONTROLS, out[2:2 + n], strict=True)),
+            "views": out[2 + n], "shared": out[3 + n:7 + n], "notice": out[7 + n]}
 
 
 def skipped(result: dict[str, Any]) -> bool:
@@ -99,7 +105,7 @@ def test_the_url_is_the_base_state_not_the_store():
 
 def test_only_the_changed_controls_are_written_back():
     out = reduce("?authority=E09000007&q=mos", ids.FILTER_CONTROLS["area"], ["housing"])
-    assert out["controls"]["area"] == ["housing"]
+    assert out["controls"]["area"] is no_update  # it shows what the person chose already
     # the search box may still be being typed in: never overwritten by a response about another control
     for param in ("authority", "supplier", "system", "ends_from", "ends_to", "q"):
         assert out["controls"][param] is no_update, param
@@ -125,6 +131,22 @@ def test_back_and_forward_replace_the_state_from_the_url():
     assert out["store"]["filters"]["area"] == ["housing"]
     assert out["search"] is no_update
     assert out["controls"]["area"] == ["housing"] and out["controls"]["authority"] == []
+
+
+def test_a_reversed_range_is_refused_with_a_notice_and_the_next_change_clears_it():
+    out = reduce("?ends_from=2027-06-01", ids.FILTER_CONTROLS["ends_to"], "2027-01-01")
+    assert out["store"]["filters"]["ends_to"] is None and out["search"] is no_update
+    assert out["controls"]["ends_to"] == ""  # the refused date goes back to the kept one (none)
+    assert "2027-06-01" in out["notice"] and "2027-01-01" in out["notice"]
+    assert reduce("?ends_from=2027-06-01", ids.FILTER_CONTROLS["area"], ["housing"])["notice"] == ""
+    link = reduce("?ends_from=2027-06-01&ends_to=2027-01-01")  # a link's reversed range loses ends_to
+    assert link["store"]["filters"]["ends_to"] is None and "left out" in link["notice"]
+
+
+def test_a_systems_grid_cell_filters_to_its_borough_and_area():
+    out = reduce("", ids.SYSTEMS_GRID, {"authority": CAMDEN, "area": "housing", "n": 1})
+    assert out["search"] == f"?authority={CAMDEN}&area=housing"
+    assert out["controls"]["authority"] == [CAMDEN] and out["controls"]["area"] == ["housing"]
 
 
 def test_clear_all_resets_filters_keeps_view_and_empties_every_control():
@@ -200,7 +222,7 @@ def render(component: Any) -> str:
 
 def test_show_state_chips_banner_and_announcement():
     state = AppState.from_query_string("?authority=E09000007&area=housing")
-    chips, banner, hidden, live = shell().show_state(state.to_dict())
+    chips, banner, hidden, live = shell().state_views(state)
     contracts, boroughs, synthetic = in_view(state.filters)
     assert contracts and synthetic == contracts  # housing rows are all illustrative
     assert "Borough: Camden" in render(chips) and "Service area: Housing" in render(chips)
@@ -209,23 +231,25 @@ def test_show_state_chips_banner_and_announcement():
 
 
 def test_show_state_hides_the_banner_when_nothing_illustrative_is_in_view():
-    libraries = AppState.from_query_string("?area=libraries").to_dict()
-    _chips, banner, hidden, live = shell().show_state(libraries)
+    libraries = AppState.from_query_string("?area=libraries")
+    _chips, banner, hidden, live = shell().state_views(libraries)
     assert banner is None and hidden is True
-    assert live == f"Showing {in_view(AppState.from_dict(libraries).filters)[0]:,} contracts in 33 boroughs."
+    assert live == f"Showing {in_view(libraries.filters)[0]:,} contracts in 33 boroughs."
 
 
 def test_show_state_when_nothing_matches():
-    chips, banner, hidden, live = shell().show_state({"filters": {"q": "no-such-thing-at-all"}})
+    chips, banner, hidden, live = shell().state_views(AppState.from_dict({"filters": {"q": "no-such-thing-at-all"}}))
     assert hidden is True and live == "No contracts match these filters."
     assert "Search: “no-such-thing-at-all”" in render(chips)
 
 
-@pytest.mark.parametrize("junk", [None, "x", 5, [], {"filters": "x"}, {"filters": {"authority": ["<script>"]}}])
-def test_show_state_survives_a_malformed_store(junk):
-    chips, _banner, hidden, live = shell().show_state(junk)
-    assert "No filters: showing all of London." in render(chips)
-    assert live == f"Showing {len(context.dataset().contracts):,} contracts in 33 boroughs."
+@pytest.mark.parametrize("junk", ["x", 5, [], {"trigger": "x"}, {"search": 5, "trigger": ["x"]},
+                                  {"trigger": ids.URL, "value": {"x": 1}}])
+def test_the_reducer_survives_a_malformed_change(junk):
+    with fired():
+        out = shell().reduce_app_state(junk, None, [])
+    chips = out[3 + len(CONTROLS)]
+    assert chips is no_update or "No filters: showing all of London." in render(chips)
 
 
 # ---- the synthetic-data banner names what is real, from the dataset --------------------------------
@@ -238,7 +262,7 @@ def test_banner_names_the_service_areas_with_rows_from_public_sources(monkeypatc
 
     with instance(monkeypatch, public=False):
         assert public_source_areas(context.dataset()) == ("Revenues and benefits", "Libraries")
-        _chips, banner, hidden, _live = shell().show_state(AppState().to_dict())
+        _chips, banner, hidden, _live = shell().state_views(AppState())
         text = render(banner)
         assert hidden is False
         assert "The contracts that come from public sources are all in Revenues and benefits and Libraries." in text
@@ -271,8 +295,9 @@ def test_banner_lists_three_areas_with_a_serial_comma_and_none_when_all_are_illu
 def reduce_stores(search: str | None, stores: dict[str, Any], trigger: Any = None, value: Any = None) -> dict:
     """The reducer's writes to the page's state stores `stores` (name -> value held now)."""
     names = tuple(stores)
-    with fired(trigger, value, stores=names):
-        out = shell().reduce_app_state(search, *([None] * 14), list(stores.values()))
+    record = change(search, trigger, value)
+    with fired(stores=names, first=trigger is None):
+        out = shell().reduce_app_state(None if trigger is None else record, record, list(stores.values()))
     return {name: new for name, new in zip(names, out[-1], strict=True) if new is not no_update}
 
 
@@ -293,7 +318,7 @@ def test_first_load_and_back_forward_write_only_what_differs_from_the_stores():
     now = held(search, "filters", "authority", "lead", "within")
     assert reduce_stores(search, now) == {}  # the page was drawn for this URL: nothing fires
     assert reduce_stores(search, now, ids.URL, search) == {}
-    back = reduce_stores(f"?authority={CAMDEN}&lead=24", now, ids.URL, "")
+    back = reduce_stores("", now, ids.URL, f"?authority={CAMDEN}&lead=24")
     assert back == {"lead": "24"}  # Back/Forward to another lead time: the lead store only
 
 

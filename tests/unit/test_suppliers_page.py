@@ -257,9 +257,9 @@ def _walk(component: Any) -> Iterator[Any]:
 
 def test_the_counts_depend_on_every_filter_but_the_supplier_selection(pages) -> None:
     suppliers, _ = pages
-    assert set(suppliers.COUNTED_BY) == {"authority", "area", "system", "manufacturer", "group-filter",
+    assert set(suppliers.COUNTED_BY) == {"authority", "area", "system", "manufacturer", "group",
                                          "ends_from", "ends_to", "q", "size"}
-    assert set(suppliers.STORES) >= {*suppliers.COUNTED_BY, "supplier", "top"}
+    assert set(suppliers.EVERY_PART) >= {*suppliers.COUNTED_BY, "supplier", "top"}
 
 
 def test_layout_has_one_h1_and_headings_in_order(pages, dataset: Dataset) -> None:

@@ -1,0 +1,136 @@
+"""Filter click to the last visual update on the map page, in headless Chromium against gunicorn
+(issue 18: median under 150 ms and p95 under 300 ms at London scale, p95 under 500 ms at
+`--scale 100`; under 10 KB of callback responses per change).
+
+Serves the checkout with gunicorn (gunicorn.conf.py's workers), opens `/` in Debian's headless
+Chromium, and makes `--changes` filter changes, alternating a Select button of the ranked list (a
+borough toggle) and a service-area change of the filter bar's drop-down (set as the drop-down sets
+it). Each change is timed in the page from the click to the last DOM mutation, once no callback
+request is pending, none has finished for 400 ms and nothing shows Dash's loading state. The bytes
+per change are the callback responses' bodies (uncompressed). `--before-root DIR` measures another
+checkout the same way first (e.g. `git archive <commit> | tar -x -C DIR`) and prints both.
+
+    .venv/bin/python benchmarks/filter_clicks.py                          # datasets/demo
+    .venv/bin/python benchmarks/filter_clicks.py --dataset /tmp/tm100     # generate-demo --scale 100
+    .venv/bin/python benchmarks/filter_clicks.py --before-root /tmp/before
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _budgets import add_smoke_flag, exit_status  # noqa: E402  (beside this script)
+from first_load import CHROMIUM, CHROMIUM_ARGS, start_server  # noqa: E402
+
+BYTES_BUDGET = 10 * 1024
+AREAS = ["housing", "libraries", "planning-building-control", "revenues-benefits", "adult-social-care"]
+
+# Counts callback requests and their response bytes, and notes the time of the last DOM change.
+INSTRUMENT = """
+(() => {
+    const tm = window.__tm = {pending: 0, bytes: 0, requests: 0, lastEnd: 0, lastMutation: 0};
+    const fetch0 = window.fetch;
+    window.fetch = function(url, options) {
+        if (!String(url).includes('_dash-update-component')) { return fetch0.apply(this, arguments); }
+        tm.pending += 1; tm.requests += 1;
+        return fetch0.apply(this, arguments).then(r => r.clone().arrayBuffer().then(body => {
+            tm.bytes += body.byteLength; tm.pending -= 1; tm.lastEnd = performance.now(); return r;
+        }), e => { tm.pending -= 1; tm.lastEnd = performance.now(); throw e; });
+    };
+    new MutationObserver(() => { tm.lastMutation = performance.now(); })
+        .observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
+})();
+"""
+IDLE = """() => { const tm = window.__tm;
+    return tm.requests > 0 && tm.pending === 0 && performance.now() - tm.lastEnd > 400
+        && !document.querySelector('[data-dash-is-loading="true"]'); }"""
+START = "() => { const tm = window.__tm; tm.bytes = 0; tm.requests = 0; tm.start = performance.now(); }"
+CLICK_SELECT = "(i) => document.querySelectorAll('#map-ranked button')[i].click()"
+SET_AREA = "(areas) => window.dash_clientside.set_props('filter-area', {value: areas})"
+RESULT = """() => { const tm = window.__tm;
+    return [Math.max(tm.lastMutation, tm.lastEnd) - tm.start, tm.bytes, tm.requests, tm.lastEnd - tm.start]; }"""
+
+
+def measure(root: Path, dataset: str, changes: int,
+            workers: int) -> tuple[list[float], list[int], list[int], list[float]]:
+    from playwright.sync_api import sync_playwright
+
+    os.environ["TECHMAP_DATASET"] = dataset
+    proc, base = start_server(workers, root)
+    times, sizes, counts, answered = [], [], [], []
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            page = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB").new_page()
+            page.add_init_script(INSTRUMENT)
+            page.goto(base + "/", wait_until="networkidle", timeout=120000)
+            page.wait_for_selector("#map-ranked button", timeout=120000)
+            page.wait_for_function(IDLE, timeout=120000)
+            for i in range(changes + 1):  # the first change warms the server's caches: not counted
+                page.evaluate(START)
+                if i % 2:
+                    k = i // 2  # one service area, then none again: every step changes the filters
+                    page.evaluate(SET_AREA, [] if k % 2 else [AREAS[(k // 2) % len(AREAS)]])
+                else:
+                    page.evaluate(CLICK_SELECT, (i // 2) % 6)
+                page.wait_for_function(IDLE, timeout=120000, polling=20)
+                took, size, requests, last_answer = page.evaluate(RESULT)
+                if i:
+                    times.append(took)
+                    sizes.append(size)
+                    counts.append(requests)
+                    answered.append(last_answer)
+            browser.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    return times, sizes, counts, answered
+
+
+def report(label: str, times: list[float], sizes: list[int], counts: list[int],
+           answered: list[float]) -> tuple[float, float, int]:
+    median = statistics.median(times)
+    p95 = statistics.quantiles(times, n=20)[18] if len(times) > 1 else times[0]
+    print(f"{label:<8} changes {len(times):>3}  median {median:>6.0f} ms  p95 {p95:>6.0f} ms  "
+          f"bytes/change median {statistics.median(sizes) / 1024:>5.1f} KB max {max(sizes) / 1024:>5.1f} KB  "
+          f"requests/change {statistics.median(counts):.0f}  last answer in (median) "
+          f"{statistics.median(answered):.0f} ms")
+    return median, p95, max(sizes)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--dataset", default=str(ROOT / "datasets" / "demo"),
+                        help="dataset folder (default the London-scale demo; a generate-demo --scale 100 folder)")
+    parser.add_argument("--changes", type=int, default=20)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--root", type=Path, default=ROOT, help="the checkout to measure (default this one)")
+    parser.add_argument("--before-root", type=Path, help="measure this checkout first, for before/after")
+    add_smoke_flag(parser)
+    args = parser.parse_args()
+    if args.smoke:
+        args.changes, args.workers = 2, 1
+    dataset = str(Path(args.dataset).resolve())
+    london = Path(dataset).name in ("demo", "london")
+    print(f"map page filter changes in headless Chromium, dataset {dataset}; "
+          f"load average {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    if args.before_root:
+        report("before", *measure(args.before_root.resolve(), dataset, args.changes, args.workers))
+    median, p95, biggest = report("after", *measure(args.root.resolve(), dataset, args.changes, args.workers))
+    timings = [("median < 150 ms", median < 150)] if london else []
+    timings.append(("p95 < 300 ms" if london else "p95 < 500 ms", p95 < (300 if london else 500)))
+    sizes = [("bytes per change < 10 KB", biggest < BYTES_BUDGET)]
+    for name, ok in timings + sizes:
+        print(f"budget: {name}: {'OK' if ok else 'OVER'}")
+    print(f"load average after: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    return exit_status([n for n, ok in timings if not ok], args.smoke, always=[n for n, ok in sizes if not ok])
+
+
+if __name__ == "__main__":
+    sys.exit(main())
