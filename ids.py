@@ -85,14 +85,6 @@ TREEMAP = {"type": triggers.TREEMAP, "page": "suppliers"}
 SYSTEMS_GRID = {"type": triggers.SYSTEMS_GRID, "page": "systems"}  # a store: the cell last chosen
 
 
-# The app state split into stores, one per filter parameter ("filters" for all of them at once)
-# and per view setting. A page's layout holds the ones its callbacks take as Input, starting from
-# the URL's state; the shell's reducer writes each only when its value changes, so a callback runs
-# only when what it depends on changed (components.state_stores).
-def state_store(name: str) -> dict:
-    return {"type": "state", "name": name}
-
-
 def nothing_matches(scope: str) -> dict:
     """A page's "nothing matches" slot; `scope` names what the page fixes ("" for none,
     "authority:E09000007" on a borough profile, "supplier:capita" on a supplier profile)."""

@@ -11,7 +11,7 @@ the other, as a single-threaded server would (the GIL serialises them anyway): t
 quarterly summary, the timeline and the finder, each timed with the JSON encoding of its response
 (as Dash does before sending it). The page's own callbacks are called in-process as
 plain functions (pages.renewals.*_response, summary_chart, summary_table) with the context pointed
-at the dataset; like Dash, only those whose state stores (components.state_stores) changed run.
+at the dataset; like the page, only those whose part of the state changed draw (shell/state_change.py).
 
 Three passes over the same sequence of states (see PASSES): "cold" (caches emptied before every
 change: the worst case), "session" (a fresh visit: open the page, then the changes in turn) and
@@ -42,7 +42,7 @@ os.environ.setdefault("TECHMAP_TODAY", "2026-11-22")
 import dash  # noqa: E402
 
 from _budgets import add_smoke_flag, exit_status  # noqa: E402  (beside this script)
-from components.state_stores import NAMES, changed, store_value  # noqa: E402
+from shell.state_change import FILTERS, changed_parts  # noqa: E402
 from dash_compat import to_json  # noqa: E402
 from techmap.appstate import AppState  # noqa: E402
 from techmap.dataformat.dataset import DEMO_DATASET  # noqa: E402
@@ -144,10 +144,8 @@ def run_step(step: Step, stores: Stores) -> tuple[dict[str, float], dict[str, fl
         sent[1] += zipped
         return out
 
-    # The reducer writes a state store only when its value changes; a callback runs when one of
-    # its Inputs did (pages/renewals.py), as in the browser.
-    moved = {name for name in NAMES if changed(name, store_value(step.state, name),
-                                                 store_value(stores.state, name))}
+    # Each callback draws only when the part of the state it depends on changed (pages/renewals.py).
+    moved = changed_parts(stores.state, step.state)
     stores.state = step.state
     if step.timeline_step:
         stores.timeline = timed("timeline", lambda: renewals.timeline_response(
@@ -156,9 +154,9 @@ def run_step(step: Step, stores: Stores) -> tuple[dict[str, float], dict[str, fl
         stores.finder = timed("finder", lambda: renewals.finder_response(data, stores.finder, step.finder_step))[-1]
     elif moved:
         timed("controls", lambda: renewals.controls_response(data, list(renewals.WINDOW_MONTHS)))
-        timed("summary", lambda: (*(renewals.summary_chart(data) if "filters" in moved else ()),
+        timed("summary", lambda: (*(renewals.summary_chart(data) if moved & FILTERS else ()),
                                   renewals.summary_table(data)))
-        if moved & {"filters", "group"}:
+        if moved & (FILTERS | {"group"}):
             stores.timeline = timed("timeline", lambda: renewals.timeline_response(data))[-1]
         stores.finder = timed("finder", lambda: renewals.finder_response(data))[-1]
     return wall, cpu, (sent[0], sent[1])

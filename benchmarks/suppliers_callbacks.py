@@ -80,7 +80,7 @@ def main() -> int:
     import pages.supplier as profile_page
     import pages.suppliers as page
     from techmap.service import cache, context
-    from components.state_stores import changed, store_value
+    from shell.state_change import changed_parts
     from techmap.appstate import AppState
 
     data = context.dataset()
@@ -111,12 +111,11 @@ def main() -> int:
     biggest_outputs: dict[str, int] = {}
     previous: dict = {"filters": {}, "view": {}}
     for state in states:
-        # a filter change: Dash runs the page's callback for the state stores that changed
+        # a filter change: the page's callback knows what changed (shell/state_change.py)
         cache.VIEWS.clear()  # count from scratch, as for a state no one has asked for yet
-        moved = {n for n in page.STORES if changed(n, store_value(AppState.from_dict(state), n),
-                                                       store_value(AppState.from_dict(previous), n))}
+        moved = changed_parts(AppState.from_dict(previous), AppState.from_dict(state))
         was = previous["filters"].get("supplier", [])
-        result = timed("filter change", page.page_response, state, moved or set(page.STORES), was)
+        result = timed("filter change", page.page_response, state, moved or page.EVERY_PART, was)
         names = ["treemap", "summary", "selection", "caption", "treemap table", "concentration",
                  "ranked table", "downloads"]  # the callback's outputs, in order (pages/suppliers.py)
         for name, value in zip(names, result, strict=True):

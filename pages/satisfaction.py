@@ -14,8 +14,8 @@ from dash import Output, callback, html
 from dash.exceptions import PreventUpdate
 
 from components.satisfaction import satisfaction_body
-from components.state_stores import FILTERS, inputs, state_stores
 from pages.not_found_404 import layout as not_found_layout
+from shell.state_change import FILTERS, STATE_CHANGED, new_state
 from techmap.analysis.filters import FilterState
 from techmap.appstate import AppState
 from techmap.service.satisfaction_views import members_only_allowed, satisfaction_for
@@ -46,12 +46,12 @@ def layout(**query: Any) -> html.Div:
         html.P("How satisfied boroughs are with their systems, from the survey's 1 to 5 scores. "
                "Only signed-in members see this page: scores are never published.", className="lead"),
         html.Div(body(state.filters), id=BODY_ID),
-        *state_stores(state, FILTERS),
     ], className="satisfaction-page")
 
 
-@callback(Output(BODY_ID, "children"), *inputs(FILTERS), prevent_initial_call=True)
-def update_body(query: Any) -> list[Any]:
+@callback(Output(BODY_ID, "children"), STATE_CHANGED, prevent_initial_call=True)
+def update_body(change: Any) -> list[Any]:
+    """In the same round trip as the change (shell/state_change.py), when a filter changed."""
     if not members_only_allowed():  # never a score, nor an empty view, for anyone else: no answer
         raise PreventUpdate
-    return body(FilterState.from_query_string(query))
+    return body(new_state(change, FILTERS).filters)

@@ -4,8 +4,9 @@ of the borough filter): where it could learn from peers at least two levels abov
 could help those two below.
 
 Of the shared filters only the borough filter applies (skills are not tied to contracts): it
-narrows the heatmap's rows and, naming two or more boroughs, whom the finder suggests. The page
-redraws only when the borough filter or the chosen borough changes (its two state stores).
+narrows the heatmap's rows and, naming two or more boroughs, whom the finder suggests. The page's
+callback follows ids.STATE_CHANGE (shell/state_change.py) and draws only when a filter or the chosen
+borough changed.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Output, State, callback, clientside_callback, dcc, html
+from dash import Input, Output, callback, clientside_callback, dcc, html
 
 import ids
 from components.skills import (
@@ -26,7 +27,7 @@ from components.skills import (
     level_legend,
     no_skills_note,
 )
-from components.state_stores import inputs, state_stores
+from shell.state_change import FILTERS, STATE_CHANGED, new_change
 from techmap.appstate import AppState
 from techmap.dataformat.authorities import authorities
 from techmap.service.skill_views import (
@@ -47,9 +48,10 @@ FINDER_ID = "skills-finder"
 HEATMAP_ID = "skills-heatmap"
 CAPTION_ID = "skills-heatmap-caption"
 ROWS_SHOWN = "skills-rows-shown"
+SHOWN_CODES = "skills-shown-codes"  # the borough filter's codes: the heatmap rows shown
 # What the page depends on: the filters (the borough filter narrows it; the rest are in its links'
-# query) and the chosen borough. Other pages' view settings never fire it.
-STORES = ("filters", "borough")
+# query) and the chosen borough. Other pages' view settings never redraw it.
+DEPENDS_ON = FILTERS | {"borough"}
 SELECT_DOM_ID = json.dumps(ids.view("borough"), sort_keys=True, separators=(",", ":"))  # Dash's form of a dict id
 
 
@@ -72,6 +74,10 @@ def _illustrative_note() -> list[Any]:
                    className="skills-illustrative")]
 
 
+def _row_stores(state: AppState) -> list[dcc.Store]:
+    return [dcc.Store(id=SHOWN_CODES, data=list(state.filters.authority)), dcc.Store(id=ROWS_SHOWN)]
+
+
 def layout(**query: Any) -> html.Div:
     state = AppState.from_page_query(query)
     intro = html.P(["Each borough's team level in twelve skill areas, from 1 (little or none) to 5 (strong: "
@@ -79,7 +85,7 @@ def layout(**query: Any) -> html.Div:
                    className="lead")
     if not has_skills():
         return html.Div([html.H1("Skills for peer training"), intro, no_skills_note(),
-                         *state_stores(state, *STORES, "authority"), dcc.Store(id=ROWS_SHOWN)],
+                         *_row_stores(state)],
                         className="skills-page")
     finder, caption = _parts(state)
     table = heatmap_table(grid_for(()), state.filters.authority)
@@ -109,8 +115,7 @@ def layout(**query: Any) -> html.Div:
                              role="region", **{"aria-label": "Skill levels by borough"}),
                 ], className="chart"),
             ], className="skills-heatmap-section"),
-            *state_stores(state, *STORES, "authority"),
-            dcc.Store(id=ROWS_SHOWN),
+            *_row_stores(state),
         ],
         className="skills-page",
     )
@@ -119,15 +124,18 @@ def layout(**query: Any) -> html.Div:
 @callback(
     Output(FINDER_ID, "children"),
     Output(CAPTION_ID, "children"),
-    *inputs(*STORES),
-    State(ids.APP_STATE, "data"),
+    Output(SHOWN_CODES, "data"),
+    STATE_CHANGED,
     prevent_initial_call=True,
 )
-def update_page(_filters: Any, _borough: Any, data: Any) -> tuple[Any, Any]:
-    """Fired by the filters' or the chosen borough's store (components.state_stores)."""
+def update_page(change: Any) -> tuple[Any, Any, Any]:
+    """In the same round trip as the change (shell/state_change.py); the heatmap's rows are shown
+    or hidden in the browser from the codes sent when the borough filter changed."""
+    found = new_change(change, DEPENDS_ON)
+    codes = list(found.after.filters.authority) if "authority" in found.changed() else dash.no_update
     if not has_skills():
-        return dash.no_update, dash.no_update
-    return _parts(AppState.from_dict(data))
+        return dash.no_update, dash.no_update, codes
+    return (*_parts(found.after), codes)
 
 
 # The heatmap holds every borough's row once; the borough filter shows or hides rows here, in the
@@ -143,5 +151,5 @@ clientside_callback(
     }
     """ % HEATMAP_ID,
     Output(ROWS_SHOWN, "data"),
-    *inputs("authority"),
+    Input(SHOWN_CODES, "data"),
 )

@@ -7,18 +7,17 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
-from dash import Output, State, callback, html
+from dash import Output, callback, html
 
-import ids
 from components.manufacturers import makers_content
-from components.state_stores import FILTER_STORES, inputs
+from shell.state_change import FILTERS, STATE_CHANGED, new_state
 from techmap.analysis.filters import FilterState
 from techmap.analysis.manufacturers import Resold, manufacturers_and_sellers, resold_count
 from techmap.appstate import AppState
 from techmap.service import views
 
 BODY_ID = "suppliers-makers"
-COUNTED_BY = tuple(s for s in FILTER_STORES if s != "supplier")
+COUNTED_BY = FILTERS - {"supplier"}
 
 
 def makers_for(filters: FilterState) -> tuple[pd.DataFrame, Resold]:
@@ -40,7 +39,7 @@ def makers_section(state: AppState) -> html.Section:
     ], className="makers-section")
 
 
-@callback(Output(BODY_ID, "children"), *inputs(*COUNTED_BY), State(ids.APP_STATE, "data"),
-          prevent_initial_call=True)
-def update_makers(*args: Any) -> list[Any]:
-    return makers_content(*makers_for(AppState.from_dict(args[-1]).filters))
+@callback(Output(BODY_ID, "children"), STATE_CHANGED, prevent_initial_call=True)
+def update_makers(change: Any) -> list[Any]:
+    """In the same round trip as the change (shell/state_change.py), when what it counts changed."""
+    return makers_content(*makers_for(new_state(change, COUNTED_BY).filters))

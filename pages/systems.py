@@ -4,9 +4,10 @@ in each area, coloured by supplier or by how soon its contract ends.
 Cross-filtering: choosing a cell filters every page to that borough and area (a column header, to
 the area) through the shell's reducer; here the selection is highlighted. The other filters fade
 the cells that hold no contract under them. The grid itself is computed once per dataset version
-and role (techmap.service.systems_views). Three callbacks, each on the state store it depends on: a filter
-change sets two props of each row (components.systems_grid.row_props), a new sort sends the rows,
-a new colouring one class and the legend.
+and role (techmap.service.systems_views). Three callbacks follow ids.STATE_CHANGE
+(shell/state_change.py), each drawing only when what it depends on changed: a filter change sets
+two props of each row (components.systems_grid.row_props), a new sort sends the rows, a new
+colouring one class and the legend.
 """
 
 from __future__ import annotations
@@ -16,11 +17,10 @@ from collections.abc import Sequence
 from typing import Any
 
 import dash
-from dash import ALL, Output, State, callback, ctx, dcc, html
+from dash import ALL, Output, callback, ctx, dcc, html
 
 import ids
 from components.controls import view_radio
-from components.state_stores import inputs, state_stores
 from components.systems_grid import (
     CAPTION_ID,
     TABLE_ID,
@@ -34,8 +34,8 @@ from components.systems_grid import (
     systems_table,
     table_rows,
 )
+from shell.state_change import FILTERS, STATE_CHANGED, new_state
 from techmap.analysis.systems_grid import AREAS, row_order
-from techmap.analysis.filters import FilterState
 from techmap.appstate import AppState
 from techmap.service import context
 from techmap.service.systems_views import grid, in_view
@@ -48,7 +48,6 @@ dash.register_page(__name__, path="/systems", title="Systems by borough and serv
 LEGEND_ID = "systems-legend"
 SUMMARY_ID = "systems-summary"
 SORT_LABEL = "Sort boroughs by"
-STORES = ("filters", "grid_sort", "grid_colour")
 COLOUR_OPTIONS = [{"label": "Supplier", "value": "supplier"}, {"label": "When the contract ends", "value": "ends"}]
 SORT_OPTIONS = [{"label": "Borough name", "value": "borough"},
                 {"label": "Number of suppliers", "value": "suppliers"},
@@ -79,7 +78,6 @@ def layout(**query: Any) -> html.Div:
             html.P(summary(g, cells), id=SUMMARY_ID, className="small"),
             systems_table(g, row_order(g, sort), cells, sort, colour, f.authority, f.area),
             dcc.Store(id=ids.SYSTEMS_GRID),
-            *state_stores(state, *STORES),
         ],
         className="systems-page",
     )
@@ -107,40 +105,25 @@ def colour_response(state: AppState) -> tuple[Any, ...]:
     return f"systems-grid colour-{colour}", legend(grid(), colour, context.today())
 
 
-def _state(filters: Any, **view: Any) -> AppState:
-    """The app state from the stores' values (the "filters" store holds them as a query string)."""
-    return AppState.from_pairs(FilterState.from_query_string(filters).to_pairs() + list(view.items()))
-
-
 @callback(
     Output(row_id(ALL), "data-out"),
     Output(row_id(ALL), "className"),
     Output(SUMMARY_ID, "children"),
     Output(TABLE_ID, "data-cols"),
-    *inputs("filters"),
+    STATE_CHANGED,
     prevent_initial_call=True,
 )
-def update_cells(filters: Any) -> tuple[Any, ...]:
+def update_cells(change: Any) -> tuple[Any, ...]:
+    state = new_state(change, FILTERS)
     rows = ctx.outputs_list[0] if isinstance(ctx.outputs_list[0], list) else []
-    return cells_response(_state(filters), [o["id"].get("code", "") for o in rows])
+    return cells_response(state, [o["id"].get("code", "") for o in rows])
 
 
-@callback(
-    Output(TBODY_ID, "children"),
-    Output(CAPTION_ID, "children"),
-    *inputs("grid_sort"),
-    State(ids.state_store("filters"), "data"),
-    prevent_initial_call=True,
-)
-def update_order(sort: Any, filters: Any) -> tuple[Any, ...]:
-    return order_response(_state(filters, grid_sort=sort))
+@callback(Output(TBODY_ID, "children"), Output(CAPTION_ID, "children"), STATE_CHANGED, prevent_initial_call=True)
+def update_order(change: Any) -> tuple[Any, ...]:
+    return order_response(new_state(change, {"grid_sort"}))
 
 
-@callback(
-    Output(TABLE_ID, "className"),
-    Output(LEGEND_ID, "children"),
-    *inputs("grid_colour"),
-    prevent_initial_call=True,
-)
-def update_colour(colour: Any) -> tuple[Any, ...]:
-    return colour_response(_state("", grid_colour=colour))
+@callback(Output(TABLE_ID, "className"), Output(LEGEND_ID, "children"), STATE_CHANGED, prevent_initial_call=True)
+def update_colour(change: Any) -> tuple[Any, ...]:
+    return colour_response(new_state(change, {"grid_colour"}))

@@ -16,7 +16,6 @@ from dash import ALL, Input, Output, State, callback, clientside_callback, ctx, 
 
 import ids
 from components.chips import filter_chips, live_message, synthetic_banner
-from components.state_stores import NAMES, changed, store_value
 from shell.state_change import (
     COLLECT_CHANGE,
     COLLECTOR_STATES,
@@ -45,13 +44,11 @@ clientside_callback(COLLECT_CHANGE, Output(ids.STATE_CHANGE, "data"), Output(ids
     Output(ids.SYNTHETIC_BANNER, "hidden"),
     Output(ids.LIVE_REGION, "children"),
     Output(ids.FILTER_NOTICE, "children"),
-    Output(ids.state_store(ALL), "data"),
     STATE_CHANGED,
     Input(ids.FIRST_STATE, "data"),
-    State(ids.state_store(ALL), "data"),
     prevent_initial_call=True,
 )
-def reduce_app_state(change: Any, first: Any = None, stores_now: Any = None) -> tuple[Any, ...]:
+def reduce_app_state(change: Any, first: Any = None) -> tuple[Any, ...]:
     """The single writer of the app state, the URL and the filter controls, for each change the
     collector records (the first one: the page loaded, the URL is the state). Controls are written
     back only where they differ from what they show, so a response never clobbers a control the
@@ -60,13 +57,12 @@ def reduce_app_state(change: Any, first: Any = None, stores_now: Any = None) -> 
     clears the notice."""
     view_outputs = ctx.outputs_list[len(CONTROL_PARAMS) + 2]
     view_outputs = view_outputs if isinstance(view_outputs, list) else []
-    store_outputs = ctx.outputs_list[-1] if isinstance(ctx.outputs_list[-1], list) else []
     if ctx.triggered_id == ids.FIRST_STATE:
         change = first
     found = state_change(change)
     if found is None:  # nothing changed
         return ((no_update,) * (2 + len(CONTROL_PARAMS)) + ([no_update] * len(view_outputs),)
-                + (no_update,) * 5 + ([no_update] * len(store_outputs),))
+                + (no_update,) * 5)
     after = found.after
     query = after.to_query_string()
     view_values = [after.view_value(o["id"]["name"]) if o["id"].get("name") in VIEW_PARAMS else no_update
@@ -79,22 +75,7 @@ def reduce_app_state(change: Any, first: Any = None, stores_now: Any = None) -> 
     controls = [value if found.from_url or value != shown[control] else no_update
                 for control, value in control_values(after).items()]
     return (store_data(after), query if query != (search or "") else no_update, *controls,
-            view_values, *state_views(after), found.notice,
-            _store_values(after, store_outputs, stores_now if isinstance(stores_now, list) else []))
-
-
-def _store_values(state: AppState, outputs: list[dict[str, Any]], now: list[Any]) -> list[Any]:
-    """The page's state stores for `state`: the new value where it changed, else no_update."""
-    out: list[Any] = []
-    for i, output in enumerate(outputs):
-        name = output["id"].get("name")
-        old = now[i] if i < len(now) else None
-        if name not in NAMES:
-            out.append(no_update)
-            continue
-        new = store_value(state, name, old)
-        out.append(new if changed(name, new, old) else no_update)
-    return out
+            view_values, *state_views(after), found.notice)
 
 
 def state_views(state: AppState) -> tuple[Any, Any, bool, str]:

@@ -2,7 +2,8 @@
 
 Per filter change the server sends only the counts that changed (a Patch of the counts store,
 under 3 KB even at --scale 100: benchmarks/facets.py); the browser rebuilds the options from them
-and the labels it got once with the page. Imported by app.py."""
+and the labels it got once with the page. The counts follow ids.STATE_CHANGE (shell/state_change.py),
+in the same round trip as the change. Imported by app.py."""
 
 from __future__ import annotations
 
@@ -14,19 +15,19 @@ from dash.exceptions import PreventUpdate
 
 import ids
 from techmap.analysis.facets import FACET_PARAMS, counts_digests
-from techmap.appstate import AppState
+from shell.state_change import FILTERS, STATE_CHANGED, new_state
 from techmap.service.facet_views import facet_counts_for
 
 
 @callback(
     Output(ids.FACET_COUNTS, "data"),
     Output(ids.FACET_DIGESTS, "data"),
-    Input(ids.APP_STATE, "data"),
+    STATE_CHANGED,
     State(ids.FACET_DIGESTS, "data"),
     prevent_initial_call=True,
 )
-def update_facet_counts(data: Any, digests: Any) -> tuple[Any, Any]:
-    counts = facet_counts_for(AppState.from_dict(data).filters)
+def update_facet_counts(change: Any, digests: Any) -> tuple[Any, Any]:
+    counts = facet_counts_for(new_state(change, FILTERS).filters)
     new = counts_digests(counts)
     old = digests if isinstance(digests, dict) else {}
     changed = [param for param in FACET_PARAMS if new[param] != old.get(param)]

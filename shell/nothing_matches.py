@@ -4,16 +4,17 @@ the slot's id says what the page fixes (a profile's borough or supplier), so the
 for all of them.
 
 Pages place `slot(state, path, scope)` in their layout (the first paint); the callback below
-redraws it when the state changes."""
+redraws it when the state changes, in the same round trip (ids.STATE_CHANGE, shell/state_change.py)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from dash import ALL, Input, Output, State, callback, ctx, html
+from dash import ALL, Output, State, callback, ctx, html
 
 import ids
 from components.empty_state import nothing_matches
+from shell.state_change import STATE_CHANGED, new_state
 from techmap.analysis.filters import FilterState
 from techmap.analysis.relax import relaxations
 from techmap.appstate import AppState
@@ -65,12 +66,12 @@ def slot(state: AppState, path: str, scope: str = "") -> html.Div:
 
 @callback(
     Output(ids.nothing_matches(ALL), "children"),
-    Input(ids.APP_STATE, "data"),
+    STATE_CHANGED,
     State(ids.URL, "pathname"),
     prevent_initial_call=True,
 )
-def update_nothing_matches(data: Any, pathname: Any) -> list[Any]:
-    state = AppState.from_dict(data)
+def update_nothing_matches(change: Any, pathname: Any) -> list[Any]:
+    state = new_state(change)  # its links carry the whole state
     # one leading slash: "//host/..." would make the links leave the site
     path = "/" + pathname.lstrip("/") if isinstance(pathname, str) else "/"
     return [content(state, path, output["id"].get("scope")) for output in ctx.outputs_list]

@@ -85,12 +85,16 @@ class StateChange:
 
     def changed(self) -> frozenset[str]:
         """The filter parameters and view settings that differ (all of them after a URL change)."""
-        if self.from_url:
-            return frozenset((*PARAMS, *VIEW_NAMES))
-        b, a = self.before, self.after
-        params = {p for p in PARAMS if getattr(b.filters, p) != getattr(a.filters, p)}
-        views = {n for n in VIEW_NAMES if b.view_value(n) != a.view_value(n)}
-        return frozenset(params | views)
+        return EVERY_PART if self.from_url else changed_parts(self.before, self.after)
+
+
+def changed_parts(before: AppState, after: AppState) -> frozenset[str]:
+    """The filter parameters and view settings whose values differ between two states. A name that
+    is both (`group`: the group filter, the renewals page's grouping) counts as changed when either
+    did, so a callback depending on one may run for the other, never the reverse."""
+    params = {p for p in PARAMS if getattr(before.filters, p) != getattr(after.filters, p)}
+    views = {n for n in VIEW_NAMES if before.view_value(n) != after.view_value(n)}
+    return frozenset(params | views)
 
 
 def _reducer_trigger(trigger: Any) -> Any:
@@ -116,13 +120,19 @@ def state_change(change: object) -> StateChange | None:
     return None if after == before and not notice else StateChange(before, after, notice=notice)
 
 
-def new_state(change: object, depends_on: Collection[str] | None = None) -> AppState:
-    """The state a page callback draws for `change`; PreventUpdate when nothing changed (or
-    nothing of the filter parameters and view settings named in `depends_on`)."""
+def new_change(change: object, depends_on: Collection[str] = EVERY_PART) -> StateChange:
+    """The change a page callback draws (before, after, what changed); PreventUpdate when nothing
+    changed of the filter parameters and view settings named in `depends_on` (a refused change
+    changes nothing), and for the first load, which the page's layout drew."""
     found = state_change(change)
-    if found is None or found.first or not found.changed() & set(EVERY_PART if depends_on is None else depends_on):
-        raise PreventUpdate  # (a refused change changes nothing)
-    return found.after
+    if found is None or found.first or not found.changed() & set(depends_on):
+        raise PreventUpdate
+    return found
+
+
+def new_state(change: object, depends_on: Collection[str] = EVERY_PART) -> AppState:
+    """The state a page callback draws for `change` (see new_change)."""
+    return new_change(change, depends_on).after
 
 
 def page_state(change: object, current: object, depends_on: Collection[str] = EVERY_PART) -> AppState:
@@ -131,10 +141,7 @@ def page_state(change: object, current: object, depends_on: Collection[str] = EV
     `depends_on` alone; after the page's own input, the current state (ids.APP_STATE as State)."""
     if ctx.triggered_id != ids.STATE_CHANGE:
         return AppState.from_dict(current)
-    found = state_change(change)
-    if found is None or found.first or not found.changed() & set(depends_on):
-        raise PreventUpdate
-    return found.after
+    return new_state(change, depends_on)
 
 
 def latest_state(change: object, search: object) -> AppState:

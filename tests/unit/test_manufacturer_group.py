@@ -151,12 +151,13 @@ def test_the_facet_callback_sends_only_the_counts_that_changed(monkeypatch: pyte
     from dash.exceptions import PreventUpdate
 
     from shell.facets import update_facet_counts
+    from shell.state_change import url_change
     from techmap.service import context
     from techmap.service.facet_views import facet_counts_for
 
     with instance(monkeypatch, public=False):
         empty = counts_digests(facet_counts_for(FilterState()))
-        state = AppState.from_query_string("?manufacturer=capita").to_dict()
+        state = url_change("?manufacturer=capita")  # the change record (shell/state_change.py)
         patch, digests = update_facet_counts(state, empty)
         assert isinstance(patch, Patch)
         changed = {op["location"][0] for op in patch.to_plotly_json()["operations"]}
@@ -211,23 +212,25 @@ def test_the_suppliers_page_shows_who_makes_it_with_caption_and_table(monkeypatc
     import dash
 
     from pages.suppliers_makers import update_makers
+    from shell.state_change import url_change
     from tests.unit.test_public_mode import render
 
     with instance(monkeypatch, public=False):
         text = render(dash.page_registry["pages.suppliers"]["layout"]())
-        narrowed = render(update_makers(*[None] * 10, AppState.from_query_string("?area=libraries").to_dict()))
+        narrowed = render(update_makers(url_change("?area=libraries")))
     assert ("2 of the 9 contracts that name a manufacturer are held by another supplier" in text
             and "NEC is the most resold: 1 of its 1 contracts, through NEC Software Solutions (1)." in text)
     assert "Manufacturers and the suppliers that hold their contracts" in text  # the table alternative
     assert "0 of the 3 contracts that name a manufacturer" in narrowed
 
 
-def test_the_group_filter_has_its_own_state_store() -> None:
-    from components.state_stores import NAMES, store_value
+def test_the_group_filter_and_the_renewals_grouping_both_count_as_a_change_of_group() -> None:
+    from shell.state_change import changed_parts
 
     state = AppState.from_query_string("?group=frontline&group=authority")
-    assert store_value(state, "group-filter") == ["frontline"] and store_value(state, "group") == "authority"
-    assert len(NAMES) == len(set(NAMES))
+    assert state.filters.group == ("frontline",) and state.view_value("group") == "authority"
+    assert changed_parts(AppState(), state) == {"group"}
+    assert changed_parts(state, AppState.from_query_string("?group=frontline")) == {"group"}
 
 
 def test_downloads_and_calendar_feeds_take_the_new_filters(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -63,10 +63,11 @@ def test_every_page_places_the_slot_drawn_for_its_state(name):
 
 def test_the_callback_redraws_every_slot_for_the_path():
     from dash_compat import callback_context
+    from shell.state_change import url_change
 
     outputs = [{"id": {"type": "nothing-matches", "scope": ""}, "property": "children"}]
     with callback_context([], outputs):
-        drawn = nothing_matches.update_nothing_matches({"filters": {"q": "no-such-system-anywhere"}}, "//evil/x")
+        drawn = nothing_matches.update_nothing_matches(url_change("?q=no-such-system-anywhere"), "//evil/x")
     body = render(drawn[0])
     assert '"/evil/x"' in body and '"//evil' not in body
 

@@ -409,9 +409,8 @@ def _item(spec: dict, components: dict[str, dict], state: dict) -> Any:
 
 
 def _is_state(spec_id: str) -> bool:
-    """The app state's store, or one of the stores it is split into (ids.state_store)."""
-    return spec_id in (ids.APP_STATE, ids.STATE_CHANGE) or (
-        spec_id.startswith("{") and json.loads(spec_id).get("type") == "state")
+    """The app state's store, or the change record that leads to it (shell/state_change.py)."""
+    return spec_id in (ids.APP_STATE, ids.STATE_CHANGE)
 
 
 def _request(callback: dict, components: dict[str, dict], state: dict) -> dict:

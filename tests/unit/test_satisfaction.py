@@ -20,7 +20,9 @@ import numpy as np
 import pytest
 
 import app  # noqa: F401  (registers the pages and callbacks)
+import ids
 from components.shell import shell
+from shell.state_change import url_change
 from techmap.analysis.filters import FilterState
 from techmap.analysis.queries import apply_filter
 from techmap.analysis.satisfaction import (
@@ -87,8 +89,8 @@ def _callback_answer(who: Audience) -> str:
     callback = next(c for c in client.get("/_dash-dependencies").get_json()
                     if c["output"] == "satisfaction-body.children")
     body = {"output": callback["output"], "outputs": {"id": "satisfaction-body", "property": "children"},
-            "inputs": [{"id": {"name": "filters", "type": "state"}, "property": "data", "value": ""}],
-            "changedPropIds": ['{"name":"filters","type":"state"}.data']}
+            "inputs": [{"id": ids.STATE_CHANGE, "property": "data", "value": url_change("")}],
+            "changedPropIds": [f"{ids.STATE_CHANGE}.data"]}
     response = client.post("/_dash-update-component", json=body, headers=headers)
     assert response.status_code in (200, 204)
     return response.get_data(as_text=True)

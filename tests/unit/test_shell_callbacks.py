@@ -33,16 +33,15 @@ def shell() -> Any:
 
 
 @contextmanager
-def fired(views: tuple[str, ...] = (), stores: tuple[str, ...] = (), first: bool = False) -> Iterator[None]:
+def fired(views: tuple[str, ...] = (), first: bool = False) -> Iterator[None]:
     """Dash's callback context for one firing of the reducer: which view settings (ids.view(name))
-    and state stores are on the page, i.e. the ALL outputs it fills."""
+    are on the page, i.e. the ALL outputs it fills."""
     outputs = [{"id": ids.APP_STATE, "property": "data"}, {"id": ids.URL, "property": "search"},
                *[{"id": ids.FILTER_CONTROLS[p], "property": "value"} for p in CONTROLS],
                [{"id": ids.view(name), "property": "value"} for name in views],
                *[{"id": i, "property": p} for i, p in ((ids.CHIPS, "children"), (ids.SYNTHETIC_BANNER, "children"),
                                                       (ids.SYNTHETIC_BANNER, "hidden"), (ids.LIVE_REGION, "children"),
-                                                      (ids.FILTER_NOTICE, "children"))],
-               [{"id": ids.state_store(name), "property": "data"} for name in stores]]
+                                                      (ids.FILTER_NOTICE, "children"))]]
     with callback_context([(ids.FIRST_STATE if first else ids.STATE_CHANGE, "data", None)], outputs):
         yield
 
@@ -61,8 +60,8 @@ def reduce(search: str | None, trigger: Any = None, value: Any = None,
     """Call reduce_app_state as Dash does (the change, the URL's query) and name its outputs."""
     record = change(search, trigger, value)
     with fired(views, first=trigger is None):  # the first load's record comes in ids.FIRST_STATE
-        out = shell().reduce_app_state(None if trigger is None else record, record, [])
-    assert len(out) == 9 + len(CONTROLS)
+        out = shell().reduce_app_state(None if trigger is None else record, record)
+    assert len(out) == 8 + len(CONTROLS)
     n = len(CONTROLS)
     return {"store": out[0], "search": out[1], "controls": dict(zip(CONTROLS, out[2:2 + n], strict=True)),
             "views": out[2 + n], "shared": out[3 + n:7 + n], "notice": out[7 + n]}
@@ -247,7 +246,7 @@ def test_show_state_when_nothing_matches():
                                   {"trigger": ids.URL, "value": {"x": 1}}])
 def test_the_reducer_survives_a_malformed_change(junk):
     with fired():
-        out = shell().reduce_app_state(junk, None, [])
+        out = shell().reduce_app_state(junk, None)
     chips = out[3 + len(CONTROLS)]
     assert chips is no_update or "No filters: showing all of London." in render(chips)
 
@@ -289,41 +288,3 @@ def test_banner_lists_three_areas_with_a_serial_comma_and_none_when_all_are_illu
     assert "All contracts shown are made up" in text and "public sources" not in text
 
 
-# ---- the state stores: written only when their value changes ------------------------------------
-
-
-def reduce_stores(search: str | None, stores: dict[str, Any], trigger: Any = None, value: Any = None) -> dict:
-    """The reducer's writes to the page's state stores `stores` (name -> value held now)."""
-    names = tuple(stores)
-    record = change(search, trigger, value)
-    with fired(stores=names, first=trigger is None):
-        out = shell().reduce_app_state(None if trigger is None else record, record, list(stores.values()))
-    return {name: new for name, new in zip(names, out[-1], strict=True) if new is not no_update}
-
-
-def held(search: str, *names: str) -> dict[str, Any]:
-    from components.state_stores import store_value
-
-    return {name: store_value(AppState.from_query_string(search), name) for name in names}
-
-
-def test_a_filter_change_writes_only_the_stores_it_changes():
-    now = held("?group=authority", "filters", "area", "authority", "group", "lead")
-    written = reduce_stores("?group=authority", now, ids.FILTER_CONTROLS["area"], ["housing"])
-    assert written == {"filters": "?area=housing", "area": ["housing"]}
-
-
-def test_first_load_and_back_forward_write_only_what_differs_from_the_stores():
-    search = f"?authority={CAMDEN}&lead=12"
-    now = held(search, "filters", "authority", "lead", "within")
-    assert reduce_stores(search, now) == {}  # the page was drawn for this URL: nothing fires
-    assert reduce_stores(search, now, ids.URL, search) == {}
-    back = reduce_stores("", now, ids.URL, f"?authority={CAMDEN}&lead=24")
-    assert back == {"lead": "24"}  # Back/Forward to another lead time: the lead store only
-
-
-def test_the_supplier_store_says_what_the_selection_was():
-    now = held("?supplier=capita", "supplier", "filters")
-    written = reduce_stores("?supplier=capita", now, ids.toggle("supplier", "civica"), 1)
-    assert written["supplier"] == {"now": ["capita", "civica"], "was": ["capita"]}
-    assert written["filters"] == "?supplier=capita&supplier=civica"

@@ -8,9 +8,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import dash
 import pandas as pd
 import pytest
 from dash import html
+
+import ids
+from shell.state_change import url_change
 
 from techmap.analysis.skills import peer_finder, skill_grid
 from techmap.appstate import AppState
@@ -111,7 +115,8 @@ def _text(component: Any) -> str:
 
 def test_the_callback_draws_the_finder_for_the_chosen_borough(page: Any, with_skills: Dataset) -> None:
     state = AppState.from_query_string("?borough=" + CAMDEN + "&authority=" + CAMDEN + "&authority=" + LAMBETH)
-    finder, caption = page.update_page(None, None, state.to_dict())
+    finder, caption, codes = page.update_page(url_change(state.to_query_string()))
+    assert codes == [CAMDEN, LAMBETH]  # the rows the browser shows
     text = _text(finder)
     assert "Where Camden could learn" in text and "Hackney (level 3)" not in text  # Hackney: not in the pool
     assert "Lambeth" in text and "No borough is 2 levels above Camden in: Data, User research." in text
@@ -127,8 +132,17 @@ def test_the_callback_draws_the_finder_for_the_chosen_borough(page: Any, with_sk
     assert shown == [CAMDEN, LAMBETH]
 
 
+def test_only_a_filter_or_the_chosen_borough_redraws_the_page(page: Any, with_skills: Dataset) -> None:
+    from dash.exceptions import PreventUpdate
+
+    with pytest.raises(PreventUpdate):  # another page's view setting
+        page.update_page({"trigger": ids.view("metric"), "value": "suppliers", "search": ""})
+    finder, caption, codes = page.update_page({"trigger": ids.view("borough"), "value": CAMDEN, "search": ""})
+    assert "Where Camden could" in _text(finder) and codes is dash.no_update  # the rows stay
+
+
 def test_one_borough_in_the_filter_is_the_chosen_one(page: Any, with_skills: Dataset) -> None:
-    finder, _ = page.update_page(None, None, AppState.from_query_string(f"?authority={HACKNEY}").to_dict())
+    finder, _, _ = page.update_page(url_change(f"?authority={HACKNEY}"))
     assert "Where Hackney could help" in _text(finder)
     assert "Camden (level 5)" in _text(finder)  # networks: Hackney 2, Camden 5
 

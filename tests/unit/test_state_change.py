@@ -8,7 +8,7 @@ from dash.exceptions import PreventUpdate
 
 import app as app_module  # noqa: F401  (registers the callbacks, as Dash does)
 import ids
-from shell.state_change import TRIGGERS, StateChange, new_state, state_change, store_data, url_change
+from shell.state_change import FILTERS, TRIGGERS, StateChange, new_state, state_change, store_data, url_change
 from techmap.appstate import AppState
 from techmap.analysis.filters import PARAMS
 
@@ -60,3 +60,30 @@ def test_the_collector_listens_to_every_filter_control_and_view_setting():
     for control in ids.FILTER_CONTROLS.values():
         assert (control, "value") in listened
     assert any("view" in key and prop == "value" for key, prop in listened)
+
+
+def test_a_refused_change_says_why_and_redraws_no_page():
+    change = {"trigger": ids.FILTER_CONTROLS["ends_to"], "value": "2027-01-01", "search": "?ends_from=2027-06-01"}
+    found = state_change(change)
+    assert found.after == found.before and "reversed" in found.notice and found.changed() == frozenset()
+    with pytest.raises(PreventUpdate):
+        new_state(change)
+
+
+def test_a_page_callback_draws_only_when_what_it_depends_on_changed():
+    sort = {"trigger": ids.view("grid_sort"), "value": "suppliers", "search": "?area=housing"}
+    assert new_state(sort, {"grid_sort"}).filters.area == ("housing",)  # the whole new state
+    with pytest.raises(PreventUpdate):
+        new_state(sort, FILTERS)
+    cell = {"trigger": ids.SYSTEMS_GRID, "value": {"authority": CAMDEN, "area": "housing", "n": 1}, "search": ""}
+    assert new_state(cell, FILTERS).to_query_string() == "?authority=E09000007&area=housing"
+
+
+def test_no_server_callback_waits_for_the_reducer():
+    """Every server callback that follows the state takes ids.STATE_CHANGE, never what the reducer
+    writes (ids.APP_STATE, the URL): that would be a second round trip after the reducer's."""
+    server_callbacks = [c for c in app_module.app._callback_list if not c.get("clientside_function")]
+    assert len(server_callbacks) > 20
+    for spec in server_callbacks:
+        inputs = {i["id"] for i in spec["inputs"]}
+        assert ids.APP_STATE not in inputs and ids.URL not in inputs, spec["output"]
