@@ -128,6 +128,8 @@ def borough_child() -> None:
     so the wiring of the page may change), with the per-state caches emptied before each."""
     import app as app_module
     import ids
+    from shell.state_change import url_change
+    from techmap.appstate import AppState
     from techmap.dataformat.authorities import authorities
     from techmap.dataformat.schema import SERVICE_AREAS
     from techmap.service import context
@@ -147,14 +149,15 @@ def borough_child() -> None:
             filters["supplier"] = [rng.choice(suppliers)]
         if rng.random() < 0.2:
             filters["q"] = rng.choice(["cloud", "housing", "capita"])
-        values = {ids.APP_STATE: {"filters": filters, "view": {}}, ids.BOROUGH_CODE: rng.choice(codes)}
+        query = AppState.from_dict({"filters": filters, "view": {}}).to_query_string()
+        values = {ids.STATE_CHANGE: url_change(query), ids.BOROUGH_CODE: rng.choice(codes)}  # shell/state_change.py
 
         def spec(items: list[dict]) -> list[dict]:
             return [{**item, "value": values.get(item["id"])} for item in items]
 
         body = {"output": key, "outputs": {"id": ids.BOROUGH_BODY, "property": "children"},
                 "inputs": spec(entry["inputs"]), "state": spec(entry.get("state", [])),
-                "changedPropIds": [f"{ids.APP_STATE}.data"]}
+                "changedPropIds": [f"{ids.STATE_CHANGE}.data"]}
         times.append(cold_callback(client, body, "borough callback"))
     print(f"borough p95 {statistics.quantiles(times, n=20)[18]:.2f}")
 

@@ -11,7 +11,8 @@ per change are the callback responses' bodies (uncompressed). `--before-root DIR
 checkout the same way first (e.g. `git archive <commit> | tar -x -C DIR`) and prints both.
 
     .venv/bin/python benchmarks/filter_clicks.py                          # datasets/demo
-    .venv/bin/python benchmarks/filter_clicks.py --dataset /tmp/tm100     # generate-demo --scale 100
+    .venv/bin/python benchmarks/filter_clicks.py --scale 100              # generate-demo --scale 100 (kept in /tmp)
+    .venv/bin/python benchmarks/filter_clicks.py --dataset /tmp/tm100     # a dataset folder
     .venv/bin/python benchmarks/filter_clicks.py --before-root /tmp/before
 """
 
@@ -20,7 +21,9 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -104,10 +107,21 @@ def report(label: str, times: list[float], sizes: list[int], counts: list[int],
     return median, p95, max(sizes)
 
 
+def scaled_dataset(scale: int) -> str:
+    """`generate-demo --scale N`, written once into the temporary folder and reused after."""
+    folder = Path(tempfile.gettempdir()) / f"techmap-filter-clicks-scale-{scale}"
+    if not (folder / "manifest.json").is_file():
+        print(f"generating the demo at --scale {scale} into {folder} ...", flush=True)
+        subprocess.run([sys.executable, "-m", "techmap", "generate-demo", "--scale", str(scale), "--out",
+                        str(folder)], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    return str(folder)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--dataset", default=str(ROOT / "datasets" / "demo"),
                         help="dataset folder (default the London-scale demo; a generate-demo --scale 100 folder)")
+    parser.add_argument("--scale", type=int, help="generate-demo --scale N instead of --dataset")
     parser.add_argument("--changes", type=int, default=20)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--root", type=Path, default=ROOT, help="the checkout to measure (default this one)")
@@ -116,7 +130,7 @@ def main() -> int:
     args = parser.parse_args()
     if args.smoke:
         args.changes, args.workers = 2, 1
-    dataset = str(Path(args.dataset).resolve())
+    dataset = scaled_dataset(args.scale) if args.scale and args.scale > 1 else str(Path(args.dataset).resolve())
     london = Path(dataset).name in ("demo", "london")
     print(f"map page filter changes in headless Chromium, dataset {dataset}; "
           f"load average {', '.join(f'{x:.2f}' for x in os.getloadavg())}")

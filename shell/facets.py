@@ -35,8 +35,16 @@ def update_facet_counts(change: Any, digests: Any) -> tuple[Any, Any]:
         raise PreventUpdate
     patch = Patch()
     for param in changed:
-        patch[param] = counts[param]
+        patch[param] = sparse_or_dense(counts[param])
     return patch, new
+
+
+def sparse_or_dense(counts: list[int]) -> list[int] | dict[str, list[list[int]]]:
+    """The counts as sent: the list, or {"nz": [[index, count], ...]} when naming only the non-zero
+    ones is shorter (a narrow filter leaves most of the ~300 suppliers at zero)."""
+    nonzero = [[i, n] for i, n in enumerate(counts) if n]
+    dense, sparse = json.dumps(counts, separators=(",", ":")), json.dumps(nonzero, separators=(",", ":"))
+    return {"nz": nonzero} if len(sparse) + 8 < len(dense) else counts
 
 
 # Options: every value with contracts under the other filters, "Name (count)", plus the values
@@ -49,9 +57,14 @@ clientside_callback(
         const drawn = (window.techmapFacetsDrawn = window.techmapFacetsDrawn || {});
         const number = new Intl.NumberFormat("en-GB");
         return params.map((param, i) => {
-            const n = (counts || {})[param];
+            let n = (counts || {})[param];
             const base = (labels || {})[param];
             if (!n || !base) { return window.dash_clientside.no_update; }
+            if (n.nz) {  // sparse: only the non-zero counts (sparse_or_dense)
+                const dense = new Array(base[0].length).fill(0);
+                n.nz.forEach(function(pair) { dense[pair[0]] = pair[1]; });
+                n = dense;
+            }
             const picked = new Set(chosen[i] || []);
             const options = [];
             base[0].forEach((value, j) => {

@@ -27,12 +27,12 @@ The first paint comes from the page's layout(**query) (the URL's state), so page
 prevent_initial_call=True. The collector's first record (`first`: the page just loaded) goes to
 ids.FIRST_STATE, which only the reducer takes, to fill the controls and chips from the URL; page
 callbacks never hear of it (and skip it if they did). The reducer's own writes (controls, view settings, the URL) reach the
-collector too; it drops them because they equal what the app state already says (the reducer
-keeps the controls' and view settings' values in ids.APP_STATE for that comparison).
+collector too; it drops them because they equal what the app state in ids.APP_STATE already says.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -175,9 +175,8 @@ def control_values(state: AppState) -> dict[str, Any]:
 
 def store_data(state: AppState) -> dict[str, Any]:
     """ids.APP_STATE's value: the state, its query string (links carry it without a server round
-    trip), and what the controls and view settings show (the collector drops echoes with it)."""
-    return {**state.to_dict(), "query": state.to_query_string(), "controls": control_values(state),
-            "views": {name: state.view_value(name) for name in VIEW_NAMES}}
+    trip). The collector reads what each control and view setting shows from it (echoes)."""
+    return {**state.to_dict(), "query": state.to_query_string()}
 
 
 # The collector: record the one change a person made, drop the reducer's own writes (echoes) and
@@ -194,6 +193,11 @@ function() {
     const search = arguments[arguments.length - 2] || "";
     const app = arguments[arguments.length - 1] || {};
     const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+    const CONTROLS = %(controls)s, VIEW_DEFAULTS = %(views)s;
+    const shownBy = (app, id) => {  // what a filter control shows for the app state (control_values)
+        const v = (app.filters || {})[CONTROLS[id]];
+        return Array.isArray(v) ? v : (v || "");
+    };
     for (const t of dc.triggered) {
         const dot = t.prop_id.lastIndexOf(".");
         const text = t.prop_id.slice(0, dot), prop = t.prop_id.slice(dot + 1);
@@ -204,9 +208,10 @@ function() {
             return [{trigger: id, value: value || "", search: value || ""}, nothing];
         }
         if (prop === "value" && typeof id === "string") {
-            if (app.controls === undefined || same(value, app.controls[id])) { continue; }
+            if (app.query === undefined || same(value, shownBy(app, id))) { continue; }
         } else if (prop === "value") {
-            if (app.views === undefined || value === app.views[id.name] || value === undefined) { continue; }
+            if (app.query === undefined || value === undefined
+                || value === ((app.view || {})[id.name] ?? VIEW_DEFAULTS[id.name])) { continue; }
         } else if (prop === "data" && id.type === "pick") {
             if (!value || !value.value) { continue; }
             return [{trigger: {type: "%(toggle)s", param: id.param, value: value.value}, value: 1, search: search},
@@ -218,4 +223,6 @@ function() {
     }
     return [nothing, nothing];
 }
-""" % {"url": ids.URL, "toggle": ids.toggle("", "")["type"]}
+""" % {"url": ids.URL, "toggle": ids.toggle("", "")["type"],
+       "controls": json.dumps({ids.FILTER_CONTROLS[p]: p for p in CONTROL_PARAMS}),
+       "views": json.dumps({name: AppState().view_value(name) for name in VIEW_NAMES})}

@@ -167,6 +167,13 @@ def test_the_facet_callback_sends_only_the_counts_that_changed(monkeypatch: pyte
         assert context.dataset() is not None
 
 
+def test_facet_counts_are_sent_sparse_when_most_are_zero() -> None:
+    from shell.facets import sparse_or_dense
+
+    assert sparse_or_dense([0] * 40 + [3] + [0] * 40) == {"nz": [[40, 3]]}
+    assert sparse_or_dense([2, 1, 3, 4]) == [2, 1, 3, 4]  # dense is shorter
+
+
 # ---- the group split in the headline figures --------------------------------------------------
 
 

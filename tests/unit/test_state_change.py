@@ -8,7 +8,7 @@ from dash.exceptions import PreventUpdate
 
 import app as app_module  # noqa: F401  (registers the callbacks, as Dash does)
 import ids
-from shell.state_change import FILTERS, TRIGGERS, StateChange, new_state, state_change, store_data, url_change
+from shell.state_change import COLLECT_CHANGE, FILTERS, TRIGGERS, control_values, StateChange, new_state, state_change, store_data, url_change
 from techmap.appstate import AppState
 from techmap.analysis.filters import PARAMS
 
@@ -49,9 +49,11 @@ def test_nothing_changed_sends_nothing(junk):
 def test_the_store_says_what_controls_and_view_settings_show_for_echo_checks():
     data = store_data(AppState.from_query_string("?authority=E09000007&ends_to=2027-01-01&top=5"))
     assert data["query"] == "?authority=E09000007&ends_to=2027-01-01&top=5"
-    assert data["controls"][ids.FILTER_CONTROLS["authority"]] == [CAMDEN]
-    assert data["controls"][ids.FILTER_CONTROLS["ends_from"]] == ""
-    assert data["views"]["top"] == "5" and data["views"]["metric"] == "contracts"
+    # the collector reads what a control shows from the filters (control_values' form) ...
+    assert data["filters"]["authority"] == [CAMDEN] and data["filters"]["ends_from"] is None
+    assert control_values(AppState.from_dict(data))[ids.FILTER_CONTROLS["ends_from"]] == ""
+    # ... and each view setting from the view, else its default (written into the collector)
+    assert data["view"] == {"top": "5"} and '"metric": "contracts"' in COLLECT_CHANGE
     assert StateChange(AppState(), AppState()).changed() == frozenset()
 
 
