@@ -120,17 +120,22 @@ def map_figure(metrics: pd.DataFrame, metric: str, selected: tuple[str, ...]) ->
     return {"data": [trace], "layout": layout}
 
 
-def map_patch(metrics: pd.DataFrame, metric: str, selected: tuple[str, ...]) -> Patch:
-    """Only what changes with the filters or the metric (the legend whole: its kind may change)."""
+def map_patch(metrics: pd.DataFrame, metric: str, selected: tuple[str, ...], *,
+              same_metric: bool = False, same_selection: bool = False) -> Patch:
+    """Only what changes with the filters or the metric (the legend whole: its kind may change);
+    the hover template when the metric did not change (`same_metric`), the outlines when the
+    selection did not (`same_selection`), stay as drawn."""
     v = _trace_values(metrics, metric, selected)
     patch = Patch()
     patch["data"][0]["z"] = v["z"]
     patch["data"][0]["zmin"] = v["zmin"]
     patch["data"][0]["zmax"] = v["zmax"]
     patch["data"][0]["customdata"] = v["customdata"]
-    patch["data"][0]["hovertemplate"] = v["hovertemplate"]
-    patch["data"][0]["marker"]["line"]["width"] = v["line_width"]
-    patch["data"][0]["marker"]["line"]["color"] = v["line_color"]
+    if not same_metric:
+        patch["data"][0]["hovertemplate"] = v["hovertemplate"]
+    if not same_selection:
+        patch["data"][0]["marker"]["line"]["width"] = v["line_width"]
+        patch["data"][0]["marker"]["line"]["color"] = v["line_color"]
     patch["data"][0]["colorscale"] = v["colorscale"]
     patch["data"][0]["colorbar"] = v["colorbar"]
     return patch

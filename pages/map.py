@@ -15,7 +15,7 @@ from components.figure_frame import GRAPH_CONFIG, chart_figure
 from components.map_figure import map_figure, map_patch
 from components.map_panel import headline_cards, headline_patch, map_caption, ranked_names, ranked_rows
 from shell import nothing_matches
-from shell.state_change import STATE_CHANGED, new_state
+from shell.state_change import STATE_CHANGED, new_change, new_state
 from techmap.appstate import AppState
 from techmap.analysis.coverage import COVERED_AREAS, coverage_share
 from techmap.dataformat.dataset import Dataset
@@ -124,9 +124,13 @@ def layout(**query: Any) -> html.Div:
     prevent_initial_call=True,
 )
 def update_map(change: Any) -> Any:
-    """Patch the map: z, hover, outlines and legend title only (never the boundaries)."""
-    metrics, metric, selected = _map_inputs(new_state(change))
-    return map_patch(metrics, metric, selected)
+    """Patch the map: z, hover, legend and (when the selection moved) outlines, never the boundaries."""
+    found = new_change(change)
+    metrics, metric, selected = _map_inputs(found.after)
+    before = None if found.from_url else found.before  # Back/Forward: the page may show anything
+    return map_patch(metrics, metric, selected,
+                     same_selection=before is not None and selected == before.filters.authority,
+                     same_metric=before is not None and metric == before.effective_view("metric"))
 
 
 @callback(

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dash import ALL, Input, Output, State, callback, clientside_callback, ctx, no_update
+from dash import ALL, Input, Output, Patch, State, callback, clientside_callback, ctx, no_update
 
 import ids
 from components.chips import filter_chips, live_message, synthetic_banner
@@ -21,6 +21,7 @@ from shell.state_change import (
     COLLECTOR_STATES,
     CONTROL_PARAMS,
     STATE_CHANGED,
+    StateChange,
     TRIGGERS,
     control_values,
     state_change,
@@ -65,26 +66,60 @@ def reduce_app_state(change: Any, first: Any = None) -> tuple[Any, ...]:
                 + (no_update,) * 5)
     after = found.after
     query = after.to_query_string()
-    view_values = [after.view_value(o["id"]["name"]) if o["id"].get("name") in VIEW_PARAMS else no_update
-                   for o in view_outputs]
     search = change.get("search") if isinstance(change, dict) else None
-    shown = control_values(found.before)
     trigger = change.get("trigger") if isinstance(change, dict) else None
+    view_values = [_view_value(found, o["id"].get("name"), trigger, change) for o in view_outputs]
+    shown = control_values(found.before)
     if not found.from_url and isinstance(trigger, str) and trigger in shown:
         shown[trigger] = change.get("value")  # the control the person just set shows it
     controls = [value if found.from_url or value != shown[control] else no_update
                 for control, value in control_values(after).items()]
     return (store_data(after), query if query != (search or "") else no_update, *controls,
-            view_values, *state_views(after), found.notice)
+            view_values, *state_views(after, None if found.from_url else found.before), found.notice)
 
 
-def state_views(state: AppState) -> tuple[Any, Any, bool, str]:
-    """The chips, the synthetic-data banner (and whether it is hidden) and the live announcement."""
+def _view_value(found: StateChange, name: Any, trigger: Any, change: Any) -> Any:
+    """A view setting's control: written where it shows another value than the new state's (the
+    one the person just set shows what they chose; a refused value goes back)."""
+    if name not in VIEW_PARAMS:
+        return no_update
+    value = found.after.view_value(name)
+    if found.from_url:
+        return value
+    touched = isinstance(trigger, dict) and trigger.get("type") == ids.view("")["type"] and trigger.get("name") == name
+    shown = change.get("value") if touched else found.before.view_value(name)
+    return value if value != shown else no_update
+
+
+def state_views(state: AppState, before: AppState | None = None) -> tuple[Any, Any, Any, str]:
+    """The chips, the synthetic-data banner (and whether it is hidden) and the live announcement.
+    With the state `before` (the page shows it), the banner sends only its two sentences when it
+    was shown already, or nothing when they are the same."""
     contracts, boroughs, synthetic = in_view(state.filters)
     dataset = context.dataset()
-    banner = synthetic_banner(contracts, synthetic, public_source_areas(dataset))
-    return (filter_chips(state.filters, dataset), banner, banner is None,
-            live_message(contracts, boroughs))
+    areas = public_source_areas(dataset)
+    banner = synthetic_banner(contracts, synthetic, areas)
+    hidden = banner is None
+    if before is not None and banner is not None:
+        was_contracts, _, was_synthetic = in_view(before.filters)
+        shown = synthetic_banner(was_contracts, was_synthetic, areas)
+    else:
+        shown = None
+    if banner is not None and shown is not None:
+        banner, hidden = banner_patch(banner, shown), no_update
+    return filter_chips(state.filters, dataset), banner, hidden, live_message(contracts, boroughs)
+
+
+def banner_patch(new: Any, old: Any) -> Any:
+    """The banner's two sentences (long and short, children 1 and 2 of synthetic_banner's
+    paragraph) where they changed; the rest of the banner stays as drawn."""
+    changed = [i for i in (1, 2) if new.children[i].children != old.children[i].children]
+    if not changed:
+        return no_update
+    patch = Patch()
+    for i in changed:
+        patch["props"]["children"][i]["props"]["children"] = new.children[i].children
+    return patch
 
 
 # Navigation keeps the filters: every nav link carries the current query string.

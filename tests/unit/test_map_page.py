@@ -94,6 +94,18 @@ def test_update_map_callback_filters_but_highlights_boroughs():
     assert ops[("data", 0, "marker", "line", "width")].count(3.5) == 1
 
 
+def test_a_filter_change_sends_the_outlines_and_hover_template_only_when_they_change():
+    def parts(change):
+        return {op["location"][-1] for op in page("map").update_map(change).to_plotly_json()["operations"]}
+
+    area = parts({"trigger": ids.FILTER_CONTROLS["area"], "value": ["housing"], "search": f"?authority={CAMDEN}"})
+    assert "z" in area and not {"width", "color", "hovertemplate"} & area  # same boroughs, same metric
+    borough = parts({"trigger": ids.toggle("authority", CAMDEN), "value": 1, "search": ""})
+    assert {"z", "width", "color"} <= borough and "hovertemplate" not in borough
+    metric = parts({"trigger": ids.view("metric"), "value": "suppliers", "search": ""})
+    assert "hovertemplate" in metric and "width" not in metric
+
+
 def test_update_side_headline_follows_all_filters():
     headline, _ranked, caption = page("map").update_side(url_change("?authority=E09000007"))
     text = json.dumps(headline.to_plotly_json(), cls=PlotlyJSONEncoder, ensure_ascii=False)

@@ -179,7 +179,9 @@ def test_map_click_and_chip_remove():
 def test_view_setting_is_written_to_the_url_and_its_control():
     out = reduce("?area=housing", ids.view("metric"), "ending_12m", views=("metric",))
     assert out["search"] == "?area=housing&metric=ending_12m"
-    assert out["views"] == ["ending_12m"]
+    assert out["views"] == [no_update]  # the control shows what the person chose already
+    cleared = reduce("?supplier=capita&metric=supplier_share", ids.CLEAR_ALL, 1, views=("metric",))
+    assert cleared["views"] == ["contracts"]  # a view that needs a filter returns to its default
 
 
 @pytest.mark.parametrize("search", [None, "", "?", "%%%", "?authority=E09999999&area=<b>&ends_from=2024-02-31"
@@ -227,6 +229,15 @@ def test_show_state_chips_banner_and_announcement():
     assert "Borough: Camden" in render(chips) and "Service area: Housing" in render(chips)
     assert hidden is False and "All contracts shown are made up" in render(banner)
     assert live == f"Showing {contracts:,} contract{'s' if contracts != 1 else ''} in 1 borough."
+
+
+def test_after_a_change_the_banner_sends_only_the_sentences_that_changed():
+    before, after = AppState(), AppState.from_query_string(f"?authority={CAMDEN}")
+    _chips, banner, hidden, _live = shell().state_views(after, before)
+    ops = banner.to_plotly_json()["operations"]
+    assert hidden is no_update and [op["location"][2] for op in ops] == [1, 2]
+    assert "made up for demonstration" in ops[0]["params"]["value"]
+    assert shell().state_views(after, after)[1:3] == (no_update, no_update)  # nothing to say
 
 
 def test_show_state_hides_the_banner_when_nothing_illustrative_is_in_view():
