@@ -10,9 +10,12 @@ Imported by app.py."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from dash import ALL, Input, Output, Patch, State, callback, clientside_callback, ctx, no_update
+
+from plotly.utils import PlotlyJSONEncoder
 
 import ids
 from components.chips import filter_chips, live_message, synthetic_banner
@@ -107,7 +110,31 @@ def state_views(state: AppState, before: AppState | None = None) -> tuple[Any, A
         shown = None
     if banner is not None and shown is not None:
         banner, hidden = banner_patch(banner, shown), no_update
-    return filter_chips(state.filters, dataset), banner, hidden, live_message(contracts, boroughs)
+    chips = filter_chips(state.filters, dataset)
+    if before is not None:
+        chips = chips_patch(chips, filter_chips(before.filters, dataset))
+    return chips, banner, hidden, live_message(contracts, boroughs)
+
+
+def chips_patch(new: list[Any], old: list[Any]) -> Any:
+    """The chips as sent after a change: nothing when they are the same, one chip inserted or
+    deleted when that is the difference (a filter added or removed), else the whole list. Dash
+    re-creates every component of a re-sent list; each chip is ~600 bytes of JSON."""
+    def key(chip: Any) -> str:
+        return json.dumps(chip.to_plotly_json(), cls=PlotlyJSONEncoder, sort_keys=True)
+
+    new_keys, old_keys = [key(c) for c in new], [key(c) for c in old]
+    if new_keys == old_keys:
+        return no_update
+    patch = Patch()
+    for i in range(max(len(new_keys), len(old_keys))):
+        if len(new_keys) == len(old_keys) + 1 and new_keys[:i] + new_keys[i + 1:] == old_keys:
+            patch.insert(i, new[i])
+            return patch
+        if len(old_keys) == len(new_keys) + 1 and old_keys[:i] + old_keys[i + 1:] == new_keys:
+            del patch[i]
+            return patch
+    return new
 
 
 def banner_patch(new: Any, old: Any) -> Any:

@@ -299,3 +299,15 @@ def test_banner_lists_three_areas_with_a_serial_comma_and_none_when_all_are_illu
     assert "All contracts shown are made up" in text and "public sources" not in text
 
 
+
+
+def test_after_a_change_the_chips_send_only_the_chip_added_or_removed():
+    one, two = AppState.from_query_string(f"?authority={CAMDEN}"), AppState.from_query_string(
+        f"?authority={CAMDEN}&area=housing")
+    added = shell().state_views(two, one)[0].to_plotly_json()["operations"]
+    assert [op["operation"] for op in added] == ["Insert"] and added[0]["params"]["index"] == 1
+    assert "Service area: Housing" in json.dumps(added[0]["params"]["value"], cls=PlotlyJSONEncoder)
+    removed = shell().state_views(one, two)[0].to_plotly_json()["operations"]
+    assert [op["operation"] for op in removed] == ["Delete"]
+    assert shell().state_views(one, one)[0] is no_update
+    assert isinstance(shell().state_views(AppState(), two)[0], list)  # all gone: the whole (empty) list
