@@ -25,14 +25,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from _budgets import (  # noqa: E402  (beside this script)
-    callback_benchmark_args,
-    exit_status,
-    p50_p95,
-    random_filters,
-    response_bytes,
-    timed_callback,
-)
+from _budgets import (callback_benchmark_args, exit_status, p50_p95, random_filters,  # noqa: E402
+                      response_bytes, timed_callback)
 
 
 def _states(data: Any, n: int, seed: int = 11) -> list[dict]:

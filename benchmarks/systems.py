@@ -27,13 +27,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from _budgets import (  # noqa: E402  (beside this script)
-    callback_benchmark_args,
-    exit_status,
-    p50_p95,
-    random_filters,
-    timed_callback,
-)
+from _budgets import callback_benchmark_args, exit_status, p50_p95, random_filters, timed_callback  # noqa: E402
 
 MAX_BYTES = 60 * 1024
 
