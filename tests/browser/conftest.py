@@ -144,13 +144,23 @@ def next_frames(page) -> None:
     page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
 
 
-def choose_in_dropdown(page, text: str) -> None:
-    """With a filter drop-down focused: open it, type, wait for the option, pick it, close."""
+def open_dropdown(page) -> None:
+    """With a filter drop-down focused: open it; its search box takes the focus."""
     page.keyboard.press("Enter")
     page.wait_for_function("() => document.activeElement.classList.contains('dash-dropdown-search')")
+
+
+def type_in_dropdown(page, text: str) -> None:
+    """With a filter drop-down focused: open it, type, wait until the first option starts with `text`."""
+    open_dropdown(page)
     page.keyboard.type(text)
     page.wait_for_function("(t) => { const o = document.querySelector('.dash-dropdown-content [role=option]');"
                            " return o && o.textContent.startsWith(t); }", arg=text)
+
+
+def choose_in_dropdown(page, text: str) -> None:
+    """With a filter drop-down focused: open it, type, wait for the option, pick it, close."""
+    type_in_dropdown(page, text)
     page.keyboard.press("ArrowDown")
     page.keyboard.press("Enter")
     page.keyboard.press("Escape")
