@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import choose_in_dropdown, wait_for_dash
+from tests.browser.conftest import choose_in_dropdown, open_dropdown, wait_for_dash
 
 pytestmark = pytest.mark.browser
 
@@ -101,14 +101,7 @@ def test_every_filter_can_be_operated_by_keyboard(page, live_server):
 
     # Choose a service area with the keyboard: open, type, pick with Enter, close with Escape.
     page.locator("#filter-area").focus()
-    page.keyboard.press("Enter")
-    page.wait_for_function("() => document.activeElement.classList.contains('dash-dropdown-search')")
-    page.keyboard.type("Housing")
-    page.wait_for_function("() => { const o = document.querySelector('.dash-dropdown-content [role=option]');"
-                           " return o && o.textContent.startsWith('Housing'); }")
-    page.keyboard.press("ArrowDown")
-    page.keyboard.press("Enter")
-    page.keyboard.press("Escape")
+    choose_in_dropdown(page, "Housing")
     page.wait_for_url("**area=housing**")
 
     # Dates and search are ordinary inputs.
@@ -231,8 +224,7 @@ def test_filter_drop_downs_are_named_by_their_visible_labels(page, live_server):
         assert re.search(f'button "{label} {rest}"', snapshot), label
     # the pop-up and its search box are named after the label too
     page.locator("#filter-supplier").focus()
-    page.keyboard.press("Enter")
-    page.wait_for_function("() => document.activeElement.classList.contains('dash-dropdown-search')")
+    open_dropdown(page)
     assert page.get_by_role("dialog", name="Supplier").count() == 1
     assert page.get_by_role("searchbox", name="Search Supplier").count() == 1
     page.keyboard.press("Escape")
