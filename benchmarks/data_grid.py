@@ -114,7 +114,9 @@ def main() -> int:
                         "value": {"startRow": start, "endRow": start + BLOCK_ROWS, "sortModel": sort,
                                   "filterModel": model or {}}}],
             "state": [{"id": "url", "property": "search", "value": query},
-                      {"id": SEARCH, "property": "value", "value": search}],
+                      {"id": SEARCH, "property": "value", "value": search},
+                      # the latest change record (shell/state_change.py): none yet, the URL holds the state
+                      {"id": "state-change", "property": "data", "value": None}],
             "changedPropIds": [json.dumps(gid, separators=(",", ":"), sort_keys=True) + ".getRowsRequest"],
         }
         t0 = time.perf_counter()

@@ -83,14 +83,14 @@ def _register_floor(app, data) -> None:
 
     import ids
     from techmap.analysis.queries import AUTHORITY_CODES, authority_positions, filter_mask
-    from techmap.appstate import AppState
+    from shell.state_change import new_state
 
     positions = authority_positions(data.contracts)
     valid = positions >= 0
 
-    @app.callback(Output(FLOOR_ID, "children"), Input(ids.APP_STATE, "data"), prevent_initial_call=True)
-    def lean_floor(state: object) -> object:
-        mask = filter_mask(data.contracts, AppState.from_dict(state).filters, ignore=("authority",))
+    @app.callback(Output(FLOOR_ID, "children"), Input(ids.STATE_CHANGE, "data"), prevent_initial_call=True)
+    def lean_floor(change: object) -> object:  # takes the change record, as the map's callback does
+        mask = filter_mask(data.contracts, new_state(change).filters, ignore=("authority",))
         patch = Patch()
         patch["data"][0]["z"] = np.bincount(positions[mask & valid], minlength=len(AUTHORITY_CODES)).tolist()
         return patch

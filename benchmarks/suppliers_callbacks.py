@@ -48,7 +48,7 @@ def main() -> int:
     import pages.supplier as profile_page
     import pages.suppliers as page
     from techmap.service import cache, context
-    from shell.state_change import changed_parts
+    from shell.state_change import changed_parts, url_change
     from techmap.appstate import AppState
 
     data = context.dataset()
@@ -95,7 +95,8 @@ def main() -> int:
         previous = after
         # the profile of one of the suppliers, under the same filters
         slug = clicked[0]
-        timed("supplier profile", profile_page.update_profile, state, slug)
+        timed("supplier profile", profile_page.update_profile,  # the change record (shell/state_change.py)
+              url_change(AppState.from_dict(state).to_query_string()), slug)
 
     budget = 50 if rows < 20_000 else 300
     print("wall = elapsed time; cpu = this thread's CPU time (what the wall time would be on an idle "
