@@ -55,7 +55,7 @@ PAIRED = ("suppliers", "systems", "real_areas")  # the per-borough distinct coun
 
 
 def _pair_width(table: CodedTable, column: str) -> int:
-    """How many keys a borough spans for `column`: its codes and one for "missing"."""
+    """How many keys a borough spans for `column` (as in coded_table): its codes and "missing"."""
     return {"suppliers": len(table.supplier_slugs), "systems": len(table.system_slugs),
             "real_areas": table.n_areas}[column] + 1
 
@@ -76,25 +76,29 @@ def coded_table(df: pd.DataFrame) -> CodedTable:
     ends = df["end_date"].to_numpy().astype("datetime64[D]")
     end_days = np.where(np.isnat(ends), _NO_DAY, ends.view(np.int64))
     positions = authority_positions(df).astype(np.intp)
-    table = CodedTable(
+    valid = positions >= 0
+    real_areas = np.where(real, areas, -1).astype(np.intp)
+    pair_keys, pair_totals = {}, {}
+    for column, codes, n_codes in (("suppliers", suppliers, len(supplier_slugs)),
+                                   ("systems", systems, len(system_slugs)),
+                                   ("real_areas", real_areas, len(area_values))):
+        width = n_codes + 1  # the column's codes and one for "missing"
+        keys = np.where(valid, positions * width + codes + 1, 0).astype(np.intp)
+        pair_keys[column] = _frozen(keys)
+        pair_totals[column] = _frozen(np.bincount(keys[valid], minlength=len(AUTHORITY_CODES) * width))
+    values = df["annual_value_gbp"].to_numpy(dtype="float64")
+    return CodedTable(
         positions=_frozen(positions),
         authority=_frozen(authority.astype(np.intp)),
         suppliers=_frozen(suppliers), supplier_slugs=np.asarray(supplier_slugs, dtype=object),
         systems=_frozen(systems), system_slugs=np.asarray(system_slugs, dtype=object),
-        real_areas=_frozen(np.where(real, areas, -1).astype(np.intp)), n_areas=len(area_values),
-        end_days=_frozen(end_days), values=_frozen(df["annual_value_gbp"].to_numpy(dtype="float64")),
+        real_areas=_frozen(real_areas), n_areas=len(area_values),
+        end_days=_frozen(end_days), values=_frozen(values),
         synthetic=_frozen(df["synthetic"].to_numpy(dtype=bool)),
-        valued=_frozen((positions >= 0) & ~np.isnan(df["annual_value_gbp"].to_numpy(dtype="float64"))),
-        borough_totals=_frozen(np.bincount(positions[positions >= 0], minlength=len(AUTHORITY_CODES))),
-        pair_keys={}, pair_totals={},
+        valued=_frozen(valid & ~np.isnan(values)),
+        borough_totals=_frozen(np.bincount(positions[valid], minlength=len(AUTHORITY_CODES))),
+        pair_keys=pair_keys, pair_totals=pair_totals,
     )
-    valid = table.positions >= 0
-    for column in PAIRED:
-        width = _pair_width(table, column)
-        keys = np.where(valid, table.positions * width + getattr(table, column) + 1, 0).astype(np.intp)
-        table.pair_keys[column] = _frozen(keys)
-        table.pair_totals[column] = _frozen(np.bincount(keys[valid], minlength=len(AUTHORITY_CODES) * width))
-    return table
 
 
 def _day_number(value: date) -> int:
