@@ -216,11 +216,11 @@ def main() -> int:
         return 0
     cache_dir = args.cache or Path(tempfile.mkdtemp(prefix="techmap-cost-curve-"))
     results = []
-    print(f"{'scale':>6}{'rows':>10}" + "".join(f"{c:>14}" for c in COLUMNS) + f"{'load avg':>10}", flush=True)
+    print(f"{'scale':>6}{'rows':>10}" + "".join(f"{c:>15}" for c in COLUMNS) + f"{'load avg':>10}", flush=True)
     for scale in sorted(args.scales):
         rows, figures = measure(generate(scale, cache_dir))
         results.append((scale, rows, figures))
-        print(f"{scale:>6}{rows:>10,}" + "".join(f"{figures[c]:>14.2f}" for c in COLUMNS)
+        print(f"{scale:>6}{rows:>10,}" + "".join(f"{figures[c]:>15.2f}" for c in COLUMNS)
               + f"{os.getloadavg()[0]:>10.1f}", flush=True)
     if args.cache is None:  # the run's own temp folder
         shutil.rmtree(cache_dir, ignore_errors=True)
