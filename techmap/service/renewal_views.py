@@ -16,15 +16,22 @@ from techmap.analysis.renewals import (Cluster, add_months, clusters_among, join
 from techmap.dataformat.dataset import Dataset
 from techmap.service import context
 from techmap.service.cache import per_dataset
-from techmap.service.views import mask_for, rows, view
+from techmap.service.views import mask_for, view
 
 WINDOW_MONTHS = (6, 12, 24)  # the page's "Next N months" buttons
 
 
 @view()
 def summary_for(filters: FilterState) -> pd.DataFrame:
-    """Contracts ending per quarter and service area (techmap.analysis.renewals.quarterly_end_summary)."""
-    return quarterly_end_summary(rows(filters))
+    """Contracts ending per quarter and service area (techmap.analysis.renewals.quarterly_end_summary),
+    from the only two columns it reads: not a copy of every column of the matching rows."""
+    data = context.dataset()
+    return quarterly_end_summary(_summary_columns(data).loc[mask_for(filters)])
+
+
+@per_dataset
+def _summary_columns(data: Dataset) -> pd.DataFrame:
+    return data.contracts[["end_date", "service_area"]]
 
 
 @view(shared=False)  # Cluster objects: kept in-process
