@@ -1,4 +1,6 @@
-"""Shared by the benchmark scripts (not a script itself): the --smoke flag and the exit status.
+"""Shared by the benchmark scripts (not a script itself): the --smoke flag and the exit status, and
+what the in-process callback benchmarks share (their arguments, varied filter states, timing a
+callback with the size of its response, p50/p95).
 
 Every script prints its figures and one `budget: ... OK|OVER` line a budget, and exits 1 when a
 budget is over. `--smoke` runs it on tiny inputs so that tests/unit/test_benchmarks_run.py can
@@ -9,11 +11,14 @@ they are printed but not enforced; errors and sizes in bytes still exit 1.
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import random
+import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -83,3 +88,54 @@ def cold_callback(client: Any, body: dict, what: str) -> float:
     if response.status_code != 200:
         raise SystemExit(f"{what}: HTTP {response.status_code}: {response.data[:300]!r}")
     return elapsed
+
+
+def p50_p95(values: list[float]) -> tuple[float, float]:
+    """The median and the 95th percentile (statistics.quantiles' default method, as the other
+    benchmarks print it); a single value is both."""
+    if len(values) < 2:
+        return values[0], values[0]
+    return statistics.median(values), statistics.quantiles(values, n=20)[18]
+
+
+def response_bytes(result: Any) -> int:
+    """Bytes of the JSON Dash sends for a callback's result (a tuple of outputs, or one output):
+    every output but those left unchanged with no_update, which are not sent."""
+    import dash
+    from plotly.utils import PlotlyJSONEncoder
+
+    outputs = result if isinstance(result, tuple) else (result,)
+    sent = [value for value in outputs if value is not dash.no_update]
+    return len(json.dumps(sent, cls=PlotlyJSONEncoder, separators=(",", ":")).encode())
+
+
+def timed_callback(fn: Callable[..., Any], *args: Any) -> tuple[Any, float, float, int]:
+    """Call a page's callback function as the server answers it (the call, then the JSON encoding
+    of what it returns): (its result, wall ms, this thread's CPU ms, bytes sent)."""
+    start, cpu = time.perf_counter(), time.thread_time()
+    result = fn(*args)
+    size = response_bytes(result)
+    return result, (time.perf_counter() - start) * 1000, (time.thread_time() - cpu) * 1000, size
+
+
+def random_filters(rng: random.Random, data: Any, *, borough_counts: Sequence[int], area_chance: float,
+                   area_counts: Sequence[int], ends_chance: float) -> dict[str, Any]:
+    """One varied filter state for a page benchmark: some boroughs (how many: one of
+    `borough_counts`), and now and then service areas, suppliers, a system, an end-date window and
+    a search word."""
+    from techmap.dataformat.authorities import authorities
+    from techmap.dataformat.schema import SERVICE_AREAS
+
+    codes = [a.code for a in authorities()]
+    filters: dict[str, Any] = {"authority": rng.sample(codes, rng.choice(borough_counts))}
+    if rng.random() < area_chance:
+        filters["area"] = rng.sample([a.slug for a in SERVICE_AREAS], rng.choice(area_counts))
+    if rng.random() < 0.4:
+        filters["supplier"] = rng.sample(list(data.supplier_names), rng.choice([1, 1, 2]))
+    if rng.random() < 0.15:
+        filters["system"] = [rng.choice(list(data.system_names))]
+    if rng.random() < ends_chance:
+        filters["ends_from"], filters["ends_to"] = "2026-11-22", rng.choice(["2027-11-22", "2028-11-22"])
+    if rng.random() < 0.15:
+        filters["q"] = rng.choice(["microsoft", "capita", "cloud", "housing"])
+    return filters

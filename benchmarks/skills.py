@@ -12,17 +12,15 @@ Budget: a filter change handled in p95 < 30 ms.
 
 from __future__ import annotations
 
-import json
 import random
 import statistics
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from _budgets import callback_benchmark_args, exit_status  # noqa: E402  (beside this script)
+from _budgets import callback_benchmark_args, exit_status, p50_p95, timed_callback  # noqa: E402
 
 BUDGET_MS = 30
 
@@ -45,18 +43,11 @@ def _states(n: int, seed: int = 14) -> list[dict]:
     return out
 
 
-def _percentiles(values: list[float]) -> tuple[float, float]:
-    if len(values) < 2:
-        return values[0], values[0]
-    return statistics.median(values), statistics.quantiles(values, n=20)[18]
-
-
 def main() -> int:
     args = callback_benchmark_args("states", default=300, smoke=3)
 
     import app  # noqa: F401  (creates the app, which imports and registers the pages)
     import pages.skills as page
-    from plotly.utils import PlotlyJSONEncoder
     from techmap.service import cache, context
 
     data = context.dataset()
@@ -71,14 +62,12 @@ def main() -> int:
     times, cpus, sizes = [], [], []
     for state in states:
         cache.VIEWS.clear()
-        start, cpu = time.perf_counter(), time.thread_time()
-        result = page.update_page(None, None, state)
-        body = json.dumps(list(result), cls=PlotlyJSONEncoder, separators=(",", ":")).encode()
-        times.append((time.perf_counter() - start) * 1000)
-        cpus.append((time.thread_time() - cpu) * 1000)
-        sizes.append(len(body))
-    p50, p95 = _percentiles(times)
-    c50, c95 = _percentiles(cpus)
+        _, wall, cpu, size = timed_callback(page.update_page, None, None, state)
+        times.append(wall)
+        cpus.append(cpu)
+        sizes.append(size)
+    p50, p95 = p50_p95(times)
+    c50, c95 = p50_p95(cpus)
     print("wall = elapsed time; cpu = this thread's CPU time (what the wall time would be on an idle machine)")
     print(f"filter change: wall p50 {p50:.1f} ms, p95 {p95:.1f} ms; cpu p50 {c50:.1f} ms, p95 {c95:.1f} ms; "
           f"response p50 {statistics.median(sizes) / 1024:.1f} KB, max {max(sizes) / 1024:.1f} KB")

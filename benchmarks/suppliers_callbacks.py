@@ -17,60 +17,28 @@ Prints figures only; nothing here asserts.
 
 from __future__ import annotations
 
-import json
 import random
-import statistics
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from _budgets import callback_benchmark_args, exit_status  # noqa: E402  (beside this script)
+from _budgets import (callback_benchmark_args, exit_status, p50_p95, random_filters,  # noqa: E402
+                      response_bytes, timed_callback)
 
 
 def _states(data: Any, n: int, seed: int = 11) -> list[dict]:
     """Varied app states: boroughs, service areas, suppliers, systems, end dates, search, views."""
-    from techmap.dataformat.authorities import authorities
-    from techmap.dataformat.schema import SERVICE_AREAS
-
     rng = random.Random(seed)
-    codes = [a.code for a in authorities()]
-    suppliers = list(data.supplier_names)
-    systems = list(data.system_names)
     out = []
     for _ in range(n):
-        filters: dict = {"authority": rng.sample(codes, rng.choice([0, 0, 0, 1, 2, 5]))}
-        if rng.random() < 0.3:
-            filters["area"] = rng.sample([a.slug for a in SERVICE_AREAS], rng.choice([1, 1, 3]))
-        if rng.random() < 0.4:
-            filters["supplier"] = rng.sample(suppliers, rng.choice([1, 1, 2]))
-        if rng.random() < 0.15:
-            filters["system"] = [rng.choice(systems)]
-        if rng.random() < 0.2:
-            filters["ends_from"], filters["ends_to"] = "2026-11-22", rng.choice(["2027-11-22", "2028-11-22"])
-        if rng.random() < 0.15:
-            filters["q"] = rng.choice(["microsoft", "capita", "cloud", "housing"])
+        filters = random_filters(rng, data, borough_counts=[0, 0, 0, 1, 2, 5], area_chance=0.3,
+                                 area_counts=[1, 1, 3], ends_chance=0.2)
         view = {"size": rng.choice(["count", "count", "value"]), "top": rng.choice(["5", "10", "15", "20"])}
         out.append({"filters": filters, "view": view})
     return out
-
-
-def _size(result: tuple[Any, ...]) -> int:
-    """Bytes of the JSON Dash would send: every output except the no_update ones."""
-    import dash
-    from plotly.utils import PlotlyJSONEncoder
-
-    sent = [value for value in result if value is not dash.no_update]
-    return len(json.dumps(sent, cls=PlotlyJSONEncoder, separators=(",", ":")).encode())
-
-
-def _percentiles(values: list[float]) -> tuple[float, float]:
-    if len(values) < 2:
-        return values[0], values[0]
-    return statistics.median(values), statistics.quantiles(values, n=20)[18]
 
 
 def main() -> int:
@@ -96,12 +64,8 @@ def main() -> int:
     runs: dict[str, tuple[list[float], list[float], list[int]]] = {}
 
     def timed(name: str, fn: Any, *args: Any) -> Any:
-        """Record the server time of one callback (the function and the JSON encoding of what it
-        returns: Dash encodes the response before sending it) and the size of that JSON."""
-        start, cpu = time.perf_counter(), time.thread_time()
-        result = fn(*args)
-        size = _size(result if isinstance(result, tuple) else (result,))
-        wall, cpu_ms = (time.perf_counter() - start) * 1000, (time.thread_time() - cpu) * 1000
+        """Record the server time of one callback and the size of its response."""
+        result, wall, cpu_ms, size = timed_callback(fn, *args)
         times, cpus, sizes = runs.setdefault(name, ([], [], []))
         times.append(wall)
         cpus.append(cpu_ms)
@@ -121,7 +85,7 @@ def main() -> int:
                  "ranked table", "downloads"]  # the callback's outputs, in order (pages/suppliers.py)
         for name, value in zip(names, result, strict=True):
             if value is not dash_no_update():
-                biggest_outputs[name] = max(biggest_outputs.get(name, 0), _size((value,)))
+                biggest_outputs[name] = max(biggest_outputs.get(name, 0), response_bytes((value,)))
         # a treemap click on the page just drawn: one more supplier selected
         largest = result and page.build_view(AppState.from_dict(state)).counted.shares["supplier_slug"]
         pick = next((s for s in largest if s not in state["filters"].get("supplier", [])), None) \
@@ -140,15 +104,15 @@ def main() -> int:
     print(f"{'callback':<18}{'wall p50':>9}{'wall p95':>9}{'cpu p50':>9}{'cpu p95':>9}{'p50 KB':>8}"
           f"{'p95 KB':>8}{'max KB':>8}")
     for name, (times, cpu, sizes) in runs.items():
-        p50, p95 = _percentiles(times)
-        c50, c95 = _percentiles(cpu)
-        s50, s95 = _percentiles([float(s) for s in sizes])
+        p50, p95 = p50_p95(times)
+        c50, c95 = p50_p95(cpu)
+        s50, s95 = p50_p95([float(s) for s in sizes])
         print(f"{name:<18}{p50:>9.1f}{p95:>9.1f}{c50:>9.1f}{c95:>9.1f}{s50 / 1024:>8.1f}{s95 / 1024:>8.1f}"
               f"{max(sizes) / 1024:>8.1f}")
     print("largest single outputs of a filter change (KB): "
           + ", ".join(f"{k} {v / 1024:.1f}" for k, v in biggest_outputs.items()))
-    p95 = _percentiles(runs["filter change"][0])[1]
-    c95 = _percentiles(runs["filter change"][1])[1]
+    p95 = p50_p95(runs["filter change"][0])[1]
+    c95 = p50_p95(runs["filter change"][1])[1]
     print(f"budget: filter change p95 < {budget} ms: {'OK' if p95 < budget else 'OVER'} "
           f"(wall {p95:.1f} ms, cpu {c95:.1f} ms)")
     return exit_status([f"filter change p95 < {budget} ms"] if p95 >= budget else [], args.smoke)

@@ -17,7 +17,6 @@ Budgets: a filter change p95 < 50 ms at London scale, < 300 ms at --scale 100; i
 
 from __future__ import annotations
 
-import json
 import random
 import statistics
 import sys
@@ -25,12 +24,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from _budgets import callback_benchmark_args, exit_status  # noqa: E402  (beside this script)
+from _budgets import callback_benchmark_args, exit_status, p50_p95, random_filters, timed_callback  # noqa: E402
 
 MAX_BYTES = 60 * 1024
 
@@ -38,39 +35,15 @@ MAX_BYTES = 60 * 1024
 def _states(data: Any, n: int, seed: int = 14) -> list[dict]:
     """Varied app states: boroughs and areas (cells chosen), suppliers, systems, dates, search."""
     from techmap.analysis.systems_grid import ROW_SORTS
-    from techmap.dataformat.authorities import authorities
-    from techmap.dataformat.schema import SERVICE_AREAS
 
     rng = random.Random(seed)
-    codes = [a.code for a in authorities()]
-    suppliers, systems = list(data.supplier_names), list(data.system_names)
     out = []
     for _ in range(n):
-        filters: dict = {"authority": rng.sample(codes, rng.choice([0, 0, 1, 1, 3]))}
-        if rng.random() < 0.4:
-            filters["area"] = rng.sample([a.slug for a in SERVICE_AREAS], rng.choice([1, 1, 2]))
-        if rng.random() < 0.4:
-            filters["supplier"] = rng.sample(suppliers, rng.choice([1, 1, 2]))
-        if rng.random() < 0.15:
-            filters["system"] = [rng.choice(systems)]
-        if rng.random() < 0.25:
-            filters["ends_from"], filters["ends_to"] = "2026-11-22", rng.choice(["2027-11-22", "2028-11-22"])
-        if rng.random() < 0.15:
-            filters["q"] = rng.choice(["microsoft", "capita", "cloud", "housing"])
+        filters = random_filters(rng, data, borough_counts=[0, 0, 1, 1, 3], area_chance=0.4,
+                                 area_counts=[1, 1, 2], ends_chance=0.25)
         view = {"grid_sort": rng.choice(ROW_SORTS), "grid_colour": rng.choice(["supplier", "ends"])}
         out.append({"filters": filters, "view": view})
     return out
-
-
-def _json_bytes(result: tuple[Any, ...]) -> int:
-    """Bytes of the JSON Dash sends for a response (these callbacks leave no output unchanged)."""
-    from plotly.utils import PlotlyJSONEncoder
-
-    return len(json.dumps(list(result), cls=PlotlyJSONEncoder, separators=(",", ":")).encode())
-
-
-def _p50_p95(values: list[float]) -> tuple[float, float]:
-    return float(np.percentile(values, 50)), float(np.percentile(values, 95))
 
 
 def main() -> int:
@@ -101,19 +74,18 @@ def main() -> int:
         app_state = AppState.from_dict(state)
         for name in list(responses) if i < 20 else ["filter change"]:  # a few of the others will do
             cache.VIEWS.clear()  # a state no one has asked for yet
-            begin = time.perf_counter()
-            size = _json_bytes(responses[name](app_state))
+            _, wall, _, size = timed_callback(responses[name], app_state)
             times, sizes = runs.setdefault(name, ([], []))
-            times.append((time.perf_counter() - begin) * 1000)
+            times.append(wall)
             sizes.append(size)
 
     print(f"{'change':<16}{'n':>5}{'p50 ms':>9}{'p95 ms':>9}{'p50 KB':>9}{'max KB':>9}")
     for name, (times, sizes) in runs.items():
-        p50, p95 = _p50_p95(times)
+        p50, p95 = p50_p95(times)
         print(f"{name:<16}{len(times):>5}{p50:>9.1f}{p95:>9.1f}{statistics.median(sizes) / 1024:>9.1f}"
               f"{max(sizes) / 1024:>9.1f}")
     budget = 50 if rows < 20_000 else 300
-    p95 = _p50_p95(runs["filter change"][0])[1]
+    p95 = p50_p95(runs["filter change"][0])[1]
     biggest = max(runs["filter change"][1])
     print(f"budget: filter change p95 < {budget} ms: {'OK' if p95 < budget else 'OVER'} ({p95:.1f} ms)")
     print(f"budget: filter change response < {MAX_BYTES // 1024} KB: {'OK' if biggest < MAX_BYTES else 'OVER'} "

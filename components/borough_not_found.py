@@ -7,17 +7,8 @@ from typing import Any
 
 from dash import dcc, html
 
+from components.did_you_mean import did_you_mean
 from techmap.dataformat.authorities import Authority
-
-
-def _or_list(links: list[Any]) -> list[Any]:
-    """[a] / [a, " or ", b] / [a, ", ", b, " or ", c]."""
-    out: list[Any] = []
-    for i, link in enumerate(links):
-        if i:
-            out.append(" or " if i == len(links) - 1 else ", ")
-        out.append(link)
-    return out
 
 
 def borough_not_found(key: str, suggestions: list[Authority], query: str) -> html.Div:
@@ -28,7 +19,6 @@ def borough_not_found(key: str, suggestions: list[Authority], query: str) -> htm
     ]
     if suggestions:
         links = [dcc.Link(a.name, href=f"/borough/{a.slug}{query}") for a in suggestions]
-        children.append(html.P(["Did you mean ", *_or_list(links), "?"], className="lead",
-                               id="borough-suggestions"))
+        children.append(did_you_mean(links, className="lead", id="borough-suggestions"))
     children.append(html.P([dcc.Link("Choose a borough from the list", href=f"/boroughs{query}"), "."]))
     return html.Div(children)

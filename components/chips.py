@@ -100,14 +100,13 @@ def synthetic_banner(contracts: int, synthetic: int, public_areas: tuple[str, ..
             if 0 < len(public_areas) <= MAX_NAMED_AREAS else "")
     if len(public_areas) > MAX_NAMED_AREAS:
         real = (f"The other {contracts - synthetic:,} are real, from public sources, in "
-                f"{len(public_areas)} service areas: the Data page and each borough profile mark "
-                "every row real (with its evidence) or illustrative. ")
+                f"{len(public_areas)} service areas (the Data page marks each row). ")
     return html.P(
         [
             html.Strong("Illustrative data. "),
             # On a phone the short sentence alone (assets/20_phone.css), so the banner stays small.
-            html.Span(f"{scope} contracts shown are made up for demonstration ({synthetic / contracts:.0%}). "
-                      f"They are not real contracts of any council. {real}", className="banner-long"),
+            html.Span(f"{scope} contracts shown are made up for demonstration ({synthetic / contracts:.0%}), "
+                      f"not real contracts of any council. {real}", className="banner-long"),
             html.Span(f"{synthetic / contracts:.0%} of these contracts are made up, not real. ",
                       className="banner-short"),
             html.A("Why?", href="/about#data"),

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 import dash
 from dash import dcc, html
 
 import ids
-from components.safe_text import short_label, source_title
-from techmap.dataformat.authorities import authorities
+from components.filter_bar import facet_stores, filter_bar
+from components.safe_text import source_title
 from techmap.dataformat.dataset import Dataset
-from techmap.analysis.facets import FACET_PARAMS, counts_digests, facet_counts, facet_index
-from techmap.analysis.filters import FilterState
 
 NAV_ITEMS: tuple[tuple[str, str], ...] = (
     ("/", "Map"),
@@ -28,115 +25,10 @@ NAV_ITEMS: tuple[tuple[str, str], ...] = (
 )
 MEMBER_NAV_ITEMS: tuple[tuple[str, str], ...] = (("/satisfaction", "Satisfaction"),)  # members only
 
-DROPDOWN_HEIGHT = 420  # px: about eight options under the search box at a time
-
 BOUNDARY_ATTRIBUTION = (
     "Contains National Statistics data © Crown copyright and database right [2015]",
     "Contains Ordnance Survey data © Crown copyright and database right [2015]",
 )
-
-
-def filter_options(data: Dataset) -> dict[str, list[dict[str, str]]]:
-    """Options of each drop-down filter, from the dataset (so nothing absent is offered), without
-    counts (labels shortened: a very long name sent as a label crashed the browser tab)."""
-    index = facet_index(data)
-    return {param: [{"label": short_label(label), "value": value}
-                    for value, label in zip(index.values[param], index.labels[param], strict=True)]
-            for param in FACET_PARAMS}
-
-
-def counted_options(options: list[dict[str, str]], counts: list[int]) -> list[dict[str, str]]:
-    """The options with a count ("Capita (12)") and only those with contracts (the browser keeps
-    them so from then on: shell/facets.py)."""
-    return [{"label": f"{o['label']} ({n:,})", "value": o["value"]}
-            for o, n in zip(options, counts, strict=True) if n]
-
-
-def facet_stores(data: Dataset) -> list[dcc.Store]:
-    """What the browser needs to redraw the drop-downs' options from counts alone: the labels
-    (once, with the page), the counts (patched per filter change) and their digests."""
-    options = filter_options(data)
-    counts = facet_counts(data.contracts, FilterState(), facet_index(data))
-    return [
-        dcc.Store(id=ids.FACET_LABELS, data={p: [[o["value"] for o in options[p]],
-                                                 [o["label"] for o in options[p]]] for p in FACET_PARAMS}),
-        dcc.Store(id=ids.FACET_COUNTS, data=counts),
-        dcc.Store(id=ids.FACET_DIGESTS, data=counts_digests(counts)),
-    ]
-
-
-def _labelled(label: str, control: Any, control_id: str, hint: str | None = None) -> html.Div:
-    # The id lets assets/a11y_fixes.js name Dash 4's drop-down button by this label (it has no prop).
-    children: list[Any] = [html.Label(label, htmlFor=control_id, className="form-label",
-                                      id=f"{control_id}-label")]
-    if hint:
-        children.append(html.Div(hint, className="form-hint", id=f"{control_id}-hint"))
-    children.append(control)
-    return html.Div(children, className="filter-field")
-
-
-def filter_bar(data: Dataset) -> html.Section:
-    options = filter_options(data)
-    counts = facet_counts(data.contracts, FilterState(), facet_index(data))
-    c = ids.FILTER_CONTROLS
-
-    def dropdown(param: str, placeholder: str) -> dcc.Dropdown:
-        # maxHeight: Dash's 200 px holds the search box, "select all" and only three options.
-        return dcc.Dropdown(id=c[param], options=counted_options(options[param], counts[param]),
-                            multi=True, value=[], placeholder=placeholder, maxHeight=DROPDOWN_HEIGHT,
-                            className="filter-dropdown")
-
-    fields = html.Div(
-        [
-            _labelled("Borough", dropdown("authority", "All boroughs"), c["authority"]),
-            _labelled("Service area", dropdown("area", "All service areas"), c["area"]),
-            _labelled("Supplier", dropdown("supplier", "All suppliers"), c["supplier"]),
-            _labelled("Service group", dropdown("group", "All groups"), c["group"]),
-            _labelled("Manufacturer", dropdown("manufacturer", "All manufacturers"), c["manufacturer"]),
-            _labelled("System", dropdown("system", "All systems"), c["system"]),
-            html.Fieldset(
-                [
-                    html.Legend("Contract ends between", className="form-label"),
-                    html.Div([
-                        # No debounce on date inputs: a date input only reports complete dates, and
-                        # dcc.Input's debounce path calls setSelectionRange, which date inputs reject.
-                        html.Label("From", htmlFor=c["ends_from"], className="visually-hidden"),
-                        dcc.Input(id=c["ends_from"], type="date",
-                                  className="form-control", min="1990-01-01", max="2100-12-31"),
-                        html.Span("and", className="px-1", **{"aria-hidden": "true"}),
-                        html.Label("To", htmlFor=c["ends_to"], className="visually-hidden"),
-                        dcc.Input(id=c["ends_to"], type="date",
-                                  className="form-control", min="1990-01-01", max="2100-12-31"),
-                    ], className="date-pair"),
-                ],
-                className="filter-field filter-dates",
-            ),
-            _labelled("Search", dcc.Input(id=c["q"], type="search", debounce=True, maxLength=100,
-                                          placeholder="System, supplier, borough…",
-                                          className="form-control", autoComplete="off"), c["q"]),
-        ],
-        className="filter-fields",
-    )
-    return html.Section(
-        [
-            html.Div(
-                [
-                    html.Button("Filters", id=ids.FILTER_TOGGLE, className="btn btn-outline-primary btn-sm filter-toggle",
-                                **{"aria-expanded": "false", "aria-controls": ids.FILTER_COLLAPSE}),
-                    html.Div(id=ids.CHIPS, className="chips", role="group",  # a name needs a role (axe)
-                             **{"aria-label": "Active filters"}),
-                    html.Button("Clear all filters", id=ids.CLEAR_ALL, n_clicks=0,
-                                className="btn btn-link btn-sm clear-all"),
-                ],
-                className="filter-summary",
-            ),
-            html.Div(id=ids.FILTER_NOTICE, className="filter-notice", role="alert"),
-            html.Div(fields, id=ids.FILTER_COLLAPSE, className="filter-collapse"),
-        ],
-        className="filter-bar",
-        role="search",
-        **{"aria-label": "Filter contracts"},
-    )
 
 
 def header(sign_in: bool = False, members: bool = False) -> html.Header:

@@ -12,6 +12,7 @@ from dash import dcc, html
 
 import ids
 from components.concentration_panel import pct
+from components.did_you_mean import did_you_mean
 from techmap.appstate import AppState
 from techmap.dataformat.authorities import authorities, by_code
 from techmap.analysis.renewals import add_months
@@ -210,17 +211,7 @@ def not_found(slug: str | None, query: str, suggestions: list[tuple[str, str]]) 
         html.P(f"No supplier called “{(slug or '')[:120]}” holds a contract in this dataset."),
     ]
     if suggestions:
-        children.append(html.P(["Did you mean ", *_join([dcc.Link(n, href=f"/suppliers/{s}{query}")
-                                                         for s, n in suggestions]), "?"]))
+        children.append(did_you_mean([dcc.Link(n, href=f"/suppliers/{s}{query}") for s, n in suggestions]))
     children.append(html.P([dcc.Link("See every supplier", href=f"/suppliers{query}"),
                             " or search for one with the Supplier filter above."]))
     return html.Div(children)
-
-
-def _join(parts: list[Any]) -> list[Any]:
-    out: list[Any] = []
-    for i, part in enumerate(parts):
-        if i:
-            out.append(" or " if i == len(parts) - 1 else ", ")
-        out.append(part)
-    return out

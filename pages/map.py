@@ -71,9 +71,6 @@ def layout(**query: Any) -> html.Div:
             html.P("Each borough coloured by the measure you choose. Select boroughs on the map or "
                    "in the ranked list to filter every other view to them.", className="lead"),
             coverage_figure(*coverage_share(data.contracts), len(COVERED_AREAS)),
-            view_radio("metric", [{"label": spec[0], "value": key} for key, spec in METRICS.items()
-                                  if has_skills() or skill_metric_area(key) is None],
-                       state.view_value("metric"), "Colour the map by"),
             html.Div(
                 [
                     html.Div(
@@ -89,6 +86,10 @@ def layout(**query: Any) -> html.Div:
                     ),
                     html.Div(
                         [
+                            # Beside the map rather than above it: the map stays in the first screen.
+                            view_radio("metric", [{"label": spec[0], "value": key} for key, spec in METRICS.items()
+                                                  if has_skills() or skill_metric_area(key) is None],
+                                       state.view_value("metric"), "Colour the map by"),
                             html.H2("Headline figures", className="h5"),
                             html.Div(headline_cards(headline_for(state.filters, context.today()),
                                                     group_split_for(state.filters)),

@@ -26,6 +26,7 @@ from components.skills import (
     level_legend,
     no_skills_note,
 )
+from components.page_header import page_header, page_meta
 from components.state_stores import inputs, state_stores
 from techmap.appstate import AppState
 from techmap.dataformat.authorities import authorities
@@ -38,10 +39,10 @@ from techmap.service.skill_views import (
     peer_pool,
 )
 
-dash.register_page(__name__, path="/skills", title="Skills for peer training – London Tech Map",
-                   name="Skills", order=4,
-                   description="London boroughs' digital team skill levels in twelve areas, and which "
-                               "boroughs could train each other.")
+HEADING = "Skills for peer training"
+dash.register_page(__name__, path="/skills", name="Skills", order=4, **page_meta(
+    HEADING, "London boroughs' digital team skill levels in twelve areas, and which boroughs could "
+             "train each other."))
 
 FINDER_ID = "skills-finder"
 HEATMAP_ID = "skills-heatmap"
@@ -74,11 +75,10 @@ def _illustrative_note() -> list[Any]:
 
 def layout(**query: Any) -> html.Div:
     state = AppState.from_page_query(query)
-    intro = html.P(["Each borough's team level in twelve skill areas, from 1 (little or none) to 5 (strong: "
-                    "could teach others), so that boroughs can find peers to train with. ", NOT_PEOPLE],
-                   className="lead")
+    intro = ["Each borough's team level in twelve skill areas, from 1 (little or none) to 5 (strong: "
+             "could teach others), so that boroughs can find peers to train with. ", NOT_PEOPLE]
     if not has_skills():
-        return html.Div([html.H1("Skills for peer training"), intro, no_skills_note(),
+        return html.Div([*page_header(HEADING, intro, no_skills_note()),
                          *state_stores(state, *STORES, "authority"), dcc.Store(id=ROWS_SHOWN)],
                         className="skills-page")
     finder, caption = _parts(state)
@@ -88,9 +88,7 @@ def layout(**query: Any) -> html.Div:
         {"label": a.name, "value": a.code} for a in sorted(authorities(), key=lambda a: a.name)]
     return html.Div(
         [
-            html.H1("Skills for peer training"),
-            intro,
-            *_illustrative_note(),
+            *page_header(HEADING, intro, *_illustrative_note()),
             html.Section([
                 html.H2("Find peers to train with", className="h4"),
                 html.Div([html.Label("Borough", htmlFor=SELECT_DOM_ID, className="form-label"),

@@ -20,6 +20,7 @@ from dash import ALL, Output, State, callback, ctx, dcc, html
 
 import ids
 from components.controls import view_radio
+from components.page_header import page_header, page_meta
 from components.state_stores import inputs, state_stores
 from components.systems_grid import (
     CAPTION_ID,
@@ -40,10 +41,11 @@ from techmap.appstate import AppState
 from techmap.service import context
 from techmap.service.systems_views import grid, in_view
 
-dash.register_page(__name__, path="/systems", title="Systems by borough and service area – London Tech Map",
-                   name="Systems", order=1,
-                   description="Which system each London borough runs in each service area, with its "
-                               "supplier and when its contract ends.")
+HEADING = "Systems by borough"
+dash.register_page(__name__, path="/systems", name="Systems", order=1, **page_meta(
+    "Systems by borough and service area",
+    "Which system each London borough runs in each service area, with its supplier and when its "
+    "contract ends."))
 
 LEGEND_ID = "systems-legend"
 SUMMARY_ID = "systems-summary"
@@ -64,17 +66,17 @@ def layout(**query: Any) -> html.Div:
     sort_dom_id = json.dumps(sort_id, sort_keys=True, separators=(",", ":"))  # how Dash writes a dict id
     return html.Div(
         [
-            html.H1("Systems by borough"),
-            html.P("Which system each borough runs in each service area. Choose a cell to filter every "
-                   "page to that borough and service area, or a column heading to filter to the area; "
-                   "hover over or focus a cell to see all its systems and their suppliers.", className="lead"),
+            *page_header(HEADING, "Which system each borough runs in each service area. Choose a cell to "
+                         "filter every page to that borough and area, or a column heading to filter to the "
+                         "area; hover over or focus a cell to see all its systems and suppliers."),
+            # One row above the grid, so the grid's first rows are in the first screen.
             html.Div([
                 html.Div([html.Label(SORT_LABEL, htmlFor=sort_dom_id, className="form-label", id="grid-sort-label"),
                           dcc.Dropdown(id=sort_id, options=SORT_OPTIONS, value=sort, clearable=False,
                                        searchable=True, className="sort-dropdown")],
                          className="view-picker systems-sort"),
                 view_radio("grid_colour", COLOUR_OPTIONS, colour, "Colour cells by"),
-            ], className="view-pickers"),
+            ], className="view-pickers systems-settings"),
             html.Div(legend(g, colour, context.today()), id=LEGEND_ID),
             html.P(summary(g, cells), id=SUMMARY_ID, className="small"),
             systems_table(g, row_order(g, sort), cells, sort, colour, f.authority, f.area),

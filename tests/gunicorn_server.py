@@ -10,7 +10,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -24,15 +24,16 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(env_extra: dict[str, str] | None = None) -> Iterator[tuple[str, int, Path]]:
+def gunicorn(env_extra: dict[str, str] | None = None, args: Sequence[str] = ()
+             ) -> Iterator[tuple[str, int, Path]]:
     """Yield (base URL, port, log file) of a gunicorn serving app:server with gunicorn.conf.py
-    (picked up from the repository's root, as in production); stopped on exit."""
+    (picked up from the repository's root, as in production) and `args`; stopped on exit."""
     port = free_port()
     log = Path(tempfile.mkdtemp(prefix="techmap-gunicorn-")) / "server.log"
     env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(port), **(env_extra or {})}
     with log.open("w") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "app:server"], cwd=ROOT, env=env,
-                                stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "app:server", *args], cwd=ROOT,
+                                env=env, stdout=out, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.time() + 180

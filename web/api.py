@@ -33,7 +33,7 @@ from techmap.analysis.coverage import coverage_summary
 from techmap.dataformat.dataset import Dataset
 from techmap.analysis.filters import FilterState
 from techmap.analysis.groups import SPLIT_GROUPS, borough_group_split
-from techmap.analysis.queries import AUTHORITY_CODES, apply_filter, authority_positions, borough_metrics, filter_mask
+from techmap.analysis.queries import apply_filter, borough_metrics, filter_mask
 from techmap.dataformat.schema import GROUP_NAMES, SERVICE_AREAS
 from techmap.service import context, views
 from techmap.service.cache import per_dataset
@@ -219,19 +219,28 @@ AUTHORITY_FIELDS: tuple[Field, ...] = (
 LISTED_PARAMS: tuple[str, ...] = (*FILTER_PARAMS, "format")
 
 
+def _counted_list(name: str, fields: Sequence[Field], column: str, filter_name: str,
+                  entries: Sequence[tuple[str, dict[str, Any]]]) -> Response:
+    """A fixed list (the boroughs, the service areas): each entry's record with the number of
+    contracts matching the filters whose `column` holds the entry's value; only the entries the
+    list's own filter (`filter_name`) names, when it names any. `entries`: (value, record)."""
+    data, state, csv_out = _begin(LISTED_PARAMS)
+    codes, values = factorize(data.contracts[column])
+    codes = codes[filter_mask(data.contracts, state)]
+    counts = np.bincount(codes[codes >= 0], minlength=len(values))
+    count_of = {str(value): int(n) for value, n in zip(values, counts, strict=True)}
+    chosen = getattr(state, filter_name)
+    records = [{**record, "contracts": count_of.get(value, 0)}
+               for value, record in entries if not chosen or value in chosen]
+    return _table_response(data=data, state=state, records=records, fields=fields,
+                           csv_out=csv_out, name=name, total=len(records))
+
+
 @bp.get("/authorities")
 def authorities_list() -> Response:
-    data, state, csv_out = _begin(LISTED_PARAMS)
-    positions = authority_positions(data.contracts)[filter_mask(data.contracts, state)]
-    counts = np.bincount(positions[positions >= 0], minlength=len(AUTHORITY_CODES))
-    records = [
-        {"code": a.code, "name": a.name, "slug": a.slug, "inner": a.inner, "sub_region": a.sub_region,
-         "contracts": int(count)}
-        for a, count in zip(authorities(), counts, strict=True)
-        if not state.authority or a.code in state.authority
-    ]
-    return _table_response(data=data, state=state, records=records, fields=AUTHORITY_FIELDS,
-                           csv_out=csv_out, name="authorities", total=len(records))
+    entries = [(a.code, {"code": a.code, "name": a.name, "slug": a.slug, "inner": a.inner,
+                         "sub_region": a.sub_region}) for a in authorities()]
+    return _counted_list("authorities", AUTHORITY_FIELDS, "authority_code", "authority", entries)
 
 
 SERVICE_AREA_FIELDS: tuple[Field, ...] = (
@@ -245,19 +254,9 @@ SERVICE_AREA_FIELDS: tuple[Field, ...] = (
 
 @bp.get("/service-areas")
 def service_areas() -> Response:
-    data, state, csv_out = _begin(LISTED_PARAMS)
-    codes, slugs = factorize(data.contracts["service_area"])
-    codes = codes[filter_mask(data.contracts, state)]
-    counts = np.bincount(codes[codes >= 0], minlength=len(slugs))
-    count_of = {str(slug): int(n) for slug, n in zip(slugs, counts, strict=True)}
-    records = [
-        {"slug": a.slug, "name": a.name, "group": a.group, "group_name": GROUP_NAMES[a.group],
-         "contracts": int(count_of.get(a.slug, 0))}
-        for a in SERVICE_AREAS
-        if not state.area or a.slug in state.area
-    ]
-    return _table_response(data=data, state=state, records=records, fields=SERVICE_AREA_FIELDS,
-                           csv_out=csv_out, name="service-areas", total=len(records))
+    entries = [(a.slug, {"slug": a.slug, "name": a.name, "group": a.group,
+                         "group_name": GROUP_NAMES[a.group]}) for a in SERVICE_AREAS]
+    return _counted_list("service-areas", SERVICE_AREA_FIELDS, "service_area", "area", entries)
 
 
 SUPPLIER_FIELDS: tuple[Field, ...] = (

@@ -65,6 +65,17 @@ def _check_item(spec: Mapping[str, str], item: object, where: str) -> str | None
     return None if item.get("id") == spec_id else f"{where}: id does not match {spec_id}"
 
 
+def _check_items(specs: list[Any], items: object, where: str) -> str | None:
+    """None when `items` is a list with one item per spec, each fitting its spec."""
+    if not isinstance(items, list) or len(items) != len(specs):
+        return f"{where}: expected {len(specs)} item(s)"
+    for n, (item_spec, item) in enumerate(zip(specs, items, strict=True)):
+        problem = _check_item(item_spec, item, f"{where}[{n}]")
+        if problem:
+            return problem
+    return None
+
+
 def _check_router_values(items: list[Any]) -> str | None:
     """Dash's page router (not ours) fails on a pathname without a leading slash; check it here."""
     for item in items:
@@ -91,27 +102,17 @@ def check_dispatch(body: object, callback_map: Mapping[str, Mapping[str, Any]]) 
     if "callback" not in spec:
         return "that callback runs in the browser, not on the server"
     for key in ("inputs", "state"):
-        items = body.get(key, [] if key == "state" else None)
-        specs = spec[key]
-        if not isinstance(items, list) or len(items) != len(specs):
-            return f"{key}: expected {len(specs)} item(s)"
-        for n, (item_spec, item) in enumerate(zip(specs, items, strict=True)):
-            problem = _check_item(item_spec, item, f"{key}[{n}]")
-            if problem:
-                return problem
+        problem = _check_items(spec[key], body.get(key, [] if key == "state" else None), key)
+        if problem:
+            return problem
     outputs = body.get("outputs")
     expected_outputs = split_outputs(output)
     if isinstance(expected_outputs, list):
-        if not isinstance(outputs, list) or len(outputs) != len(expected_outputs):
-            return f"outputs: expected {len(expected_outputs)} item(s)"
-        for n, (o_spec, item) in enumerate(zip(expected_outputs, outputs, strict=True)):
-            problem = _check_item(o_spec, item, f"outputs[{n}]")
-            if problem:
-                return problem
+        problem = _check_items(expected_outputs, outputs, "outputs")
     else:
         problem = _check_item(expected_outputs, outputs, "outputs")
-        if problem:
-            return problem
+    if problem:
+        return problem
     problem = _check_router_values(body["inputs"])
     if problem:
         return problem

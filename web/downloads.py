@@ -30,6 +30,7 @@ from techmap.exports.export import (
 from techmap.analysis.quality import FLAGS
 from techmap.table.query import TableQuery, from_params, to_params
 from web import expensive, limits
+from web.attachment import as_attachment
 from web.auth_state import public_only, request_dataset
 
 bp = Blueprint("downloads", __name__)
@@ -59,11 +60,8 @@ def view_positions(state: AppState, flag: str = "all", table: TableQuery = Table
 
 
 def _attachment(response: Response, filename: str) -> Response:
-    # download_filename uses only [A-Za-z0-9._-], so a plain quoted filename is safe.
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "no-cache"
-    return response
+    return as_attachment(response, filename)
 
 
 @bp.get("/download/contracts.csv")

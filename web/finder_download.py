@@ -15,6 +15,7 @@ from techmap.exports.finder_csv import finder_csv
 from techmap.service import context
 from techmap.service.finder_views import finder_table_for
 from web import limits
+from web.attachment import as_attachment
 from web.downloads import request_state
 
 bp = Blueprint("finder_download", __name__)
@@ -28,8 +29,4 @@ def joint_procurement_csv() -> Response:
     names = {code: a.name for code, a in by_code().items()}
     body = finder_csv(rows, names, state.filters.authority)
     filename = download_filename(state, "csv", today=context.today(), kind="joint-procurement")
-    response = Response(body, mimetype="text/csv")
-    # as web.downloads: download_filename uses only [A-Za-z0-9._-], so quoting it is enough
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return as_attachment(Response(body, mimetype="text/csv"), filename)

@@ -16,6 +16,7 @@ from functools import lru_cache
 from flask import Blueprint, Response
 
 from techmap.dataformat.schema import COLUMNS
+from web.attachment import as_attachment
 
 bp = Blueprint("templates_download", __name__)
 
@@ -43,15 +44,9 @@ def survey_template() -> bytes | None:
     return survey_template_bytes()
 
 
-def _attachment(response: Response, filename: str) -> Response:
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
 @bp.get("/download/contracts-template.csv")
 def contracts_template() -> Response:
-    return _attachment(Response(contracts_template_csv(), mimetype="text/csv"), CSV_TEMPLATE_NAME)
+    return as_attachment(Response(contracts_template_csv(), mimetype="text/csv"), CSV_TEMPLATE_NAME)
 
 
 @bp.get("/download/survey-template.xlsx")
@@ -60,4 +55,4 @@ def survey_template_download() -> Response:
     if body is None:
         return Response("The survey template is not available on this instance; use "
                         "/download/contracts-template.csv instead.\n", status=404, mimetype="text/plain")
-    return _attachment(Response(body, mimetype=XLSX_MEDIA_TYPE), SURVEY_TEMPLATE_NAME)
+    return as_attachment(Response(body, mimetype=XLSX_MEDIA_TYPE), SURVEY_TEMPLATE_NAME)

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -121,18 +121,10 @@ class Cluster:
         return len(self.authorities)
 
 
-def joint_procurement_clusters(
-    df: pd.DataFrame,
-    *,
-    window_months: int = 12,
-    lead_months: int = 18,
-    kinds: Iterable[ClusterKind] = CLUSTER_KINDS,
-    today: date | None = None,
-    min_boroughs: int = 2,
-    supplier_names: Mapping[str, str] | None = None,
-    system_names: Mapping[str, str] | None = None,
-) -> list[Cluster]:
-    """Groups of boroughs that could procure together.
+def joint_procurement_clusters(df: pd.DataFrame, **options: Any) -> list[Cluster]:
+    """Groups of boroughs that could procure together, over every row of `df`. `options` are
+    clusters_among's keywords: window_months (12), lead_months (18), kinds, today, min_boroughs (2),
+    supplier_names and system_names.
 
     Definition, per group (kind "system": rows with the same system_slug; kind "service_area":
     rows with the same service_area):
@@ -154,9 +146,7 @@ def joint_procurement_clusters(
     display names (most common spelling per slug, or from `system_names` / `supplier_names`, e.g.
     the Dataset's). Clusters are sorted by suggested_start, then label, kind and key.
     """
-    return clusters_among(df, None, window_months=window_months, lead_months=lead_months, kinds=kinds,
-                          today=today, min_boroughs=min_boroughs, supplier_names=supplier_names,
-                          system_names=system_names)
+    return clusters_among(df, None, **options)
 
 
 def clusters_among(

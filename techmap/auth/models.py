@@ -45,32 +45,34 @@ class SignInSession(Base):
     user: Mapped[User] = relationship(back_populates="sessions")
 
 
-class ApiToken(Base):
-    __tablename__ = "auth_api_tokens"
+class _UsersSecret:
+    """The columns an API token and a feed address share: whose it is, when it was made and when it
+    was stopped (None while in use)."""
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("auth_users.id", ondelete="CASCADE"), index=True)
-    token_digest: Mapped[str] = mapped_column(String(64), unique=True, index=True)
-    prefix: Mapped[str] = mapped_column(String(12))  # shown in lists, to tell tokens apart
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class ApiToken(_UsersSecret, Base):
+    __tablename__ = "auth_api_tokens"
+
+    token_digest: Mapped[str] = mapped_column(String(64), unique=True, index=True)
+    prefix: Mapped[str] = mapped_column(String(12))  # shown in lists, to tell tokens apart
 
     user: Mapped[User] = relationship(back_populates="tokens")
 
 
-class CalendarFeed(Base):
+class CalendarFeed(_UsersSecret, Base):
     __tablename__ = "auth_calendar_feeds"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("auth_users.id", ondelete="CASCADE"), index=True)
     # The feed's secret is an HMAC of this nonce under TECHMAP_SECRET_KEY (accounts.feed_secret),
     # so the account page can show the URL again while a copy of the database alone cannot.
     nonce: Mapped[str] = mapped_column(String(64))
     # "calendar" (renewals.ics) or "changes" (the "what changed" Atom feed): each has its own
     # address, made and stopped on its own (accounts.FEED_KINDS)
     kind: Mapped[str] = mapped_column(String(20), default="calendar", server_default="calendar")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
     user: Mapped[User] = relationship(back_populates="feeds")
 

@@ -101,6 +101,9 @@ Group = Literal["frontline", "corporate", "infrastructure", "other"]
 
 @dataclass(frozen=True)
 class ServiceArea:
+    """One of the council service areas a contract is filed under: its slug (the `area` filter and
+    the service_area column take it), its name, and its group (GROUP_NAMES)."""
+
     slug: str
     name: str
     group: Group

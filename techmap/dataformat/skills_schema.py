@@ -18,6 +18,9 @@ MIN_LEVEL, MAX_LEVEL = 1, 5
 
 @dataclass(frozen=True)
 class SkillArea:
+    """One published skill area: its slug (the skill_area column), the label shown for it, and
+    what it covers."""
+
     slug: str
     label: str
     description: str

@@ -39,9 +39,9 @@ from techmap.importers.ocds_csv import first_record, is_flattened_ocds, read_fla
 from techmap.importers.report import ImportReport, Kept
 from techmap.importers.rows import (
     ImportResult,
-    attribution_for,
     contract_row,
     file_date,
+    file_source,
     finish_suppliers,
     source_key,
     system_and_maker,
@@ -564,17 +564,8 @@ def _file_source(ocds_file: OcdsFile) -> tuple[str, dict[str, Any]]:
     as_of = max(dates).isoformat() if dates else (
         file_date(ocds_file.path) if ocds_file.path.exists() else "")
     key = source_key("ocds", ocds_file.path.stem)
-    return key, {
-        "title": f"{publisher} OCDS: {ocds_file.path.name}",
-        "url": uri or site,
-        "publisher": publisher,
-        "licence": licence,
-        "attribution": attribution_for(licence, publisher),
-        "as_of": as_of,
-        "synthetic": False,
-        "file": ocds_file.path.name,
-        "imported_with": "python -m techmap import ocds",
-    }
+    return key, file_source("ocds", ocds_file.path, title=f"{publisher} OCDS: {ocds_file.path.name}",
+                            url=uri or site, publisher=publisher, licence=licence, as_of=as_of)
 
 
 def import_ocds(paths: list[Path]) -> ImportResult:

@@ -38,18 +38,9 @@ from techmap.importers.classify import (
 )
 from techmap.importers.notice_evidence import stamp_listing
 from techmap.importers.report import ImportReport, Kept
-from techmap.importers.rows import (
-    OGL3,
-    ImportResult,
-    attribution_for,
-    contract_row,
-    file_date,
-    finish_suppliers,
-    official_name,
-    short_hash,
-    source_key,
-    system_and_maker,
-)
+from techmap.importers.rows import (OGL3, ImportResult, contract_row, file_date, file_source,
+                                    finish_suppliers, official_name, short_hash, source_key,
+                                    system_and_maker)
 from techmap.dataformat.parsing import decode_text
 from techmap.dataformat.problems import Problem
 from techmap.dataformat.schema import slugify
@@ -451,17 +442,9 @@ def import_register(path: Path, authority: Authority, *, url: str = "",
     report.notes.append(f"as_of {as_of} ({as_of_from})")
     stamp_listing(rows, url, path, as_of, as_of_from, report.notes)
     publisher = official_name(authority.code, authority.name)
-    report_sources = {source: {
-        "title": f"{publisher}: contracts register ({path.name})",
-        "url": url,
-        "publisher": publisher,
-        "licence": licence,
-        "attribution": attribution_for(licence, publisher),
-        "as_of": as_of,
-        "synthetic": False,
-        "file": path.name,
-        "imported_with": "python -m techmap import register",
-    }}
+    title = f"{publisher}: contracts register ({path.name})"
+    report_sources = {source: file_source("register", path, title=title, url=url, publisher=publisher,
+                                          licence=licence, as_of=as_of)}
     return ImportResult(rows, report, report_sources,
                         title=f"{publisher}: technology contracts",
                         description=f"Technology contracts of {publisher}, imported from its "

@@ -117,6 +117,23 @@ def attribution_for(licence: str, publisher: str) -> str:
     return f"Contains public sector information published by {publisher}, {words}."
 
 
+def file_source(kind: str, path: Path, *, title: str, url: str, publisher: str, licence: str,
+                as_of: str, attribution: str | None = None) -> dict[str, Any]:
+    """The manifest source entry of one file read by `python -m techmap import KIND` (the
+    attribution, unless given, follows the licence)."""
+    return {
+        "title": title,
+        "url": url,
+        "publisher": publisher,
+        "licence": licence,
+        "attribution": attribution_for(licence, publisher) if attribution is None else attribution,
+        "as_of": as_of,
+        "synthetic": False,
+        "file": path.name,
+        "imported_with": f"python -m techmap import {kind}",
+    }
+
+
 def finish_suppliers(rows: list[dict[str, str]], numbers: list[str], report: ImportReport
                      ) -> list[dict[str, str]]:
     """One spelling per supplier across the import (alias table, then the commonest spelling of

@@ -18,16 +18,8 @@ from techmap.importers.cells import clean_text, date_text, money_text, read_date
 from techmap.importers.classify import classify_service_area
 from techmap.importers.notice_evidence import stamp_listing
 from techmap.importers.report import ImportReport, Kept
-from techmap.importers.rows import (
-    OGL3,
-    ImportResult,
-    contract_row,
-    file_date,
-    finish_suppliers,
-    official_name,
-    short_hash,
-    source_key,
-)
+from techmap.importers.rows import (OGL3, ImportResult, contract_row, file_date, file_source,
+                                    finish_suppliers, official_name, short_hash, source_key)
 from techmap.importers.survey_skills import read_skill_records, skill_rows
 from techmap.importers.survey_template import (
     AS_OF_LABEL,
@@ -153,17 +145,9 @@ def import_survey(path: Path, *, url: str = "", licence: str = OGL3) -> ImportRe
     boroughs = sorted({r["authority_code"] for r in rows})
     publisher = (official_name(boroughs[0]) if len(boroughs) == 1 else
                  "London boroughs (survey returns)")
-    sources = {source: {
-        "title": f"Borough survey: {path.name}",
-        "url": url,
-        "publisher": publisher,
-        "licence": licence,
-        "attribution": f"Survey return from {publisher}.",
-        "as_of": as_of_text,
-        "synthetic": False,
-        "file": path.name,
-        "imported_with": "python -m techmap import survey",
-    }}
+    sources = {source: file_source("survey", path, title=f"Borough survey: {path.name}", url=url,
+                                   publisher=publisher, licence=licence, as_of=as_of_text,
+                                   attribution=f"Survey return from {publisher}.")}
     title = f"{publisher}: technology systems" if len(boroughs) == 1 else "Borough survey returns"
     return ImportResult(rows, report, sources, title=title, skills=skills,
                         description="Systems and contracts reported by the borough in the London "

@@ -141,23 +141,22 @@ def build_survey_workbook() -> Workbook:
     return book
 
 
+# Columns whose cell is picked from a list: column -> (the list's name in `ranges`, the error
+# message, the error's title).
+_PICKED_FROM_A_LIST: dict[str, tuple[str, str, str]] = {
+    "authority_code": ("Borough", "Pick a London borough from the list", "Not a London borough"),
+    "service_area": ("Service area", "Pick a service area from the list", "Not a service area"),
+    "hosting": ("Hosting", "Pick saas, hosted, on_premises or unknown", "Not a hosting value"),
+    "value_public": ("Values public", "Pick true or false", "true or false"),
+}
+
+
 def _validation_for(column: Column, ranges: dict[str, str]) -> DataValidation | None:
     common: dict[str, bool] = {"allow_blank": True, "showErrorMessage": True}
-    if column.name == "authority_code":
-        return DataValidation(type="list", formula1=f"={ranges['Borough']}",
-                              error="Pick a London borough from the list",
-                              errorTitle="Not a London borough", **common)
-    if column.name == "service_area":
-        return DataValidation(type="list", formula1=f"={ranges['Service area']}",
-                              error="Pick a service area from the list",
-                              errorTitle="Not a service area", **common)
-    if column.name == "hosting":
-        return DataValidation(type="list", formula1=f"={ranges['Hosting']}",
-                              error="Pick saas, hosted, on_premises or unknown",
-                              errorTitle="Not a hosting value", **common)
-    if column.name == "value_public":
-        return DataValidation(type="list", formula1=f"={ranges['Values public']}",
-                              error="Pick true or false", errorTitle="true or false", **common)
+    if column.name in _PICKED_FROM_A_LIST:
+        name, error, title = _PICKED_FROM_A_LIST[column.name]
+        return DataValidation(type="list", formula1=f"={ranges[name]}", error=error, errorTitle=title,
+                              **common)
     if column.name == "satisfaction":
         return DataValidation(type="whole", operator="between", formula1="1", formula2="5",
                               error="A whole number from 1 (poor) to 5 (excellent)",

@@ -14,9 +14,14 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from techmap.store import news
+
+if TYPE_CHECKING:  # the module itself is imported only when a command runs (a quick --help)
+    from techmap.store.publishing import Published
 
 COMMANDS = ("publish", "versions", "rollback", "export")
 
@@ -92,7 +97,7 @@ def publish_after(args: argparse.Namespace, folder: Path, default_note: str) -> 
 def _publish(args: argparse.Namespace) -> int:
     from techmap.store.checked import check_folder
     from techmap.store.default import publisher_name
-    from techmap.store.publishing import PublishRefused, folder_files, publish_checked
+    from techmap.store.publishing import folder_files, publish_checked
     from techmap.cli_output import emit
 
     checked = check_folder(args.folder)
@@ -102,21 +107,32 @@ def _publish(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 1
     database = _database(args)
+
+    def outcome(result: Published) -> str:
+        if result.number is None:
+            return (f"Unchanged: the folder holds what version {result.current} holds; nothing was "
+                    f"published ({database.url}).")
+        since = (f"{_rows(result.added)} added, {result.removed:,} removed since version "
+                 f"{result.number - 1}" if result.number > 1 else "the first version")
+        return f"Published version {result.number}: {result.rows:,} rows ({since}) in {database.url}."
+
+    return _publish_and_tell(lambda: publish_checked(
+        database, checked, folder_files(args.folder), origin=str(args.folder.resolve()),
+        note=args.note, by=args.by or publisher_name()), outcome)
+
+
+def _publish_and_tell(publish: Callable[[], Published], outcome: Callable[[Published], str]) -> int:
+    """Run a publish (or a rollback): exit 1 when refused, else print its outcome and exit 0."""
+    from techmap.store.publishing import PublishRefused
+
     try:
-        result = publish_checked(database, checked, folder_files(args.folder),
-                                 origin=str(args.folder.resolve()), note=args.note,
-                                 by=args.by or publisher_name())
+        result = publish()
     except PublishRefused as exc:
         print(f"Refused: {exc}", file=sys.stderr)
         return 1
-    if result.number is None:
-        print(f"Unchanged: the folder holds what version {result.current} holds; nothing was "
-              f"published ({database.url}).")
-        return 0
-    since = (f"{_rows(result.added)} added, {result.removed:,} removed since version "
-             f"{result.number - 1}" if result.number > 1 else "the first version")
-    print(f"Published version {result.number}: {result.rows:,} rows ({since}) in {database.url}.")
-    news.announce(result.number)  # app processes listening over Redis switch at once
+    print(outcome(result))
+    if result.number is not None:
+        news.announce(result.number)  # app processes listening over Redis switch at once
     return 0
 
 
@@ -140,23 +156,20 @@ def _versions(args: argparse.Namespace) -> int:
 
 def _rollback(args: argparse.Namespace) -> int:
     from techmap.store.default import publisher_name
-    from techmap.store.publishing import PublishRefused, rollback
+    from techmap.store.publishing import rollback
 
     database = _database(args)
-    try:
-        result = rollback(database, args.number, note=args.note or
-                          f"rollback to version {args.number}", by=args.by or publisher_name())
-    except PublishRefused as exc:
-        print(f"Refused: {exc}", file=sys.stderr)
-        return 1
-    if result.number is None:
-        print(f"Unchanged: the current version {result.current} already holds what version "
-              f"{args.number} holds; nothing was published.")
-        return 0
-    print(f"Published version {result.number}: the contents of version {args.number} "
-          f"({_rows(result.rows)}; {result.added:,} added, {result.removed:,} removed).")
-    news.announce(result.number)
-    return 0
+
+    def outcome(result: Published) -> str:
+        if result.number is None:
+            return (f"Unchanged: the current version {result.current} already holds what version "
+                    f"{args.number} holds; nothing was published.")
+        return (f"Published version {result.number}: the contents of version {args.number} "
+                f"({_rows(result.rows)}; {result.added:,} added, {result.removed:,} removed).")
+
+    return _publish_and_tell(lambda: rollback(database, args.number, by=args.by or publisher_name(),
+                                              note=args.note or f"rollback to version {args.number}"),
+                             outcome)
 
 
 def _export(args: argparse.Namespace) -> int:

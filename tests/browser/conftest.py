@@ -12,7 +12,9 @@ import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -62,11 +64,20 @@ def stop_server(proc: subprocess.Popen) -> None:
         proc.kill()
 
 
+@contextmanager
+def serving(env_extra: dict[str, str] | None = None) -> Iterator[str]:
+    """The app's address while it runs under gunicorn with `env_extra`; stopped afterwards."""
+    proc, base = start_server(env_extra)
+    try:
+        yield base
+    finally:
+        stop_server(proc)
+
+
 @pytest.fixture(scope="session")
 def live_server() -> Iterator[str]:
-    proc, base = start_server()
-    yield base
-    stop_server(proc)
+    with serving() as base:
+        yield base
 
 
 @pytest.fixture(scope="session")
@@ -97,15 +108,26 @@ class PageWatch:
             self.foreign.append(url)
 
 
+@contextmanager
+def watched_tab(browser, base: str, timeout_ms: float | None = 20000, **options: Any) -> Iterator[Any]:
+    """A 1280x900 tab in a browser context of its own (`options`: more of new_context's), its
+    PageWatch on `base` as `.watch`; closed afterwards. timeout_ms=None keeps Playwright's default."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, **options)
+    try:
+        tab = context.new_page()
+        if timeout_ms is not None:
+            tab.set_default_timeout(timeout_ms)
+        tab.watch = PageWatch(tab, base)
+        yield tab
+    finally:
+        context.close()
+
+
 @pytest.fixture()
 def page(browser, live_server):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True,
-                                  locale="en-GB", timezone_id="Europe/London")
-    pg = context.new_page()
-    pg.set_default_timeout(20000)
-    pg.watch = PageWatch(pg, live_server)
-    yield pg
-    context.close()
+    with watched_tab(browser, live_server, accept_downloads=True, locale="en-GB",
+                     timezone_id="Europe/London") as tab:
+        yield tab
 
 
 def wait_for_dash(page) -> None:
@@ -122,13 +144,23 @@ def next_frames(page) -> None:
     page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
 
 
-def choose_in_dropdown(page, text: str) -> None:
-    """With a filter drop-down focused: open it, type, wait for the option, pick it, close."""
+def open_dropdown(page) -> None:
+    """With a filter drop-down focused: open it; its search box takes the focus."""
     page.keyboard.press("Enter")
     page.wait_for_function("() => document.activeElement.classList.contains('dash-dropdown-search')")
+
+
+def type_in_dropdown(page, text: str) -> None:
+    """With a filter drop-down focused: open it, type, wait until the first option starts with `text`."""
+    open_dropdown(page)
     page.keyboard.type(text)
     page.wait_for_function("(t) => { const o = document.querySelector('.dash-dropdown-content [role=option]');"
                            " return o && o.textContent.startsWith(t); }", arg=text)
+
+
+def choose_in_dropdown(page, text: str) -> None:
+    """With a filter drop-down focused: open it, type, wait for the option, pick it, close."""
+    type_in_dropdown(page, text)
     page.keyboard.press("ArrowDown")
     page.keyboard.press("Enter")
     page.keyboard.press("Escape")

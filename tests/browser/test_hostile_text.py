@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import next_frames, start_server, stop_server, wait_for_dash
+from tests.browser.conftest import next_frames, serving, wait_for_dash, watched_tab
 
 pytestmark = pytest.mark.browser
 HOSTILE = Path(__file__).resolve().parents[1] / "fixtures" / "hostile_dataset"
@@ -15,23 +15,17 @@ PAGES = ["/", "/suppliers", "/renewals", "/boroughs", "/borough/camden", "/data"
 
 @pytest.fixture(scope="module")
 def hostile_server():
-    proc, base = start_server({"TECHMAP_DATASET": str(HOSTILE)})
-    yield base
-    stop_server(proc)
+    with serving({"TECHMAP_DATASET": str(HOSTILE)}) as base:
+        yield base
 
 
 @pytest.fixture()
 def hostile_page(browser, hostile_server):
-    from tests.browser.conftest import PageWatch
-
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.watch = PageWatch(page, hostile_server)
-    dialogs = []
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    page.dialogs = dialogs
-    yield page
-    context.close()
+    with watched_tab(browser, hostile_server, timeout_ms=None) as page:
+        dialogs = []
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.dialogs = dialogs
+        yield page
 
 
 @pytest.mark.parametrize("path", PAGES)

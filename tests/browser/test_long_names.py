@@ -13,7 +13,7 @@ import pytest
 
 from components.safe_text import LABEL_LIMIT
 from techmap.dataformat.dataset import load_dataset
-from tests.browser.conftest import start_server, stop_server, wait_for_dash
+from tests.browser.conftest import serving, type_in_dropdown, wait_for_dash
 
 pytestmark = pytest.mark.browser
 HOSTILE = Path(__file__).resolve().parents[1] / "fixtures" / "hostile_dataset"
@@ -34,9 +34,8 @@ def long_names(tmp_path_factory):
     with contracts.open("a", encoding="utf-8", newline="") as f:
         csv.writer(f).writerow([extra[h] for h in header])
     slug = next(s for s, n in load_dataset(folder).supplier_names.items() if n.startswith("Zenith"))
-    proc, base = start_server({"TECHMAP_DATASET": str(folder)})
-    yield base, slug
-    stop_server(proc)
+    with serving({"TECHMAP_DATASET": str(folder)}) as base:
+        yield base, slug
 
 
 def test_long_names_are_shortened_in_the_drop_down_and_the_title(browser, long_names):
@@ -45,11 +44,7 @@ def test_long_names_are_shortened_in_the_drop_down_and_the_title(browser, long_n
     page.goto(base + "/")
     wait_for_dash(page)
     page.locator("#filter-supplier").focus()
-    page.keyboard.press("Enter")
-    page.wait_for_function("() => document.activeElement.classList.contains('dash-dropdown-search')")
-    page.keyboard.type("Zenith")
-    page.wait_for_function("() => { const o = document.querySelector('.dash-dropdown-content [role=option]');"
-                           " return o && o.textContent.startsWith('Zenith'); }")
+    type_in_dropdown(page, "Zenith")
     label = page.locator(".dash-dropdown-content [role=option]").first.text_content().strip()
     label = re.sub(r" \([\d,]+\)$", "", label)  # the option's count of contracts, e.g. " (1)"
     assert label.startswith("Zenith Library") and label.endswith("…") and len(label) <= LABEL_LIMIT

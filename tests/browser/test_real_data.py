@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import PageWatch, start_server, stop_server, wait_for_dash
+from tests.browser.conftest import serving, wait_for_dash, watched_tab
 
 pytestmark = pytest.mark.browser
 LONDON = Path(__file__).resolve().parents[2] / "datasets" / "london"
@@ -14,19 +14,14 @@ LONDON = Path(__file__).resolve().parents[2] / "datasets" / "london"
 
 @pytest.fixture(scope="module")
 def real_server():
-    proc, base = start_server({"TECHMAP_DATASET": str(LONDON)})
-    yield base
-    stop_server(proc)
+    with serving({"TECHMAP_DATASET": str(LONDON)}) as base:
+        yield base
 
 
 @pytest.fixture()
 def real_page(browser, real_server):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(20000)
-    page.watch = PageWatch(page, real_server)
-    yield page
-    context.close()
+    with watched_tab(browser, real_server) as page:
+        yield page
 
 
 def test_map_shows_the_coverage_figure(real_page, real_server):

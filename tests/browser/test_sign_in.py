@@ -109,13 +109,20 @@ def account_text(page, base: str) -> str:
     return page.locator("main").inner_text()
 
 
+def member_signs_in_with_oidc(page, base: str) -> list[str]:
+    """Sign MEMBER in through the provider, up to their account page; the addresses of the app's
+    OIDC callback the browser asked for (to replay or tamper with)."""
+    callbacks: list[str] = []
+    page.on("request", lambda r: callbacks.append(r.url) if "/sign-in/oidc/callback" in r.url else None)
+    start_oidc(page, base)
+    provider_sign_in(page, MEMBER)
+    page.wait_for_url(base + "/account")
+    return callbacks
+
+
 def test_oidc_sign_in_then_the_header_names_the_user_and_the_code_cannot_be_replayed(tab, sign_in_app):
     base = sign_in_app["base"]
-    callbacks: list[str] = []
-    tab.on("request", lambda r: callbacks.append(r.url) if "/sign-in/oidc/callback" in r.url else None)
-    start_oidc(tab, base)
-    provider_sign_in(tab, MEMBER)
-    tab.wait_for_url(base + "/account")
+    callbacks = member_signs_in_with_oidc(tab, base)
     text = tab.locator("main").inner_text()
     assert MEMBER in text and "member" in text
     callback_statuses: list[int] = []
@@ -173,11 +180,7 @@ def last_audit_event(sign_in_app) -> str:
 
 def test_a_wrong_state_is_refused(tab, sign_in_app):
     base = sign_in_app["base"]
-    callbacks: list[str] = []
-    tab.on("request", lambda r: callbacks.append(r.url) if "/sign-in/oidc/callback" in r.url else None)
-    start_oidc(tab, base)
-    provider_sign_in(tab, MEMBER)
-    tab.wait_for_url(base + "/account")
+    callbacks = member_signs_in_with_oidc(tab, base)
     tab.get_by_role("button", name="Sign out").click()
     # a new flow, stopped at its redirect to the provider: the browser holds its state, not the old one
     started = tab.context.request.get(base + "/sign-in/oidc", max_redirects=0)

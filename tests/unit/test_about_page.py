@@ -23,6 +23,7 @@ from components.shell import BOUNDARY_ATTRIBUTION
 from techmap.dataformat.schema import COLUMN_NAMES, COLUMNS, COLUMNS_BY_NAME
 from techmap.service import context
 from techmap.dataformat.validate import load_validated
+from tests.unit.component_tree import components_in
 from tests.unit.test_api import instance
 from web import templates_download
 
@@ -37,14 +38,6 @@ def render(component: Any) -> str:
     return json.dumps(component, cls=PlotlyJSONEncoder, ensure_ascii=False)
 
 
-def walk(component: Any) -> Iterator[Any]:
-    yield component
-    children = getattr(component, "children", None)
-    for child in children if isinstance(children, (list, tuple)) else [children]:
-        if hasattr(child, "to_plotly_json"):
-            yield from walk(child)
-
-
 @pytest.fixture()
 def data(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     with instance(monkeypatch, public=False, dataset=FIXTURE):
@@ -53,14 +46,14 @@ def data(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 def test_sections_and_the_anchor_the_banner_links_to(data: None) -> None:
     layout = about()
-    section_ids = [c.id for c in walk(layout) if type(c).__name__ == "Section"]
+    section_ids = [c.id for c in components_in(layout) if type(c).__name__ == "Section"]
     assert section_ids == ["what", "data", "method", "contribute", "accessibility", "privacy", "licence"]
-    toc = [c.href for c in walk(layout) if type(c).__name__ == "A" and str(c.href).startswith("#")]
+    toc = [c.href for c in components_in(layout) if type(c).__name__ == "A" and str(c.href).startswith("#")]
     assert toc[:7] == [f"#{s}" for s in section_ids]
 
 
 def test_one_h1_and_headings_never_skip_a_level(data: None) -> None:
-    levels = [int(type(c).__name__[1]) for c in walk(about())
+    levels = [int(type(c).__name__[1]) for c in components_in(about())
               if type(c).__name__ in ("H1", "H2", "H3", "H4", "H5", "H6")]
     assert levels.count(1) == 1 and levels[0] == 1
     for before, after in zip(levels, levels[1:], strict=False):
@@ -182,7 +175,7 @@ def test_the_statement_says_what_the_browser_tests_do(data: None) -> None:
 
 def test_every_known_issue_has_a_plan_and_the_fixed_drop_down_issue_is_gone(data: None) -> None:
     page = about()
-    plans = next(c for c in walk(page) if getattr(c, "id", None) == "accessibility-plans")
+    plans = next(c for c in components_in(page) if getattr(c, "id", None) == "accessibility-plans")
     items = [li.children for li in plans.children]
     assert items[:-1] == [issue.plan for issue in about_content.KNOWN_ISSUES]
     assert "screen readers" in items[-1]
@@ -194,11 +187,11 @@ def test_every_known_issue_has_a_plan_and_the_fixed_drop_down_issue_is_gone(data
 
 def test_the_privacy_notice_says_what_is_kept_about_signed_in_users(data: None,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    section = next(c for c in walk(about()) if type(c).__name__ == "Section" and c.id == "privacy")
+    section = next(c for c in components_in(about()) if type(c).__name__ == "Section" and c.id == "privacy")
     text = render(section)
     for kept in ("email address", "role", "Argon2id", "audit log", "failed sign-in", "techmap_session"):
         assert kept in text, kept
     with instance(monkeypatch, public=True, dataset=FIXTURE):
-        section = next(c for c in walk(about()) if type(c).__name__ == "Section" and c.id == "privacy")
+        section = next(c for c in components_in(about()) if type(c).__name__ == "Section" and c.id == "privacy")
         public_text = render(section)
     assert "no sign-in" in public_text and "Argon2id" not in public_text

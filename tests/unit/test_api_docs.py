@@ -181,12 +181,6 @@ def test_every_curl_command_in_the_document_is_an_example() -> None:
     assert text.count("curl ") == len(EXAMPLES)
 
 
-@pytest.mark.parametrize("example", EXAMPLES, ids=[e.path for e in EXAMPLES])
-def test_documented_example_returns_what_it_says(client: FlaskClient, example: Example) -> None:
-    response = client.open(example.path, method=example.method, headers=example.headers)
-    check(example, response)
-
-
 def test_every_curl_command_in_the_readme_is_an_example_with_its_result() -> None:
     """The README's API examples are checked like the document's; none is left unstated."""
     text = README.read_text(encoding="utf-8")
@@ -204,8 +198,10 @@ def test_every_curl_command_in_the_readme_is_an_example_with_its_result() -> Non
             assert len(kinds) >= 3, f"say what the answer holds, not only its status: {example}"
 
 
-@pytest.mark.parametrize("example", README_EXAMPLES, ids=[e.path for e in README_EXAMPLES])
-def test_readme_example_returns_what_it_says(client: FlaskClient, example: Example) -> None:
+@pytest.mark.parametrize("example", [*EXAMPLES, *README_EXAMPLES],
+                         ids=[f"api.md {e.path}" for e in EXAMPLES] + [f"README {e.path}" for e in README_EXAMPLES])
+def test_documented_example_returns_what_it_says(client: FlaskClient, example: Example) -> None:
+    """Every example of docs/api.md and of the README."""
     response = client.open(example.path, method=example.method, headers=example.headers)
     check(example, response)
 

@@ -20,6 +20,7 @@ from components.borough_profile import fmt_money, renewals_query
 from techmap.appstate import AppState
 from techmap.analysis.queries import apply_filter, borough_metrics
 from techmap.service import context
+from tests.unit.component_tree import components_in
 from tests.unit.test_api import HACKNEY, instance
 
 CAMDEN = "E09000007"
@@ -50,21 +51,10 @@ def find(component: Any, wanted: Any) -> Any:
     return None
 
 
-def walk(component: Any) -> Iterator[Any]:
-    if isinstance(component, (list, tuple)):
-        for item in component:
-            yield from walk(item)
-        return
-    if not hasattr(component, "to_plotly_json"):
-        return
-    yield component
-    yield from walk(getattr(component, "children", None))
-
-
 def area_headings(body: Any) -> list[str]:
     """The service-area headings (h3) of 'Systems by service area' (once each: the phone's cards
     repeat them, shown instead of the tables)."""
-    return list(dict.fromkeys(c.children for c in walk(body) if type(c).__name__ == "H3"))
+    return list(dict.fromkeys(c.children for c in components_in(body) if type(c).__name__ == "H3"))
 
 
 # ---- borough profile ------------------------------------------------------------------------------

@@ -49,6 +49,7 @@ from techmap.analysis.filters import FilterState
 from techmap.analysis.quality import coverage_by_borough
 from techmap.service import context
 from tests.unit.auth_helpers import act_as
+from tests.unit.component_tree import components_in
 from tests.unit.test_api import instance
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "data_page" / "dataset"
@@ -397,17 +398,17 @@ def test_a_link_to_a_view_of_the_table_opens_it_with_its_filters_search_and_sort
     assert grid.dashGridOptions["initialState"] == {  # the grid's first request for rows carries them
         "filter": {"filterModel": model},
         "sort": {"sortModel": [{"colId": "annual_value_gbp", "sort": "desc"}, {"colId": "contract_id", "sort": "asc"}]}}
-    search = next(c for c in _walk(layout) if getattr(c, "id", None) == page().SEARCH)
+    search = next(c for c in components_in(layout) if getattr(c, "id", None) == page().SEARCH)
     assert search.value == "2027"
     text = render(layout)
     assert "column filters: Supplier contains “capita”" in text
     assert "table search: “2027”" in text
-    link = next(c for c in _walk(layout) if "data-view-link" in (getattr(c, "className", "") or ""))
+    link = next(c for c in components_in(layout) if "data-view-link" in (getattr(c, "className", "") or ""))
     assert link.href == "/data?area=housing&col.supplier=contains%3Acapita&find=2027&sort=-annual_value_gbp&sort=contract_id"
     # without table parameters: a plain grid, and the link is the page's own address
     plain = page().layout(area="housing")
     assert "initialState" not in _grid(plain).dashGridOptions and getattr(_grid(plain), "filterModel", None) is None
-    assert next(c for c in _walk(plain) if "data-view-link" in (getattr(c, "className", "") or "")).href == \
+    assert next(c for c in components_in(plain) if "data-view-link" in (getattr(c, "className", "") or "")).href == \
         "/data?area=housing"
     assert page().view_href(AppState(), table_query.TableQuery()) == "/data"
 
@@ -551,16 +552,8 @@ def test_clear_table_resets_every_grids_filters_and_the_search() -> None:
     assert page().clear_table(1, "junk") == ([], "")
 
 
-def _walk(component: Any) -> Iterator[Any]:
-    yield component
-    children = getattr(component, "children", None)
-    for child in children if isinstance(children, (list, tuple)) else [children]:
-        if hasattr(child, "to_plotly_json"):
-            yield from _walk(child)
-
-
 def _grid(layout: Any) -> Any:
-    return next(c for c in _walk(layout) if type(c).__name__ == "AgGrid")
+    return next(c for c in components_in(layout) if type(c).__name__ == "AgGrid")
 
 
 def test_layout_paints_the_count_and_a_fresh_grid_id(data: Dataset) -> None:

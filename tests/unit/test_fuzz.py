@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import app as app_module
+from tests.unit.dash_requests import router_request
 
 SERVER = app_module.server
 client = SERVER.test_client()
@@ -140,17 +141,6 @@ def _random_query(rng: random.Random) -> str:
     return "&".join(parts)
 
 
-def _router(path: str, search: str) -> dict:
-    return {
-        "output": ".._pages_content.children..._pages_store.data..",
-        "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
-        "inputs": [{"id": "_pages_location", "property": "pathname", "value": path},
-                   {"id": "_pages_location", "property": "search", "value": search}],
-        "state": [],
-        "changedPropIds": ["_pages_location.pathname"],
-    }
-
-
 QUERIES_PER_ROUTE = 4  # per seed: 16 random query strings for every route in all
 SLOW = {"/download/contracts.xlsx", "/calendar/renewals.ics"}  # ~0.7 s each unfiltered: one per seed
 
@@ -162,7 +152,7 @@ def test_random_query_strings_to_every_page_and_route(seed):
         for _ in range(QUERIES_PER_ROUTE):
             query = _random_query(rng)
             _check(client.get(f"{path}?{query}"))
-            _check(client.post("/_dash-update-component", json=_router(path, f"?{query}")))
+            _check(client.post("/_dash-update-component", json=router_request(path, f"?{query}")))
     for path in API_PATHS:
         for _ in range(1 if path in SLOW else QUERIES_PER_ROUTE):
             _check(client.get(f"{path}?{_random_query(rng)}"))
@@ -179,4 +169,4 @@ def test_random_paths_to_every_route_with_a_variable_part(seed):
             if "?" in path or "#" in path:
                 path = path.replace("?", "%3F").replace("#", "%23")
             _check(client.get(f"{path}?{_random_query(rng)}"))
-            _check(client.post("/_dash-update-component", json=_router(path.split("?")[0], "")))
+            _check(client.post("/_dash-update-component", json=router_request(path.split("?")[0], "")))

@@ -8,10 +8,8 @@ import gzip
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.error
 import urllib.parse
@@ -28,6 +26,8 @@ from techmap.settings import load_settings
 from web import compression, hosting
 from web.access_log import client_address
 from web.byte_cache import ByteLRU
+from tests.gunicorn_server import gunicorn
+from tests.unit.dash_requests import router_request
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVER = app_module.server
@@ -280,12 +280,7 @@ def test_callback_response_cache_keys_are_digests_and_bounded():
     RESPONSES.clear()
     body = {"output": "x", "outputs": {}, "inputs": [], "changedPropIds": []}
     client.post("/_dash-update-component", json=body)  # malformed: not cached
-    router = {"output": ".._pages_content.children..._pages_store.data..",
-              "outputs": [{"id": "_pages_content", "property": "children"},
-                          {"id": "_pages_store", "property": "data"}],
-              "inputs": [{"id": "_pages_location", "property": "pathname", "value": "/about"},
-                         {"id": "_pages_location", "property": "search", "value": ""}],
-              "state": [], "changedPropIds": ["_pages_location.pathname"]}
+    router = router_request("/about")
     first = client.post("/_dash-update-component", json=router)
     assert first.status_code == 200 and len(RESPONSES) == 1
     assert all(isinstance(k, bytes) and len(k) == 32 for k in RESPONSES.store)
@@ -304,31 +299,9 @@ def test_client_address_behind_a_trusted_proxy():
     assert client_address("10.0.0.1", "unknown", ["*"]) == "unknown"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def test_gunicorn_access_log_is_json_lines_whatever_the_request_holds():
-    port = _free_port()
-    log = Path(tempfile.mkdtemp(prefix="techmap-log-")) / "access.log"
-    errors = log.with_name("error.log")
-    env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(port), "WEB_CONCURRENCY": "1"}
-    with errors.open("w") as err:
-        proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "app:server", "--access-logfile", str(log)],
-                                cwd=ROOT, env=env, stdout=err, stderr=subprocess.STDOUT)
-    try:
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.time() + 180
-        while True:
-            assert proc.poll() is None, errors.read_text()[-2000:]
-            try:
-                urllib.request.urlopen(base + "/healthz", timeout=2).close()
-                break
-            except OSError:
-                assert time.time() < deadline, "gunicorn did not start"
-                time.sleep(0.3)
+def test_gunicorn_access_log_is_json_lines_whatever_the_request_holds(tmp_path):
+    log = tmp_path / "access.log"
+    with gunicorn({"WEB_CONCURRENCY": "1"}, args=["--access-logfile", str(log)]) as (base, _, errors):
         hostile = 'Mozilla/5.0 "quoted" \\back\\slash\\ {"json": 1} %(h)s \u00e9'
         for path in ['/?q="x"\\', "/nope", "/healthz"]:
             request = urllib.request.Request(base + urllib.parse.quote(path, safe="/?="), headers={
@@ -341,9 +314,6 @@ def test_gunicorn_access_log_is_json_lines_whatever_the_request_holds():
         deadline = time.time() + 30
         while len(log.read_text().splitlines()) < 4 and time.time() < deadline:
             time.sleep(0.2)
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
     lines = log.read_text().splitlines()
     records = [json.loads(line) for line in lines]  # every line parses
     mine = [r for r in records if r["agent"] and "quoted" in r["agent"]]

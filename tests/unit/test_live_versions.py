@@ -21,14 +21,10 @@ from techmap.store.db import close_all, open_database
 from techmap.store.default import open_store
 from techmap.store.publishing import publish_folder
 from tests.postgres import PostgresCluster, _free_port
+from tests.unit.dash_requests import router_request
 from tests.unit.store_helpers import one_row_less, write_demo
 
-ROUTER = {"output": ".._pages_content.children..._pages_store.data..",
-          "outputs": [{"id": "_pages_content", "property": "children"},
-                      {"id": "_pages_store", "property": "data"}],
-          "inputs": [{"id": "_pages_location", "property": "pathname", "value": "/about"},
-                     {"id": "_pages_location", "property": "search", "value": ""}],
-          "state": [], "changedPropIds": ["_pages_location.pathname"]}
+ROUTER = router_request("/about")
 
 
 @pytest.fixture(scope="module")

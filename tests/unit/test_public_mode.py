@@ -34,6 +34,7 @@ from techmap.auth.roles import Role
 from techmap.dataformat.schema import COLUMNS_BY_NAME
 from techmap.service import context
 from tests.unit.auth_helpers import act_as, bearer_token, cookie_header, signed_in_client
+from tests.unit.component_tree import components_in
 from tests.unit.test_api import HACKNEY, LAMBETH, instance
 from web import register_routes
 
@@ -336,7 +337,7 @@ def test_map_hover_shows_the_value_only_to_members(audience: Audience) -> None:
     public = not audience.sees_values
     with asked_by(audience):
         layout = dash.page_registry["pages.map"]["layout"](metric="annual_value")
-    figure = next(c.figure for c in _walk(layout) if getattr(c, "id", None) == ids.MAP_GRAPH)
+    figure = next(c.figure for c in components_in(layout) if getattr(c, "id", None) == ids.MAP_GRAPH)
     trace = figure["data"][0]
     i = trace["locations"].index(HACKNEY)
     # whatever per-borough arrays the hover template draws on (hovertext, text, customdata, z)
@@ -345,16 +346,6 @@ def test_map_hover_shows_the_value_only_to_members(audience: Audience) -> None:
     assert ("918,273" in hover) is not public
     if public:  # every value of Hackney is withheld: it says so, never a made-up £0
         assert "not published" in hover and "£0" not in hover
-
-
-def _walk(component: Any) -> Iterator[Any]:
-    yield component
-    children = getattr(component, "children", None)
-    if isinstance(children, (list, tuple)):
-        for child in children:
-            yield from _walk(child)
-    elif children is not None and hasattr(children, "to_plotly_json"):
-        yield from _walk(children)
 
 
 def _components(query: dict[str, str]) -> dict[str, dict]:

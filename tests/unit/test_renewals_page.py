@@ -38,6 +38,7 @@ from techmap.analysis.renewals import joint_procurement_clusters, quarterly_end_
 from techmap.dataformat.schema import SERVICE_AREAS
 from techmap.service import context
 from techmap.urls import webcal_url
+from tests.unit.component_tree import components_in
 from tests.unit.frames import CAMDEN, HACKNEY, ISLINGTON, LAMBETH
 from tests.unit.test_timeline import _text, contracts
 
@@ -302,7 +303,7 @@ def test_downloads_carry_exactly_the_views_filters(dataset: Dataset) -> None:
     assert _links(page.controls_response(store(camden), [])[1])["Subscribe to Camden's renewals calendar"] == (
         webcal_url(f"/calendar/{CAMDEN}.ics?lead=12"))
     # the first paint says the same as the callback
-    first = next(c for c in _walk(page.layout(**dict(state.filters.to_pairs()), flag="missing_end_date",
+    first = next(c for c in components_in(page.layout(**dict(state.filters.to_pairs()), flag="missing_end_date",
                                               lead="12")) if getattr(c, "id", None) == page.DOWNLOADS)
     assert _links(first.children) == links
 
@@ -334,17 +335,6 @@ def test_the_limits_are_the_routes_own() -> None:
 
     assert components.renewals.XLSX_MAX_ROWS is web.downloads.XLSX_MAX_ROWS
     assert components.downloads.MAX_CALENDAR_CONTRACTS is web.calendar.MAX_CALENDAR_CONTRACTS
-
-
-def _walk(node: Any):
-    if isinstance(node, (list, tuple)):
-        for item in node:
-            yield from _walk(item)
-        return
-    if node is None or isinstance(node, (str, int, float)):
-        return
-    yield node
-    yield from _walk(getattr(node, "children", None))
 
 
 def test_layout_first_paint_matches_the_callbacks(dataset: Dataset) -> None:

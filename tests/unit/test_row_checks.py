@@ -105,7 +105,7 @@ def test_a_public_instance_hides_the_values_of_the_whole_group(tmp_path):
 def test_long_names_are_shortened_in_drop_downs_chips_and_titles(tmp_path, monkeypatch):
     from components.chips import value_label
     from components.safe_text import LABEL_LIMIT
-    from components.shell import filter_options
+    from components.filter_bar import filter_options
     from techmap.service import context
 
     folder = tmp_path / "dataset"

@@ -16,6 +16,7 @@ from techmap.analysis.skills import peer_finder, skill_grid
 from techmap.appstate import AppState
 from techmap.dataformat.dataset import Dataset
 from techmap.service import cache, context
+from tests.unit.component_tree import components_in
 from tests.unit.frames import CAMDEN, HACKNEY, ISLINGTON, LAMBETH, make_frame
 
 LEVELS = {  # borough -> {area: level}
@@ -121,7 +122,7 @@ def test_the_callback_draws_the_finder_for_the_chosen_borough(page: Any, with_sk
     assert "Strongest on average: Networks (4.0); weakest: Cloud (2.0)." in caption
     assert "never about named people" in caption
     # the heatmap holds every borough once; the filter hides the others (in the browser on a change)
-    rows = _walk(page.layout(authority=[CAMDEN, LAMBETH]))
+    rows = components_in(page.layout(authority=[CAMDEN, LAMBETH]))
     shown = [r.to_plotly_json()["props"]["data-code"] for r in rows
              if isinstance(r, html.Tr) and "data-code" in r.to_plotly_json()["props"] and not r.hidden]
     assert shown == [CAMDEN, LAMBETH]
@@ -138,18 +139,9 @@ def test_without_skills_the_page_says_so_and_links_the_survey(page: Any, monkeyp
     layout = page.layout()
     text = _text(layout)
     assert "No skills data is published yet" in text
-    links = [c for c in _walk(layout) if isinstance(c, html.A)]
+    links = [c for c in components_in(layout) if isinstance(c, html.A)]
     assert any(a.href == "/download/survey-template.xlsx" for a in links)
     cache.clear()
-
-
-def _walk(component: Any) -> Iterator[Any]:
-    if isinstance(component, (list, tuple)):
-        for c in component:
-            yield from _walk(c)
-    elif hasattr(component, "children"):
-        yield component
-        yield from _walk(component.children)
 
 
 def test_the_map_colours_boroughs_by_a_skill_level(with_skills: Dataset) -> None:

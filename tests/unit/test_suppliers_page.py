@@ -32,6 +32,7 @@ from techmap.appstate import AppState
 from techmap.analysis.concentration import concentration_by, supplier_shares
 from techmap.dataformat.dataset import Dataset
 from techmap.service import cache, context
+from tests.unit.component_tree import components_in
 from tests.unit.frames import CAMDEN, HACKNEY, ISLINGTON, LAMBETH, make_frame
 
 TODAY = date(2026, 11, 22)
@@ -244,17 +245,6 @@ def dataset(monkeypatch: pytest.MonkeyPatch) -> Iterator[Dataset]:
     yield data
 
 
-def _walk(component: Any) -> Iterator[Any]:
-    if isinstance(component, (list, tuple)):
-        for c in component:
-            yield from _walk(c)
-        return
-    if component is None or isinstance(component, (str, int, float)):
-        return
-    yield component
-    yield from _walk(getattr(component, "children", None))
-
-
 def test_the_counts_depend_on_every_filter_but_the_supplier_selection(pages) -> None:
     suppliers, _ = pages
     assert set(suppliers.COUNTED_BY) == {"authority", "area", "system", "manufacturer", "group-filter",
@@ -265,14 +255,14 @@ def test_the_counts_depend_on_every_filter_but_the_supplier_selection(pages) -> 
 def test_layout_has_one_h1_and_headings_in_order(pages, dataset: Dataset) -> None:
     suppliers, _ = pages
     page = suppliers.layout(supplier="beta", top="5")
-    levels = [int(type(c).__name__[1]) for c in _walk(page) if type(c).__name__ in ("H1", "H2", "H3", "H4")]
+    levels = [int(type(c).__name__[1]) for c in components_in(page) if type(c).__name__ in ("H1", "H2", "H3", "H4")]
     assert levels[0] == 1 and levels.count(1) == 1
     assert all(b <= a + 1 for a, b in zip(levels, levels[1:], strict=False))  # no level skipped
     text = _text(page)
     # 10 contracts: Alpha 6, Beta 3, Gamma 1; the top 5 covers all three
     assert "Only 3 suppliers hold London's 10 contracts." in text
     assert "Beta: 3 contracts in 1 borough, 30% of the contracts shown (rank 2)." in text
-    graph = next(c for c in _walk(page) if getattr(c, "id", None) == ids.TREEMAP)
+    graph = next(c for c in components_in(page) if getattr(c, "id", None) == ids.TREEMAP)
     assert graph.figure["data"][0]["ids"][:2] == ["housing", "housing/alpha"]
 
 
@@ -322,7 +312,7 @@ def test_profile_figures(pages, dataset: Dataset) -> None:
 def test_profile_body_lists_boroughs_with_links(pages, dataset: Dataset) -> None:
     _, profile = pages
     body = profile.profile_body("alpha", AppState.from_query_string("?supplier=alpha"))
-    links = {c.href for c in _walk(body) if type(c).__name__ == "Link"}
+    links = {c.href for c in components_in(body) if type(c).__name__ == "Link"}
     assert "/borough/camden?supplier=alpha" in links
     assert "/borough/islington?supplier=alpha" in links
     text = _text(body)
@@ -343,11 +333,11 @@ def test_unknown_supplier_gets_a_friendly_page(pages, dataset: Dataset) -> None:
     _, profile = pages
     page = profile.layout(slug="alpah")
     assert _text(page).startswith("Supplier not found")
-    hrefs = [c.href for c in _walk(page) if type(c).__name__ == "Link"]
+    hrefs = [c.href for c in components_in(page) if type(c).__name__ == "Link"]
     assert hrefs[0] == "/suppliers/alpha"  # the close match is offered
     assert profile.update_profile({"filters": {}}, "alpah") is dash.no_update
     known = profile.layout(slug="beta")
-    assert [c.children for c in _walk(known) if isinstance(c, html.H1)] == ["Beta"]
+    assert [c.children for c in components_in(known) if isinstance(c, html.H1)] == ["Beta"]
 
 
 def test_close_matches(pages) -> None:
@@ -380,7 +370,7 @@ def test_the_largest_n_picker_drives_the_per_area_share(pages, dataset: Dataset)
 
 
 def _download_links(children: Any) -> dict[str, str]:
-    return {c.children: c.href for c in _walk(children) if type(c).__name__ == "A"}
+    return {c.children: c.href for c in components_in(children) if type(c).__name__ == "A"}
 
 
 def test_downloads_hold_the_counted_contracts_and_the_selection(pages, dataset: Dataset) -> None:
@@ -402,7 +392,7 @@ def test_downloads_hold_the_counted_contracts_and_the_selection(pages, dataset: 
         "/download/contracts.xlsx?area=housing&supplier=beta")
     # the first paint has the same links
     page = suppliers.layout(area="housing", supplier="beta", **view)
-    block = next(c for c in _walk(page) if getattr(c, "id", None) == suppliers.DOWNLOADS_ID)
+    block = next(c for c in components_in(page) if getattr(c, "id", None) == suppliers.DOWNLOADS_ID)
     assert _download_links(block.children) == links
 
 
