@@ -7,6 +7,7 @@ import threading
 from dataclasses import replace
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from techmap.analysis import joint_scan
@@ -19,6 +20,19 @@ from techmap.service.cache import per_dataset
 from techmap.service.views import mask_for, view
 
 WINDOW_MONTHS = (6, 12, 24)  # the page's "Next N months" buttons
+
+
+@per_dataset
+def _gives_calendar_event(data: Dataset) -> np.ndarray:
+    """Per row: has an end, latest end or review date (what calendar_export.calendar_contracts counts)."""
+    return data.contracts[["end_date", "max_end_date", "review_date"]].notna().any(axis=1).to_numpy()
+
+
+def download_counts(filters: FilterState) -> tuple[int, int]:
+    """(contracts, contracts giving a calendar event) under the filters, for the download links:
+    counted from the shared mask, so the controls callback never copies the matching rows."""
+    mask = mask_for(filters)
+    return int(np.count_nonzero(mask)), int(np.count_nonzero(mask & _gives_calendar_event(context.dataset())))
 
 
 @view()

@@ -33,3 +33,13 @@ def test_summary_from_the_mask_equals_the_summary_of_the_rows(demo) -> None:
         expected = quarterly_end_summary(views.rows(state))
         pd.testing.assert_frame_equal(renewal_views.summary_for(state), expected, check_exact=True)
     assert len(renewal_views.summary_for(FilterState())) > 10  # the demo has ends in many quarters
+
+
+def test_download_counts_from_the_mask_equal_the_counts_of_the_rows(demo) -> None:
+    from techmap.exports.calendar_export import calendar_contracts
+
+    states = [FilterState(), FilterState(area=("housing",)), FilterState(q="cloud"),
+              FilterState(supplier=("no-such-supplier",))]
+    counts = [renewal_views.download_counts(state) for state in states]
+    assert counts == [(len(rows := views.rows(s)), calendar_contracts(rows)) for s in states]
+    assert counts[0][1] < counts[0][0]  # the demo has contracts with no date at all: counted apart
