@@ -15,6 +15,8 @@ import json
 import os
 import random
 import statistics
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -42,20 +44,34 @@ def exit_status(over: Iterable[str], smoke: bool, always: Iterable[str] = ()) ->
 
 
 def callback_benchmark_args(count: str, default: int, smoke: int) -> argparse.Namespace:
-    """The arguments of the in-process callback benchmarks: --dataset (default datasets/demo), a
-    count of requests or states (`--<count>`, `smoke` of them on a --smoke run) and --smoke. Points
-    the app at the dataset (TECHMAP_DATASET) and a fixed today, so call it before importing the app."""
+    """The arguments of the in-process callback benchmarks: --dataset (default datasets/demo) or
+    --scale N (generate-demo --scale N, kept in /tmp/tmN), a count of requests or states
+    (`--<count>`, `smoke` of them on a --smoke run) and --smoke. Points the app at the dataset
+    (TECHMAP_DATASET) and a fixed today, so call it before importing the app."""
     parser = argparse.ArgumentParser()
-    parser.add_argument("--dataset", type=Path, help="dataset folder (default: the demo, datasets/demo)")
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--dataset", type=Path, help="dataset folder (default: the demo, datasets/demo)")
+    where.add_argument("--scale", type=int, help="the demo N times larger (generated into /tmp/tmN if missing)")
     parser.add_argument(f"--{count}", type=int, default=default)
     add_smoke_flag(parser)
     args = parser.parse_args()
     if args.smoke:
         setattr(args, count, smoke)
+    if args.scale:
+        args.dataset = generated(args.scale, Path(f"/tmp/tm{args.scale}"))
     # London scale is the demo: the real rows plus illustrative ones for every unknown pair
     os.environ["TECHMAP_DATASET"] = str(args.dataset or Path(__file__).resolve().parent.parent / "datasets" / "demo")
     os.environ.setdefault("TECHMAP_TODAY", "2026-11-22")
     return args
+
+
+def generated(scale: int, folder: Path) -> Path:
+    """`folder`, holding `generate-demo --scale scale` (generated now unless already there)."""
+    if not (folder / "contracts.csv").exists():
+        print(f"generating --scale {scale} into {folder} ...", flush=True)
+        subprocess.run([sys.executable, "-m", "techmap", "generate-demo", "--scale", str(scale), "--out", str(folder)],
+                       cwd=Path(__file__).resolve().parent.parent, check=True)
+    return folder
 
 
 def cold_callback(client: Any, body: dict, what: str) -> float:

@@ -16,7 +16,6 @@ from components.renewal_summary import colour_note, summary_caption, summary_fig
 from components.timeline import GROUPS, pager_text, select_page, timeline_caption, timeline_figure, timeline_table
 from techmap.appstate import AppState
 from techmap.dataformat.authorities import by_code
-from techmap.exports.calendar_export import calendar_contracts
 from techmap.exports.export import XLSX_MAX_ROWS  # the Excel route's limit: say so rather than link to a refusal
 from techmap.analysis.joint_finder import PER_PAGE, FinderRow, last_page, page_of
 from techmap.analysis.renewals import add_months
@@ -103,12 +102,12 @@ def window_status(state: AppState, today: date, windows: tuple[int, ...]) -> lis
     return [text, dcc.Link("Show every end date", href="/renewals" + everything.to_query_string())]
 
 
-def downloads(state: AppState, rows: pd.DataFrame) -> list[Any]:
-    """Links to the downloads and calendar feeds of the contracts on screen (`rows`, the filtered
-    contracts): they carry the filters only (components.downloads), so they hold these rows."""
+def downloads(state: AppState, contracts: int, dated: int) -> list[Any]:
+    """Links to the downloads and calendar feeds of the contracts on screen (`contracts` of them,
+    `dated` giving a calendar event): they carry the filters only (components.downloads)."""
     f = state.filters
-    items = contract_download_items(f, len(rows), xlsx_max_rows=XLSX_MAX_ROWS)
-    items += calendar_items(f, state.view_value("lead"), calendar_contracts(rows))
+    items = contract_download_items(f, contracts, xlsx_max_rows=XLSX_MAX_ROWS)
+    items += calendar_items(f, state.view_value("lead"), dated)
     return [html.Ul(items, className="download-list")]
 
 

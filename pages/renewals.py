@@ -175,7 +175,7 @@ def layout(**query: Any) -> html.Div:
             html.Section(
                 [
                     html.H2("Download", className="h4", id="download"),
-                    html.Div(parts.downloads(state, rows), id=DOWNLOADS),
+                    html.Div(parts.downloads(state, *renewal_views.download_counts(state.filters)), id=DOWNLOADS),
                 ],
                 className="renewals-section",
             ),
@@ -192,8 +192,8 @@ def controls_response(data: Any, months: list[Any]) -> tuple[Any, ...]:
     state = AppState.from_dict(data)
     today = context.today()
     pressed = [isinstance(m, int) and parts.window_pressed(state, m, today) for m in months]
-    rows = views.rows(state.filters)
-    return (parts.window_status(state, today, WINDOW_MONTHS), parts.downloads(state, rows),
+    return (parts.window_status(state, today, WINDOW_MONTHS),
+            parts.downloads(state, *renewal_views.download_counts(state.filters)),
             *parts.window_button_looks(pressed))
 
 

@@ -5,6 +5,11 @@ them: at 140k rows the copy is most of a map update's time. Here the columns the
 turned into numeric arrays once per loaded table (`CodedTable`: integer codes, days, values), and
 each figure is a bincount over those arrays under the mask. The results are exactly those of
 techmap.analysis.queries.borough_metrics / headline over the same rows (tests compare them).
+
+Per-borough distinct counts (suppliers, systems, known service areas) count (borough, value) pairs:
+each row's pair is one precomputed integer key, and the table keeps every key's count over all its
+rows. A mask that keeps most rows is then counted from the rows it leaves out (the whole table's
+counts minus theirs), so a map update reads at most half the table whatever the filter.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -39,6 +45,19 @@ class CodedTable:
     end_days: np.ndarray  # end_date as days since 1970 (_NO_DAY when undated)
     values: np.ndarray  # annual_value_gbp (NaN when unknown)
     synthetic: np.ndarray  # bool
+    valued: np.ndarray  # bool: a borough's row with a known annual value
+    borough_totals: np.ndarray  # rows per borough over the whole table
+    pair_keys: dict[str, np.ndarray]  # per PAIRED column: borough position * (codes + 1) + code + 1
+    pair_totals: dict[str, np.ndarray]  # per PAIRED column: every key's count over the table's rows
+
+
+PAIRED = ("suppliers", "systems", "real_areas")  # the per-borough distinct counts, as pairs
+
+
+def _pair_width(table: CodedTable, column: str) -> int:
+    """How many keys a borough spans for `column` (as in coded_table): its codes and "missing"."""
+    return {"suppliers": len(table.supplier_slugs), "systems": len(table.system_slugs),
+            "real_areas": table.n_areas}[column] + 1
 
 
 def _frozen(array: np.ndarray) -> np.ndarray:
@@ -56,14 +75,29 @@ def coded_table(df: pd.DataFrame) -> CodedTable:
     real = ~df["synthetic"].to_numpy(dtype=bool) & (df["service_area"] != "unclassified").to_numpy()
     ends = df["end_date"].to_numpy().astype("datetime64[D]")
     end_days = np.where(np.isnat(ends), _NO_DAY, ends.view(np.int64))
+    positions = authority_positions(df).astype(np.intp)
+    valid = positions >= 0
+    real_areas = np.where(real, areas, -1).astype(np.intp)
+    pair_keys, pair_totals = {}, {}
+    for column, codes, n_codes in (("suppliers", suppliers, len(supplier_slugs)),
+                                   ("systems", systems, len(system_slugs)),
+                                   ("real_areas", real_areas, len(area_values))):
+        width = n_codes + 1  # the column's codes and one for "missing"
+        keys = np.where(valid, positions * width + codes + 1, 0).astype(np.intp)
+        pair_keys[column] = _frozen(keys)
+        pair_totals[column] = _frozen(np.bincount(keys[valid], minlength=len(AUTHORITY_CODES) * width))
+    values = df["annual_value_gbp"].to_numpy(dtype="float64")
     return CodedTable(
-        positions=_frozen(authority_positions(df).astype(np.intp)),
+        positions=_frozen(positions),
         authority=_frozen(authority.astype(np.intp)),
         suppliers=_frozen(suppliers), supplier_slugs=np.asarray(supplier_slugs, dtype=object),
         systems=_frozen(systems), system_slugs=np.asarray(system_slugs, dtype=object),
-        real_areas=_frozen(np.where(real, areas, -1).astype(np.intp)), n_areas=len(area_values),
-        end_days=_frozen(end_days), values=_frozen(df["annual_value_gbp"].to_numpy(dtype="float64")),
+        real_areas=_frozen(real_areas), n_areas=len(area_values),
+        end_days=_frozen(end_days), values=_frozen(values),
         synthetic=_frozen(df["synthetic"].to_numpy(dtype=bool)),
+        valued=_frozen(valid & ~np.isnan(values)),
+        borough_totals=_frozen(np.bincount(positions[valid], minlength=len(AUTHORITY_CODES))),
+        pair_keys=pair_keys, pair_totals=pair_totals,
     )
 
 
@@ -84,10 +118,24 @@ def _wanted(codes: np.ndarray, slugs: np.ndarray, values: Sequence[str]) -> np.n
     return np.isin(codes, wanted)
 
 
-def _distinct_per_borough(positions: np.ndarray, codes: np.ndarray, n_codes: int) -> np.ndarray:
-    seen = np.zeros((len(AUTHORITY_CODES), n_codes + 1), dtype=bool)
-    seen[positions, codes] = True  # code -1 (missing) lands in the spare last column
-    return seen[:, :-1].sum(axis=1).astype("int64")
+def _distinct_per_borough(table: CodedTable, column: str, rows: np.ndarray, left_out: np.ndarray | None) -> np.ndarray:
+    """Distinct values of `column` per borough among `rows` (positions); when `left_out` is
+    given, `rows` are every valid row but those, counted as the table's totals minus theirs."""
+    width = _pair_width(table, column)
+    size = len(AUTHORITY_CODES) * width
+    keys = table.pair_keys[column]
+    if left_out is None:
+        counts = np.bincount(keys[rows], minlength=size)
+    else:
+        counts = table.pair_totals[column] - np.bincount(keys[left_out], minlength=size)
+    return np.count_nonzero(counts.reshape(len(AUTHORITY_CODES), width)[:, 1:], axis=1).astype("int64")
+
+
+def _per_borough(table: CodedTable, rows: np.ndarray, left_out: np.ndarray | None) -> np.ndarray:
+    """Rows per borough among `rows` (or: all valid rows but `left_out`, counted from those)."""
+    if left_out is None:
+        return np.bincount(table.positions[rows], minlength=len(AUTHORITY_CODES))
+    return table.borough_totals - np.bincount(table.positions[left_out], minlength=len(AUTHORITY_CODES))
 
 
 def _distinct(codes: np.ndarray, n_codes: int) -> int:
@@ -99,43 +147,51 @@ def borough_metrics_masked(table: CodedTable, mask: np.ndarray, *, today: date,
                            months: int = ENDING_MONTHS) -> pd.DataFrame:
     """queries.borough_metrics of the rows under `mask` (same columns, dtypes and values)."""
     size = len(AUTHORITY_CODES)
-    rows = np.flatnonzero(mask & (table.positions >= 0))
-    positions = table.positions[rows]
-    contracts = np.bincount(positions, minlength=size)
-    raw = table.values[rows]
+    valid = table.positions >= 0
+    rows = np.flatnonzero(mask & valid)
+    left_out = np.flatnonzero(valid & ~mask) if 2 * rows.size > len(mask) else None  # the fewer rows
+    contracts = _per_borough(table, rows, left_out)
+    # Whole-table tests first, then one gather: cheaper than gathering every column at `rows`.
+    ending = table.positions[np.flatnonzero(mask & valid & _ending(table.end_days, today, months))]
+    valued = np.flatnonzero(mask & table.valued)
+    valued_at = table.positions[valued]
+    value_sums = np.bincount(valued_at, weights=table.values[valued], minlength=size)  # in row order, as ever
     with np.errstate(invalid="ignore", divide="ignore"):
         if supplier:
-            held = np.bincount(positions, weights=_wanted(table.suppliers[rows], table.supplier_slugs, supplier),
-                               minlength=size)
+            held = np.bincount(table.positions[rows],
+                               weights=_wanted(table.suppliers[rows], table.supplier_slugs, supplier), minlength=size)
             supplier_share = np.where(contracts > 0, held / np.maximum(contracts, 1), np.nan)
         else:
             supplier_share = np.full(size, np.nan)
     if system:
-        runs = np.bincount(positions[_wanted(table.systems[rows], table.system_slugs, system)], minlength=size)
+        runs = np.bincount(table.positions[rows[_wanted(table.systems[rows], table.system_slugs, system)]],
+                           minlength=size)
         runs_system = (runs > 0).astype("float64")
     else:
         runs_system = np.full(size, np.nan)
-    areas = table.real_areas[rows]
-    real = areas >= 0
-    auths = authorities()
+    names, slugs = _borough_names()
     return pd.DataFrame(
         {
-            "name": pd.array([a.name for a in auths], dtype="str"),
-            "slug": pd.array([a.slug for a in auths], dtype="str"),
+            "name": names.copy(),
+            "slug": slugs.copy(),
             "contracts": contracts.astype("int64"),
-            "suppliers": _distinct_per_borough(positions, table.suppliers[rows], len(table.supplier_slugs)),
-            "systems": _distinct_per_borough(positions, table.systems[rows], len(table.system_slugs)),
-            "ending_12m": np.bincount(positions[_ending(table.end_days[rows], today, months)],
-                                      minlength=size).astype("int64"),
-            "annual_value": np.where(np.bincount(positions, weights=~np.isnan(raw), minlength=size) > 0,
-                                     np.bincount(positions, weights=np.nan_to_num(raw, nan=0.0), minlength=size),
-                                     np.nan),
+            "suppliers": _distinct_per_borough(table, "suppliers", rows, left_out),
+            "systems": _distinct_per_borough(table, "systems", rows, left_out),
+            "ending_12m": np.bincount(ending, minlength=size).astype("int64"),
+            "annual_value": np.where(np.bincount(valued_at, minlength=size) > 0, value_sums, np.nan),
             "supplier_share": supplier_share.astype("float64"),
             "runs_system": runs_system,
-            "pairs_known": _distinct_per_borough(positions[real], areas[real], table.n_areas),
+            "pairs_known": _distinct_per_borough(table, "real_areas", rows, left_out),
         },
         index=pd.Index(AUTHORITY_CODES, name="authority_code"),
     )
+
+
+@lru_cache(maxsize=1)
+def _borough_names() -> tuple[pd.api.extensions.ExtensionArray, pd.api.extensions.ExtensionArray]:
+    """The 33 boroughs' names and slugs as text arrays (made once; each frame gets copies)."""
+    auths = authorities()
+    return pd.array([a.name for a in auths], dtype="str"), pd.array([a.slug for a in auths], dtype="str")
 
 
 def headline_masked(table: CodedTable, mask: np.ndarray, *, today: date, top_n: int = 15,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any, Literal
@@ -112,6 +112,9 @@ class Cluster:
     earliest_end: date
     latest_end: date
     suggested_start: date  # earliest_end minus the procurement lead time
+    # Positions of its contracts (in contract_ids order) in the frame scanned, so that the finder
+    # reads their values without looking ids up (joint_finder.finder_rows); None: built by hand.
+    rows: np.ndarray | None = field(default=None, compare=False, repr=False)
 
     @property
     def boroughs(self) -> int:
@@ -257,6 +260,8 @@ def _clusters(kind: ClusterKind, found: list[tuple[int, int]], rows: np.ndarray,
     edges = np.bincount(firsts, minlength=rows.size + 1) - np.bincount(stops, minlength=rows.size + 1)
     in_runs = np.flatnonzero(np.cumsum(edges[:-1]) > 0)  # positions (in `rows`) inside a run
     picked = rows[in_runs]
+    positions = picked.astype(np.int64)  # read-only: each cluster holds a slice of it
+    positions.setflags(write=False)
     boroughs, suppliers, ids = texts(picked)
     run_days = days[picked].tolist()
     at = np.searchsorted(in_runs, firsts).tolist()
@@ -275,5 +280,6 @@ def _clusters(kind: ClusterKind, found: list[tuple[int, int]], rows: np.ndarray,
             earliest_end=earliest,
             latest_end=_date_of(run_days[end - 1]),
             suggested_start=add_months(earliest, -lead_months),
+            rows=positions[start:end],
         ))
     return out

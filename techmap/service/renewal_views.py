@@ -7,6 +7,7 @@ import threading
 from dataclasses import replace
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from techmap.analysis import joint_scan
@@ -16,15 +17,35 @@ from techmap.analysis.renewals import (Cluster, add_months, clusters_among, join
 from techmap.dataformat.dataset import Dataset
 from techmap.service import context
 from techmap.service.cache import per_dataset
-from techmap.service.views import mask_for, rows, view
+from techmap.service.views import mask_for, view
 
 WINDOW_MONTHS = (6, 12, 24)  # the page's "Next N months" buttons
 
 
+@per_dataset
+def _gives_calendar_event(data: Dataset) -> np.ndarray:
+    """Per row: has an end, latest end or review date (what calendar_export.calendar_contracts counts)."""
+    return data.contracts[["end_date", "max_end_date", "review_date"]].notna().any(axis=1).to_numpy()
+
+
+def download_counts(filters: FilterState) -> tuple[int, int]:
+    """(contracts, contracts giving a calendar event) under the filters, for the download links:
+    counted from the shared mask, so the controls callback never copies the matching rows."""
+    mask = mask_for(filters)
+    return int(np.count_nonzero(mask)), int(np.count_nonzero(mask & _gives_calendar_event(context.dataset())))
+
+
 @view()
 def summary_for(filters: FilterState) -> pd.DataFrame:
-    """Contracts ending per quarter and service area (techmap.analysis.renewals.quarterly_end_summary)."""
-    return quarterly_end_summary(rows(filters))
+    """Contracts ending per quarter and service area (techmap.analysis.renewals.quarterly_end_summary),
+    from the only two columns it reads: not a copy of every column of the matching rows."""
+    data = context.dataset()
+    return quarterly_end_summary(_summary_columns(data).loc[mask_for(filters)])
+
+
+@per_dataset
+def _summary_columns(data: Dataset) -> pd.DataFrame:
+    return data.contracts[["end_date", "service_area"]]
 
 
 @view(shared=False)  # Cluster objects: kept in-process

@@ -84,3 +84,17 @@ def test_months_are_checked_like_the_reference(demo: pd.DataFrame) -> None:
     table = coded_table(demo)
     with pytest.raises(ValueError):
         borough_metrics_masked(table, np.ones(len(demo), dtype=bool), today=TODAY, months=-1)
+
+
+def test_masks_keeping_most_rows_are_counted_from_the_rows_left_out(demo: pd.DataFrame) -> None:
+    """A mask keeping more than half the rows is counted as the table's totals minus the rows it
+    leaves out (techmap.analysis.masked): the same figures as counting the rows kept."""
+    table = coded_table(demo)
+    rng = np.random.default_rng(11)
+    supplier = (str(demo["supplier_slug"].value_counts().index[0]),)
+    system = (str(demo["system_slug"].value_counts().index[1]),)
+    for share in (0.2, 0.49, 0.51, 0.9, 1.0):
+        mask = rng.random(len(demo)) < share
+        expected = borough_metrics(demo.loc[mask], today=TODAY, supplier=supplier, system=system)
+        got = borough_metrics_masked(table, mask, today=TODAY, supplier=supplier, system=system)
+        pd.testing.assert_frame_equal(got, expected, check_exact=True)
