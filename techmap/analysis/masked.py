@@ -17,7 +17,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -187,9 +186,9 @@ def borough_metrics_masked(table: CodedTable, mask: np.ndarray, *, today: date,
     )
 
 
-@lru_cache(maxsize=1)
 def _borough_names() -> tuple[pd.api.extensions.ExtensionArray, pd.api.extensions.ExtensionArray]:
-    """The 33 boroughs' names and slugs as text arrays (made once; each frame gets copies)."""
+    """The 33 boroughs' names and slugs as text arrays (33 short strings: cheaper to make per call
+    than to cache outside the service layer)."""
     auths = authorities()
     return pd.array([a.name for a in auths], dtype="str"), pd.array([a.slug for a in auths], dtype="str")
 
