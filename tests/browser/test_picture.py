@@ -67,7 +67,12 @@ def visit(browser):
 
 
 def _open_dropdown(page, param: str) -> list[str]:
-    """Open a filter drop-down; the option labels it lists."""
+    """Open a filter drop-down (opening "More filters" first when it is behind it); the option
+    labels it lists."""
+    if not page.locator(f"#filter-{param}").is_visible():
+        page.locator("#filter-more-toggle").click()
+        page.wait_for_function("() => document.getElementById('filter-more-toggle')"
+                               ".getAttribute('aria-expanded') === 'true'")
     page.locator(f"#filter-{param}").focus()
     page.keyboard.press("Enter")
     page.wait_for_selector(".dash-dropdown-content [role=option]")
