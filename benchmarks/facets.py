@@ -54,6 +54,9 @@ def main() -> int:
     args = callback_benchmark_args("changes", default=300, smoke=5)
 
     import app as app_module
+    import ids
+    from shell.state_change import url_change
+    from techmap.appstate import AppState
     from techmap.analysis.facets import counts_digests
     from techmap.analysis.filters import FilterState
     from techmap.service import cache, context
@@ -69,8 +72,9 @@ def main() -> int:
     for state in states:
         cache.RESPONSES.clear()
         cache.VIEWS.clear()
-        body = {"output": OUTPUT, "outputs": OUTPUTS, "changedPropIds": ["app-state.data"],
-                "inputs": [{"id": "app-state", "property": "data", "value": state}],
+        change = url_change(AppState.from_dict(state).to_query_string())  # shell/state_change.py
+        body = {"output": OUTPUT, "outputs": OUTPUTS, "changedPropIds": [ids.STATE_CHANGE + ".data"],
+                "inputs": [{"id": ids.STATE_CHANGE, "property": "data", "value": change}],
                 "state": [{"id": "facet-digests", "property": "data", "value": digests}]}
         start = time.perf_counter()
         response = client.post("/_dash-update-component", json=body)

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 import app as app_module
+import ids
 from components.data_grid import GRID_TYPE
 
 SERVER = app_module.server
@@ -33,7 +34,8 @@ def _rows_request(request: Any) -> dict[str, Any]:
         "outputs": {"id": GRID, "property": "getRowsResponse"},
         "inputs": [{"id": GRID, "property": "getRowsRequest", "value": request}],
         "state": [{"id": "url", "property": "search", "value": ""},
-                  {"id": "data-table-search", "property": "value", "value": ""}],
+                  {"id": "data-table-search", "property": "value", "value": ""},
+                  {"id": ids.STATE_CHANGE, "property": "data", "value": None}],
         "changedPropIds": [json.dumps(GRID, separators=(",", ":")) + ".getRowsRequest"],
     }
 
