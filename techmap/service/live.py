@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from techmap.dataformat.dataset import Dataset
-from techmap.service.native_thread import off_the_event_loop
+from techmap.service.native_thread import off_the_event_loop, start_in_background
 from techmap.store import news
 from techmap.store.db import Database
 
@@ -176,17 +176,21 @@ class LiveData:
             if self._checker_pid == pid:
                 return
             self._checker_pid = pid
-        threading.Thread(target=self._check_forever, name="dataset-version-check",
-                         daemon=True).start()
+        start_in_background(self._check_forever, "dataset-version-check", pid)
         if news.redis_url():  # and at once when a publisher announces a version over Redis
-            threading.Thread(target=news.listen, name="dataset-version-news", daemon=True,
-                             args=(self.check_now, lambda: self._checker_pid == pid)).start()
+            start_in_background(news.listen, "dataset-version-news", self.check_now,
+                                lambda: self._checks_here(pid))
 
-    def _check_forever(self) -> None:
-        pid = os.getpid()
-        while self._checker_pid == pid:
+    def _checks_here(self, pid: int) -> bool:
+        """Whether the checker started for process `pid` should go on: not once stopped, nor in
+        a forked child (which has copies of its parent's greenlets and starts its own)."""
+        return self._checker_pid == pid == os.getpid()
+
+    def _check_forever(self, pid: int) -> None:
+        while self._checks_here(pid):
             time.sleep(self.check_seconds)
-            self.check_now()
+            if self._checks_here(pid):
+                self.check_now()
 
     def stop_checking(self) -> None:
         self._checker_pid = None

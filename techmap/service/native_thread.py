@@ -33,3 +33,19 @@ def off_the_event_loop(work: Callable[[], R]) -> R:
     import gevent
 
     return gevent.get_hub().threadpool.apply(work)
+
+
+def start_in_background(work: Callable[..., object], name: str, *args: object) -> None:
+    """work(*args) in the background for the life of the process: a daemon thread, or under
+    gevent a plain greenlet. A monkey-patched Thread is a greenlet too, but one with threading's
+    bookkeeping: a copy of it carried into a forked child (a worker forked from the preloading
+    master, a build's child in web/expensive.py) fails with a KeyError traceback when it ends,
+    because the fork emptied threading's table of threads (gevent issue 2130)."""
+    if _gevent_patched():
+        import gevent
+
+        gevent.spawn(work, *args).name = name
+        return
+    import threading
+
+    threading.Thread(target=work, name=name, args=args, daemon=True).start()

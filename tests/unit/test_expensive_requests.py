@@ -152,20 +152,26 @@ def test_each_client_is_rate_limited_on_expensive_downloads(monkeypatch):
 
 def test_on_gunicorn_an_excel_file_is_built_in_a_child_process_and_is_whole():
     """gunicorn's gevent workers build in a forked child (web/expensive.py): the file comes back
-    whole, junk parameters share it, and the worker serves on."""
+    whole, junk parameters share it, and the worker serves on. The version checker runs every
+    0.2 s meanwhile: its copies in forked processes (the worker forked from the preloading master,
+    the build's child) must end without a traceback."""
     import io
+    import time
     import urllib.request
 
     import openpyxl
 
     from tests.gunicorn_server import gunicorn
 
-    with gunicorn({"WEB_CONCURRENCY": "1", "TECHMAP_EXPENSIVE_RATE": "100 per minute"}) as (base, _, log):
+    env = {"WEB_CONCURRENCY": "1", "TECHMAP_EXPENSIVE_RATE": "100 per minute",
+           "TECHMAP_VERSION_CHECK_SECONDS": "0.2"}
+    with gunicorn(env) as (base, _, log):
         bodies = []
         for junk in ("a", "b"):
             with urllib.request.urlopen(f"{base}{XLSX}?area=housing&junk={junk}", timeout=60) as response:
                 assert response.status == 200
                 bodies.append(response.read())
+        time.sleep(1)  # several checks after the forks
         with urllib.request.urlopen(base + "/healthz", timeout=10) as response:
             assert response.status == 200
     assert bodies[0] == bodies[1]
