@@ -82,7 +82,7 @@ def create_app() -> dash.Dash:
     )
     app.index_string = INDEX
     app.layout = current_layout  # drawn from the version this request is pinned to
-    from shell import callbacks, nothing_matches  # noqa: F401  (registers the shell callbacks: reducer,
+    from shell import callbacks  # noqa: F401  (registers the shell callbacks: reducer,
     # chips, banner; every page's "nothing matches" slot)
     from shell import facets  # noqa: F401  (the filter drop-downs' counted options)
     from web import hosting, register_routes

@@ -11,6 +11,8 @@ STATE_CHANGE = "state-change"  # what the person changed: the Input of the reduc
 FIRST_STATE = "first-state"  # the URL's state at the first load: the Input of the reducer only
 LIVE_REGION = "live-region"
 SYNTHETIC_BANNER = "synthetic-banner"
+BANNER_LONG = "banner-long"  # the banner's two sentences, written by the reducer
+BANNER_SHORT = "banner-short"
 CHIPS = "filter-chips"
 CLEAR_ALL = triggers.CLEAR_ALL
 FILTER_NOTICE = "filter-notice"  # a refused filter change says why (role=alert)

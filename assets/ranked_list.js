@@ -1,5 +1,5 @@
 /* A ranked list drawn in the browser from a compact payload (components/map_panel.py ranked_rows):
- * a filter change sends ~1.5 KB of [code, rank, value, selected] rows instead of ~33 KB
+ * a filter change sends ~1.5 KB of [code, rank, value, selected] rows (and the headline's values) instead of ~33 KB
  * of Dash components, and the rows are updated in place, keyed by borough, so the Select button
  * you just pressed keeps focus and Dash does not re-create 300 components.
  *
@@ -10,9 +10,10 @@
  * A profile link navigates inside the app as dcc.Link does (no page reload). */
 window.dash_clientside = Object.assign({}, window.dash_clientside, {
   techmap_ranked: {
-    draw: function (payload, names, wrapId, pickId) {
+    draw: function (payload, names, wrapId, pickId, headlineId) {
       var wrap = document.getElementById(wrapId);
       if (!wrap || !payload || !names || !Array.isArray(payload.rows)) { return window.dash_clientside.no_update; }
+      drawHeadline(document.getElementById(headlineId), payload.headline);
       var table = wrap.querySelector("table") || makeTable(wrap, pickId);
       setText(table.caption, payload.caption);
       setText(table.tHead.rows[0].cells[2], payload.head);
@@ -62,6 +63,14 @@ function makeRow(code) {
   cell.appendChild(button);
   [rank, th, value, cell].forEach(function (c) { tr.appendChild(c); });
   return tr;
+}
+
+/* The headline figures' values, written into the cards the server drew (their labels do not
+ * change): Dash would re-create the cards' 16 components for a patch of their texts. */
+function drawHeadline(cards, values) {
+  if (!cards || !Array.isArray(values)) { return; }
+  var cells = cards.querySelectorAll("dd");
+  values.forEach(function (value, i) { if (cells[i]) { setText(cells[i], String(value)); } });
 }
 
 function setText(node, text) { if (node.textContent !== text) { node.textContent = text; } }

@@ -110,9 +110,8 @@ def main() -> int:
     client.get("/")  # first request registers the pages' router
     map_id = {"page": "map", "type": "map-graph"}
     map_output = json.dumps(map_id, separators=(",", ":"), sort_keys=True) + ".figure"
-    side_output = "..map-headline.children...map-ranked-rows.data...map-caption.children.."
-    side_outputs = [{"id": "map-headline", "property": "children"},
-                    {"id": "map-ranked-rows", "property": "data"},
+    side_output = "..map-ranked-rows.data...map-caption.children.."
+    side_outputs = [{"id": "map-ranked-rows", "property": "data"},
                     {"id": "map-caption", "property": "children"}]
     states = _states(data, args.requests)
 

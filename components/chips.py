@@ -89,10 +89,12 @@ def _and_list(names: tuple[str, ...]) -> str:
 MAX_NAMED_AREAS = 3  # past this the banner counts the areas rather than naming them
 
 
-def synthetic_banner(contracts: int, synthetic: int, public_areas: tuple[str, ...] = ()) -> Any | None:
-    """A plain-language warning whenever illustrative rows are in view; None when there are none.
-    `public_areas`: the service areas with rows from public sources (public_source_areas), named
-    so that readers know which part is real; the sentence is left out when there are none."""
+def banner_sentences(contracts: int, synthetic: int,
+                     public_areas: tuple[str, ...] = ()) -> tuple[str, str] | None:
+    """The illustrative-data banner's long and short sentences (the short one alone on a phone,
+    assets/20_phone.css); None when no illustrative rows are in view. `public_areas`: the service
+    areas with rows from public sources (public_source_areas), named so that readers know which
+    part is real; that sentence is left out when there are none."""
     if not synthetic:
         return None
     scope = "All" if synthetic == contracts else f"{synthetic:,} of the {contracts:,}"
@@ -101,14 +103,19 @@ def synthetic_banner(contracts: int, synthetic: int, public_areas: tuple[str, ..
     if len(public_areas) > MAX_NAMED_AREAS:
         real = (f"The other {contracts - synthetic:,} are real, from public sources, in "
                 f"{len(public_areas)} service areas (the Data page marks each row). ")
+    return (f"{scope} contracts shown are made up for demonstration ({synthetic / contracts:.0%}), "
+            f"not real contracts of any council. {real}",
+            f"{synthetic / contracts:.0%} of these contracts are made up, not real. ")
+
+
+def synthetic_banner() -> html.P:
+    """The banner's paragraph, drawn once in the shell: the reducer writes its two sentences and
+    shows or hides it (re-sending the paragraph made Dash re-create its five components per change)."""
     return html.P(
         [
             html.Strong("Illustrative data. "),
-            # On a phone the short sentence alone (assets/20_phone.css), so the banner stays small.
-            html.Span(f"{scope} contracts shown are made up for demonstration ({synthetic / contracts:.0%}), "
-                      f"not real contracts of any council. {real}", className="banner-long"),
-            html.Span(f"{synthetic / contracts:.0%} of these contracts are made up, not real. ",
-                      className="banner-short"),
+            html.Span(id=ids.BANNER_LONG, className="banner-long"),
+            html.Span(id=ids.BANNER_SHORT, className="banner-short"),
             html.A("Why?", href="/about#data"),
         ],
         className="mb-0",

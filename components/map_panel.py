@@ -8,7 +8,7 @@ import math
 from typing import Any
 
 import pandas as pd
-from dash import Patch, html
+from dash import html
 
 import ids
 from components.map_figure import format_value, metric_label, value_texts
@@ -124,10 +124,8 @@ def ranked_names(metrics: pd.DataFrame) -> dict[str, list[str]]:
             zip(metrics.index.tolist(), metrics["name"].tolist(), metrics["slug"].tolist(), strict=True)}
 
 
-def headline_patch(figures: dict[str, Any], groups: dict[str, int] | None = None) -> Patch:
-    """The headline figures' values only (the cards and their labels, which do not depend on the
-    filters, stay): what a filter change sends."""
-    patch = Patch()
-    for i, (_label, value) in enumerate(_headline_items(figures, groups)):
-        patch["props"]["children"][i]["props"]["children"][1]["props"]["children"] = value
-    return patch
+def headline_values(figures: dict[str, Any], groups: dict[str, int] | None = None) -> list[str]:
+    """The headline figures' values only, in the cards' order: what a filter change sends (in
+    the ranked list's payload; assets/ranked_list.js writes them into the cards in place). A
+    Patch of the cards' texts made Dash re-create all 16 components of the cards per change."""
+    return [value for _label, value in _headline_items(figures, groups)]

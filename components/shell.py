@@ -8,6 +8,7 @@ import dash
 from dash import dcc, html
 
 import ids
+from components.chips import synthetic_banner
 from components.filter_bar import facet_stores, filter_bar
 from components.safe_text import source_title
 from techmap.dataformat.dataset import Dataset
@@ -104,7 +105,7 @@ def shell(data: Dataset, sign_in: bool = False,
                 [
                     filter_bar(data),
                     *facet_stores(data),
-                    html.Div(id=ids.SYNTHETIC_BANNER, className="synthetic-banner", hidden=True),
+                    html.Div(synthetic_banner(), id=ids.SYNTHETIC_BANNER, className="synthetic-banner", hidden=True),
                     html.Div(id=ids.LIVE_REGION, className="visually-hidden",
                              **{"aria-live": "polite", "aria-atomic": "true"}),
                     dcc.Loading(dash.page_container, type="dot", delay_show=300,

@@ -13,7 +13,7 @@ from components.controls import view_radio
 from components.coverage import coverage_figure
 from components.figure_frame import GRAPH_CONFIG, chart_figure
 from components.map_figure import map_figure, map_patch
-from components.map_panel import headline_cards, headline_patch, map_caption, ranked_names, ranked_rows
+from components.map_panel import headline_cards, headline_values, map_caption, ranked_names, ranked_rows
 from shell import nothing_matches
 from shell.state_change import STATE_CHANGED, new_change, new_state
 from techmap.appstate import AppState
@@ -103,7 +103,7 @@ def layout(**query: Any) -> html.Div:
                                    className="small"),
                             html.Div(id=RANKED_ID, className="ranked-scroll", tabIndex="0",
                                      role="region", **{"aria-label": "Boroughs ranked"}),
-                            dcc.Store(id=RANKED_ROWS, data=ranked_rows(metrics, metric, selected, q)),
+                            dcc.Store(id=RANKED_ROWS, data=side_payload(state, metrics, metric, selected)),
                             dcc.Store(id=RANKED_NAMES, data=ranked_names(metrics)),
                             dcc.Store(id=ids.pick("authority")),
                             dcc.Store(id=RANKED_DRAWN),
@@ -135,27 +135,27 @@ def update_map(change: Any) -> Any:
 
 
 @callback(
-    Output(HEADLINE_ID, "children"),
     Output(RANKED_ROWS, "data"),
     Output(CAPTION_ID, "children"),
     STATE_CHANGED,
     prevent_initial_call=True,
 )
-def update_side(change: Any) -> tuple[Any, Any, Any]:
-    """Small updates: the headline's values (a Patch), the ranked list's rows as a compact payload
-    (drawn in the browser) and the caption sentence; about 2.5 KB in all."""
-    return side_response(new_state(change))
-
-
-def side_response(state: AppState) -> tuple[Any, Any, Any]:
+def update_side(change: Any) -> tuple[Any, Any]:
+    """Small updates: the ranked list's rows and the headline's values as one compact payload
+    (drawn in the browser, in place) and the caption sentence; about 2.5 KB in all."""
+    state = new_state(change)
     dataset = context.dataset()
     metrics, metric, selected = _map_inputs(state)
     chosen = _chosen_name(dataset, metric, state.filters)
-    return (
-        headline_patch(headline_for(state.filters, context.today()), group_split_for(state.filters)),
-        ranked_rows(metrics, metric, selected, state.to_query_string()),
-        map_caption(metrics, state.view_value("metric"), chosen=chosen, selected=selected),
-    )
+    return (side_payload(state, metrics, metric, selected),
+            map_caption(metrics, state.view_value("metric"), chosen=chosen, selected=selected))
+
+
+def side_payload(state: AppState, metrics: Any, metric: str, selected: tuple[str, ...]) -> dict[str, Any]:
+    """What assets/ranked_list.js draws beside the map: the ranked rows and the headline values."""
+    return {**ranked_rows(metrics, metric, selected, state.to_query_string()),
+            "headline": headline_values(headline_for(state.filters, context.today()),
+                                        group_split_for(state.filters))}
 
 
 clientside_callback(
@@ -165,4 +165,5 @@ clientside_callback(
     State(RANKED_NAMES, "data"),
     State(RANKED_ID, "id"),
     State(ids.pick("authority"), "id"),
+    State(ids.HEADLINE_FIGURES, "id"),
 )

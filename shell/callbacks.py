@@ -18,7 +18,8 @@ from dash import ALL, Input, Output, Patch, State, callback, clientside_callback
 from plotly.utils import PlotlyJSONEncoder
 
 import ids
-from components.chips import filter_chips, live_message, synthetic_banner
+from shell import nothing_matches
+from components.chips import banner_sentences, filter_chips, live_message
 from shell.state_change import (
     COLLECT_CHANGE,
     COLLECTOR_STATES,
@@ -44,29 +45,33 @@ clientside_callback(COLLECT_CHANGE, Output(ids.STATE_CHANGE, "data"), Output(ids
     *[Output(ids.FILTER_CONTROLS[p], "value") for p in CONTROL_PARAMS],
     Output(ids.view(ALL), "value"),
     Output(ids.CHIPS, "children"),
-    Output(ids.SYNTHETIC_BANNER, "children"),
+    Output(ids.BANNER_LONG, "children"),
+    Output(ids.BANNER_SHORT, "children"),
     Output(ids.SYNTHETIC_BANNER, "hidden"),
     Output(ids.LIVE_REGION, "children"),
     Output(ids.FILTER_NOTICE, "children"),
+    Output(ids.nothing_matches(ALL), "children"),
     STATE_CHANGED,
     Input(ids.FIRST_STATE, "data"),
+    State(ids.URL, "pathname"),
     prevent_initial_call=True,
 )
-def reduce_app_state(change: Any, first: Any = None) -> tuple[Any, ...]:
+def reduce_app_state(change: Any, first: Any = None, pathname: Any = None) -> tuple[Any, ...]:
     """The single writer of the app state, the URL and the filter controls, for each change the
     collector records (the first one: the page loaded, the URL is the state). Controls are written
     back only where they differ from what they show, so a response never clobbers a control the
     user is still typing in. A refused change (a reversed date range) changes nothing but the
     notice saying why, and the refused control goes back to the kept value; the next change
-    clears the notice."""
-    view_outputs = ctx.outputs_list[len(CONTROL_PARAMS) + 2]
-    view_outputs = view_outputs if isinstance(view_outputs, list) else []
+    clears the notice. The page's "nothing matches" slot is redrawn here too: one request fewer
+    per change than a callback of its own (each costs the browser's Dash renderer ~8 ms)."""
+    view_outputs = _listed(ctx.outputs_list[len(CONTROL_PARAMS) + 2])
+    slots = _listed(ctx.outputs_list[-1])
     if ctx.triggered_id == ids.FIRST_STATE:
         change = first
     found = state_change(change)
     if found is None:  # nothing changed
         return ((no_update,) * (2 + len(CONTROL_PARAMS)) + ([no_update] * len(view_outputs),)
-                + (no_update,) * 5)
+                + (no_update,) * 6 + ([no_update] * len(slots),))
     after = found.after
     query = after.to_query_string()
     search = change.get("search") if isinstance(change, dict) else None
@@ -78,7 +83,13 @@ def reduce_app_state(change: Any, first: Any = None) -> tuple[Any, ...]:
     controls = [value if found.from_url or value != shown[control] else no_update
                 for control, value in control_values(after).items()]
     return (store_data(after), query if query != (search or "") else no_update, *controls,
-            view_values, *state_views(after, None if found.from_url else found.before), found.notice)
+            view_values, *state_views(after, None if found.from_url else found.before), found.notice,
+            nothing_matches.redrawn(found, pathname, slots))
+
+
+def _listed(outputs: Any) -> list[Any]:
+    """An ALL output's list (Dash gives a list; a page without the component, an empty one)."""
+    return outputs if isinstance(outputs, list) else []
 
 
 def _view_value(found: StateChange, name: Any, trigger: Any, change: Any) -> Any:
@@ -94,26 +105,26 @@ def _view_value(found: StateChange, name: Any, trigger: Any, change: Any) -> Any
     return value if value != shown else no_update
 
 
-def state_views(state: AppState, before: AppState | None = None) -> tuple[Any, Any, Any, str]:
-    """The chips, the synthetic-data banner (and whether it is hidden) and the live announcement.
-    With the state `before` (the page shows it), the banner sends only its two sentences when it
-    was shown already, or nothing when they are the same."""
+def state_views(state: AppState, before: AppState | None = None) -> tuple[Any, Any, Any, Any, str]:
+    """The chips, the synthetic-data banner's long and short sentences and whether it is hidden,
+    and the live announcement. With the state `before` (the page shows it), what is the same as
+    shown is not sent."""
     contracts, boroughs, synthetic = in_view(state.filters)
     dataset = context.dataset()
     areas = public_source_areas(dataset)
-    banner = synthetic_banner(contracts, synthetic, areas)
-    hidden = banner is None
-    if before is not None and banner is not None:
+    sentences = banner_sentences(contracts, synthetic, areas)
+    long, short, hidden = (*(sentences or ("", "")), sentences is None)
+    if before is not None:
         was_contracts, _, was_synthetic = in_view(before.filters)
-        shown = synthetic_banner(was_contracts, was_synthetic, areas)
-    else:
-        shown = None
-    if banner is not None and shown is not None:
-        banner, hidden = banner_patch(banner, shown), no_update
+        shown = banner_sentences(was_contracts, was_synthetic, areas)
+        was_long, was_short, was_hidden = (*(shown or ("", "")), shown is None)
+        long = no_update if hidden or long == was_long else long  # a hidden banner keeps its text
+        short = no_update if hidden or short == was_short else short
+        hidden = no_update if hidden == was_hidden else hidden
     chips = filter_chips(state.filters, dataset)
     if before is not None:
         chips = chips_patch(chips, filter_chips(before.filters, dataset))
-    return chips, banner, hidden, live_message(contracts, boroughs)
+    return chips, long, short, hidden, live_message(contracts, boroughs)
 
 
 def chips_patch(new: list[Any], old: list[Any]) -> Any:
@@ -135,18 +146,6 @@ def chips_patch(new: list[Any], old: list[Any]) -> Any:
             del patch[i]
             return patch
     return new
-
-
-def banner_patch(new: Any, old: Any) -> Any:
-    """The banner's two sentences (long and short, children 1 and 2 of synthetic_banner's
-    paragraph) where they changed; the rest of the banner stays as drawn."""
-    changed = [i for i in (1, 2) if new.children[i].children != old.children[i].children]
-    if not changed:
-        return no_update
-    patch = Patch()
-    for i in changed:
-        patch["props"]["children"][i]["props"]["children"] = new.children[i].children
-    return patch
 
 
 # Navigation keeps the filters: every nav link carries the current query string.

@@ -1,20 +1,20 @@
 """The "nothing matches" slot every page holds: empty while the page's filters match contracts,
-else components.empty_state's block naming the filters to relax. One callback serves every page:
+else components.empty_state's block naming the filters to relax. One function serves every page:
 the slot's id says what the page fixes (a profile's borough or supplier), so the same code counts
 for all of them.
 
-Pages place `slot(state, path, scope)` in their layout (the first paint); the callback below
-redraws it when the state changes, in the same round trip (ids.STATE_CHANGE, shell/state_change.py)."""
+Pages place `slot(state, path, scope)` in their layout (the first paint); the shell's reducer
+redraws it with `redrawn` when the state changes, in its own response (shell/callbacks.py)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from dash import ALL, Output, State, callback, ctx, html
+from dash import html, no_update
 
 import ids
 from components.empty_state import nothing_matches
-from shell.state_change import STATE_CHANGED, new_state
+from shell.state_change import StateChange
 from techmap.analysis.filters import FilterState
 from techmap.analysis.relax import relaxations
 from techmap.appstate import AppState
@@ -64,14 +64,12 @@ def slot(state: AppState, path: str, scope: str = "") -> html.Div:
     return html.Div(content(state, path, scope), id=ids.nothing_matches(scope))
 
 
-@callback(
-    Output(ids.nothing_matches(ALL), "children"),
-    STATE_CHANGED,
-    State(ids.URL, "pathname"),
-    prevent_initial_call=True,
-)
-def update_nothing_matches(change: Any, pathname: Any) -> list[Any]:
-    state = new_state(change)  # its links carry the whole state
+def redrawn(found: StateChange, pathname: Any, slots: list[dict[str, Any]]) -> list[Any]:
+    """The page's slots after a change (the reducer, shell/callbacks.py, sends them in its own
+    response): nothing for the first load, which the page's layout drew, or when neither a filter
+    nor a view setting changed."""
+    if found.first or not found.changed():
+        return [no_update] * len(slots)
     # one leading slash: "//host/..." would make the links leave the site
     path = "/" + pathname.lstrip("/") if isinstance(pathname, str) else "/"
-    return [content(state, path, output["id"].get("scope")) for output in ctx.outputs_list]
+    return [content(found.after, path, slot["id"].get("scope")) for slot in slots]

@@ -49,12 +49,15 @@ def test_a_filter_change_on_the_map_page_is_one_round_of_parallel_requests(page,
     wait_for_dash(page)
     page.wait_for_timeout(300)
     caption = page.inner_text("#map-caption")
+    contracts = page.inner_text("#headline-figures dd")
 
     # A Select button in the ranked list.
     requests = _one_change(page, lambda: page.locator("#map-ranked button").first.click())
     assert _chained(requests) == []
     outputs = " ".join(r["output"] for r in requests)
-    assert "app-state" in outputs and "map-graph" in outputs and "map-headline" in outputs
+    assert "app-state" in outputs and "map-graph" in outputs and "map-ranked-rows" in outputs
+    # the headline's values come in the ranked list's payload, written into the cards in place
+    assert page.inner_text("#headline-figures dd") != contracts
     assert "authority=" in page.url
     assert page.locator("#map-ranked button[aria-pressed=true]").count() == 1
     assert "Outlined:" in page.inner_text("#map-caption") and page.inner_text("#map-caption") != caption

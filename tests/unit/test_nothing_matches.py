@@ -61,15 +61,25 @@ def test_every_page_places_the_slot_drawn_for_its_state(name):
     assert "Nothing matches these filters" in render(layout)
 
 
-def test_the_callback_redraws_every_slot_for_the_path():
-    from dash_compat import callback_context
-    from shell.state_change import url_change
+def test_the_reducer_redraws_every_slot_for_the_path():
+    from shell.state_change import state_change, url_change
 
-    outputs = [{"id": {"type": "nothing-matches", "scope": ""}, "property": "children"}]
-    with callback_context([], outputs):
-        drawn = nothing_matches.update_nothing_matches(url_change("?q=no-such-system-anywhere"), "//evil/x")
+    slots = [{"id": {"type": "nothing-matches", "scope": ""}, "property": "children"},
+             {"id": {"type": "nothing-matches", "scope": f"authority:{CAMDEN}"}, "property": "children"}]
+    drawn = nothing_matches.redrawn(state_change(url_change("?q=no-such-system-anywhere")), "//evil/x", slots)
     body = render(drawn[0])
-    assert '"/evil/x"' in body and '"//evil' not in body
+    assert len(drawn) == 2 and '"/evil/x"' in body and '"//evil' not in body
+    assert "contracts of Camden" in render(drawn[1])
+
+
+def test_the_first_load_and_an_unchanged_state_leave_the_slots_alone():
+    from dash import no_update
+
+    from shell.state_change import state_change, url_change
+
+    slots = [{"id": {"type": "nothing-matches", "scope": ""}, "property": "children"}]
+    first = state_change({**url_change("?q=no-such-system-anywhere"), "first": True})
+    assert nothing_matches.redrawn(first, "/", slots) == [no_update]
 
 
 def test_when_no_single_removal_helps_it_says_to_remove_several():

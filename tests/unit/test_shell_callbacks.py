@@ -39,9 +39,10 @@ def fired(views: tuple[str, ...] = (), first: bool = False) -> Iterator[None]:
     outputs = [{"id": ids.APP_STATE, "property": "data"}, {"id": ids.URL, "property": "search"},
                *[{"id": ids.FILTER_CONTROLS[p], "property": "value"} for p in CONTROLS],
                [{"id": ids.view(name), "property": "value"} for name in views],
-               *[{"id": i, "property": p} for i, p in ((ids.CHIPS, "children"), (ids.SYNTHETIC_BANNER, "children"),
-                                                      (ids.SYNTHETIC_BANNER, "hidden"), (ids.LIVE_REGION, "children"),
-                                                      (ids.FILTER_NOTICE, "children"))]]
+               *[{"id": i, "property": p} for i, p in ((ids.CHIPS, "children"), (ids.BANNER_LONG, "children"),
+                                                      (ids.BANNER_SHORT, "children"), (ids.SYNTHETIC_BANNER, "hidden"),
+                                                      (ids.LIVE_REGION, "children"), (ids.FILTER_NOTICE, "children"))],
+               [{"id": ids.nothing_matches(""), "property": "children"}]]
     with callback_context([(ids.FIRST_STATE if first else ids.STATE_CHANGE, "data", None)], outputs):
         yield
 
@@ -60,11 +61,11 @@ def reduce(search: str | None, trigger: Any = None, value: Any = None,
     """Call reduce_app_state as Dash does (the change, the URL's query) and name its outputs."""
     record = change(search, trigger, value)
     with fired(views, first=trigger is None):  # the first load's record comes in ids.FIRST_STATE
-        out = shell().reduce_app_state(None if trigger is None else record, record)
-    assert len(out) == 8 + len(CONTROLS)
+        out = shell().reduce_app_state(None if trigger is None else record, record, "/")
+    assert len(out) == 10 + len(CONTROLS)
     n = len(CONTROLS)
     return {"store": out[0], "search": out[1], "controls": dict(zip(CONTROLS, out[2:2 + n], strict=True)),
-            "views": out[2 + n], "shared": out[3 + n:7 + n], "notice": out[7 + n]}
+            "views": out[2 + n], "shared": out[3 + n:8 + n], "notice": out[8 + n], "slots": out[9 + n]}
 
 
 def skipped(result: dict[str, Any]) -> bool:
@@ -223,41 +224,49 @@ def render(component: Any) -> str:
 
 def test_show_state_chips_banner_and_announcement():
     state = AppState.from_query_string("?authority=E09000007&area=housing")
-    chips, banner, hidden, live = shell().state_views(state)
+    chips, long, short, hidden, live = shell().state_views(state)
     contracts, boroughs, synthetic = in_view(state.filters)
     assert contracts and synthetic == contracts  # housing rows are all illustrative
     assert "Borough: Camden" in render(chips) and "Service area: Housing" in render(chips)
-    assert hidden is False and "All contracts shown are made up" in render(banner)
+    assert hidden is False and long.startswith("All contracts shown are made up")
+    assert short == "100% of these contracts are made up, not real. "
     assert live == f"Showing {contracts:,} contract{'s' if contracts != 1 else ''} in 1 borough."
 
 
 def test_after_a_change_the_banner_sends_only_the_sentences_that_changed():
     before, after = AppState(), AppState.from_query_string(f"?authority={CAMDEN}")
-    _chips, banner, hidden, _live = shell().state_views(after, before)
-    ops = banner.to_plotly_json()["operations"]
-    assert hidden is no_update and [op["location"][2] for op in ops] == [1, 2]
-    assert "made up for demonstration" in ops[0]["params"]["value"]
-    assert shell().state_views(after, after)[1:3] == (no_update, no_update)  # nothing to say
+    _chips, long, short, hidden, _live = shell().state_views(after, before)
+    assert hidden is no_update and "made up for demonstration" in long and "made up, not real" in short
+    assert shell().state_views(after, after)[1:4] == (no_update, no_update, no_update)  # nothing to say
+    libraries = AppState.from_query_string("?area=libraries")  # all real: hidden, its text kept
+    assert shell().state_views(libraries, after)[1:4] == (no_update, no_update, True)
+    assert shell().state_views(after, libraries)[3] is False
 
 
 def test_show_state_hides_the_banner_when_nothing_illustrative_is_in_view():
     libraries = AppState.from_query_string("?area=libraries")
-    _chips, banner, hidden, live = shell().state_views(libraries)
-    assert banner is None and hidden is True
+    _chips, long, short, hidden, live = shell().state_views(libraries)
+    assert (long, short, hidden) == ("", "", True)
     assert live == f"Showing {in_view(libraries.filters)[0]:,} contracts in 33 boroughs."
 
 
 def test_show_state_when_nothing_matches():
-    chips, banner, hidden, live = shell().state_views(AppState.from_dict({"filters": {"q": "no-such-thing-at-all"}}))
+    chips, _long, _short, hidden, live = shell().state_views(AppState.from_dict({"filters": {"q": "no-such-thing-at-all"}}))
     assert hidden is True and live == "No contracts match these filters."
     assert "Search: “no-such-thing-at-all”" in render(chips)
+
+
+def test_the_reducer_redraws_the_nothing_matches_slot_after_a_change_only():
+    gone = reduce("", ids.FILTER_CONTROLS["q"], "no-such-thing-at-all")
+    assert "Nothing matches these filters" in render(gone["slots"])
+    assert reduce("?q=no-such-thing-at-all")["slots"] == [no_update]  # the first load: the layout drew it
 
 
 @pytest.mark.parametrize("junk", ["x", 5, [], {"trigger": "x"}, {"search": 5, "trigger": ["x"]},
                                   {"trigger": ids.URL, "value": {"x": 1}}])
 def test_the_reducer_survives_a_malformed_change(junk):
     with fired():
-        out = shell().reduce_app_state(junk, None)
+        out = shell().reduce_app_state(junk, None, "/")
     chips = out[3 + len(CONTROLS)]
     assert chips is no_update or "No filters: showing all of London." in render(chips)
 
@@ -272,8 +281,8 @@ def test_banner_names_the_service_areas_with_rows_from_public_sources(monkeypatc
 
     with instance(monkeypatch, public=False):
         assert public_source_areas(context.dataset()) == ("Revenues and benefits", "Libraries")
-        _chips, banner, hidden, _live = shell().state_views(AppState())
-        text = render(banner)
+        _chips, long, _short, hidden, _live = shell().state_views(AppState())
+        text = long
         assert hidden is False
         assert "The contracts that come from public sources are all in Revenues and benefits and Libraries." in text
         assert "library, planning and elections" not in text
@@ -282,20 +291,20 @@ def test_banner_names_the_service_areas_with_rows_from_public_sources(monkeypatc
 def test_banner_lists_three_areas_with_a_serial_comma_and_none_when_all_are_illustrative():
     from dataclasses import replace as dc_replace
 
-    from components.chips import synthetic_banner
+    from components.chips import banner_sentences
     from techmap.service.views import public_source_areas
 
     london = context.dataset()  # the demo: real rows in many areas
     areas = ("Planning and building control", "Libraries", "Elections and electoral registration")
     assert ("all in Planning and building control, Libraries, and Elections and electoral registration."
-            in render(synthetic_banner(10, 5, areas)))
+            in banner_sentences(10, 5, areas)[0])
     many = public_source_areas(london)
     assert len(many) > 3 and many[:2] == ("Housing", "Planning and building control")
     assert ("The other 5 are real, from public sources, in " f"{len(many)} service areas"
-            in render(synthetic_banner(10, 5, many)))
+            in banner_sentences(10, 5, many)[0])
     all_made_up = dc_replace(london, contracts=london.contracts.assign(synthetic=True))
     assert public_source_areas(all_made_up) == ()
-    text = render(synthetic_banner(10, 10, public_source_areas(all_made_up)))
+    text = banner_sentences(10, 10, public_source_areas(all_made_up))[0]
     assert "All contracts shown are made up" in text and "public sources" not in text
 
 
