@@ -49,10 +49,6 @@ def filter_control(param: str) -> dict:
     return {"type": triggers.FILTER_CONTROL, "param": param}
 
 
-def nav_link(path: str) -> dict:
-    return {"type": "nav-link", "path": path}
-
-
 def toggle(param: str, value: str) -> dict:
     """A button that toggles one value of a repeatable filter (ranked lists, tables)."""
     return {"type": triggers.TOGGLE, "param": param, "value": value}

@@ -45,7 +45,7 @@ def header(sign_in: bool = False, members: bool = False) -> html.Header:
                          className="brand", id=ids.BRAND_LINK),
                 html.Nav(
                     html.Ul([
-                        html.Li(dcc.Link(label, href=path, id=ids.nav_link(path), className="nav-link"))
+                        html.Li(html.A(label, href=path, className="nav-link", **{"data-path": path}))  # assets/nav_links.js
                         for path, label in items
                     ], className="nav-list"),
                     id=ids.NAV,

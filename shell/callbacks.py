@@ -1,5 +1,6 @@
 """Shell callbacks: the one reducer that writes the app state (and the URL), and the views of
-that state that every page shares (chips, banner, live announcement, navigation links).
+that state that every page shares (chips, banner, live announcement, "nothing matches"; the
+navigation links follow the URL in assets/nav_links.js).
 
 One round trip per change (shell/state_change.py): a clientside collector records what the person
 touched in ids.STATE_CHANGE; this reducer and every page callback take that store as Input and run
@@ -147,20 +148,6 @@ def chips_patch(new: list[Any], old: list[Any]) -> Any:
             return patch
     return new
 
-
-# Navigation keeps the filters: every nav link carries the current query string.
-clientside_callback(
-    """
-    function(data, hrefs) {
-        const search = (data && data.query) || "";
-        const paths = dash_clientside.callback_context.outputs_list.map(o => o.id.path);
-        return paths.map(p => p + search);
-    }
-    """,
-    Output(ids.nav_link(ALL), "href"),
-    Input(ids.APP_STATE, "data"),
-    State(ids.nav_link(ALL), "href"),
-)
 
 # On small screens the filters start folded behind a button that says whether they are shown
 # (on wide screens the button is hidden and the filters always show).
