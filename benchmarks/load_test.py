@@ -203,12 +203,15 @@ def user(port: int, app: App, stats: Stats, deadline: float, seed: int, think: t
     rng = random.Random(seed)
     # A browser keeps a few connections per host and sends the callbacks one change triggers at
     # the same time (Dash dispatches them together); the page itself comes over the first one.
-    clients = [Client(port) for _ in range(PARALLEL)]
+    # One connection per thread, as a browser queues what exceeds its connections: a page with
+    # more callbacks per change than PARALLEL must not send two requests down one connection.
+    local = threading.local()
     pool = ThreadPoolExecutor(max_workers=PARALLEL)
 
-    def timed(kind: str, method: str, path: str, body: Any = None,
-              client: Client | None = None) -> tuple[int, bytes, dict]:
-        client = client or clients[0]
+    def timed(kind: str, method: str, path: str, body: Any = None) -> tuple[int, bytes, dict]:
+        if not hasattr(local, "client"):
+            local.client = Client(port)
+        client = local.client
         start = time.perf_counter()
         output = body.get("output", "") if isinstance(body, dict) else ""
         try:
@@ -246,8 +249,8 @@ def user(port: int, app: App, stats: Stats, deadline: float, seed: int, think: t
                 query += ("&" if query else "?") + "area=" + rng.choice(["housing", "finance-erp", "parking"])
             store = store_for(query)
             futures = [pool.submit(timed, "callback", "POST", "/_dash-update-component",
-                                   App.payload(cb, components, store), clients[i % PARALLEL])
-                       for i, cb in enumerate(callbacks)]
+                                   App.payload(cb, components, store))
+                       for cb in callbacks]
             for future in futures:
                 future.result()
             time.sleep(rng.uniform(*think))  # the user reads the page, then clicks again

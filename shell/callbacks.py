@@ -19,8 +19,8 @@ from dash import ALL, Input, Output, Patch, State, callback, clientside_callback
 from plotly.utils import PlotlyJSONEncoder
 
 import ids
-from shell import nothing_matches
 from components.chips import banner_sentences, filter_chips, live_message
+from shell import nothing_matches
 from shell.state_change import (
     COLLECT_CHANGE,
     COLLECTOR_STATES,
