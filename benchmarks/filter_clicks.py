@@ -104,6 +104,10 @@ def report(label: str, times: list[float], sizes: list[int], counts: list[int],
           f"bytes/change median {statistics.median(sizes) / 1024:>5.1f} KB max {max(sizes) / 1024:>5.1f} KB  "
           f"requests/change {statistics.median(counts):.0f}  last answer in (median) "
           f"{statistics.median(answered):.0f} ms")
+    slowest = sorted(range(len(times)), key=lambda i: -times[i])[:3]
+    print("         slowest: " + ", ".join(
+        f"#{i + 1} ({'service area' if i % 2 == 0 else 'borough'}) {times[i]:.0f} ms, last answer {answered[i]:.0f} ms"
+        for i in slowest))
     return median, p95, max(sizes)
 
 

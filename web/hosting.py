@@ -6,6 +6,7 @@ of tracebacks."""
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -17,7 +18,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from dash_compat import hot_reload_enabled, path_to_page
 from techmap.dataformat.authorities import GEOJSON, resolve_authority
-from techmap.service import context, views
+from techmap.service import context, facet_views, renewal_views, views
 from web import compression, lazy_grid, page_meta, plotly_bundle
 from web.auth_state import public_only
 from web.callback_guard import check_dispatch
@@ -82,6 +83,39 @@ def warm_static(app: dash.Dash) -> str:
     from components.map_figure import boundaries_url
 
     return compression.warm(app.server, compression.first_load_urls(app.server, [boundaries_url()]))
+
+
+WARM_PAGES = ("/", "/suppliers", "/renewals", "/boroughs", "/data", "/systems")
+
+
+def warm_views(app: dash.Dash) -> str:
+    """Draw the shell and the main pages once (gunicorn's when_ready, before forking): the
+    per-dataset indexes they build (the drop-downs' facet index takes ~0.2 s at --scale 100) are
+    then shared by every worker rather than built by each on the request that first needs them,
+    which made one filter change in twenty take ~0.7 s (benchmarks/filter_clicks.py --scale 100).
+    A page that fails to draw is logged and skipped: the workers draw it as before."""
+    start = time.perf_counter()
+    drawn = []
+    with app.server.test_request_context("/"):
+        for page in dash.page_registry.values():
+            if page["path"] not in WARM_PAGES:
+                continue
+            try:
+                layout = page["layout"]
+                if callable(layout):
+                    layout()
+                drawn.append(page["path"])
+            except Exception:  # noqa: BLE001  (warming is an optimisation; the worker will report it)
+                log.exception("could not draw %s before forking", page["path"])
+        if callable(app.layout):
+            app.layout()
+        # what the first filter change counts from, for the public and for signed-in members
+        for data in {id(d): d for d in (context.dataset(), context.loaded_dataset())}.values():
+            facet_views.facet_index_for(data)
+    # /renewals scans its window buttons' states in a background thread: finished before the
+    # fork, which would otherwise copy it half-way (and its lock held) into every worker.
+    renewal_views.wait_for_warm_up()
+    return f"drew the shell and {', '.join(drawn)} in {time.perf_counter() - start:.1f} s before forking"
 
 
 def content_security_policy(app: dash.Dash, frame_ancestors: str) -> str:
