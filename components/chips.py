@@ -100,9 +100,10 @@ def banner_sentences(contracts: int, synthetic: int,
     scope = "All" if synthetic == contracts else f"{synthetic:,} of the {contracts:,}"
     real = (f"The contracts that come from public sources are all in {_and_list(public_areas)}. "
             if 0 < len(public_areas) <= MAX_NAMED_AREAS else "")
-    if len(public_areas) > MAX_NAMED_AREAS:
+    if len(public_areas) > MAX_NAMED_AREAS:  # counted, and only when some in view are real
         real = (f"The other {contracts - synthetic:,} are real, from public sources, in "
-                f"{len(public_areas)} service areas (the Data page marks each row). ")
+                f"{len(public_areas)} service areas (the Data page marks each row). "
+                if synthetic < contracts else "")
     return (f"{scope} contracts shown are made up for demonstration ({synthetic / contracts:.0%}), "
             f"not real contracts of any council. {real}",
             f"{synthetic / contracts:.0%} of these contracts are made up, not real. ")

@@ -302,6 +302,7 @@ def test_banner_lists_three_areas_with_a_serial_comma_and_none_when_all_are_illu
     assert len(many) > 3 and many[:2] == ("Housing", "Planning and building control")
     assert ("The other 5 are real, from public sources, in " f"{len(many)} service areas"
             in banner_sentences(10, 5, many)[0])
+    assert "public sources" not in banner_sentences(10, 10, many)[0]  # none in view is real: no "other 0"
     all_made_up = dc_replace(london, contracts=london.contracts.assign(synthetic=True))
     assert public_source_areas(all_made_up) == ()
     text = banner_sentences(10, 10, public_source_areas(all_made_up))[0]
