@@ -30,7 +30,12 @@
         if (!holding) { listener(); return; }
         if (missed.indexOf(listener) < 0) { missed.push(listener); }
       };
-      return subscribe.call(store, held);
+      var unsubscribe = subscribe.call(store, held);
+      return function () {  // a listener that leaves is not called by a later flush
+        var at = missed.indexOf(listener);
+        if (at >= 0) { missed.splice(at, 1); }
+        return unsubscribe.apply(this, arguments);
+      };
     };
 
     var dispatch = store.dispatch;
@@ -51,15 +56,17 @@
 
   // The renderer registers its store in window.dash_stores when it creates it, before React
   // subscribes to it: wrap it then.
+  function wrap(store) {
+    if (store && typeof store.dispatch === "function" && !store.__techmapBatched) {
+      store.__techmapBatched = true;
+      batchResets(store);
+    }
+  }
   var stores = window.dash_stores = window.dash_stores || [];
+  stores.forEach(wrap);
   var push = stores.push;
   stores.push = function () {
-    Array.prototype.forEach.call(arguments, function (store) {
-      if (store && typeof store.dispatch === "function" && !store.__techmapBatched) {
-        store.__techmapBatched = true;
-        batchResets(store);
-      }
-    });
+    Array.prototype.forEach.call(arguments, wrap);
     return push.apply(this, arguments);
   };
 })();
