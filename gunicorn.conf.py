@@ -72,4 +72,3 @@ def post_fork(server, worker):
 
     after_fork()
     db.after_fork()  # the published versions' store; the version checker starts on first request
-

@@ -202,9 +202,9 @@ class Stats:
 def user(port: int, app: App, stats: Stats, deadline: float, seed: int, think: tuple[float, float]) -> None:
     rng = random.Random(seed)
     # A browser keeps a few connections per host and sends the callbacks one change triggers at
-    # the same time (Dash dispatches them together); the page itself comes over the first one.
-    # One connection per thread, as a browser queues what exceeds its connections: a page with
-    # more callbacks per change than PARALLEL must not send two requests down one connection.
+    # the same time (Dash dispatches them together), queueing what exceeds its connections: one
+    # connection per thread here (the user's own for pages, one per pool thread for callbacks), so
+    # a page with more callbacks per change than PARALLEL never sends two down one connection.
     local = threading.local()
     pool = ThreadPoolExecutor(max_workers=PARALLEL)
 

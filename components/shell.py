@@ -45,7 +45,8 @@ def header(sign_in: bool = False, members: bool = False) -> html.Header:
                          className="brand", id=ids.BRAND_LINK),
                 html.Nav(
                     html.Ul([
-                        html.Li(html.A(label, href=path, className="nav-link", **{"data-path": path}))  # assets/nav_links.js
+                        # plain links: assets/nav_links.js keeps the query on them and moves in-app
+                        html.Li(html.A(label, href=path, className="nav-link", **{"data-path": path}))
                         for path, label in items
                     ], className="nav-list"),
                     id=ids.NAV,

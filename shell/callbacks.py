@@ -110,15 +110,12 @@ def state_views(state: AppState, before: AppState | None = None) -> tuple[Any, A
     """The chips, the synthetic-data banner's long and short sentences and whether it is hidden,
     and the live announcement. With the state `before` (the page shows it), what is the same as
     shown is not sent."""
-    contracts, boroughs, synthetic = in_view(state.filters)
+    contracts, boroughs, _ = in_view(state.filters)
     dataset = context.dataset()
     areas = public_source_areas(dataset)
-    sentences = banner_sentences(contracts, synthetic, areas)
-    long, short, hidden = (*(sentences or ("", "")), sentences is None)
+    long, short, hidden = _banner(state, areas)
     if before is not None:
-        was_contracts, _, was_synthetic = in_view(before.filters)
-        shown = banner_sentences(was_contracts, was_synthetic, areas)
-        was_long, was_short, was_hidden = (*(shown or ("", "")), shown is None)
+        was_long, was_short, was_hidden = _banner(before, areas)
         long = no_update if hidden or long == was_long else long  # a hidden banner keeps its text
         short = no_update if hidden or short == was_short else short
         hidden = no_update if hidden == was_hidden else hidden
@@ -126,6 +123,13 @@ def state_views(state: AppState, before: AppState | None = None) -> tuple[Any, A
     if before is not None:
         chips = chips_patch(chips, filter_chips(before.filters, dataset))
     return chips, long, short, hidden, live_message(contracts, boroughs)
+
+
+def _banner(state: AppState, areas: tuple[str, ...]) -> tuple[str, str, bool]:
+    """The banner's long and short sentences for `state`, and whether it is hidden."""
+    contracts, _, synthetic = in_view(state.filters)
+    sentences = banner_sentences(contracts, synthetic, areas)
+    return (*(sentences or ("", "")), sentences is None)
 
 
 def chips_patch(new: list[Any], old: list[Any]) -> Any:
