@@ -197,7 +197,7 @@ def profile_body(authority: Authority, contracts: pd.DataFrame, state: AppState,
     return [
         html.P(dcc.Link("← All boroughs", href=f"/boroughs{q}"), className="mb-1 back-link"),
         html.P([
-            f"{len(own):,} contracts with {own['supplier_slug'].nunique():,} suppliers"
+            f"{wording.plural(len(own), 'contract')} with {wording.plural(own['supplier_slug'].nunique(), 'supplier')}"
             + (" (filtered)." if filtered else "."),
             " ",
             dcc.Link("See its renewals", href=f"/renewals{renewals_query(state, authority.code)}"),

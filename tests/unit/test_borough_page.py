@@ -72,6 +72,16 @@ def test_profile_follows_the_filters():
     assert f"{len(camden_housing):,} contracts with" in render(housing) and "(filtered)." in render(housing)
 
 
+def test_profile_summary_says_one_contract_in_the_singular():
+    """'1 contract with 1 supplier', not '1 contracts with 1 suppliers' (seen in the browser)."""
+    contracts = context.dataset().contracts
+    own = contracts[contracts["authority_code"] == CAMDEN]
+    area = own["service_area"].value_counts()
+    single = area[area == 1].index[0]  # an area where Camden has one contract
+    body = render(page("borough").update_profile(store(f"?area={single}"), CAMDEN))
+    assert "1 contract with 1 supplier (filtered)." in body
+
+
 def test_profile_callback_gives_what_a_reload_of_the_url_gives():
     query = "?area=housing&area=libraries&ends_from=2026-11-22&metric=suppliers"
     layout = page("borough").layout(key="camden", area=["housing", "libraries"], ends_from="2026-11-22",
